@@ -1,0 +1,11 @@
+export { type BlockDraft, type BuildOptions, buildBlocks, headingTitle } from './blocks.js';
+export {
+  type CautionLine,
+  type ClassifyOptions,
+  classifyLine,
+  type HeadingLine,
+  isProcedureTitle,
+  type LineClass,
+  type StepLine,
+} from './line.js';
+export { circledValue, enclosedValue, numeralValue } from './numerals.js';

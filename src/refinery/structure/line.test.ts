@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { classifyLine, isProcedureTitle } from './line.js';
+
+describe('classifyLine: steps', () => {
+  it.each([
+    ['①電源スイッチを切る。', 1, '①', '電源スイッチを切る。'],
+    ['⑳ 最終確認を行う', 20, '⑳', '最終確認を行う'],
+    ['㉑ 記録する', 21, '㉑', '記録する'],
+    ['⑴ カバーを外す', 1, '⑴', 'カバーを外す'],
+    ['⒇ 終了', 20, '⒇', '終了'],
+    ['(3) ボルトを締める', 3, '(3)', 'ボルトを締める'],
+    ['（１２）　ボルトを締める', 12, '（１２）', 'ボルトを締める'],
+    ['2) 油量を確認する', 2, '2)', '油量を確認する'],
+    ['手順1 電源を切る', 1, '手順1', '電源を切る'],
+    ['手順１：電源を切る', 1, '手順１：', '電源を切る'],
+    ['手順三 ふたを閉める', 3, '手順三', 'ふたを閉める'],
+    ['Step 4: Close the lid', 4, 'Step 4:', 'Close the lid'],
+    ['STEP2 点検する', 2, 'STEP2', '点検する'],
+  ])('reads %s as step %i', (raw, number, marker, text) => {
+    expect(classifyLine(raw)).toMatchObject({ kind: 'step', number, marker, text });
+  });
+
+  it('reads 1. as a step when the text is a sentence', () => {
+    expect(classifyLine('1. 電源スイッチを「切」にする。')).toMatchObject({
+      kind: 'step',
+      number: 1,
+      marker: '1.',
+    });
+  });
+
+  it('reads full-width １． as a step inside a procedure', () => {
+    expect(classifyLine('１．電源を切る', { inProcedure: true })).toMatchObject({
+      kind: 'step',
+      number: 1,
+      marker: '１．',
+      text: '電源を切る',
+    });
+  });
+
+  it('reads a short unpunctuated 1. line outside a procedure as a heading', () => {
+    expect(classifyLine('1. 概要')).toMatchObject({ kind: 'heading', level: 1, text: '概要' });
+  });
+
+  it('reports offsets into the raw line, indentation included', () => {
+    const raw = '　　②　ナットを外す';
+    const c = classifyLine(raw);
+    expect(c).toMatchObject({ kind: 'step', number: 2, markerStart: 2 });
+    expect(raw.slice(c!.textStart)).toBe('ナットを外す');
+  });
+});
+
+describe('classifyLine: cautions', () => {
+  it.each([
+    ['【危険】高電圧部に触れないこと。', 'danger', '危険', '高電圧部に触れないこと。'],
+    ['警告：回転部に手を入れない', 'warning', '警告', '回転部に手を入れない'],
+    ['注意　保護手袋を着用すること', 'caution', '注意', '保護手袋を着用すること'],
+    ['［注意］保護手袋を着用すること', 'caution', '注意', '保護手袋を着用すること'],
+    ['注記: 工具は付属品を使用する', 'note', '注記', '工具は付属品を使用する'],
+    ['NOTE: Use the supplied tool', 'note', 'NOTE', 'Use the supplied tool'],
+    ['WARNING Hot surface', 'warning', 'WARNING', 'Hot surface'],
+    ['DANGER', 'danger', 'DANGER', ''],
+    ['⚠ 注意：高温注意', 'caution', '注意', '高温注意'],
+    ['【重要】必ず確認する', 'note', '重要', '必ず確認する'],
+  ])('reads %s as a %s caution', (raw, level, label, text) => {
+    expect(classifyLine(raw)).toMatchObject({ kind: 'caution', level, label, text });
+  });
+
+  it.each(['注意深く作業する。', '警告灯が点灯した場合は停止する。', '重要な部品を交換する。'])(
+    'does not read the word inside a sentence as a caution: %s',
+    (raw) => {
+      expect(classifyLine(raw)).toBeNull();
+    },
+  );
+});
+
+describe('classifyLine: headings', () => {
+  it.each([
+    ['第1章 総則', 1, '総則'],
+    ['第２節　点検項目', 2, '点検項目'],
+    ['第十二章 付則', 1, '付則'],
+    ['第3項 記録', 3, '記録'],
+    ['1.1 適用範囲', 2, '適用範囲'],
+    ['２．３．１　分解手順', 3, '分解手順'],
+    ['A. 付録', 1, '付録'],
+    ['【作業手順】', 2, '作業手順'],
+  ])('reads %s as a level-%i heading', (raw, level, text) => {
+    expect(classifyLine(raw)).toMatchObject({ kind: 'heading', level, text });
+  });
+
+  it('does not read a decimal number in a sentence as a heading', () => {
+    expect(classifyLine('1.5倍の力で締める。')).toBeNull();
+  });
+
+  it('returns null for plain text and blank lines', () => {
+    expect(classifyLine('本書は保守点検の要領を定める。')).toBeNull();
+    expect(classifyLine('　　')).toBeNull();
+  });
+});
+
+describe('isProcedureTitle', () => {
+  it('recognises procedure-like titles in Japanese and English', () => {
+    expect(isProcedureTitle('3. 作業手順')).toBe(true);
+    expect(isProcedureTitle('Procedure')).toBe(true);
+    expect(isProcedureTitle('概要')).toBe(false);
+  });
+});
