@@ -27,7 +27,12 @@ export class MusubiError extends Error {
 }
 
 export class InvalidInput extends MusubiError {
-  constructor(code: string, message: string, fields: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    fields: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
     super(code, 'invalid', message, fields, options);
   }
 }

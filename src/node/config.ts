@@ -1,0 +1,276 @@
+import { readFileSync } from 'node:fs';
+import { InvalidInput } from '../errors/index.js';
+
+/**
+ * The one configuration schema. Every key has a type, a default and a one-line description; values are read
+ * once (flags > env > file > defaults), validated, frozen and passed down. No other module reads process.env.
+ */
+type KeyType = 'string' | 'int' | 'bool' | 'list' | 'secret' | { enum: readonly string[] };
+
+interface KeySpec {
+  readonly type: KeyType;
+  readonly default: string | number | boolean | readonly string[];
+  readonly description: string;
+  /** Extra environment names accepted besides MUSUBI_<KEY>. */
+  readonly envAliases?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export const configSchema = {
+  port: {
+    type: 'int',
+    default: 8080,
+    min: 0,
+    max: 65535,
+    description: 'TCP port the node listens on (0 = any free port)',
+  },
+  bind: {
+    type: 'string',
+    default: '127.0.0.1',
+    description: 'address the node listens on (0.0.0.0 for all interfaces)',
+  },
+  host: {
+    type: 'string',
+    default: '',
+    description:
+      'public host[:port] peers use to reach this node, used in did:web ids (default: localhost:<port>)',
+  },
+  publicUrl: { type: 'string', default: '', description: 'public base URL (default: http://<host>)' },
+  store: {
+    type: 'string',
+    default: '.musubi',
+    description: 'directory for the SQLite database, keys and refined files',
+  },
+  databaseUrl: {
+    type: 'secret',
+    default: '',
+    envAliases: ['DATABASE_URL'],
+    description: 'postgres://… to keep state in PostgreSQL instead of SQLite under the store directory',
+  },
+  logLevel: {
+    type: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+    default: 'info',
+    description: 'log level of the JSON log on stderr',
+  },
+  nodeSecret: {
+    type: 'secret',
+    default: '',
+    description:
+      'secret that encrypts participant private keys in the database (default: generated into <store>/node.secret)',
+  },
+  keyStorage: {
+    type: { enum: ['database', 'files'] },
+    default: 'database',
+    description:
+      'where participant private keys live: encrypted in the database, or 0600 files under the store',
+  },
+  defaultParticipantId: {
+    type: 'string',
+    default: 'default',
+    description: 'id of the participant created on first start, which also answers at the URL root',
+  },
+  defaultParticipantName: {
+    type: 'string',
+    default: 'Default participant',
+    description: 'display name of that participant',
+  },
+  shutdownTimeoutMs: {
+    type: 'int',
+    default: 10_000,
+    min: 0,
+    description: 'how long SIGTERM waits for in-flight requests before closing connections',
+  },
+  outboundConnectTimeoutMs: {
+    type: 'int',
+    default: 5_000,
+    min: 1,
+    description: 'connect timeout of outbound HTTP calls',
+  },
+  outboundReadTimeoutMs: {
+    type: 'int',
+    default: 30_000,
+    min: 1,
+    description: 'read timeout of outbound HTTP calls',
+  },
+  outboundMaxResponseBytes: {
+    type: 'int',
+    default: 10 * 1024 * 1024,
+    min: 1,
+    description: 'largest response body an outbound call accepts',
+  },
+  outboundAllow: {
+    type: 'list',
+    default: [],
+    description: 'hosts, host:port, IPs or CIDRs outbound calls may reach even if private (comma-separated)',
+  },
+  claimsFile: {
+    type: 'string',
+    default: '',
+    description: 'JSON file of static verified claims per counterparty (until DCP credentials are wired)',
+  },
+} as const satisfies Record<string, KeySpec>;
+
+export type ConfigKey = keyof typeof configSchema;
+type ValueOf<S extends KeySpec> = S['type'] extends 'int'
+  ? number
+  : S['type'] extends 'bool'
+    ? boolean
+    : S['type'] extends 'list'
+      ? readonly string[]
+      : S['type'] extends { enum: readonly (infer E)[] }
+        ? E
+        : string;
+export type Config = { readonly [K in ConfigKey]: ValueOf<(typeof configSchema)[K]> };
+export type ConfigSource = 'flag' | 'env' | 'file' | 'default';
+
+export interface LoadedConfig {
+  readonly values: Config;
+  readonly sources: Readonly<Record<ConfigKey, ConfigSource>>;
+  readonly file?: string;
+}
+
+export class ConfigError extends InvalidInput {
+  constructor(message: string, key?: string) {
+    super(key ? 'config.invalid-value' : 'config.invalid', message, key ? { key } : {});
+  }
+}
+
+const keys = Object.keys(configSchema) as ConfigKey[];
+
+/** camelCase key → MUSUBI_SNAKE_CASE environment name. */
+export function envName(key: ConfigKey): string {
+  return `MUSUBI_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+function parseValue(key: ConfigKey, raw: unknown, origin: string): unknown {
+  const spec: KeySpec = configSchema[key];
+  const bad = (why: string) => new ConfigError(`${origin}: ${key} ${why}`, key);
+  const t = spec.type;
+  if (t === 'int') {
+    const n =
+      typeof raw === 'number'
+        ? raw
+        : typeof raw === 'string' && /^-?\d+$/.test(raw.trim())
+          ? Number(raw)
+          : Number.NaN;
+    if (!Number.isSafeInteger(n)) throw bad(`must be an integer, got ${JSON.stringify(raw)}`);
+    if (spec.min !== undefined && n < spec.min) throw bad(`must be ≥ ${spec.min}, got ${n}`);
+    if (spec.max !== undefined && n > spec.max) throw bad(`must be ≤ ${spec.max}, got ${n}`);
+    return n;
+  }
+  if (t === 'bool') {
+    if (typeof raw === 'boolean') return raw;
+    if (raw === 'true' || raw === '1') return true;
+    if (raw === 'false' || raw === '0') return false;
+    throw bad(`must be true or false, got ${JSON.stringify(raw)}`);
+  }
+  if (t === 'list') {
+    if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return Object.freeze([...raw]);
+    if (typeof raw === 'string') {
+      return Object.freeze(
+        raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
+    }
+    throw bad('must be a list of strings');
+  }
+  if (typeof raw !== 'string') throw bad(`must be a string, got ${JSON.stringify(raw)}`);
+  if (typeof t === 'object' && !t.enum.includes(raw))
+    throw bad(`must be one of ${t.enum.join(', ')}, got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(
+      `config file ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export interface ConfigInputs {
+  /** Values from command-line flags, already named by config key; undefined entries are ignored. */
+  readonly flags?: Partial<Record<ConfigKey, unknown>>;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Path of a JSON config file (flag --config or MUSUBI_CONFIG). */
+  readonly file?: string;
+}
+
+/** Reads every source once and returns a frozen, validated configuration. */
+export function loadConfig({ flags = {}, env = {}, file }: ConfigInputs): LoadedConfig {
+  const configFile = file ?? env.MUSUBI_CONFIG;
+  const fromFile = configFile ? readConfigFile(configFile) : {};
+  for (const k of Object.keys(fromFile)) {
+    if (!(k in configSchema)) throw new ConfigError(`config file ${configFile}: unknown key ${k}`);
+  }
+  const knownEnv = new Set(keys.map(envName));
+  for (const name of Object.keys(env)) {
+    if (
+      name.startsWith('MUSUBI_') &&
+      !knownEnv.has(name) &&
+      name !== 'MUSUBI_CONFIG' &&
+      !name.startsWith('MUSUBI_TEST_')
+    ) {
+      throw new ConfigError(`environment: unknown variable ${name}`);
+    }
+  }
+  const values: Record<string, unknown> = {};
+  const sources: Record<string, ConfigSource> = {};
+  for (const key of keys) {
+    const spec: KeySpec = configSchema[key];
+    const envHit = [envName(key), ...(spec.envAliases ?? [])].find(
+      (n) => env[n] !== undefined && env[n] !== '',
+    );
+    if (flags[key] !== undefined) {
+      values[key] = parseValue(key, flags[key], 'flag');
+      sources[key] = 'flag';
+    } else if (envHit) {
+      values[key] = parseValue(key, env[envHit], `environment ${envHit}`);
+      sources[key] = 'env';
+    } else if (fromFile[key] !== undefined) {
+      values[key] = parseValue(key, fromFile[key], `config file ${configFile}`);
+      sources[key] = 'file';
+    } else {
+      values[key] = spec.default;
+      sources[key] = 'default';
+    }
+  }
+  return Object.freeze({
+    values: Object.freeze(values) as Config,
+    sources: Object.freeze(sources) as Record<ConfigKey, ConfigSource>,
+    ...(configFile ? { file: configFile } : {}),
+  });
+}
+
+/** Rows for `musubi config`: every key with its value (secrets masked), source and description. */
+export function describeConfig(
+  loaded: LoadedConfig,
+): { key: ConfigKey; value: unknown; source: ConfigSource; description: string }[] {
+  return keys.map((key) => {
+    const spec: KeySpec = configSchema[key];
+    const value = loaded.values[key];
+    const masked = spec.type === 'secret' && value ? '********' : value;
+    return { key, value: masked, source: loaded.sources[key], description: spec.description };
+  });
+}
+
+/** The public host (for did:web and URLs) once the real port is known. */
+export function publicHost(config: Config, port: number): string {
+  return config.host || `localhost:${port}`;
+}

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AuditLogTable, Tables } from './tables.js';
+
+/** What happened: who did what to which resource, why, through which channel, with what outcome. */
+export interface AuditEntry {
+  readonly participantId: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly reason?: string;
+  readonly via: string;
+  readonly outcome: 'success' | 'denied' | 'failure';
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export type AuditRecord = Readonly<AuditLogTable>;
+
+/** The fields a record's hash covers, in a fixed order, so any later edit of a stored row is detectable. */
+export function auditHash(r: Omit<AuditRecord, 'hash' | 'signature'>): string {
+  const canonical = JSON.stringify([
+    r.participant_id,
+    r.seq,
+    r.at,
+    r.actor,
+    r.action,
+    r.resource_type,
+    r.resource_id,
+    r.reason,
+    r.via,
+    r.outcome,
+    r.details,
+    r.prev_hash,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * Appends to the participant's hash chain. Call it with the transaction that makes the state change it
+ * records, so the entry exists exactly when the change does.
+ */
+export async function appendAudit(trx: Kysely<Tables>, entry: AuditEntry, at: Date): Promise<AuditRecord> {
+  // Touching the participant row takes its row lock on PostgreSQL and the write lock on SQLite, so two
+  // concurrent appends for one participant cannot pick the same seq.
+  await trx
+    .updateTable('participants')
+    .set({ id: entry.participantId })
+    .where('id', '=', entry.participantId)
+    .execute();
+  const last = await trx
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .where('participant_id', '=', entry.participantId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const unsigned = {
+    participant_id: entry.participantId,
+    seq: (last?.seq ?? 0) + 1,
+    at: at.toISOString(),
+    actor: entry.actor,
+    action: entry.action,
+    resource_type: entry.resourceType,
+    resource_id: entry.resourceId,
+    reason: entry.reason ?? null,
+    via: entry.via,
+    outcome: entry.outcome,
+    details: JSON.stringify(entry.details ?? {}),
+    prev_hash: last?.hash ?? null,
+  };
+  const record: AuditRecord = { ...unsigned, hash: auditHash(unsigned), signature: null };
+  await trx.insertInto('audit_log').values(record).execute();
+  return record;
+}
+
+export async function listAudit(
+  db: Kysely<Tables>,
+  participantId: string,
+  page: { readonly afterSeq?: number; readonly limit?: number } = {},
+): Promise<AuditRecord[]> {
+  return db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('participant_id', '=', participantId)
+    .where('seq', '>', page.afterSeq ?? 0)
+    .orderBy('seq')
+    .limit(page.limit ?? 100)
+    .execute();
+}
+
+/** The seq of the first record whose link or hash does not hold, or undefined when the chain is intact. */
+export function firstBrokenLink(records: readonly AuditRecord[]): number | undefined {
+  let prev: string | null = null;
+  let expectedSeq = records[0]?.seq ?? 1;
+  for (const r of records) {
+    const { hash, signature: _signature, ...unsigned } = r;
+    if (r.seq !== expectedSeq || r.prev_hash !== prev || auditHash(unsigned) !== hash) return r.seq;
+    prev = hash;
+    expectedSeq += 1;
+  }
+  return undefined;
+}

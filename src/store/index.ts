@@ -1,0 +1,33 @@
+export type { Asset } from './assets.js';
+export {
+  type AuditEntry,
+  type AuditRecord,
+  appendAudit,
+  auditHash,
+  firstBrokenLink,
+  listAudit,
+} from './audit.js';
+export {
+  type Database,
+  type Engine,
+  type OpenOptions,
+  openDatabase,
+  redactUrl,
+  type StoreTarget,
+  sqliteTargetIn,
+} from './database.js';
+export { StoreCorrupt, StoreUnreachable, StoreUnwritable } from './errors.js';
+export {
+  type ApiKeyRecord,
+  findApiKeyByHash,
+  findParticipant,
+  insertApiKey,
+  insertParticipant,
+  insertParticipantKey,
+  listParticipantKeys,
+  listParticipants,
+  type Participant,
+  type ParticipantKey,
+} from './participants.js';
+export { type ParticipantStore, participantStore } from './scoped.js';
+export type { Tables } from './tables.js';

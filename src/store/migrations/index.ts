@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as foundation from './0001-foundation.js';
+
+/** Every migration, in order. Names sort as they apply; never rename or edit a released one. */
+export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001-foundation': foundation,
+});
