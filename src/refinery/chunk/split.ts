@@ -1,0 +1,124 @@
+import type { Block, TableBlock } from '../document/index.js';
+import type { ChunkCut } from './chunk.js';
+import { InvalidBudget } from './errors.js';
+import { clauses, codePoints, lines, sentences } from './sentence.js';
+import { renderTable } from './table.js';
+import type { Unit } from './unit.js';
+
+/** Whether a chunk of just these units stays within the budget (header included). */
+export type FitsAlone = (units: readonly Unit[]) => boolean;
+
+export function isListLike(block: Block): boolean {
+  return block.kind === 'step' || block.kind === 'list-item';
+}
+
+/** The whole block as one unit, tables rendered as pipe rows. */
+export function wholeUnit(block: Block, extras: readonly string[]): Unit {
+  const table = block.kind === 'table' ? renderTable(block) : undefined;
+  return {
+    text: table ? [...table.header, ...table.body].join('\n') : block.text,
+    blocks: [block],
+    startCut: 'block',
+    keepWithNext: block.kind === 'heading',
+    listLike: isListLike(block),
+    extras: [...extras, ...(block.kind === 'table' && block.caption ? [block.caption] : [])],
+  };
+}
+
+/** The block as units that each fit alone: whole if possible, else rows, sentences, clauses, characters. */
+export function blockUnits(block: Block, extras: readonly string[], fits: FitsAlone): Unit[] {
+  const whole = wholeUnit(block, extras);
+  if (fits([whole])) return [whole];
+  if (block.kind === 'table') return tableRowUnits(block, whole.extras, fits);
+  return pieceUnits(block, block.text, 0, whole.extras, fits);
+}
+
+function tableRowUnits(block: TableBlock, extras: readonly string[], fits: FitsAlone): Unit[] {
+  const { header, body } = renderTable(block);
+  const table = { id: block.id, header: header.join('\n') };
+  const base = { blocks: [block], keepWithNext: false, listLike: false, extras, pieceOf: block.id } as const;
+  return body.flatMap((row, r): Unit[] => {
+    const unit: Unit = { ...base, text: row, table, startCut: r === 0 ? 'block' : 'row' };
+    if (fits([unit])) return [unit];
+    // A row longer than the budget on its own: its line is cut like prose, the header cannot come along.
+    return pieceUnits(block, row, -1, extras, fits).map((piece, i) => ({
+      ...piece,
+      pieceOf: `${block.id}#${r}`,
+      ...(i === 0 ? { startCut: r === 0 ? 'block' : 'row' } : {}),
+    }));
+  });
+}
+
+/** Span of `text.slice(offset, offset + length)` when the block's span covers exactly its text. */
+function narrowedSpan(block: Block, offset: number, length: number): readonly [number, number] | undefined {
+  const span = block.location.span;
+  if (!span || offset < 0 || span[1] - span[0] !== block.text.length) return undefined;
+  return [span[0] + offset, span[0] + offset + length];
+}
+
+/**
+ * Sentence units of `text` (a block's text, or a table row at offset -1), falling back to clauses and then
+ * to the longest character runs that fit, for a sentence longer than the budget.
+ */
+function pieceUnits(
+  block: Block,
+  text: string,
+  offset: number,
+  extras: readonly string[],
+  fits: FitsAlone,
+): Unit[] {
+  const units: Unit[] = [];
+  let at = offset;
+  const piece = (part: string, startCut: ChunkCut): Unit => {
+    const span = narrowedSpan(block, at, part.length);
+    return {
+      text: part,
+      blocks: [block],
+      pieceOf: block.id,
+      startCut: units.length === 0 ? 'block' : startCut,
+      keepWithNext: false,
+      listLike: isListLike(block),
+      extras,
+      ...(span ? { span } : {}),
+    };
+  };
+  const push = (unit: Unit): void => {
+    units.push(unit);
+    if (at >= 0) at += unit.text.length;
+  };
+  const parts = block.kind === 'code' ? lines(text) : sentences(text);
+  for (const sentence of parts) {
+    const unit = piece(sentence, 'sentence');
+    if (fits([unit])) {
+      push(unit);
+      continue;
+    }
+    clauses(sentence).forEach((clause, i) => {
+      const cut: ChunkCut = i === 0 ? 'sentence' : 'clause';
+      const unit = piece(clause, cut);
+      if (fits([unit])) push(unit);
+      else {
+        const runs = characterRuns(clause, (run) => fits([piece(run, cut)]));
+        runs.forEach((run, k) => push(piece(run, k === 0 ? cut : 'character')));
+      }
+    });
+  }
+  return units;
+}
+
+/** Greedy longest runs of whole code points that fit; throws when not even one character fits. */
+function characterRuns(text: string, fits: (run: string) => boolean): string[] {
+  const runs: string[] = [];
+  let run = '';
+  for (const ch of codePoints(text)) {
+    if (fits(run + ch)) run += ch;
+    else if (run === '') throw new InvalidBudget('the context header leaves no room for text', { text: ch });
+    else {
+      runs.push(run);
+      run = fits(ch) ? ch : '';
+      if (run === '') throw new InvalidBudget('the context header leaves no room for text', { text: ch });
+    }
+  }
+  if (run) runs.push(run);
+  return runs;
+}

@@ -1,0 +1,94 @@
+import type { Document } from '../document/index.js';
+import { type Budget, type ResolvedBudget, resolveBudget } from './budget.js';
+import type { Chunk, ChunkCut } from './chunk.js';
+import { InvalidBudget } from './errors.js';
+import { chunkId } from './identity.js';
+import { mergeLocations } from './location.js';
+import { fitsBudget, pack } from './pack.js';
+import { sectionUnits } from './procedure.js';
+import { sections } from './section.js';
+import { contextOf, finerCut, joinUnits, type Unit } from './unit.js';
+
+/** The document's title, else the file name: the first part of every context header. */
+export function documentTitle(doc: Document): string {
+  const title = doc.metadata.title?.trim();
+  return title || (doc.source.uri.split(/[\\/]/).at(-1) ?? doc.source.uri);
+}
+
+function contextBase(title: string, path: readonly string[]): string[] {
+  return path[0] === title ? [...path] : [title, ...path];
+}
+
+interface Packed {
+  readonly units: readonly Unit[];
+  readonly base: readonly string[];
+  readonly path: readonly string[];
+}
+
+function packDocument(doc: Document, budget: ResolvedBudget): Packed[] {
+  const title = documentTitle(doc);
+  const headings = new Map(doc.blocks.filter((b) => b.kind === 'heading').map((b) => [b.id, b.text]));
+  return sections(doc.blocks).flatMap((section) => {
+    const base = contextBase(title, section.path);
+    // Even one character must fit after the header, or no chunk of this section could exist.
+    const probe: Unit = {
+      text: 'x',
+      blocks: [],
+      startCut: 'block',
+      keepWithNext: false,
+      listLike: false,
+      extras: [],
+    };
+    if (!fitsBudget(base, [probe], budget)) {
+      throw new InvalidBudget('the context header leaves no room for text', { context: base.join(' › ') });
+    }
+    const fits = (units: readonly Unit[]) => fitsBudget(base, units, budget);
+    const units = sectionUnits({ blocks: section.blocks, path: section.path, headings, fits });
+    return pack(units, base, budget).map((chunk) => ({ units: chunk, base, path: section.path }));
+  });
+}
+
+function distinctInOrder<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** The text length of the overlap copies at the head of a chunk, separator to the first new unit included. */
+function overlapLength(units: readonly Unit[]): number {
+  const repeated = units.filter((u) => u.repeated).length;
+  if (repeated === 0) return 0;
+  return joinUnits(units).length - joinUnits(units.slice(repeated)).length;
+}
+
+/**
+ * Chunks along the document's structure: sections packed up to the budget, procedures and their cautions
+ * kept whole when they fit (else split between steps), long tables split between rows with the header
+ * repeated, prose split only at sentence ends unless one sentence alone exceeds the budget.
+ * Pure and synchronous; the same document and budget always yield the same chunks and ids.
+ */
+export function chunkByStructure(doc: Document, budget: Budget): Chunk[] {
+  const resolved = resolveBudget(budget);
+  const packed = packDocument(doc, resolved);
+  const parts = new Map<string, number>();
+  return packed.map(({ units, base, path }, index): Chunk => {
+    const blockIds = distinctInOrder(units.flatMap((u) => u.blocks.map((b) => b.id)));
+    const key = blockIds.join(',');
+    const part = parts.get(key) ?? 0;
+    parts.set(key, part + 1);
+    const following = packed[index + 1]?.units.find((u) => !u.repeated);
+    const endCut: ChunkCut = following?.startCut ?? 'block';
+    const startCut = units.find((u) => !u.repeated)?.startCut ?? 'block';
+    return {
+      id: chunkId(doc.source.sha256, blockIds, part),
+      index,
+      text: joinUnits(units),
+      context: contextOf(base, units),
+      overlap: overlapLength(units),
+      blockIds,
+      kinds: distinctInOrder(units.flatMap((u) => u.blocks.map((b) => b.kind))),
+      headingPath: path,
+      location: mergeLocations(units),
+      source: { uri: doc.source.uri, sha256: doc.source.sha256 },
+      cut: finerCut(startCut, endCut),
+    };
+  });
+}
