@@ -1,0 +1,11 @@
+export { type AllganizeResult, type BenchmarkOptions, runAllganize } from './allganize.js';
+export { type BootstrapOptions, type Interval, pairedBootstrap, seededRandom } from './bootstrap.js';
+export { InvalidDataset, UnknownBenchmark } from './errors.js';
+export { mean, ndcgAt, passAt, quantile, recallAt, reciprocalRankAt } from './metrics.js';
+export type {
+  EvalQuery,
+  HalfResult,
+  MetricSummary,
+  QueryOutcome,
+  RetrievalComparison,
+} from './retrieval-run.js';

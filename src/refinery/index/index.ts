@@ -1,0 +1,26 @@
+export {
+  type Analyzer,
+  codeAnalyzer,
+  japaneseAnalyzer,
+  loadJapaneseAnalyzer,
+  type ViewTokens,
+} from './analyzers.js';
+export {
+  type Bm25Params,
+  createMemoryTermIndex,
+  defaultBm25,
+  type ScoredRow,
+  type TermIndex,
+} from './bm25.js';
+export { DuplicateUnit, InvalidIndexName } from './errors.js';
+export { createFtsTermIndex, ftsSafe } from './fts5.js';
+export { codeWeights, japaneseWeights, type RankedUnit, type RankWeights, rankUnits } from './ranking.js';
+export {
+  createMemoryIndex,
+  createSqliteIndex,
+  type Hit,
+  type IndexUnit,
+  type SearchOptions,
+  type UnitIndex,
+  type UnitIndexOptions,
+} from './unit-index.js';

@@ -1,0 +1,90 @@
+/**
+ * How the lexical views are combined into one ranking (pure). Each view's BM25 scores are divided by that
+ * view's best score for the query and summed with per-view weights; a unit then gains a share of its better
+ * neighbour's score (a figure page explained on the next page) and its document's prior (the query scored
+ * against the whole document, normalised the same way).
+ */
+export interface RankWeights {
+  /** Weight of each unit-level view, e.g. `{ bigram: 1, morph: 1, numbers: 0.4 }`. */
+  readonly views: Readonly<Record<string, number>>;
+  /** Weight of each view scored against whole documents, e.g. `{ bigram: 1 }`. */
+  readonly docPrior: Readonly<Record<string, number>>;
+  /** Share of max(previous, next) unit's lexical score. */
+  readonly neighbour: number;
+}
+
+export const japaneseWeights: RankWeights = {
+  views: { bigram: 1, morph: 1, numbers: 0.4 },
+  docPrior: { bigram: 1 },
+  neighbour: 0.6,
+};
+
+export const codeWeights: RankWeights = {
+  views: { word: 1, char4: 1 },
+  docPrior: { word: 0.5 },
+  neighbour: 0,
+};
+
+/** Where a unit sits: its document row and the rows before and after it in that document. */
+export interface UnitPlace {
+  readonly doc: number;
+  readonly prev: number | undefined;
+  readonly next: number | undefined;
+}
+
+export interface RankInput {
+  /** Per view: unit row → BM25 score. */
+  readonly unitScores: Readonly<Record<string, ReadonlyMap<number, number>>>;
+  /** Per view: document row → BM25 score. */
+  readonly docScores: Readonly<Record<string, ReadonlyMap<number, number>>>;
+  readonly placeOf: (row: number) => UnitPlace | undefined;
+}
+
+export interface RankedUnit {
+  readonly row: number;
+  readonly score: number;
+  /** Contribution of each view plus `docPrior` and `neighbour`; they sum to `score`. */
+  readonly views: Readonly<Record<string, number>>;
+}
+
+function normalised(scores: ReadonlyMap<number, number> | undefined, weight: number): Map<number, number> {
+  const out = new Map<number, number>();
+  if (!scores || weight === 0) return out;
+  let max = 0;
+  for (const s of scores.values()) if (s > max) max = s;
+  if (max <= 0) return out;
+  for (const [row, s] of scores) out.set(row, (weight * s) / max);
+  return out;
+}
+
+export function rankUnits(input: RankInput, weights: RankWeights, k: number): RankedUnit[] {
+  const views = Object.entries(weights.views).map(
+    ([name, w]) => [name, normalised(input.unitScores[name], w)] as const,
+  );
+  const priors = Object.entries(weights.docPrior).map(([name, w]) => normalised(input.docScores[name], w));
+  const lexical = new Map<number, number>();
+  for (const [, scores] of views)
+    for (const [row, s] of scores) lexical.set(row, (lexical.get(row) ?? 0) + s);
+
+  const candidates = new Set(lexical.keys());
+  if (weights.neighbour > 0) {
+    for (const row of lexical.keys()) {
+      const place = input.placeOf(row);
+      if (place?.prev !== undefined) candidates.add(place.prev);
+      if (place?.next !== undefined) candidates.add(place.next);
+    }
+  }
+  const ranked: RankedUnit[] = [];
+  for (const row of candidates) {
+    const place = input.placeOf(row);
+    if (!place) continue;
+    const parts: Record<string, number> = {};
+    for (const [name, scores] of views) parts[name] = scores.get(row) ?? 0;
+    const side = (r: number | undefined) => (r === undefined ? 0 : (lexical.get(r) ?? 0));
+    parts['neighbour'] = weights.neighbour * Math.max(side(place.prev), side(place.next));
+    parts['docPrior'] = priors.reduce((sum, p) => sum + (p.get(place.doc) ?? 0), 0);
+    const score = Object.values(parts).reduce((a, b) => a + b, 0);
+    ranked.push({ row, score, views: parts });
+  }
+  return ranked.sort((a, b) => b.score - a.score || a.row - b.row).slice(0, k);
+}
