@@ -86,7 +86,8 @@ export function createOutboundClient(options: OutboundOptions = {}): OutboundCli
     headersTimeout: settings.readTimeoutMs,
     bodyTimeout: settings.readTimeoutMs,
   });
-  const request = (url: string | URL, init: OutboundInit = {}): Promise<OutboundResponse> =>
+  // async so that a bad URL or init is a rejection like every other failure, never a synchronous throw
+  const request = async (url: string | URL, init: OutboundInit = {}): Promise<OutboundResponse> =>
     follow(agent, settings, toUrl(url), firstHop(init, settings.userAgent), init);
   return {
     request,
