@@ -9,3 +9,5 @@ export {
   type StepLine,
 } from './line.js';
 export { circledValue, enclosedValue, numeralValue } from './numerals.js';
+export { detectHeaderRows, markHeaderRows, tableText } from './table.js';
+export { createTextClassifier, type TextClassifier, type TextClassifierOptions } from './text-classifier.js';

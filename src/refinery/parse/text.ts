@@ -1,0 +1,53 @@
+/**
+ * Plain text: paragraphs separated by blank lines; numbered steps (①, (1), 手順1, 1.), cautions (注意：…) and
+ * numbered headings (第1章, 1.1) start their own block even without a blank line. Continuation lines join the
+ * block above. Each block records its character span and lines in the decoded text.
+ */
+import type { Parser } from '../document/index.js';
+import { type BlockDraft, buildBlocks, classifyLine, createTextClassifier } from '../structure/index.js';
+import { decodeText } from './encoding.js';
+import { EmptyFile } from './errors.js';
+import { type SourceLine, splitLines } from './lines.js';
+
+export const parseText: Parser = async (bytes, source) => {
+  const { text, encoding } = decodeText(bytes, source.uri);
+  if (text.trim() === '') throw new EmptyFile(source.uri);
+  return { source, metadata: { encoding }, blocks: buildBlocks(textDrafts(text)) };
+};
+
+/** Blocks of a decoded text, spans into `text`. Exposed for formats that embed plain text. */
+export function textDrafts(text: string): BlockDraft[] {
+  const classifier = createTextClassifier({ headings: true });
+  return groupLines(splitLines(text)).map((group) => {
+    const first = group[0]!;
+    const last = group[group.length - 1]!;
+    const start = first.start + (first.text.length - first.text.trimStart().length);
+    const end = last.start + last.text.trimEnd().length;
+    return classifier.block(text.slice(start, end), {
+      span: [start, end],
+      lines: [first.number, last.number],
+    });
+  });
+}
+
+function groupLines(lines: readonly SourceLine[]): SourceLine[][] {
+  const groups: SourceLine[][] = [];
+  let current: SourceLine[] | undefined;
+  let closed = false;
+  for (const line of lines) {
+    if (line.text.trim() === '') {
+      current = undefined;
+      continue;
+    }
+    const c = classifyLine(line.text);
+    if (current !== undefined && c === null && !closed) {
+      current!.push(line);
+      continue;
+    }
+    current = [line];
+    groups.push(current);
+    // A heading is one line: what follows it starts a new block.
+    closed = c?.kind === 'heading';
+  }
+  return groups;
+}

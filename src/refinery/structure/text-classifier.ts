@@ -1,0 +1,67 @@
+/**
+ * Classifies paragraphs in context. A line alone cannot tell "3. 記録" (the next chapter) from "3. 記録する"
+ * (the next step): the enclosing heading (is it a procedure?) and the steps seen so far decide. Parsers feed
+ * it their paragraphs in reading order and tell it about headings they know from markup.
+ */
+import type { Location } from '../document/index.js';
+import type { BlockDraft } from './blocks.js';
+import { classifyLine, isProcedureTitle, type LineClass } from './line.js';
+
+export interface TextClassifier {
+  /** Tells the classifier a heading (from markup or styles) was emitted. */
+  heading(title: string): void;
+  /**
+   * The draft for a paragraph of raw text: step, caution, heading (only with `headings`), or paragraph.
+   * The text is kept as found, marker included; `location` is passed through.
+   */
+  block(raw: string, location: Location): BlockDraft;
+}
+
+export interface TextClassifierOptions {
+  /** Whether numbered lines (第1章, 1.1) may become headings; false where markup already gives headings. */
+  readonly headings: boolean;
+}
+
+const bareNumber = /^[0-9０-９]{1,3}[.．、]$/;
+
+export function createTextClassifier(options: TextClassifierOptions): TextClassifier {
+  let inProcedure = false;
+  let lastStep: { number: number; bare: boolean } | undefined;
+  const heading = (title: string): void => {
+    inProcedure = isProcedureTitle(title);
+    lastStep = undefined;
+  };
+  return {
+    heading,
+    block(raw, location) {
+      const firstLine = raw.split(/\r?\n/, 1)[0] ?? '';
+      const c = resolve(classifyLine(firstLine), firstLine, inProcedure, lastStep);
+      const text = raw.trimEnd();
+      if (c?.kind === 'step') {
+        lastStep = { number: c.number, bare: bareNumber.test(c.marker) };
+        return { kind: 'step', number: c.number, marker: c.marker, text, location };
+      }
+      if (c?.kind === 'caution') return { kind: 'caution', level: c.level, label: c.label, text, location };
+      if (c?.kind === 'heading' && options.headings && !text.includes('\n')) {
+        heading(text);
+        return { kind: 'heading', level: c.level, text, location };
+      }
+      return { kind: 'paragraph', text, location };
+    },
+  };
+}
+
+function resolve(
+  c: LineClass | null,
+  line: string,
+  inProcedure: boolean,
+  lastStep: { number: number; bare: boolean } | undefined,
+): LineClass | null {
+  // Only a short "N. title" line is ambiguous; classifyLine already made sentence-like ones steps.
+  if (c?.kind !== 'heading' || !bareNumber.test(c.marker)) return c;
+  const asStep = classifyLine(line, { inProcedure: true });
+  if (asStep?.kind !== 'step') return c;
+  // A bare "N." continues a run of "N." steps, or opens one under a procedure heading.
+  if (lastStep === undefined) return inProcedure && asStep.number === 1 ? asStep : c;
+  return lastStep.bare && asStep.number === lastStep.number + 1 ? asStep : c;
+}
