@@ -99,7 +99,7 @@ function pieceUnits(
       if (fits([unit])) push(unit);
       else {
         const runs = characterRuns(clause, (run) => fits([piece(run, cut)]));
-        runs.forEach((run, k) => push(piece(run, k === 0 ? cut : 'character')));
+        for (const [k, run] of runs.entries()) push(piece(run, k === 0 ? cut : 'character'));
       }
     });
   }
