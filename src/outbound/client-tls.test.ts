@@ -4,8 +4,10 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboundClient, type OutboundClient, type OutboundOptions } from './client.js';
+import { trustedCas } from './connector.js';
 import { egressPolicy } from './egress.js';
 
 // Node cannot issue X.509 certificates itself, so a throw-away CA and server certificate come from
@@ -97,5 +99,14 @@ describe('HTTPS between nodes with a private CA', () => {
     const c = client({ ca });
     const err = await c.request(`https://localhost:${port}/`).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'outbound.egress-denied', fields: { host: `localhost:${port}` } });
+  });
+});
+
+describe('trustedCas', () => {
+  it("adds the given CA to Node's bundled roots instead of replacing them", () => {
+    const roots = trustedCas(ca);
+    expect(roots).toContain(ca);
+    expect(roots.length).toBe(rootCertificates.length + 1);
+    expect(trustedCas([ca, Buffer.from(ca)]).length).toBe(rootCertificates.length + 2);
   });
 });

@@ -27,7 +27,7 @@ export interface OutboundOptions {
   readonly maxResponseBytes?: number;
   /** Redirects followed per request; 0 (default) returns the 3xx response itself. */
   readonly maxRedirects?: number;
-  /** Extra trusted CA (PEM) for HTTPS between nodes; the system roots stay trusted when absent. */
+  /** Extra trusted CA certificate(s) (PEM) for HTTPS between nodes, added to Node's bundled roots. */
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
   readonly userAgent?: string;
   /** Decides each connection by its resolved address. Default: `egressPolicy()` (public only). */

@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import { buildConnector } from 'undici';
 import { parseAddress } from './address.js';
 import type { EgressCheck } from './egress.js';
@@ -40,7 +41,7 @@ export function guardedConnector(options: GuardOptions): buildConnector.connecto
       connector = buildConnector({
         timeout: options.connectTimeoutMs,
         lookup: guardedLookup(origin, options.check, options.resolve),
-        ...(options.ca === undefined ? {} : { ca: options.ca as string | Buffer | (string | Buffer)[] }),
+        ...(options.ca === undefined ? {} : { ca: trustedCas(options.ca) }),
       });
       byOrigin.set(origin.href, connector);
     }
@@ -56,6 +57,16 @@ export function guardedConnector(options: GuardOptions): buildConnector.connecto
     }
     connectorFor(origin)(target, callback);
   };
+}
+
+/**
+ * tls's `ca` option replaces Node's bundled roots; the extra CA is added to them instead (as
+ * NODE_EXTRA_CA_CERTS does), so one client reaches both peers under a private CA and public endpoints.
+ */
+export function trustedCas(extra: string | Buffer | readonly (string | Buffer)[]): (string | Buffer)[] {
+  const list: readonly (string | Buffer)[] =
+    typeof extra === 'string' || Buffer.isBuffer(extra) ? [extra] : extra;
+  return [...rootCertificates, ...list];
 }
 
 function originOf(target: buildConnector.Options): URL {
