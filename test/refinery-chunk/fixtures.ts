@@ -1,18 +1,20 @@
 import type { Block, Document } from '../../src/refinery/document/index.js';
 
+/** A block before the fixture builder numbers and locates it (Omit distributed over the union). */
+type Unplaced<T> = T extends unknown ? Omit<T, 'id' | 'location'> : never;
+export type BlockInput = Unplaced<Block>;
+
 /** A small Japanese maintenance manual: headings, prose, a procedure with ①②③ steps and cautions, a table. */
 export function pumpManual(): Document {
   const blocks: Block[] = [];
   let offset = 0;
-  const add = <B extends Block>(
-    block: Omit<B, 'id' | 'location'> & { location?: Block['location'] },
-  ): void => {
+  const add = (block: BlockInput): void => {
     const span = [offset, offset + block.text.length] as const;
     offset += block.text.length + 2;
     blocks.push({
       ...block,
       id: `b${blocks.length}`,
-      location: block.location ?? { span, page: 1 },
+      location: { span, page: 1 },
     } as Block);
   };
   add({ kind: 'heading', level: 1, text: '第1章 概要', headingPath: [] });

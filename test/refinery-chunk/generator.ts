@@ -1,4 +1,5 @@
 import type { Block, Document, TableCell } from '../../src/refinery/document/index.js';
+import type { BlockInput } from './fixtures.js';
 
 /** mulberry32: tiny, seedable, good enough to make reproducible random documents. */
 export function prng(seed: number): () => number {
@@ -91,7 +92,7 @@ export function generateDocument(seed: number): GeneratedDocument {
   const blocks: Block[] = [];
   const procedures: string[][] = [];
   let offset = 0;
-  const add = (block: Omit<Block, 'id' | 'location'>): string => {
+  const add = (block: BlockInput): string => {
     const id = `b${blocks.length}`;
     const text = block.text;
     blocks.push({
@@ -107,12 +108,11 @@ export function generateDocument(seed: number): GeneratedDocument {
   const sectionCount = int(1, 5);
   for (let s = 1; s <= sectionCount; s++) {
     const chapter = `第${s}章 ${pick(JA_WORDS)}`;
-    add({ kind: 'heading', level: 1, text: chapter, headingPath: [] } as Omit<Block, 'id' | 'location'>);
+    add({ kind: 'heading', level: 1, text: chapter, headingPath: [] });
     const path = [chapter];
     for (let k = int(1, 6); k > 0; k--) {
       const roll = rand();
-      if (roll < 0.45)
-        add({ kind: 'paragraph', text: paragraph(), headingPath: path } as Omit<Block, 'id' | 'location'>);
+      if (roll < 0.45) add({ kind: 'paragraph', text: paragraph(), headingPath: path });
       else if (roll < 0.65) procedures.push(procedure(path));
       else if (roll < 0.85) table(path);
       else
@@ -122,7 +122,7 @@ export function generateDocument(seed: number): GeneratedDocument {
           ordered: false,
           text: `・${jaSentence()}`,
           headingPath: path,
-        } as Omit<Block, 'id' | 'location'>);
+        });
     }
   }
 
@@ -134,44 +134,28 @@ export function generateDocument(seed: number): GeneratedDocument {
     let inner = path;
     let heading: string | undefined;
     if (titled) {
-      heading = add({ kind: 'heading', level: 2, text: title, headingPath: path } as Omit<
-        Block,
-        'id' | 'location'
-      >);
+      heading = add({ kind: 'heading', level: 2, text: title, headingPath: path });
       ids.push(heading);
       inner = [...path, title];
     }
     if (rand() < 0.5) {
       const warning = `警告 ${jaSentence()}`;
-      ids.push(
-        add({ kind: 'caution', level: 'warning', label: '警告', text: warning, headingPath: inner } as Omit<
-          Block,
-          'id' | 'location'
-        >),
-      );
+      ids.push(add({ kind: 'caution', level: 'warning', label: '警告', text: warning, headingPath: inner }));
     }
     const markers = ['①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩', '⑪', '⑫'];
     for (let n = 1; n <= int(2, 12); n++) {
       const text = `${markers[n - 1]}${Array.from({ length: int(1, 3) }, jaSentence).join('')}`;
-      const step = { kind: 'step', number: n, marker: markers[n - 1]!, text, headingPath: inner };
-      ids.push(
-        add({ ...step, ...(heading ? { procedure: heading } : {}) } as Omit<Block, 'id' | 'location'>),
-      );
+      const step = { kind: 'step' as const, number: n, marker: markers[n - 1]!, text, headingPath: inner };
+      ids.push(add({ ...step, ...(heading ? { procedure: heading } : {}) }));
       if (rand() < 0.2) {
         const caution = `注意 ${jaSentence()}`;
         ids.push(
-          add({ kind: 'caution', level: 'caution', label: '注意', text: caution, headingPath: inner } as Omit<
-            Block,
-            'id' | 'location'
-          >),
+          add({ kind: 'caution', level: 'caution', label: '注意', text: caution, headingPath: inner }),
         );
       }
     }
     // A paragraph after the procedure ends its run of steps and cautions.
-    add({ kind: 'paragraph', text: `以上で${title}を終える。`, headingPath: inner } as Omit<
-      Block,
-      'id' | 'location'
-    >);
+    add({ kind: 'paragraph', text: `以上で${title}を終える。`, headingPath: inner });
     return ids;
   }
 
@@ -201,7 +185,7 @@ export function generateDocument(seed: number): GeneratedDocument {
       headerColumns: 0,
       headingPath: path,
       ...(caption ? { caption } : {}),
-    } as Omit<Block, 'id' | 'location'>);
+    });
   }
 
   return {

@@ -44,18 +44,24 @@ export function sentences(text: string): string[] {
   return out;
 }
 
-/** Clauses of one sentence: after 、，；： and after , ; : or whitespace in Latin text. */
+/** Clauses of one sentence: after 、，；： and , ; : or a run of spaces, the spaces staying with the clause. */
 export function clauses(sentence: string): string[] {
   const out: string[] = [];
   let start = 0;
-  for (let i = 0; i < sentence.length; i++) {
+  let i = 0;
+  while (i < sentence.length) {
     const ch = sentence[i]!;
-    const next = sentence[i + 1];
-    const breaks = CLAUSE_ENDS.has(ch) || (SPACE.test(ch) && next !== undefined && !SPACE.test(next));
-    if (breaks && i + 1 < sentence.length) {
-      out.push(sentence.slice(start, i + 1));
-      start = i + 1;
+    if (!CLAUSE_ENDS.has(ch) && !SPACE.test(ch)) {
+      i++;
+      continue;
     }
+    let j = i + 1;
+    while (j < sentence.length && SPACE.test(sentence[j]!)) j++;
+    if (j < sentence.length) {
+      out.push(sentence.slice(start, j));
+      start = j;
+    }
+    i = j;
   }
   if (start < sentence.length) out.push(sentence.slice(start));
   return out;

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { pumpManual } from '../../../test/refinery-chunk/fixtures.js';
+import type { Block, Document } from '../document/index.js';
+import { chunkContent, midSentenceCuts } from './chunk.js';
+import { InvalidBudget } from './errors.js';
+import { chunkByStructure } from './structure.js';
+
+function documentOf(blocks: Block[], title = '保守要領書'): Document {
+  return {
+    source: { uri: 'docs/a.md', format: 'markdown', sha256: 'f'.repeat(64), bytes: 1 },
+    metadata: { title },
+    blocks,
+  };
+}
+
+function paragraph(
+  id: string,
+  text: string,
+  headingPath: string[] = ['概要'],
+  span?: [number, number],
+): Block {
+  return { kind: 'paragraph', id, text, headingPath, location: span ? { span } : {} };
+}
+
+describe('chunkByStructure', () => {
+  it('rejects impossible budgets up front with a typed InvalidInput', () => {
+    const doc = pumpManual();
+    expect(() => chunkByStructure(doc, { size: 0 })).toThrow(InvalidBudget);
+    expect(() => chunkByStructure(doc, { size: 100, overlap: 100 })).toThrow(/overlap must be smaller/);
+    expect(() => chunkByStructure(doc, { size: -5 })).toThrowError(
+      expect.objectContaining({ kind: 'invalid' }),
+    );
+    expect(() => chunkByStructure(doc, { size: 10 })).toThrowError(
+      expect.objectContaining({ code: 'chunk.invalid-budget' }),
+    );
+  });
+
+  it('puts title › heading path in the context and counts it against the budget', () => {
+    const doc = documentOf([paragraph('b0', 'あ'.repeat(30) + '。')]);
+    const [chunk] = chunkByStructure(doc, { size: 100 });
+    expect(chunk!.context).toBe('保守要領書 › 概要');
+    expect(chunkContent(chunk!)).toBe(`保守要領書 › 概要\n\n${'あ'.repeat(30)}。`);
+    // 31 characters of text fit in 40, but not once the 11-character header and blank line are counted.
+    const tight = chunkByStructure(
+      documentOf([paragraph('b0', 'あ'.repeat(15) + '。' + 'い'.repeat(15) + '。')]),
+      {
+        size: 40,
+      },
+    );
+    expect(tight.map((c) => c.text)).toEqual([`${'あ'.repeat(15)}。`, `${'い'.repeat(15)}。`]);
+    for (const c of tight) expect(chunkContent(c).length).toBeLessThanOrEqual(40);
+  });
+
+  it('keeps a procedure with its heading and cautions when it fits, even if that leaves a chunk short', () => {
+    const chunks = chunkByStructure(pumpManual(), { size: 150 });
+    const procedure = chunks.filter((c) => c.kinds.includes('step'));
+    expect(procedure).toHaveLength(1);
+    expect(procedure[0]!.blockIds).toEqual(['b2', 'b3', 'b4', 'b5', 'b6', 'b7']);
+    expect(procedure[0]!.text).toContain('①吸込弁と吐出弁を全閉にする。\n②ケーシング');
+  });
+
+  it('splits a too-long procedure only between steps, repeating the procedure heading in each context', () => {
+    const chunks = chunkByStructure(pumpManual(), { size: 80 }).filter((c) => c.kinds.includes('step'));
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const c of chunks) {
+      expect(c.context).toBe('ポンプ保守マニュアル › 第2章 分解手順');
+      expect(c.cut).toBe('block');
+    }
+    // The last step keeps the caution that follows it.
+    expect(chunks.at(-1)!.blockIds).toEqual(['b6', 'b7']);
+  });
+
+  it('names a procedure heading from another section in the context of its split parts', () => {
+    const heading: Block = {
+      kind: 'heading',
+      id: 'b0',
+      level: 2,
+      text: '交換手順',
+      headingPath: [],
+      location: {},
+    };
+    const steps: Block[] = [1, 2, 3].map((n) => ({
+      kind: 'step',
+      id: `b${n}`,
+      number: n,
+      marker: `(${n})`,
+      procedure: 'b0',
+      text: `(${n})${'ボルトを外す。'.repeat(4)}`,
+      headingPath: ['別節'],
+      location: {},
+    }));
+    const chunks = chunkByStructure(
+      documentOf([heading, paragraph('bx', '前文。', ['交換手順']), ...steps]),
+      {
+        size: 70,
+      },
+    ).filter((c) => c.kinds.includes('step'));
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const c of chunks) expect(c.context).toBe('保守要領書 › 別節 › 交換手順');
+  });
+
+  it('splits a long table between rows and repeats the header row and caption in every part', () => {
+    const chunks = chunkByStructure(pumpManual(), { size: 110 }).filter((c) => c.kinds.includes('table'));
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const c of chunks) {
+      expect(c.context).toBe('ポンプ保守マニュアル › 第3章 点検基準 › 表1 点検基準');
+      expect(c.text.replace(/^第3章 点検基準\n\n/, '')).toMatch(
+        /^\| 点検項目 \| 基準値 \| 周期 \|\n\| --- \| --- \| --- \|\n\| /,
+      );
+    }
+    // The merged 周期 cell (毎月, two rows) is repeated in both rows even when they land in different parts.
+    expect(chunks.map((c) => c.text).join('\n')).toContain('| 軸受温度 | 70℃以下 | 毎月 |');
+  });
+
+  it('splits a long paragraph only at sentence ends and narrows each part’s span', () => {
+    const text = '弁を閉じる。'.repeat(10);
+    const chunks = chunkByStructure(documentOf([paragraph('b0', text, ['概要'], [100, 100 + text.length])]), {
+      size: 40,
+    });
+    expect(chunks.map((c) => c.text).join('')).toBe(text);
+    for (const c of chunks) {
+      expect(c.text).toMatch(/^(弁を閉じる。)+$/);
+      expect(c.cut).toBe('sentence');
+    }
+    expect(chunks[0]!.location.span).toEqual([100, 100 + chunks[0]!.text.length]);
+    expect(chunks.at(-1)!.location.span![1]).toBe(100 + text.length);
+  });
+
+  it('cuts inside a sentence only when the sentence alone exceeds the budget, and reports it', () => {
+    const long = `${'長い文、'.repeat(20)}終わり。`;
+    const chunks = chunkByStructure(documentOf([paragraph('b0', `短い文。${long}`)]), { size: 60 });
+    expect(chunks[0]!.text.startsWith('短い文。')).toBe(true);
+    expect(chunks.map((c) => c.text).join('')).toBe(`短い文。${long}`);
+    expect(midSentenceCuts(chunks).clause).toBeGreaterThan(0);
+    const fine = chunkByStructure(documentOf([paragraph('b0', '短い文。'.repeat(30))]), { size: 60 });
+    expect(midSentenceCuts(fine)).toEqual({ clause: 0, character: 0 });
+  });
+
+  it('never cuts a surrogate pair when it must cut characters', () => {
+    const text = '𠮷'.repeat(40);
+    const chunks = chunkByStructure(documentOf([paragraph('b0', text)], 'T'), { size: 20 });
+    expect(chunks.map((c) => c.text).join('')).toBe(text);
+    for (const c of chunks) expect(c.text).toMatch(/^(𠮷)+$/u);
+  });
+
+  it('gives the same ids to an unchanged file and different ids when the file bytes change', () => {
+    const a = chunkByStructure(pumpManual(), { size: 120 });
+    const b = chunkByStructure(pumpManual(), { size: 120 });
+    expect(b.map((c) => c.id)).toEqual(a.map((c) => c.id));
+    expect(a[0]!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const changed = { ...pumpManual(), source: { ...pumpManual().source, sha256: 'b'.repeat(64) } };
+    expect(chunkByStructure(changed, { size: 120 })[0]!.id).not.toBe(a[0]!.id);
+  });
+
+  it('merges locations: page range, span, sheets and ranges from the blocks', () => {
+    const blocks: Block[] = [
+      { kind: 'paragraph', id: 'b0', text: '一。', headingPath: [], location: { page: 3, span: [0, 2] } },
+      { kind: 'paragraph', id: 'b1', text: '二。', headingPath: [], location: { page: 5, span: [4, 6] } },
+      {
+        kind: 'table',
+        id: 'b2',
+        text: 'x',
+        rows: [[{ text: 'x' }]],
+        headerRows: 0,
+        headerColumns: 0,
+        headingPath: [],
+        location: { sheet: '点検表', range: 'A1:A1' },
+      },
+    ];
+    const [chunk] = chunkByStructure(documentOf(blocks), { size: 200 });
+    expect(chunk!.location).toEqual({ pages: [3, 5], span: [0, 6], sheets: ['点検表'], ranges: ['A1:A1'] });
+    expect(chunk!.kinds).toEqual(['paragraph', 'table']);
+    expect(chunk!.source).toEqual({ uri: 'docs/a.md', sha256: 'f'.repeat(64) });
+  });
+
+  it('folds a bare chapter heading into its first subsection instead of emitting it alone', () => {
+    const blocks: Block[] = [
+      { kind: 'heading', id: 'b0', level: 1, text: '第1章', headingPath: [], location: {} },
+      { kind: 'heading', id: 'b1', level: 2, text: '1.1 目的', headingPath: ['第1章'], location: {} },
+      paragraph('b2', '本書の目的を示す。', ['第1章', '1.1 目的']),
+    ];
+    const chunks = chunkByStructure(documentOf(blocks), { size: 200 });
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]!.text).toBe('第1章\n\n1.1 目的\n\n本書の目的を示す。');
+    expect(chunks[0]!.headingPath).toEqual(['第1章', '1.1 目的']);
+  });
+
+  it('uses the file name as the title when the document has none', () => {
+    const doc = { ...documentOf([paragraph('b0', '本文。', [])]), metadata: {} };
+    expect(chunkByStructure(doc, { size: 100 })[0]!.context).toBe('a.md');
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { renderTable, tableGrid } from './table.js';
+
+describe('tables as pipe rows', () => {
+  it('repeats merged cells into every position they cover', () => {
+    const rows = [
+      [
+        { text: '区分', rowSpan: 2 },
+        { text: '温度', colSpan: 2 },
+      ],
+      [{ text: '上限' }, { text: '下限' }],
+      [{ text: '軸受' }, { text: '７０℃' }, { text: '５℃' }],
+    ];
+    expect(tableGrid({ rows })).toEqual([
+      ['区分', '温度', '温度'],
+      ['区分', '上限', '下限'],
+      ['軸受', '７０℃', '５℃'],
+    ]);
+  });
+
+  it('writes header rows, one separator line, then body rows, escaping pipes and newlines', () => {
+    const rows = [
+      [{ text: '項目' }, { text: '値' }],
+      [{ text: 'a|b' }, { text: '1\n2' }],
+    ];
+    expect(renderTable({ rows, headerRows: 1 })).toEqual({
+      header: ['| 項目 | 値 |', '| --- | --- |'],
+      body: ['| a\\|b | 1<br>2 |'],
+    });
+  });
+
+  it('has no header lines when the table has no header row', () => {
+    expect(renderTable({ rows: [[{ text: 'x' }]], headerRows: 0 }).header).toEqual([]);
+  });
+});
