@@ -1,0 +1,41 @@
+import { Command, Option } from 'commander';
+import { startNode } from '../../node/index.js';
+import { configFrom, type GlobalOptions, runCommand } from '../run.js';
+
+interface StartFlags {
+  readonly port?: string;
+  readonly host?: string;
+  readonly bind?: string;
+}
+
+export function nodeCommand(globals: () => GlobalOptions): Command {
+  const node = new Command('node').description('run a Musubi node');
+  node
+    .command('start')
+    .description('serve the management API, the protocol endpoints and the console on one port')
+    .addOption(new Option('-p, --port <n>', 'TCP port (0 = any free port)'))
+    .addOption(new Option('--host <name>', 'public host[:port] peers use, for did:web ids'))
+    .addOption(new Option('--bind <address>', 'address to listen on'))
+    .action(async (flags: StartFlags) => {
+      const g = globals();
+      await runCommand(g, async () => {
+        const loaded = configFrom(g, { port: flags.port, host: flags.host, bind: flags.bind });
+        const running = await startNode(loaded, { announce: (line) => process.stdout.write(`${line}\n`) });
+        process.stdout.write(`Musubi node listening on ${running.url}\n`);
+        await new Promise<void>((resolve) => {
+          const stop = (signal: string) => {
+            process.stdout.write(`Shutting down (${signal})…\n`);
+            running.close().then(resolve, (e) => {
+              process.stderr.write(`musubi: shutdown failed: ${(e as Error).message}\n`);
+              process.exitCode = 1;
+              resolve();
+            });
+          };
+          process.once('SIGTERM', () => stop('SIGTERM'));
+          process.once('SIGINT', () => stop('SIGINT'));
+        });
+        process.stdout.write('Stopped.\n');
+      });
+    });
+  return node;
+}

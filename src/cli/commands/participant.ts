@@ -1,0 +1,87 @@
+import { Command } from 'commander';
+import { createParticipant, issueApiKey, openNodeStore } from '../../node/index.js';
+import { listParticipants } from '../../store/index.js';
+import { configFrom, type GlobalOptions, printJson, runCommand } from '../run.js';
+
+/** Offline administration of the participants a node hosts (works on the store; the node may be stopped). */
+export function participantCommand(globals: () => GlobalOptions): Command {
+  const cmd = new Command('participant').description('manage the participants (companies) this node hosts');
+
+  cmd
+    .command('create <id>')
+    .description('create a participant with its key pairs and a first API key (shown once)')
+    .requiredOption('--name <name>', 'display name, e.g. 株式会社結び製作所')
+    .option('--corporate-number <number>', '13-digit corporate number (法人番号)')
+    .option('--json', 'output as JSON')
+    .action(async (id: string, flags: { name: string; corporateNumber?: string; json?: boolean }) => {
+      const g = globals();
+      await runCommand(g, async () => {
+        const { database, participants } = await openNodeStore(configFrom(g));
+        try {
+          const input = {
+            id,
+            name: flags.name,
+            ...(flags.corporateNumber ? { corporateNumber: flags.corporateNumber } : {}),
+          };
+          const { participant, apiKey } = await createParticipant(participants, input, 'cli');
+          if (flags.json)
+            return printJson({ id: participant.id, name: participant.name, apiKey: apiKey.key });
+          process.stdout.write(
+            `Created participant: ${participant.id}\nManagement API key (shown once, keep it safe): ${apiKey.key}\n`,
+          );
+        } finally {
+          await database.close();
+        }
+      });
+    });
+
+  cmd
+    .command('list')
+    .description('list participants')
+    .option('--json', 'output as JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const g = globals();
+      await runCommand(g, async () => {
+        const { database } = await openNodeStore(configFrom(g));
+        try {
+          const rows = await listParticipants(database.db);
+          if (flags.json) {
+            return printJson(
+              rows.map((p) => ({
+                id: p.id,
+                name: p.name,
+                corporateNumber: p.corporate_number,
+                createdAt: p.created_at,
+              })),
+            );
+          }
+          for (const p of rows)
+            process.stdout.write(
+              `${p.id}\t${p.name}${p.corporate_number ? `\t${p.corporate_number}` : ''}\n`,
+            );
+        } finally {
+          await database.close();
+        }
+      });
+    });
+
+  cmd
+    .command('issue-key <id>')
+    .description('issue another management API key for a participant (shown once)')
+    .option('--label <label>', 'what the key is for', 'cli')
+    .option('--json', 'output as JSON')
+    .action(async (id: string, flags: { label: string; json?: boolean }) => {
+      const g = globals();
+      await runCommand(g, async () => {
+        const { database, participants } = await openNodeStore(configFrom(g));
+        try {
+          const issued = await issueApiKey(participants, id, flags.label, 'cli', 'cli');
+          if (flags.json) return printJson(issued);
+          process.stdout.write(`API key ${issued.id} (shown once): ${issued.key}\n`);
+        } finally {
+          await database.close();
+        }
+      });
+    });
+  return cmd;
+}

@@ -1,0 +1,49 @@
+import { Command, type CommanderError, Option } from 'commander';
+import { exitCodes } from '../errors/index.js';
+import { packageVersion } from '../node/index.js';
+import { configCommand } from './commands/config.js';
+import { nodeCommand } from './commands/node.js';
+import { participantCommand } from './commands/participant.js';
+import type { GlobalOptions } from './run.js';
+
+/** The `musubi` command tree. Global options precede or follow the subcommand. */
+export function buildProgram(): Command {
+  const program = new Command('musubi')
+    .description('Musubi (結び): refine industrial documents into AI-ready data and share it peer to peer')
+    .version(packageVersion())
+    .addOption(new Option('--config <file>', 'JSON configuration file'))
+    .addOption(new Option('--store <dir>', 'store directory (SQLite database, keys, refined files)'))
+    .addOption(
+      new Option('--log-level <level>', 'log level of the JSON log on stderr').choices([
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ]),
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .enablePositionalOptions(false)
+    .exitOverride();
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  for (const sub of [nodeCommand(globals), participantCommand(globals), configCommand(globals)]) {
+    program.addCommand(sub);
+  }
+  for (const sub of program.commands) applyExitOverride(sub);
+  return program;
+}
+
+function applyExitOverride(cmd: Command): void {
+  cmd.exitOverride();
+  for (const sub of cmd.commands) applyExitOverride(sub);
+}
+
+/** Commander's own errors (unknown option, missing argument) are invalid input; help and version are fine. */
+export function exitCodeOf(e: CommanderError): number {
+  if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+    return 0;
+  if (e.exitCode === 0) return 0;
+  return exitCodes.invalid;
+}

@@ -1,0 +1,208 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JWK } from 'jose';
+import type { Kysely } from 'kysely';
+import {
+  generateParticipantKey,
+  participantKeyAlgorithms,
+  sealPrivateJwk,
+  unsealPrivateJwk,
+} from '../dataspace/identity/index.js';
+import { NotFound } from '../errors/index.js';
+import {
+  type ApiKeyRecord,
+  appendAudit,
+  findApiKeyByHash,
+  findParticipant,
+  insertApiKey,
+  insertParticipant,
+  insertParticipantKey,
+  listParticipantKeys,
+  type Participant,
+  type Tables,
+} from '../store/index.js';
+import { InvalidCorporateNumber, InvalidParticipantId, ParticipantExists } from './errors.js';
+
+export interface ParticipantDeps {
+  readonly db: Kysely<Tables>;
+  readonly nodeSecret: string;
+  readonly keyStorage: 'database' | 'files';
+  readonly storeDir: string;
+  readonly now: () => Date;
+}
+
+export interface NewParticipant {
+  readonly id: string;
+  readonly name: string;
+  readonly corporateNumber?: string;
+}
+
+/** An API key as handed to its owner, exactly once. Only its hash is stored. */
+export interface IssuedApiKey {
+  readonly id: string;
+  readonly key: string;
+}
+
+const idPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export function assertParticipantId(id: string): void {
+  if (!idPattern.test(id)) throw new InvalidParticipantId(id);
+}
+
+/**
+ * 法人番号: 13 digits, the first a check digit over the other 12 (National Tax Agency rule:
+ * 9 − (Σ digit × (1 if odd position from the right else 2)) mod 9).
+ */
+export function isValidCorporateNumber(value: string): boolean {
+  if (!/^\d{13}$/.test(value)) return false;
+  const base = value.slice(1);
+  let sum = 0;
+  for (let n = 1; n <= 12; n++) sum += Number(base[12 - n]) * (n % 2 === 1 ? 1 : 2);
+  return 9 - (sum % 9) === Number(value[0]);
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+function newApiKey(
+  participantId: string,
+  at: Date,
+  label: string,
+): { issued: IssuedApiKey; record: ApiKeyRecord } {
+  const id = `ak_${randomBytes(8).toString('hex')}`;
+  const key = `msk_${participantId}_${randomBytes(24).toString('base64url')}`;
+  return {
+    issued: { id, key },
+    record: {
+      id,
+      participant_id: participantId,
+      hash: hashApiKey(key),
+      label,
+      created_at: at.toISOString(),
+      revoked_at: null,
+    },
+  };
+}
+
+/** Creates the participant, its key pairs and a first API key in one transaction, audited. */
+export async function createParticipant(
+  deps: ParticipantDeps,
+  input: NewParticipant,
+  actor: string,
+): Promise<{ participant: Participant; apiKey: IssuedApiKey }> {
+  assertParticipantId(input.id);
+  if (input.corporateNumber !== undefined && !isValidCorporateNumber(input.corporateNumber)) {
+    throw new InvalidCorporateNumber(input.corporateNumber);
+  }
+  if (await findParticipant(deps.db, input.id)) throw new ParticipantExists(input.id);
+  const at = deps.now();
+  const keys = await Promise.all(participantKeyAlgorithms.map((alg) => generateParticipantKey(alg)));
+  const participant: Participant = {
+    id: input.id,
+    name: input.name,
+    corporate_number: input.corporateNumber ?? null,
+    created_at: at.toISOString(),
+  };
+  const { issued, record } = newApiKey(input.id, at, 'initial');
+  await deps.db.transaction().execute(async (trx) => {
+    await insertParticipant(trx, participant).catch(async (e) => {
+      if (await findParticipant(deps.db, input.id)) throw new ParticipantExists(input.id);
+      throw e;
+    });
+    for (const k of keys) {
+      const sealed = deps.keyStorage === 'database' ? sealPrivateJwk(k.privateJwk, deps.nodeSecret) : null;
+      const file =
+        deps.keyStorage === 'files'
+          ? writePrivateKeyFile(deps.storeDir, input.id, k.kid, k.privateJwk)
+          : null;
+      await insertParticipantKey(trx, {
+        participant_id: input.id,
+        kid: k.kid,
+        alg: k.alg,
+        public_jwk: JSON.stringify(k.publicJwk),
+        private_sealed: sealed,
+        private_file: file,
+        created_at: at.toISOString(),
+      });
+    }
+    await insertApiKey(trx, record);
+    await appendAudit(
+      trx,
+      {
+        participantId: input.id,
+        actor,
+        action: 'participant.create',
+        resourceType: 'participant',
+        resourceId: input.id,
+        via: actor === 'system' ? 'node-start' : 'cli',
+        outcome: 'success',
+        details: { keys: keys.map((k) => k.kid), apiKeyId: issued.id },
+      },
+      at,
+    );
+  });
+  return { participant, apiKey: issued };
+}
+
+function writePrivateKeyFile(storeDir: string, participantId: string, kid: string, jwk: JWK): string {
+  const dir = join(storeDir, 'keys', participantId);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, `${kid}.jwk.json`);
+  writeFileSync(file, JSON.stringify(jwk), { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600); // the umask may have narrowed less than we asked
+  return file;
+}
+
+/** Issues another API key for an existing participant, audited in the same transaction. */
+export async function issueApiKey(
+  deps: Pick<ParticipantDeps, 'db' | 'now'>,
+  participantId: string,
+  label: string,
+  actor: string,
+  via: string,
+): Promise<IssuedApiKey> {
+  if (!(await findParticipant(deps.db, participantId))) throw new NotFound('participant', participantId);
+  const at = deps.now();
+  const { issued, record } = newApiKey(participantId, at, label);
+  await deps.db.transaction().execute(async (trx) => {
+    await insertApiKey(trx, record);
+    await appendAudit(
+      trx,
+      {
+        participantId,
+        actor,
+        action: 'api-key.create',
+        resourceType: 'api-key',
+        resourceId: issued.id,
+        via,
+        outcome: 'success',
+      },
+      at,
+    );
+  });
+  return issued;
+}
+
+/** The live key record a presented key belongs to, if any. */
+export async function authenticateApiKey(
+  db: Kysely<Tables>,
+  presented: string,
+): Promise<ApiKeyRecord | undefined> {
+  if (!presented.startsWith('msk_') || presented.length > 200) return undefined;
+  return findApiKeyByHash(db, hashApiKey(presented));
+}
+
+/** A participant's public keys, for its DID document. */
+export async function publicKeysOf(db: Kysely<Tables>, participantId: string): Promise<JWK[]> {
+  return (await listParticipantKeys(db, participantId)).map((k) => JSON.parse(k.public_jwk) as JWK);
+}
+
+/** A participant's private key, unsealed or read from its 0600 file. */
+export async function privateKeyOf(deps: ParticipantDeps, participantId: string, kid: string): Promise<JWK> {
+  const key = (await listParticipantKeys(deps.db, participantId)).find((k) => k.kid === kid);
+  if (!key) throw new NotFound('key', kid);
+  if (key.private_sealed) return unsealPrivateJwk(key.private_sealed, deps.nodeSecret);
+  return JSON.parse(readFileSync(key.private_file ?? '', 'utf8')) as JWK;
+}

@@ -1,0 +1,66 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { NodeContext } from './context.js';
+import { problem, sendProblem, toProblem } from './problem.js';
+import { healthRoutes } from './scopes/health.js';
+import { managementPrefix, managementScope } from './scopes/management.js';
+import { participantRootRoutes } from './scopes/participant-root.js';
+import { authenticatedScope, type CounterpartyVerifier, noVerifier } from './scopes/protocol.js';
+
+export interface ServerOptions {
+  readonly version: string;
+  readonly verifyCounterparty?: CounterpartyVerifier;
+  readonly verifyDataToken?: CounterpartyVerifier;
+}
+
+function scopeOf(url: string): string {
+  if (url.startsWith(managementPrefix)) return 'management';
+  if (url.startsWith('/dsp') || /^\/p\/[^/]+\/dsp(\/|$)/.test(url)) return 'protocol';
+  if (url.startsWith('/data')) return 'data';
+  if (url.startsWith('/.well-known') || url.startsWith('/p/')) return 'public';
+  return 'node';
+}
+
+/** One port, one Fastify instance, each scope an encapsulated plugin with its own authentication. */
+export async function buildServer(ctx: NodeContext, options: ServerOptions): Promise<FastifyInstance> {
+  // Fastify types its instance by the logger given; the rest of the node only needs the base logger type.
+  const app = Fastify({
+    loggerInstance: ctx.logger,
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    // Reject unknown fields instead of silently dropping them: a typo must not pass as success.
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+  });
+
+  app.setErrorHandler((error, req, reply) => {
+    const p = toProblem(error, req);
+    if (p.status >= 500) req.log.error({ err: error }, 'request failed');
+    else req.log.info({ code: p.code, status: p.status }, 'request refused');
+    return sendProblem(reply, p);
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, problem(404, 'route.not-found', `no route ${req.method} ${req.url.split('?')[0]}`)),
+  );
+
+  app.addHook('onResponse', async (req, reply) => {
+    const scope = scopeOf(req.url);
+    ctx.metrics.httpRequests.inc({ scope, method: req.method, status: String(reply.statusCode) });
+    ctx.metrics.httpDuration.observe({ scope }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(healthRoutes, { ctx });
+  await app.register(participantRootRoutes, { ctx });
+  await app.register(managementScope, { ctx, version: options.version, prefix: managementPrefix });
+  const verify = options.verifyCounterparty ?? noVerifier;
+  await app.register(authenticatedScope, { ctx, verify, what: 'protocol', prefix: '/dsp' });
+  await app.register(authenticatedScope, { ctx, verify, what: 'protocol', prefix: '/p/:participant/dsp' });
+  await app.register(authenticatedScope, {
+    ctx,
+    verify: options.verifyDataToken ?? noVerifier,
+    what: 'data-plane',
+    prefix: '/data',
+  });
+  return app as unknown as FastifyInstance;
+}
