@@ -1,0 +1,245 @@
+/**
+ * DOCX read straight from its OOXML: word/document.xml for the body, styles.xml for heading levels,
+ * numbering.xml for list and step markers. Ruby (furigana) keeps only its base text, deleted revisions are
+ * dropped, text boxes become blocks after their paragraph. Tables keep gridSpan/vMerge merges as spans on
+ * the anchor cell. Location: the 0-based index of the paragraph or table in the body.
+ */
+import type { Parser, TableCell } from '../document/index.js';
+import {
+  type BlockDraft,
+  buildBlocks,
+  classifyLine,
+  createTextClassifier,
+  detectHeaderRows,
+  isProcedureTitle,
+  markHeaderRows,
+  type TextClassifier,
+  tableText,
+} from '../structure/index.js';
+import { defaultZipLimits, partText, readZip, type ZipLimits } from './archive.js';
+import {
+  type Counters,
+  headingLevel,
+  type Numbering,
+  nextMarker,
+  readNumbering,
+  readStyles,
+  type Styles,
+} from './docx-styles.js';
+import { CorruptFile } from './errors.js';
+import {
+  childValue,
+  type DomElement,
+  type DomNode,
+  elementChildren,
+  findAll,
+  findFirst,
+  firstChild,
+  isElement,
+  parseXml,
+} from './xml.js';
+
+interface Walk {
+  readonly styles: Styles;
+  readonly numbering: Numbering;
+  readonly counters: Counters;
+  readonly classifier: TextClassifier;
+  readonly out: BlockDraft[];
+  inProcedure: boolean;
+}
+
+const parts = new Set(['word/document.xml', 'word/styles.xml', 'word/numbering.xml', 'docProps/core.xml']);
+
+/** A DOCX parser with the given zip limits. */
+export function docxParser(limits: ZipLimits = defaultZipLimits): Parser {
+  return async (bytes, source) => {
+    const files = readZip(bytes, source.uri, (name) => parts.has(name), limits);
+    const documentXml = partText(files, 'word/document.xml');
+    if (documentXml === undefined) throw new CorruptFile(source.uri, 'word/document.xml is missing');
+    const body = findFirst(parseXml(documentXml), 'w:body');
+    if (body === undefined) throw new CorruptFile(source.uri, 'word/document.xml has no body');
+    const w: Walk = {
+      styles: readStyles(partText(files, 'word/styles.xml')),
+      numbering: readNumbering(partText(files, 'word/numbering.xml')),
+      counters: new Map(),
+      classifier: createTextClassifier({ headings: true }),
+      out: [],
+      inProcedure: false,
+    };
+    bodyElements(body).forEach((element, index) => {
+      if (element.name === 'w:tbl') w.out.push(table(element, index));
+      else paragraph(element, index, w);
+    });
+    const title = coreTitle(partText(files, 'docProps/core.xml'));
+    return { source, metadata: title === undefined ? {} : { title }, blocks: buildBlocks(w.out) };
+  };
+}
+
+export const parseDocx: Parser = docxParser();
+
+/** Body-level paragraphs and tables in order; content controls and custom XML are unwrapped. */
+function bodyElements(node: DomElement): DomElement[] {
+  return elementChildren(node).flatMap((c) => {
+    if (c.name === 'w:p' || c.name === 'w:tbl') return [c];
+    if (c.name === 'w:sdt') return bodyElements(firstChild(c, 'w:sdtContent') ?? c);
+    if (c.name === 'w:customXml') return bodyElements(c);
+    return [];
+  });
+}
+
+function paragraph(p: DomElement, index: number, w: Walk): void {
+  const text = paragraphText(p).trim();
+  const location = { paragraph: index };
+  const pPr = firstChild(p, 'w:pPr');
+  if (text !== '') {
+    const level = headingLevel(w.styles, childValue(pPr, 'w:pStyle'), childValue(pPr, 'w:outlineLvl'));
+    const numPr = pPr === undefined ? undefined : firstChild(pPr, 'w:numPr');
+    if (level !== undefined) {
+      w.classifier.heading(text);
+      w.inProcedure = isProcedureTitle(text);
+      w.out.push({ kind: 'heading', level, text, location });
+    } else if (numPr !== undefined) {
+      w.out.push(listParagraph(numPr, text, index, w));
+    } else {
+      const draft = w.classifier.block(text, location);
+      if (draft.kind === 'heading') w.inProcedure = isProcedureTitle(text);
+      w.out.push(draft);
+    }
+  }
+  for (const box of textBoxes(p)) {
+    for (const inner of findAll(box, 'w:p')) {
+      const t = paragraphText(inner).trim();
+      if (t !== '') w.out.push(w.classifier.block(t, location));
+    }
+  }
+}
+
+function listParagraph(numPr: DomElement, text: string, index: number, w: Walk): BlockDraft {
+  const ilvl = Number.parseInt(childValue(numPr, 'w:ilvl') ?? '0', 10);
+  const m = nextMarker(w.numbering, w.counters, childValue(numPr, 'w:numId') ?? '', ilvl);
+  const location = { paragraph: index };
+  if (m === undefined) return w.classifier.block(text, location);
+  if (m.ordered && ilvl === 0 && (w.inProcedure || m.stepFormat || classifyLine(m.marker)?.kind === 'step')) {
+    return { kind: 'step', number: m.number, marker: m.marker, text, location };
+  }
+  return { kind: 'list-item', depth: ilvl, ordered: m.ordered, text, location };
+}
+
+/** The visible text of a paragraph: runs, tabs and breaks; ruby readings, deletions and fields' codes left out. */
+export function paragraphText(node: DomNode): string {
+  if (!isElement(node)) return '';
+  switch (node.name) {
+    case 'w:t':
+      return node.children.map((c) => ('data' in c ? c.data : '')).join('');
+    case 'w:tab':
+    case 'w:ptab':
+      return '\t';
+    case 'w:br':
+    case 'w:cr':
+      return '\n';
+    case 'w:noBreakHyphen':
+      return '-';
+    case 'w:ruby': {
+      const base = firstChild(node, 'w:rubyBase');
+      return base === undefined ? '' : paragraphText(base);
+    }
+    case 'w:rt': // ruby text, when it appears outside w:ruby
+    case 'w:del':
+    case 'w:delText':
+    case 'w:instrText':
+    case 'w:pPr':
+    case 'w:rPr':
+    case 'w:drawing':
+    case 'w:pict':
+    case 'mc:AlternateContent':
+    case 'w:footnoteReference':
+    case 'w:endnoteReference':
+    case 'w:commentReference':
+      return '';
+    default:
+      return node.children.map(paragraphText).join('');
+  }
+}
+
+// Text boxes: from mc:Choice when both renderings are present (Fallback repeats the same text).
+function textBoxes(node: DomElement): DomElement[] {
+  return elementChildren(node).flatMap((c) => {
+    if (c.name === 'w:txbxContent') return [c];
+    if (c.name === 'mc:AlternateContent') {
+      const choice = firstChild(c, 'mc:Choice') ?? firstChild(c, 'mc:Fallback');
+      return choice === undefined ? [] : findAll(choice, 'w:txbxContent');
+    }
+    return textBoxes(c);
+  });
+}
+
+interface MutableCell {
+  text: string;
+  rowSpan?: number;
+  colSpan?: number;
+}
+
+function table(tbl: DomElement, index: number): BlockDraft {
+  const open = new Map<number, MutableCell>(); // column → anchor of a running vertical merge
+  let declaredHeader = 0;
+  const rows: MutableCell[][] = [];
+  for (const tr of elementChildren(tbl, 'w:tr')) {
+    const trPr = firstChild(tr, 'w:trPr');
+    if (trPr !== undefined && firstChild(trPr, 'w:tblHeader') !== undefined && declaredHeader === rows.length)
+      declaredHeader++;
+    let col = Number.parseInt(childValue(trPr, 'w:gridBefore') ?? '0', 10);
+    const row: MutableCell[] = [];
+    for (const tc of cellsOf(tr)) {
+      const tcPr = firstChild(tc, 'w:tcPr');
+      const span = Number.parseInt(childValue(tcPr, 'w:gridSpan') ?? '1', 10) || 1;
+      const vMerge = tcPr === undefined ? undefined : firstChild(tcPr, 'w:vMerge');
+      const anchor = open.get(col);
+      if (vMerge !== undefined && vMerge.attribs['w:val'] !== 'restart' && anchor !== undefined) {
+        anchor.rowSpan = (anchor.rowSpan ?? 1) + 1;
+      } else {
+        const cell: MutableCell = { text: cellText(tc), ...(span > 1 ? { colSpan: span } : {}) };
+        row.push(cell);
+        if (vMerge?.attribs['w:val'] === 'restart') open.set(col, cell);
+        else open.delete(col);
+      }
+      col += span;
+    }
+    rows.push(row);
+  }
+  const cells: TableCell[][] = rows.map((r) => r.map((c) => ({ ...c })));
+  const headerRows = declaredHeader > 0 ? declaredHeader : detectHeaderRows(cells);
+  const marked = markHeaderRows(cells, headerRows);
+  return {
+    kind: 'table',
+    rows: marked,
+    headerRows,
+    headerColumns: 0,
+    text: tableText(marked),
+    location: { paragraph: index },
+  };
+}
+
+function cellsOf(tr: DomElement): DomElement[] {
+  return elementChildren(tr).flatMap((c) => {
+    if (c.name === 'w:tc') return [c];
+    if (c.name === 'w:sdt') return elementChildren(firstChild(c, 'w:sdtContent') ?? c, 'w:tc');
+    return [];
+  });
+}
+
+function cellText(tc: DomElement): string {
+  return findAll(tc, 'w:p')
+    .map((p) => paragraphText(p).trim())
+    .filter((t) => t !== '')
+    .join('\n');
+}
+
+function coreTitle(xml: string | undefined): string | undefined {
+  if (xml === undefined) return undefined;
+  const title = findFirst(parseXml(xml), 'dc:title');
+  const text = title?.children
+    .map((c) => ('data' in c ? c.data : ''))
+    .join('')
+    .trim();
+  return text === '' ? undefined : text;
+}
