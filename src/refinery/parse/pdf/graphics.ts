@@ -1,0 +1,163 @@
+/**
+ * What the page draws besides text, read from pdfjs's operator list: ruling lines (for tables), the
+ * area covered by images and the number of filled curve paths (for telling scanned or outlined text).
+ */
+import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { apply, identity, type Matrix, multiply } from './geometry.js';
+
+/** An axis-aligned line segment in page space (top-left origin). */
+export interface Ruling {
+  readonly axis: 'h' | 'v';
+  /** y for horizontal, x for vertical. */
+  readonly at: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface PageGraphics {
+  readonly rulings: readonly Ruling[];
+  /** Fraction of the page area covered by painted images (overlaps counted twice). */
+  readonly imageCover: number;
+  /** Filled paths containing curves: glyphs drawn as outlines show up as hundreds of these. */
+  readonly curveFills: number;
+}
+
+export interface OperatorList {
+  readonly fnArray: readonly number[];
+  readonly argsArray: readonly unknown[];
+}
+
+// pdfjs's DrawOPS codes inside a constructPath buffer.
+const MOVE = 0;
+const LINE = 1;
+const CURVE = 2;
+const QUAD = 3;
+const CLOSE = 4;
+
+const strokeOps = new Set([OPS.stroke, OPS.closeStroke, OPS.fillStroke, OPS.eoFillStroke]);
+const fillOps = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke]);
+const imageOps = new Set([
+  OPS.paintImageXObject,
+  OPS.paintInlineImageXObject,
+  OPS.paintImageMaskXObject,
+  OPS.paintImageXObjectRepeat,
+  OPS.paintSolidColorImageMask,
+]);
+
+/** Walks the operator list, tracking the current transformation matrix through save/restore. */
+export function graphicsOf(ops: OperatorList, viewport: Matrix, pageArea: number): PageGraphics {
+  const rulings: Ruling[] = [];
+  let ctm: Matrix = identity;
+  const stack: Matrix[] = [];
+  let imageArea = 0;
+  let curveFills = 0;
+  for (let i = 0; i < ops.fnArray.length; i++) {
+    const fn = ops.fnArray[i];
+    const args = ops.argsArray[i] as readonly unknown[] | null;
+    if (fn === OPS.save) stack.push(ctm);
+    else if (fn === OPS.restore) ctm = stack.pop() ?? identity;
+    else if (fn === OPS.transform && args) ctm = multiply(asMatrix(args), ctm);
+    else if (fn === OPS.paintFormXObjectBegin) {
+      stack.push(ctm);
+      const m = args?.[0];
+      if (m && typeof m === 'object' && 'length' in m && (m as ArrayLike<number>).length === 6) {
+        ctm = multiply(asMatrix(Array.from(m as ArrayLike<number>)), ctm);
+      }
+    } else if (fn === OPS.paintFormXObjectEnd) ctm = stack.pop() ?? identity;
+    else if (fn !== undefined && imageOps.has(fn)) imageArea += unitSquareArea(multiply(ctm, viewport));
+    else if (fn === OPS.constructPath && args) {
+      const op = args[0] as number;
+      const buffer = (args[1] as readonly (ArrayLike<number> | null)[] | undefined)?.[0];
+      if (!buffer) continue;
+      const m = multiply(ctm, viewport);
+      const path = segmentsOf(buffer, m);
+      if (fillOps.has(op) && path.curved) curveFills++;
+      if (strokeOps.has(op)) rulings.push(...path.segments.flatMap(asRuling));
+      if (fillOps.has(op)) rulings.push(...path.boxes.flatMap(thinBoxAsRuling));
+    }
+  }
+  return { rulings, imageCover: pageArea > 0 ? imageArea / pageArea : 0, curveFills };
+}
+
+function asMatrix(a: readonly unknown[]): Matrix {
+  const n = a.map((v) => (typeof v === 'number' ? v : 0));
+  return [n[0] ?? 1, n[1] ?? 0, n[2] ?? 0, n[3] ?? 1, n[4] ?? 0, n[5] ?? 0];
+}
+
+function unitSquareArea(m: Matrix): number {
+  return Math.abs(m[0] * m[3] - m[1] * m[2]);
+}
+
+type Point = readonly [number, number];
+interface PathShape {
+  readonly segments: readonly (readonly [Point, Point])[];
+  /** Bounding boxes of closed subpaths (rectangles drawn as fills). */
+  readonly boxes: readonly (readonly [Point, Point])[];
+  readonly curved: boolean;
+}
+
+function segmentsOf(buffer: ArrayLike<number>, m: Matrix): PathShape {
+  const segments: (readonly [Point, Point])[] = [];
+  const boxes: (readonly [Point, Point])[] = [];
+  let start: Point | null = null;
+  let current: Point | null = null;
+  let sub: Point[] = [];
+  let curved = false;
+  const closeSub = () => {
+    if (sub.length >= 3) boxes.push(extent(sub));
+    sub = [];
+  };
+  for (let k = 0; k < buffer.length; ) {
+    const code = buffer[k++];
+    if (code === MOVE || code === LINE) {
+      const p = apply(m, buffer[k]!, buffer[k + 1]!);
+      k += 2;
+      if (code === MOVE) {
+        closeSub();
+        start = p;
+      } else if (current) segments.push([current, p]);
+      current = p;
+      sub.push(p);
+    } else if (code === CURVE || code === QUAD) {
+      const n = code === CURVE ? 6 : 4;
+      current = apply(m, buffer[k + n - 2]!, buffer[k + n - 1]!);
+      sub.push(current);
+      k += n;
+      curved = true;
+    } else if (code === CLOSE) {
+      if (current && start) segments.push([current, start]);
+      current = start;
+      closeSub();
+    } else break;
+  }
+  closeSub();
+  return { segments, boxes, curved };
+}
+
+function extent(points: readonly Point[]): readonly [Point, Point] {
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => p[1]);
+  return [
+    [Math.min(...xs), Math.min(...ys)],
+    [Math.max(...xs), Math.max(...ys)],
+  ];
+}
+
+function asRuling([a, b]: readonly [Point, Point]): Ruling[] {
+  const dx = Math.abs(a[0] - b[0]);
+  const dy = Math.abs(a[1] - b[1]);
+  if (dy < 1 && dx > 2)
+    return [{ axis: 'h', at: (a[1] + b[1]) / 2, from: Math.min(a[0], b[0]), to: Math.max(a[0], b[0]) }];
+  if (dx < 1 && dy > 2)
+    return [{ axis: 'v', at: (a[0] + b[0]) / 2, from: Math.min(a[1], b[1]), to: Math.max(a[1], b[1]) }];
+  return [];
+}
+
+// Tables are often drawn as thin filled rectangles instead of stroked lines.
+function thinBoxAsRuling([lo, hi]: readonly [Point, Point]): Ruling[] {
+  const w = hi[0] - lo[0];
+  const h = hi[1] - lo[1];
+  if (h < 2.5 && w > 2) return [{ axis: 'h', at: (lo[1] + hi[1]) / 2, from: lo[0], to: hi[0] }];
+  if (w < 2.5 && h > 2) return [{ axis: 'v', at: (lo[0] + hi[0]) / 2, from: lo[1], to: hi[1] }];
+  return [];
+}

@@ -1,0 +1,100 @@
+/**
+ * Lines from runs: runs sharing a baseline form a row; a row splits where a gap is wider than a column
+ * gutter or a table cell gap would be, so each line is one piece of one column.
+ */
+import { isCjk, repairCjkSpacing } from './cjk.js';
+import { type Box, union } from './geometry.js';
+import type { TextRun } from './runs.js';
+
+export interface Line extends Box {
+  readonly text: string;
+  readonly baseline: number;
+  /** Dominant font size (by characters). */
+  readonly size: number;
+  /** Most characters are in a bold face. */
+  readonly bold: boolean;
+  readonly tagLevel?: number;
+  readonly runs: readonly TextRun[];
+}
+
+/** Groups runs into lines, top to bottom then left to right. */
+export function linesOf(runs: readonly TextRun[]): Line[] {
+  const horizontal = runs.filter((r) => !r.vertical).sort((a, b) => a.baseline - b.baseline || a.x0 - b.x0);
+  const rows: TextRun[][] = [];
+  for (const run of horizontal) {
+    const row = rows[rows.length - 1];
+    const ref = row?.[0];
+    if (
+      row &&
+      ref &&
+      Math.abs(run.baseline - ref.baseline) <= Math.max(1.5, 0.3 * Math.min(run.size, ref.size))
+    ) {
+      row.push(run);
+    } else rows.push([run]);
+  }
+  const lines = rows.flatMap((row) => piecesOf(row.sort((a, b) => a.x0 - b.x0)).map(lineOf));
+  const vertical = runs.filter((r) => r.vertical).map((r) => lineOf([r]));
+  return [...lines, ...vertical].sort((a, b) => a.top - b.top || a.x0 - b.x0);
+}
+
+function piecesOf(row: readonly TextRun[]): TextRun[][] {
+  const pieces: TextRun[][] = [];
+  for (const run of row) {
+    const piece = pieces[pieces.length - 1];
+    const prev = piece?.[piece.length - 1];
+    if (piece && prev && !isBreak(prev, run, piece)) piece.push(run);
+    else pieces.push([run]);
+  }
+  return pieces;
+}
+
+function isBreak(prev: TextRun, next: TextRun, piece: readonly TextRun[]): boolean {
+  const gap = next.x0 - prev.x1;
+  const size = Math.min(prev.size, next.size);
+  if (gap <= 1.2 * size) return false;
+  // Letter-spaced titles (「目　　次」) put single characters far apart: keep them on one line.
+  const short = (s: string) => [...s.trim()].length <= 2;
+  return !(short(next.text) && piece.every((r) => short(r.text)) && gap < 4 * size);
+}
+
+function lineOf(runs: readonly TextRun[]): Line {
+  let text = '';
+  let prev: TextRun | undefined;
+  for (const run of runs) {
+    if (prev === undefined) text = run.text;
+    else {
+      const gap = run.x0 - prev.x1;
+      const a = text[text.length - 1];
+      const b = run.text[0];
+      const size = Math.min(run.size, prev.size);
+      // A visible gap is a word space in Latin text; next to CJK only a wide one counts ("3.2 概要").
+      const latin = !isCjk(a) && !isCjk(b);
+      const spaced = (gap > 0.2 * size && latin) || (gap > 0.5 * size && !(isCjk(a) && isCjk(b)));
+      text = spaced && !/\s$/.test(text) && !/^\s/.test(run.text) ? `${text} ${run.text}` : text + run.text;
+    }
+    prev = run;
+  }
+  const bySize = new Map<number, number>();
+  let boldChars = 0;
+  let chars = 0;
+  const tagVotes = new Map<number, number>();
+  for (const r of runs) {
+    const n = r.text.length;
+    chars += n;
+    bySize.set(r.size, (bySize.get(r.size) ?? 0) + n);
+    if (r.bold) boldChars += n;
+    if (r.tagLevel !== undefined) tagVotes.set(r.tagLevel, (tagVotes.get(r.tagLevel) ?? 0) + n);
+  }
+  const size = [...bySize].sort((a, b) => b[1] - a[1])[0]![0];
+  const tag = [...tagVotes].sort((a, b) => b[1] - a[1])[0];
+  const tagged = tag !== undefined && tag[1] * 2 >= chars;
+  return {
+    ...union(runs),
+    text: repairCjkSpacing(text).trim(),
+    baseline: runs[0]!.baseline,
+    size,
+    bold: boldChars * 2 > chars,
+    ...(tagged ? { tagLevel: tag[0] } : {}),
+    runs,
+  };
+}

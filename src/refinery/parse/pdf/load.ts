@@ -1,0 +1,49 @@
+/**
+ * Opens a PDF with pdfjs-dist's legacy (Node) build. The CMap and standard-font directories must be
+ * passed explicitly, or Japanese text comes out empty or garbled; fonts are never turned into FontFaces
+ * and no code is evaluated, so parsing needs no DOM and runs inside a worker thread.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { PdfCorrupt, PdfEmpty, PdfEncrypted } from './errors.js';
+
+const pdfjsRoot = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+const cMapUrl = join(pdfjsRoot, 'cmaps') + '/';
+const standardFontDataUrl = join(pdfjsRoot, 'standard_fonts') + '/';
+
+/** Opens the bytes as a PDF or throws a typed `parse.*` error with one readable message. */
+export async function openPdf(bytes: Uint8Array, uri: string): Promise<PDFDocumentProxy> {
+  if (bytes.length === 0) throw new PdfEmpty(uri);
+  // pdfjs transfers (detaches) the buffer it is given: hand it a copy so the caller's bytes stay usable.
+  const task = getDocument({
+    data: bytes.slice(),
+    cMapUrl,
+    cMapPacked: true,
+    standardFontDataUrl,
+    disableFontFace: true,
+    useSystemFonts: false,
+    isEvalSupported: false,
+    verbosity: 0,
+  });
+  let doc: PDFDocumentProxy;
+  try {
+    doc = await task.promise;
+  } catch (e) {
+    await task.destroy().catch(() => undefined);
+    throw openError(e, uri);
+  }
+  if (doc.numPages === 0) {
+    await doc.destroy();
+    throw new PdfEmpty(uri);
+  }
+  return doc;
+}
+
+function openError(e: unknown, uri: string): Error {
+  const name = e instanceof Error ? e.name : '';
+  const message = e instanceof Error ? e.message : String(e);
+  if (name === 'PasswordException') return new PdfEncrypted(uri, { cause: e });
+  if (/size is zero|empty/i.test(message)) return new PdfEmpty(uri);
+  return new PdfCorrupt(uri, message.replace(/\.$/, ''), { cause: e });
+}

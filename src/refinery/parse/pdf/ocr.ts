@@ -1,0 +1,131 @@
+/**
+ * OCR at the edge: pages are rasterised with poppler's `pdftoppm` and read with `tesseract`. The parser
+ * takes this as a dependency so tests can run with and without it; `systemOcr()` returns undefined
+ * when either binary is missing, and the parser then lists the pages in `metadata.needsOcr`.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { joinPieces, repairCjkSpacing } from './cjk.js';
+import type { Box } from './geometry.js';
+
+const run = promisify(execFile);
+
+/** One recognised line, in points on the page (top-left origin). */
+export interface OcrLine extends Box {
+  readonly text: string;
+  /** Mean word confidence, 0–100. */
+  readonly confidence: number;
+}
+
+/** Reads the given 1-based pages of a PDF; returns lines per page. */
+export type PageOcr = (
+  pdf: Uint8Array,
+  pages: readonly number[],
+) => Promise<ReadonlyMap<number, readonly OcrLine[]>>;
+
+export interface TesseractOptions {
+  /** Raster resolution; 300 dpi is what tesseract is trained for. */
+  readonly dpi?: number;
+  /** Tesseract languages, `jpn+eng` by default. */
+  readonly languages?: string;
+  /** Per page, so a stuck page cannot hold the parse forever. */
+  readonly timeoutMs?: number;
+}
+
+/** OCR with pdftoppm + tesseract, or undefined when they are not both installed. */
+export async function systemOcr(options: TesseractOptions = {}): Promise<PageOcr | undefined> {
+  const found = await Promise.all([has('pdftoppm', ['-v']), has('tesseract', ['--version'])]);
+  return found.every(Boolean) ? tesseractOcr(options) : undefined;
+}
+
+async function has(binary: string, args: readonly string[]): Promise<boolean> {
+  try {
+    await run(binary, [...args], { timeout: 10_000 });
+    return true;
+  } catch (e) {
+    // Only "not found" means absent; a non-zero exit still proves the binary is there.
+    return (e as { code?: unknown }).code !== 'ENOENT';
+  }
+}
+
+/** OCR with pdftoppm + tesseract (both must be on PATH). */
+export function tesseractOcr(options: TesseractOptions = {}): PageOcr {
+  const dpi = options.dpi ?? 300;
+  const languages = options.languages ?? 'jpn+eng';
+  const timeout = options.timeoutMs ?? 120_000;
+  return async (pdf, pages) => {
+    const dir = await mkdtemp(join(tmpdir(), 'musubi-ocr-'));
+    try {
+      const input = join(dir, 'in.pdf');
+      await writeFile(input, pdf);
+      const out = new Map<number, OcrLine[]>();
+      for (const page of pages) {
+        const image = join(dir, `p${page}`);
+        const n = String(page);
+        await run(
+          'pdftoppm',
+          ['-r', String(dpi), '-gray', '-png', '-f', n, '-l', n, '-singlefile', input, image],
+          {
+            timeout,
+          },
+        );
+        await run(
+          'tesseract',
+          [`${image}.png`, join(dir, `p${page}`), '-l', languages, '--psm', '3', 'tsv'],
+          {
+            timeout,
+            env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+          },
+        );
+        out.set(page, linesOfTsv(await readFile(join(dir, `p${page}.tsv`), 'utf8'), 72 / dpi));
+      }
+      return out;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+interface Word extends Box {
+  readonly text: string;
+  readonly confidence: number;
+}
+
+/** Tesseract TSV (level 5 = word) → lines, scaled from pixels to points. */
+export function linesOfTsv(tsv: string, scale: number): OcrLine[] {
+  const lines = new Map<string, Word[]>();
+  for (const row of tsv.split('\n').slice(1)) {
+    const f = row.split('\t');
+    if (f.length < 12 || f[0] !== '5') continue;
+    const text = f.slice(11).join('\t').trim();
+    const conf = Number(f[10]);
+    if (text === '' || conf < 0) continue;
+    const [left, top, width, height] = [f[6], f[7], f[8], f[9]].map(Number) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    const key = `${f[2]}.${f[3]}.${f[4]}`;
+    const word = {
+      text,
+      confidence: conf,
+      x0: left * scale,
+      top: top * scale,
+      x1: (left + width) * scale,
+      bottom: (top + height) * scale,
+    };
+    lines.set(key, [...(lines.get(key) ?? []), word]);
+  }
+  return [...lines.values()].map((words) => ({
+    text: repairCjkSpacing(words.map((w) => w.text).reduce(joinPieces, '')),
+    confidence: words.reduce((s, w) => s + w.confidence, 0) / words.length,
+    x0: Math.min(...words.map((w) => w.x0)),
+    top: Math.min(...words.map((w) => w.top)),
+    x1: Math.max(...words.map((w) => w.x1)),
+    bottom: Math.max(...words.map((w) => w.bottom)),
+  }));
+}

@@ -1,0 +1,66 @@
+/**
+ * One page read through pdfjs: runs, lines, ruled tables and the state of its text layer. Nothing here
+ * decides about blocks; `blocks.ts` does that once all pages (and their running text) are known.
+ */
+import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { Matrix } from './geometry.js';
+import { graphicsOf, type OperatorList } from './graphics.js';
+import { type Line, linesOf } from './lines.js';
+import type { OcrLine } from './ocr.js';
+import { type FontFacts, headingTags, runsOf, type TextRun } from './runs.js';
+import { type RuledTable, tablesOf } from './tables.js';
+import { needsOcr, type TextLayer, textLayerOf } from './text-layer.js';
+
+export interface PageLayout {
+  readonly page: number;
+  readonly width: number;
+  readonly height: number;
+  readonly lines: readonly Line[];
+  readonly tables: readonly RuledTable[];
+  readonly layer: TextLayer;
+  /** True once OCR replaced the text layer. */
+  readonly ocr: boolean;
+}
+
+/** Reads one page; a page whose text layer is unusable comes back with no lines (OCR fills them later). */
+export async function readPage(page: PDFPageProxy): Promise<PageLayout> {
+  const viewport = page.getViewport({ scale: 1 });
+  const transform = viewport.transform as unknown as Matrix;
+  const ops = (await page.getOperatorList()) as OperatorList;
+  const content = await page.getTextContent({ includeMarkedContent: true });
+  const tree = await page.getStructTree().catch(() => null);
+  const fonts = fontsOf(page, content.items);
+  const runs = runsOf(content, transform, fonts, headingTags(tree));
+  const graphics = graphicsOf(ops, transform, viewport.width * viewport.height);
+  const layer = textLayerOf(runs.map((r) => r.text).join(''), graphics);
+  const base = { page: page.pageNumber, width: viewport.width, height: viewport.height, layer, ocr: false };
+  if (needsOcr(layer)) return { ...base, lines: [], tables: [] };
+  const { tables, rest } = tablesOf(graphics.rulings, runs);
+  return { ...base, lines: linesOf(rest), tables };
+}
+
+function fontsOf(page: PDFPageProxy, items: readonly unknown[]): Map<string, FontFacts> {
+  const fonts = new Map<string, FontFacts>();
+  for (const item of items) {
+    const id = (item as { fontName?: unknown }).fontName;
+    if (typeof id !== 'string' || fonts.has(id) || !page.commonObjs.has(id)) continue;
+    const font = page.commonObjs.get(id) as { name?: unknown; bold?: unknown; black?: unknown } | null;
+    fonts.set(id, {
+      name: typeof font?.name === 'string' ? font.name : '',
+      bold: font?.bold === true || font?.black === true,
+    });
+  }
+  return fonts;
+}
+
+/** The page again, its lines taken from OCR. */
+export function withOcr(layout: PageLayout, lines: readonly OcrLine[]): PageLayout {
+  const runs: TextRun[] = lines.map((l) => ({
+    ...l,
+    baseline: l.bottom,
+    size: Math.max(4, Math.round((l.bottom - l.top) * 0.85 * 2) / 2),
+    bold: false,
+    vertical: false,
+  }));
+  return { ...layout, lines: linesOf(runs), ocr: true };
+}

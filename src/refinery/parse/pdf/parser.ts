@@ -1,0 +1,172 @@
+/**
+ * The PDF parser: pages are read one by one (text runs, rulings, tag tree), pages without a usable text
+ * layer go to OCR when it is available, running headers/footers are removed and mined for metadata,
+ * and the rest becomes blocks in reading order with page and bbox recorded as they are found.
+ */
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { Document, DocumentMetadata, Parser, SourceInfo } from '../../document/index.js';
+import { buildBlocks } from '../../structure/index.js';
+import { draftsOf, type FlowItem } from './blocks.js';
+import type { Line } from './lines.js';
+import { openPdf } from './load.js';
+import { type PageOcr, systemOcr } from './ocr.js';
+import { type PageLayout, readPage, withOcr } from './page.js';
+import { readingOrder } from './reading-order.js';
+import { printedFacts, runningText } from './running-text.js';
+import { typographyOf } from './style.js';
+import type { RuledTable } from './tables.js';
+import { needsOcr } from './text-layer.js';
+
+export interface PdfParserDeps {
+  /**
+   * Reads pages without a usable text layer. `null` turns OCR off (pages are then listed in
+   * `metadata.needsOcr`); left out, pdftoppm + tesseract are used when installed.
+   */
+  readonly ocr?: PageOcr | null;
+}
+
+/** A PDF parser with its OCR dependency bound. */
+export function createPdfParser(deps: PdfParserDeps = {}): Parser {
+  let detected: Promise<PageOcr | undefined> | undefined;
+  const ocrOf = (): Promise<PageOcr | undefined> => {
+    if (deps.ocr !== undefined) return Promise.resolve(deps.ocr ?? undefined);
+    detected ??= systemOcr();
+    return detected;
+  };
+  return async (bytes, source) => {
+    const doc = await openPdf(bytes, source.uri);
+    try {
+      const pages = await readPages(doc);
+      const wanted = pages.filter((p) => needsOcr(p.layer)).map((p) => p.page);
+      const ocr = wanted.length > 0 ? await ocrOf() : undefined;
+      const read = ocr === undefined ? pages : await ocrPages(pages, wanted, ocr, bytes);
+      return assemble(read, source, await infoOf(doc));
+    } finally {
+      await doc.destroy();
+    }
+  };
+}
+
+/** The default PDF parser: OCR through pdftoppm + tesseract when both are installed. */
+export const parsePdf: Parser = createPdfParser();
+
+async function readPages(doc: PDFDocumentProxy): Promise<PageLayout[]> {
+  const pages: PageLayout[] = [];
+  for (let n = 1; n <= doc.numPages; n++) {
+    const page = await doc.getPage(n);
+    pages.push(await readPage(page));
+    page.cleanup();
+  }
+  return pages;
+}
+
+async function ocrPages(
+  pages: PageLayout[],
+  wanted: number[],
+  ocr: PageOcr,
+  bytes: Uint8Array,
+): Promise<PageLayout[]> {
+  const read = await ocr(bytes, wanted);
+  return pages.map((p) => {
+    const lines = read.get(p.page);
+    return lines === undefined ? p : withOcr(p, lines);
+  });
+}
+
+interface Info {
+  readonly title?: string;
+}
+
+async function infoOf(doc: PDFDocumentProxy): Promise<Info> {
+  const meta = await doc.getMetadata().catch(() => undefined);
+  const title = (meta?.info as { Title?: unknown } | undefined)?.Title;
+  // Producers often leave "Microsoft Word - file.docx" or an undecoded hex string here.
+  if (
+    typeof title !== 'string' ||
+    title.trim() === '' ||
+    /^<[0-9A-F]+>$|^Microsoft Word - |\.(docx?|xlsx?|pptx?)$/i.test(title)
+  ) {
+    return {};
+  }
+  return { title: title.trim() };
+}
+
+function assemble(pages: readonly PageLayout[], source: SourceInfo, info: Info): Document {
+  const { keep, running } = runningText(pages);
+  const all = keep.flat();
+  const type = typographyOf(all);
+  const items = pages.flatMap((p, i) => pageFlow(p, keep[i]!));
+  const blocks = buildBlocks(draftsOf(items, type));
+  const firstPage = keep[0]?.slice(0, 12).map((l) => l.text) ?? [];
+  const facts = printedFacts([...running, ...firstPage]);
+  const unread = pages.filter((p) => needsOcr(p.layer) && !p.ocr).map((p) => p.page);
+  const ocred = pages.filter((p) => p.ocr).map((p) => p.page);
+  const title = info.title ?? blocks.find((b) => b.kind === 'heading' && b.location.page === 1)?.text;
+  const metadata: DocumentMetadata = {
+    pages: pages.length,
+    language: 'ja',
+    ...(title === undefined ? {} : { title }),
+    ...facts,
+    ...(running.length > 0 ? { runningText: running } : {}),
+    ...(unread.length > 0 ? { needsOcr: unread } : {}),
+    ...(ocred.length > 0 ? { ocrPages: ocred } : {}),
+  };
+  return { source, metadata, blocks };
+}
+
+/** One page's lines and tables in reading order, with table captions attached. */
+function pageFlow(page: PageLayout, lines: readonly Line[]): FlowItem[] {
+  if (needsOcr(page.layer) && !page.ocr) {
+    return [
+      { kind: 'no-text', page: page.page, box: { x0: 0, top: 0, x1: page.width, bottom: page.height } },
+    ];
+  }
+  const captions = new Map<RuledTable, Line>();
+  for (const t of page.tables) {
+    const c = lines.find((l) => isCaptionOf(l, t) && ![...captions.values()].includes(l));
+    if (c) captions.set(t, c);
+  }
+  const used = new Set(captions.values());
+  type Piece = {
+    text: string;
+    x0: number;
+    x1: number;
+    top: number;
+    bottom: number;
+    line?: Line;
+    table?: RuledTable;
+  };
+  const pieces: Piece[] = [
+    ...lines.filter((l) => !used.has(l)).map((l): Piece => ({ ...box(l), text: l.text, line: l })),
+    ...page.tables.map((t): Piece => ({ ...box(t), text: '', table: t })),
+  ];
+  return readingOrder(pieces, page.width).map(({ line: piece, column }): FlowItem => {
+    if (piece.table) {
+      const caption = captions.get(piece.table)?.text;
+      return {
+        kind: 'table',
+        page: page.page,
+        table: piece.table,
+        ...(caption === undefined ? {} : { caption }),
+      };
+    }
+    return { kind: 'line', page: page.page, column, line: piece.line! };
+  });
+}
+
+function box(b: { x0: number; x1: number; top: number; bottom: number }) {
+  return { x0: b.x0, x1: b.x1, top: b.top, bottom: b.bottom };
+}
+
+function isCaptionOf(line: Line, table: RuledTable): boolean {
+  if (
+    !/^(?:表|Table)\s*[0-9０-９]/i.test(line.text.trim()) &&
+    !/^表[-‐－]\s*[0-9０-９]/.test(line.text.trim())
+  )
+    return false;
+  const near = 3 * line.size;
+  const above = table.top - line.bottom;
+  const below = line.top - table.bottom;
+  const overlaps = Math.min(line.x1, table.x1) - Math.max(line.x0, table.x0) > 0;
+  return overlaps && ((above >= -1 && above <= near) || (below >= -1 && below <= near));
+}

@@ -1,0 +1,113 @@
+/**
+ * Text runs: pdfjs text items placed on the page (top-left origin), with font size, weight and the
+ * heading level the tag tree gives them, if any.
+ */
+import type { TextContent, TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/api.js';
+import { apply, type Box, boxOfPoints, type Matrix, multiply } from './geometry.js';
+
+export interface TextRun extends Box {
+  readonly text: string;
+  /** Baseline y (top-left origin). */
+  readonly baseline: number;
+  readonly size: number;
+  readonly bold: boolean;
+  /** Written top-to-bottom (縦書き) after page rotation. */
+  readonly vertical: boolean;
+  /** Heading level from the PDF's tag tree (H1 → 1, H/Title → 1), when tagged. */
+  readonly tagLevel?: number;
+}
+
+export interface FontFacts {
+  readonly name: string;
+  readonly bold: boolean;
+}
+
+/** Places every non-empty text item; `fonts` maps pdfjs font ids to real names and weights. */
+export function runsOf(
+  content: TextContent,
+  viewport: Matrix,
+  fonts: ReadonlyMap<string, FontFacts>,
+  tagLevels: ReadonlyMap<string, number>,
+): TextRun[] {
+  const runs: TextRun[] = [];
+  const open: string[] = [];
+  for (const item of content.items) {
+    if (isMarked(item)) {
+      if (item.type === 'beginMarkedContentProps' || item.type === 'beginMarkedContent')
+        open.push(item.id ?? '');
+      else if (item.type === 'endMarkedContent') open.pop();
+      continue;
+    }
+    if (item.str.trim() === '') continue;
+    const style = content.styles[item.fontName];
+    const level = open.reduce<number | undefined>((found, id) => found ?? tagLevels.get(id), undefined);
+    runs.push(
+      place(item, viewport, style?.ascent ?? 0.88, style?.descent ?? -0.12, fonts.get(item.fontName), level),
+    );
+  }
+  return runs;
+}
+
+function isMarked(item: TextItem | TextMarkedContent): item is TextMarkedContent {
+  return !('str' in item);
+}
+
+function place(
+  item: TextItem,
+  viewport: Matrix,
+  ascent: number,
+  descent: number,
+  font: FontFacts | undefined,
+  tagLevel: number | undefined,
+): TextRun {
+  const t = item.transform as unknown as Matrix;
+  const m = multiply(t, viewport);
+  const size = Math.hypot(t[2], t[3]) || Math.hypot(t[0], t[1]) || 1;
+  const advance = Math.hypot(t[0], t[1]) || 1;
+  const width = item.width / advance; // text-space units along the baseline
+  const up = Math.max(0.5, Math.min(1.2, ascent || 0.88));
+  const down = Math.max(0, Math.min(0.5, -(descent || -0.12)));
+  const corners = [apply(m, 0, -down), apply(m, width, -down), apply(m, 0, up), apply(m, width, up)];
+  const box = boxOfPoints(corners);
+  const origin = apply(m, 0, 0);
+  const vertical = Math.abs(m[1]) > Math.abs(m[0]);
+  const bold =
+    font?.bold === true || /bold|black|heavy|demi|semibold|W[6-9]\b|UB$|-B$|,B$/i.test(font?.name ?? '');
+  return {
+    ...box,
+    text: item.str,
+    baseline: origin[1],
+    size: Math.round(size * 10) / 10,
+    bold,
+    vertical,
+    ...(tagLevel === undefined ? {} : { tagLevel }),
+  };
+}
+
+interface StructNode {
+  readonly role?: string;
+  readonly type?: string;
+  readonly id?: string;
+  readonly children?: readonly StructNode[];
+}
+
+/** Marked-content ids that the tag tree puts under a heading (H, H1–H6, Title) → heading level. */
+export function headingTags(tree: StructNode | null | undefined): Map<string, number> {
+  const levels = new Map<string, number>();
+  const walk = (node: StructNode, level: number | undefined): void => {
+    const own = headingLevelOfRole(node.role);
+    const current = own ?? level;
+    if (node.type === 'content' && node.id !== undefined && current !== undefined)
+      levels.set(node.id, current);
+    for (const child of node.children ?? []) walk(child, current);
+  };
+  if (tree) walk(tree, undefined);
+  return levels;
+}
+
+function headingLevelOfRole(role: string | undefined): number | undefined {
+  if (role === undefined) return undefined;
+  if (role === 'Title' || role === 'H') return 1;
+  const m = /^H([1-6])$/.exec(role);
+  return m ? Number(m[1]) : undefined;
+}

@@ -1,0 +1,195 @@
+/**
+ * Ruled tables: ruling lines that cross each other form a grid; a missing inner ruling means merged
+ * cells (kept as rowSpan/colSpan on the anchor cell); runs whose centre falls in a cell are its text.
+ */
+import type { TableCell } from '../../document/index.js';
+import { joinPieces } from './cjk.js';
+import type { Box } from './geometry.js';
+import type { Ruling } from './graphics.js';
+import { linesOf } from './lines.js';
+import type { TextRun } from './runs.js';
+import { unionFind } from './union-find.js';
+
+export interface RuledTable extends Box {
+  readonly rows: readonly (readonly TableCell[])[];
+  readonly headerRows: number;
+}
+
+const snap = 2;
+
+/** Tables on one page and the runs that are not inside any of them. */
+export function tablesOf(
+  rulings: readonly Ruling[],
+  runs: readonly TextRun[],
+): { tables: RuledTable[]; rest: TextRun[] } {
+  const tables: RuledTable[] = [];
+  let rest = [...runs];
+  for (const group of connected(merge(rulings))) {
+    const grid = gridOf(group);
+    if (grid === undefined) continue;
+    const inside = (r: TextRun) => centreIn(r, grid.box);
+    const table = tableOf(grid, rest.filter(inside));
+    if (table === undefined) continue;
+    tables.push(table);
+    rest = rest.filter((r) => !inside(r));
+  }
+  return { tables, rest };
+}
+
+function centreIn(r: Box, b: Box): boolean {
+  const x = (r.x0 + r.x1) / 2;
+  const y = (r.top + r.bottom) / 2;
+  return x > b.x0 && x < b.x1 && y > b.top && y < b.bottom;
+}
+
+/** Joins collinear pieces of the same ruling (dashed or split lines). */
+function merge(rulings: readonly Ruling[]): Ruling[] {
+  const out: Ruling[] = [];
+  const sorted = [...rulings].sort((a, b) =>
+    a.axis < b.axis ? -1 : a.axis > b.axis ? 1 : a.at - b.at || a.from - b.from,
+  );
+  for (const r of sorted) {
+    const same = out.findLast(
+      (o) => o.axis === r.axis && Math.abs(o.at - r.at) <= 1 && r.from <= o.to + snap,
+    );
+    if (same) out[out.indexOf(same)] = { ...same, to: Math.max(same.to, r.to) };
+    else out.push(r);
+  }
+  return out;
+}
+
+function crosses(h: Ruling, v: Ruling): boolean {
+  return v.at >= h.from - 3 && v.at <= h.to + 3 && h.at >= v.from - 3 && h.at <= v.to + 3;
+}
+
+function connected(rulings: readonly Ruling[]): Ruling[][] {
+  const { find, join } = unionFind(rulings.length);
+  for (let i = 0; i < rulings.length; i++) {
+    for (let j = i + 1; j < rulings.length; j++) {
+      const a = rulings[i]!;
+      const b = rulings[j]!;
+      if (a.axis === b.axis) continue;
+      if (crosses(a.axis === 'h' ? a : b, a.axis === 'h' ? b : a)) join(i, j);
+    }
+  }
+  const groups = new Map<number, Ruling[]>();
+  rulings.forEach((r, i) => {
+    const k = find(i);
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  });
+  return [...groups.values()];
+}
+
+interface Grid {
+  readonly xs: readonly number[];
+  readonly ys: readonly number[];
+  readonly rulings: readonly Ruling[];
+  readonly box: Box;
+}
+
+function gridOf(group: readonly Ruling[]): Grid | undefined {
+  const xs = cluster(group.filter((r) => r.axis === 'v').map((r) => r.at));
+  const ys = cluster(group.filter((r) => r.axis === 'h').map((r) => r.at));
+  if (xs.length < 2 || ys.length < 2 || xs.length * ys.length < 6) return undefined;
+  const box = { x0: xs[0]!, top: ys[0]!, x1: xs[xs.length - 1]!, bottom: ys[ys.length - 1]! };
+  if (box.x1 - box.x0 < 20 || box.bottom - box.top < 10) return undefined;
+  return { xs, ys, rulings: group, box };
+}
+
+function cluster(values: readonly number[]): number[] {
+  const out: number[] = [];
+  for (const v of [...values].sort((a, b) => a - b)) {
+    if (out.length === 0 || v - out[out.length - 1]! > snap) out.push(v);
+  }
+  return out;
+}
+
+function ruled(grid: Grid, axis: 'h' | 'v', at: number, from: number, to: number): boolean {
+  const need = (to - from) * 0.6;
+  return grid.rulings.some(
+    (r) =>
+      r.axis === axis && Math.abs(r.at - at) <= snap && Math.min(r.to, to) - Math.max(r.from, from) >= need,
+  );
+}
+
+interface Span {
+  row: number;
+  col: number;
+  rowEnd: number;
+  colEnd: number;
+}
+
+/** Cells after merging across missing inner rulings; each span is one cell. */
+function spansOf(grid: Grid): Span[] {
+  const { xs, ys } = grid;
+  const rows = ys.length - 1;
+  const cols = xs.length - 1;
+  const { find, join } = unionFind(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      if (j + 1 < cols && !ruled(grid, 'v', xs[j + 1]!, ys[i]!, ys[i + 1]!))
+        join(i * cols + j, i * cols + j + 1);
+      if (i + 1 < rows && !ruled(grid, 'h', ys[i + 1]!, xs[j]!, xs[j + 1]!))
+        join(i * cols + j, (i + 1) * cols + j);
+    }
+  }
+  const spans = new Map<number, Span>();
+  for (let k = 0; k < rows * cols; k++) {
+    const i = Math.floor(k / cols);
+    const j = k % cols;
+    const s = spans.get(find(k));
+    if (s === undefined) spans.set(find(k), { row: i, col: j, rowEnd: i, colEnd: j });
+    else {
+      s.row = Math.min(s.row, i);
+      s.col = Math.min(s.col, j);
+      s.rowEnd = Math.max(s.rowEnd, i);
+      s.colEnd = Math.max(s.colEnd, j);
+    }
+  }
+  return [...spans.values()].sort((a, b) => a.row - b.row || a.col - b.col);
+}
+
+function tableOf(grid: Grid, runs: readonly TextRun[]): RuledTable | undefined {
+  const spans = spansOf(grid);
+  const rowCount = grid.ys.length - 1;
+  const cells = spans.map((s) => {
+    const box = {
+      x0: grid.xs[s.col]!,
+      x1: grid.xs[s.colEnd + 1]!,
+      top: grid.ys[s.row]!,
+      bottom: grid.ys[s.rowEnd + 1]!,
+    };
+    const text = linesOf(runs.filter((r) => centreIn(r, box)))
+      .map((l) => l.text)
+      .reduce(joinPieces, '');
+    return { span: s, text };
+  });
+  // A frame with a coloured bar beside the text is a box, not a table: some row must hold two texts.
+  const rowsWithTwo = new Set(cells.filter((c) => c.text !== '').map((c) => c.span.row));
+  const twoInARow = [...rowsWithTwo].some(
+    (r) => cells.filter((c) => c.span.row === r && c.text !== '').length >= 2,
+  );
+  if (!twoInARow) return undefined;
+  const headerRows = headerRowsOf(spans, rowCount);
+  const rows: TableCell[][] = Array.from({ length: rowCount }, () => []);
+  for (const { span, text } of cells) {
+    const rowSpan = span.rowEnd - span.row + 1;
+    const colSpan = span.colEnd - span.col + 1;
+    rows[span.row]!.push({
+      text,
+      ...(rowSpan > 1 ? { rowSpan } : {}),
+      ...(colSpan > 1 ? { colSpan } : {}),
+      ...(span.row < headerRows ? { header: true } : {}),
+    });
+  }
+  return { ...grid.box, rows, headerRows };
+}
+
+// A first row whose cells span several columns (or rows) is a two-level header: 仕様 over 最小 | 最大.
+function headerRowsOf(spans: readonly Span[], rowCount: number): number {
+  if (rowCount < 2) return 0;
+  const first = spans.filter((s) => s.row === 0);
+  const down = Math.max(...first.map((s) => s.rowEnd + 1));
+  const grouped = first.some((s) => s.colEnd > s.col);
+  return Math.min(rowCount - 1, Math.max(down, grouped && rowCount > 2 ? 2 : 1));
+}

@@ -1,0 +1,31 @@
+/**
+ * Whether a page's text layer can be trusted. Scans have no text; fonts without a Unicode map yield
+ * private-use or replacement characters; some producers draw glyphs as filled outlines. Those pages
+ * need OCR, and must never come out silently empty.
+ */
+import type { PageGraphics } from './graphics.js';
+
+export type TextLayer = 'usable' | 'blank' | 'missing' | 'unmapped';
+
+/** Classifies a page from its extracted text and what it paints. */
+export function textLayerOf(text: string, graphics: PageGraphics): TextLayer {
+  const chars = [...text.replace(/\s+/g, '')];
+  if (chars.length === 0) {
+    return graphics.imageCover > 0.2 || graphics.curveFills > 40 ? 'missing' : 'blank';
+  }
+  const bad = chars.filter(isGarbage).length;
+  if (bad / chars.length > 0.3) return 'unmapped';
+  // A few characters over a page-sized image: a scan with a stamp or a page number on it.
+  if (chars.length < 20 && graphics.imageCover > 0.5) return 'missing';
+  return 'usable';
+}
+
+function isGarbage(ch: string): boolean {
+  const c = ch.codePointAt(0)!;
+  return (c >= 0xe000 && c <= 0xf8ff) || c === 0xfffd || c < 0x20 || (c >= 0xf0000 && c <= 0x10ffff);
+}
+
+/** True when the layer has to be replaced (OCR) or flagged. */
+export function needsOcr(layer: TextLayer): boolean {
+  return layer === 'missing' || layer === 'unmapped';
+}
