@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { type ConfigKey, loadConfig, type RunningNode, redactedPaths, startNode } from '../../src/node/index.js';
+
+export interface TestNode {
+  readonly node: RunningNode;
+  readonly apiKey: string;
+  readonly store: string;
+  /** Every log line the node wrote, as text. */
+  readonly logs: () => string;
+  readonly stop: () => Promise<void>;
+}
+
+/** A real node on an ephemeral loopback port with its store in a temp dir; logs are captured, not printed. */
+export async function startTestNode(overrides: Partial<Record<ConfigKey, unknown>> = {}): Promise<TestNode> {
+  const store = mkdtempSync(join(tmpdir(), 'musubi-node-'));
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const logger = pino({ level: 'debug', redact: { paths: redactedPaths, censor: '[redacted]' } }, sink);
+  const announced: string[] = [];
+  const loaded = loadConfig({ flags: { port: 0, store, logLevel: 'debug', ...overrides }, env: {} });
+  const node = await startNode(loaded, { announce: (l) => announced.push(l), logger });
+  const apiKey = announced.join('\n').match(/msk_\S+/)?.[0];
+  if (!apiKey) throw new Error(`no API key announced: ${announced.join(' | ')}`);
+  return {
+    node,
+    apiKey,
+    store,
+    logs: () => lines.join(''),
+    stop: async () => {
+      await node.close();
+      rmSync(store, { recursive: true, force: true });
+    },
+  };
+}
