@@ -39,3 +39,15 @@ export class UndecodableText extends InvalidInput {
     );
   }
 }
+
+/** LibreOffice was found but could not convert a legacy file. */
+export class ConversionFailed extends InvalidInput {
+  constructor(uri: string, reason: string, options?: { cause?: unknown }) {
+    super(
+      'parse.conversion-failed',
+      `LibreOffice could not convert ${uri}: ${reason}`,
+      { uri, reason },
+      options,
+    );
+  }
+}

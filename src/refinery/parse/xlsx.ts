@@ -1,0 +1,214 @@
+/**
+ * XLSX via exceljs. Each visible sheet is a section (a heading with the sheet name); its content is split
+ * into regions at empty rows and columns. A region is a table (merged cells kept as spans on the anchor,
+ * header rows detected) unless it is a 方眼紙-style form — mostly merged cells laid out as label/value
+ * pairs — whose pairs become paragraphs "label: value". Location: sheet and A1 range.
+ */
+import ExcelJS from 'exceljs';
+import type { Parser, TableCell } from '../document/index.js';
+import {
+  type BlockDraft,
+  buildBlocks,
+  detectHeaderRows,
+  markHeaderRows,
+  tableText,
+} from '../structure/index.js';
+import { a1, a1Range, parseA1 } from './a1.js';
+import { checkZipLimits, defaultZipLimits, listZip, type ZipLimits } from './archive.js';
+import { CorruptFile } from './errors.js';
+import { cellKey, type Rect, regionsOf, type SheetGrid } from './xlsx-regions.js';
+
+type Worksheet = ExcelJS.Worksheet;
+
+/** An XLSX parser with the given zip limits (checked before exceljs inflates anything). */
+export function xlsxParser(limits: ZipLimits = defaultZipLimits): Parser {
+  return async (bytes, source) => {
+    checkZipLimits(listZip(bytes, source.uri), source.uri, limits);
+    const book = new ExcelJS.Workbook();
+    try {
+      await book.xlsx.load(
+        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer,
+      );
+    } catch (e) {
+      throw new CorruptFile(
+        source.uri,
+        `not a readable workbook (${e instanceof Error ? e.message : String(e)})`,
+        {
+          cause: e,
+        },
+      );
+    }
+    const drafts = book.worksheets.filter((ws) => ws.state === 'visible').flatMap(sheetDrafts);
+    const title = book.title === '' ? undefined : book.title;
+    return { source, metadata: title === undefined ? {} : { title }, blocks: buildBlocks(drafts) };
+  };
+}
+
+export const parseXlsx: Parser = xlsxParser();
+
+function sheetDrafts(ws: Worksheet): BlockDraft[] {
+  const grid = gridOf(ws);
+  const regions = regionsOf(grid);
+  if (regions.length === 0) return [];
+  const heading: BlockDraft = { kind: 'heading', level: 1, text: ws.name, location: { sheet: ws.name } };
+  return [heading, ...regions.flatMap((r) => regionDrafts(grid, r, ws.name))];
+}
+
+function regionDrafts(grid: SheetGrid, r: Rect, sheet: string): BlockDraft[] {
+  const anchors = [...grid.text.keys()].filter((k) => {
+    const [row, col] = k.split(',').map(Number) as [number, number];
+    return row >= r.top && row <= r.bottom && col >= r.left && col <= r.right;
+  });
+  if (anchors.length === 1) {
+    // A lone cell is text, not a 1×1 table; merged wide and short, it is a form's title.
+    const text = grid.text.get(anchors[0]!)!;
+    const location = { sheet, range: rangeOf(r) };
+    const title = r.right - r.left + 1 >= 4 && r.top === r.bottom && [...text].length <= 40;
+    return [title ? { kind: 'heading', level: 2, text, location } : { kind: 'paragraph', text, location }];
+  }
+  return isForm(grid, r) ? formDrafts(grid, r, sheet) : [tableDraft(grid, r, sheet)];
+}
+
+function gridOf(ws: Worksheet): SheetGrid {
+  const text = new Map<string, string>();
+  let bounds: Rect | undefined;
+  ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    row.eachCell({ includeEmpty: false }, (cell, colNumber) => {
+      if (cell.type === ExcelJS.ValueType.Merge) return;
+      const value = cellText(cell);
+      if (value === '') return;
+      const r = rowNumber - 1;
+      const c = colNumber - 1;
+      text.set(cellKey(r, c), value);
+      bounds = grow(bounds, { top: r, left: c, bottom: r, right: c });
+    });
+  });
+  const merges = (ws.model.merges ?? []).flatMap((ref): Rect[] => {
+    const [from, to] = ref.split(':');
+    const a = parseA1(from ?? '');
+    const b = parseA1(to ?? from ?? '');
+    return a === undefined || b === undefined
+      ? []
+      : [{ top: a.row, left: a.col, bottom: b.row, right: b.col }];
+  });
+  for (const m of merges) if (text.has(cellKey(m.top, m.left))) bounds = grow(bounds, m);
+  return { text, merges, bounds };
+}
+
+function cellText(cell: ExcelJS.Cell): string {
+  const v = cell.value;
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'object' && v !== null && 'result' in v && v.result instanceof Date) {
+    return v.result.toISOString().slice(0, 10);
+  }
+  return cell.text.trim();
+}
+
+function grow(a: Rect | undefined, b: Rect): Rect {
+  if (a === undefined) return b;
+  return {
+    top: Math.min(a.top, b.top),
+    left: Math.min(a.left, b.left),
+    bottom: Math.max(a.bottom, b.bottom),
+    right: Math.max(a.right, b.right),
+  };
+}
+
+function mergesIn(grid: SheetGrid, r: Rect): Rect[] {
+  return grid.merges.filter(
+    (m) => m.top >= r.top && m.bottom <= r.bottom && m.left >= r.left && m.right <= r.right,
+  );
+}
+
+/** 方眼紙: most filled anchors are merged ranges and the region is wide in (narrow) columns. */
+function isForm(grid: SheetGrid, r: Rect): boolean {
+  const merges = mergesIn(grid, r);
+  let anchors = 0;
+  for (let row = r.top; row <= r.bottom; row++) {
+    for (let col = r.left; col <= r.right; col++) if (grid.text.has(cellKey(row, col))) anchors++;
+  }
+  const mergedAnchors = merges.filter((m) => grid.text.has(cellKey(m.top, m.left))).length;
+  return anchors >= 3 && mergedAnchors / anchors >= 0.6 && r.right - r.left + 1 >= 8;
+}
+
+function tableDraft(grid: SheetGrid, r: Rect, sheet: string): BlockDraft {
+  const merges = mergesIn(grid, r);
+  const covered = new Set<string>();
+  for (const m of merges) {
+    for (let row = m.top; row <= m.bottom; row++) {
+      for (let col = m.left; col <= m.right; col++)
+        if (row !== m.top || col !== m.left) covered.add(cellKey(row, col));
+    }
+  }
+  const plain: TableCell[][] = [];
+  for (let row = r.top; row <= r.bottom; row++) {
+    const cells: TableCell[] = [];
+    for (let col = r.left; col <= r.right; col++) {
+      if (covered.has(cellKey(row, col))) continue;
+      const m = merges.find((x) => x.top === row && x.left === col);
+      const rowSpan = m === undefined ? 1 : m.bottom - m.top + 1;
+      const colSpan = m === undefined ? 1 : m.right - m.left + 1;
+      cells.push({
+        text: grid.text.get(cellKey(row, col)) ?? '',
+        ...(rowSpan > 1 ? { rowSpan } : {}),
+        ...(colSpan > 1 ? { colSpan } : {}),
+      });
+    }
+    plain.push(cells);
+  }
+  const headerRows = detectHeaderRows(plain);
+  const rows = markHeaderRows(plain, headerRows);
+  const location = { sheet, range: a1Range(r.top, r.left, r.bottom, r.right) };
+  return { kind: 'table', rows, headerRows, headerColumns: 0, text: tableText(rows), location };
+}
+
+/** Each row's anchors in order: label/value pairs become "label: value"; a lone wide anchor is a title. */
+function formDrafts(grid: SheetGrid, r: Rect, sheet: string): BlockDraft[] {
+  const merges = mergesIn(grid, r);
+  const drafts: BlockDraft[] = [];
+  for (let row = r.top; row <= r.bottom; row++) {
+    const anchors: { rect: Rect; text: string }[] = [];
+    for (let col = r.left; col <= r.right; col++) {
+      const m = merges.find((x) => x.top === row && x.left === col);
+      const text = grid.text.get(cellKey(row, col));
+      if (m !== undefined) anchors.push({ rect: m, text: text ?? '' });
+      else if (text !== undefined)
+        anchors.push({ rect: { top: row, left: col, bottom: row, right: col }, text });
+    }
+    const filled = anchors.filter((a) => a.text !== '');
+    if (filled.length === 0) continue;
+    if (filled.length === 1 && anchors.length === 1) {
+      const a = filled[0]!;
+      const location = { sheet, range: rangeOf(a.rect) };
+      const wide = a.rect.right - a.rect.left + 1 >= (r.right - r.left + 1) / 2;
+      drafts.push(
+        row === r.top && wide
+          ? { kind: 'heading', level: 2, text: a.text, location }
+          : { kind: 'paragraph', text: a.text, location },
+      );
+      continue;
+    }
+    for (let i = 0; i < anchors.length; i += 2) {
+      const label = anchors[i]!;
+      const value = anchors[i + 1];
+      if (label.text === '' && (value?.text ?? '') === '') continue;
+      const text = value === undefined ? label.text : `${label.text.replace(/[:：]\s*$/, '')}: ${value.text}`;
+      const rect =
+        value === undefined
+          ? label.rect
+          : {
+              ...label.rect,
+              right: value.rect.right,
+              bottom: Math.max(label.rect.bottom, value.rect.bottom),
+            };
+      drafts.push({ kind: 'paragraph', text, location: { sheet, range: rangeOf(rect) } });
+    }
+  }
+  return drafts;
+}
+
+function rangeOf(r: Rect): string {
+  return r.top === r.bottom && r.left === r.right
+    ? a1(r.top, r.left)
+    : a1Range(r.top, r.left, r.bottom, r.right);
+}
