@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
+import type { Block, Document } from '../../document/index.js';
+import { chunkContent, midSentenceCuts } from '../chunk.js';
+import { chunkByStructure } from '../structure.js';
+import {
+  type BenchChunk,
+  type BenchQuestion,
+  evaluateChunks,
+  locateChunks,
+  type MethodResult,
+} from './evaluate.js';
+
+/**
+ * JSQuAD v1.3 validation as a chunking benchmark (the dataset README's recipe): each article rebuilt as one
+ * document (paragraphs joined by a blank line, the "title [SEP] " prefix stripped), chunked, and a chunk is
+ * relevant when it contains the gold answer span mapped into the article text.
+ */
+
+interface Squad {
+  data: { title: string; paragraphs: { context: string; qas: SquadQuestion[] }[] }[];
+}
+interface SquadQuestion {
+  id: string;
+  question: string;
+  answers: { text: string; answer_start: number }[];
+  is_impossible?: boolean;
+}
+
+export interface Article {
+  readonly doc: Document;
+  readonly text: string;
+  readonly questions: readonly { query: string; answer: readonly [number, number] }[];
+}
+
+export function articlesOf(squad: Squad): Article[] {
+  return squad.data.map((article, a) => {
+    const blocks: Block[] = [];
+    const questions: { query: string; answer: readonly [number, number] }[] = [];
+    let text = '';
+    for (const paragraph of article.paragraphs) {
+      const marker = ' [SEP] ';
+      const cut = paragraph.context.indexOf(marker);
+      const prefix = cut >= 0 ? cut + marker.length : 0;
+      const body = paragraph.context.slice(prefix);
+      if (text) text += '\n\n';
+      const start = text.length;
+      text += body;
+      blocks.push({
+        kind: 'paragraph',
+        id: `b${blocks.length}`,
+        text: body,
+        headingPath: [],
+        location: { span: [start, start + body.length] },
+      });
+      for (const qa of paragraph.qas) {
+        const answer = qa.answers[0];
+        if (qa.is_impossible || !answer || answer.answer_start < prefix) continue;
+        const from = start + answer.answer_start - prefix;
+        questions.push({ query: qa.question, answer: [from, from + answer.text.length] });
+      }
+    }
+    const sha256 = createHash('sha256').update(text).digest('hex');
+    const source = { uri: `jsquad/${a}`, format: 'text', sha256, bytes: Buffer.byteLength(text) };
+    return { doc: { source, metadata: { title: article.title, language: 'ja' }, blocks }, text, questions };
+  });
+}
+
+const contains = (span: readonly [number, number] | undefined, answer: readonly [number, number]) =>
+  span !== undefined && span[0] <= answer[0] && answer[1] <= span[1];
+
+function questionsOf(articles: readonly Article[]): BenchQuestion[] {
+  return articles.flatMap((article, a) =>
+    article.questions.map((q) => ({
+      query: q.query,
+      group: String(a),
+      relevant: (chunk: BenchChunk) => contains(chunk.span, q.answer),
+    })),
+  );
+}
+
+export async function runJsquad(datasetsDir: string, size: number): Promise<MethodResult[]> {
+  const squad = JSON.parse(await readFile(join(datasetsDir, 'jsquad', 'valid-v1.3.json'), 'utf8')) as Squad;
+  const articles = articlesOf(squad);
+  const questions = questionsOf(articles);
+
+  const ours = articles.map((article) => chunkByStructure(article.doc, { size }));
+  const structured = ours.flatMap((chunks, a) =>
+    chunks.map((c) => ({ content: chunkContent(c), text: c.text, group: String(a), span: c.location.span })),
+  );
+  const cuts = ours.reduce(
+    (s, chunks) => s + midSentenceCuts(chunks).clause + midSentenceCuts(chunks).character,
+    0,
+  );
+
+  const splitter = new RecursiveCharacterTextSplitter({ chunkSize: 1000, chunkOverlap: 200 });
+  const langchain: BenchChunk[] = [];
+  for (const [a, article] of articles.entries()) {
+    const pieces = await splitter.splitText(article.text);
+    const spans = locateChunks(article.text, pieces);
+    pieces.forEach((piece, i) => {
+      const span = spans[i];
+      langchain.push({ content: piece, text: piece, group: String(a), ...(span ? { span } : {}) });
+    });
+  }
+
+  return [
+    evaluateChunks(`structure ${size} (header + text)`, structured, questions, { midSentenceCuts: cuts }),
+    evaluateChunks(
+      `structure ${size} (text only)`,
+      structured.map((c) => ({ ...c, content: c.text })),
+      questions,
+    ),
+    evaluateChunks('langchain recursive 1000/200', langchain, questions),
+  ];
+}
