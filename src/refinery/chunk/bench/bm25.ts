@@ -41,8 +41,8 @@ export function bm25Index(documents: readonly string[], k1 = 1.2, b = 0.75): Bm2
     const toks = tokens(text);
     for (const t of toks) counts.set(t, (counts.get(t) ?? 0) + 1);
     for (const [term, tf] of counts) {
-      let list = postings.get(term);
-      if (!list) postings.set(term, (list = []));
+      const list = postings.get(term) ?? [];
+      if (list.length === 0) postings.set(term, list);
       list.push({ doc, tf });
     }
     return toks.length;
