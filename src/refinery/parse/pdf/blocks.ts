@@ -57,7 +57,7 @@ export function draftsOf(items: readonly FlowItem[], type: Typography): BlockDra
       continue;
     }
     close();
-    const cls = tocEntry.test(line.text) ? null : classifyLine(line.text, { inProcedure: procedure });
+    const cls = tocEntry.test(line.text) ? null : classifyLine(line.raw, { inProcedure: procedure });
     const level = headingLevel(line, cls, type, lastSizeLevel);
     if (level !== undefined) {
       if (isLarger(line.size, type.bodySize) || line.tagLevel !== undefined) lastSizeLevel = level;
@@ -123,7 +123,7 @@ function continues(open: Open, item: FlowItem & { kind: 'line' }, type: Typograp
   const gap = next.top - prev.bottom;
   if (Math.abs(next.size - prev.size) > 1 || gap > 0.8 * size || gap < -0.6 * size) return false;
   if (next.x0 < open.start.x0 - 1.5 * size || next.x0 > open.start.x0 + 4 * size) return false;
-  if (classifyLine(next.text) !== null || bullet.test(next.text) || tocEntry.test(next.text)) return false;
+  if (classifyLine(next.raw) !== null || bullet.test(next.text) || tocEntry.test(next.text)) return false;
   if (open.role === 'heading') {
     // A long title wraps at the same size and weight; anything else after a heading is body text.
     const long = [...prev.text].length + [...next.text].length > 60;

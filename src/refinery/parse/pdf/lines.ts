@@ -7,7 +7,10 @@ import { type Box, union } from './geometry.js';
 import type { TextRun } from './runs.js';
 
 export interface Line extends Box {
+  /** Spacing repaired (no whitespace between CJK characters): what blocks show. */
   readonly text: string;
+  /** As extracted, spaces kept: what step, caution and heading markers are detected on (「注意　…」). */
+  readonly raw: string;
   readonly baseline: number;
   /** Dominant font size (by characters). */
   readonly size: number;
@@ -91,6 +94,7 @@ function lineOf(runs: readonly TextRun[]): Line {
   return {
     ...union(runs),
     text: repairCjkSpacing(text).trim(),
+    raw: text.trim(),
     baseline: runs[0]!.baseline,
     size,
     bold: boldChars * 2 > chars,

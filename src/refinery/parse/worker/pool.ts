@@ -1,0 +1,182 @@
+/**
+ * Parsing in worker threads with limits. A parser that hangs or eats memory on a hostile file must not
+ * take the process with it: each parse runs in a `worker_threads` Worker with a heap cap
+ * (`resourceLimits`) and a deadline; past either, the worker is terminated and the caller gets a typed
+ * error. Workers are reused while healthy; the pool runs as many as there are cores.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { InvalidInput, MusubiError } from '../../../errors/index.js';
+import type { Document, SourceInfo } from '../../document/index.js';
+import { ParseOutOfMemory, ParseTimeout, ParseWorkerFailed, type SerialisedError } from './errors.js';
+import type { ParseReply, ParseRequest, ParserModule } from './protocol.js';
+
+export interface WorkerLimits {
+  /** Wall-clock budget per file. */
+  readonly timeoutMs: number;
+  /** V8 old-generation heap cap per worker. */
+  readonly maxOldGenerationSizeMb: number;
+}
+
+export interface PoolOptions extends WorkerLimits {
+  /** Worker threads; defaults to the number of cores. */
+  readonly size?: number;
+  /** Parsers by format name that are not in the built-in registry (loaded by module URL). */
+  readonly parsers?: Readonly<Record<string, ParserModule>>;
+}
+
+interface Task {
+  readonly request: Omit<ParseRequest, 'id'>;
+  readonly resolve: (d: Document) => void;
+  readonly reject: (e: Error) => void;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  busy: boolean;
+}
+
+// Running from the TypeScript sources (tests), workers need the .ts hooks; the build runs plain .js.
+const fromSource = import.meta.url.endsWith('.ts');
+const entry = new URL(fromSource ? './worker-entry.ts' : './worker-entry.js', import.meta.url).href;
+const hooks = new URL('./typescript-hooks.mjs', import.meta.url).href;
+const bootstrap = [
+  "const { workerData } = require('node:worker_threads');",
+  "if (workerData.hooks) require('node:module').register(workerData.hooks);",
+  'import(workerData.entry);',
+].join('\n');
+
+/** A fixed-size pool of parse workers. Call `close()` when done. */
+export class ParsePool {
+  readonly #options: PoolOptions;
+  readonly #size: number;
+  readonly #slots: Slot[] = [];
+  readonly #queue: Task[] = [];
+  #nextId = 1;
+  #closed = false;
+
+  constructor(options: PoolOptions) {
+    if (options.timeoutMs <= 0 || options.maxOldGenerationSizeMb <= 0) {
+      throw new InvalidInput(
+        'parse.invalid-limits',
+        'timeoutMs and maxOldGenerationSizeMb must be positive',
+        {
+          ...options,
+        },
+      );
+    }
+    this.#options = options;
+    this.#size = Math.max(1, options.size ?? availableParallelism());
+  }
+
+  /** Parses `bytes` with the parser for `source.format` inside a worker. */
+  parse(bytes: Uint8Array, source: SourceInfo): Promise<Document> {
+    if (this.#closed)
+      return Promise.reject(new InvalidInput('parse.pool-closed', 'the parse pool is closed'));
+    const parser = this.#options.parsers?.[source.format];
+    return new Promise<Document>((resolve, reject) => {
+      this.#queue.push({ request: { bytes, source, ...(parser ? { parser } : {}) }, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  /** Terminates every worker; queued parses are rejected. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const t of this.#queue.splice(0))
+      t.reject(new InvalidInput('parse.pool-closed', 'the parse pool is closed'));
+    await Promise.all(this.#slots.splice(0).map((s) => s.worker.terminate()));
+  }
+
+  #pump(): void {
+    while (this.#queue.length > 0) {
+      const slot = this.#slots.find((s) => !s.busy) ?? this.#spawn();
+      if (slot === undefined) return;
+      this.#run(slot, this.#queue.shift()!);
+    }
+  }
+
+  #spawn(): Slot | undefined {
+    if (this.#slots.length >= this.#size) return undefined;
+    const worker = new Worker(bootstrap, {
+      eval: true,
+      workerData: { entry, hooks: fromSource ? hooks : undefined },
+      resourceLimits: { maxOldGenerationSizeMb: this.#options.maxOldGenerationSizeMb },
+    });
+    worker.unref();
+    const slot: Slot = { worker, busy: false };
+    this.#slots.push(slot);
+    return slot;
+  }
+
+  #retire(slot: Slot): void {
+    const i = this.#slots.indexOf(slot);
+    if (i >= 0) this.#slots.splice(i, 1);
+    void slot.worker.terminate();
+  }
+
+  #run(slot: Slot, task: Task): void {
+    slot.busy = true;
+    const id = this.#nextId++;
+    const { uri } = task.request.source;
+    const { timeoutMs, maxOldGenerationSizeMb } = this.#options;
+    let settled = false;
+    const finish = (outcome: () => void, healthy: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      slot.worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      if (healthy) slot.busy = false;
+      else this.#retire(slot);
+      outcome();
+      this.#pump();
+    };
+    const timer = setTimeout(
+      () => finish(() => task.reject(new ParseTimeout(uri, timeoutMs)), false),
+      timeoutMs,
+    );
+    const onMessage = (reply: ParseReply) => {
+      if (reply.id !== id) return;
+      finish(() => (reply.ok ? task.resolve(reply.document) : task.reject(revive(reply.error))), true);
+    };
+    const onError = (e: Error & { code?: string }) => {
+      const error =
+        e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new ParseOutOfMemory(uri, maxOldGenerationSizeMb)
+          : new ParseWorkerFailed(uri, e.message);
+      finish(() => task.reject(error), false);
+    };
+    const onExit = (code: number) =>
+      finish(() => task.reject(new ParseWorkerFailed(uri, `exit code ${code}`)), false);
+    slot.worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+    // A copy, so the caller's buffer is never detached by the transfer.
+    const bytes = task.request.bytes.slice();
+    slot.worker.postMessage({ ...task.request, id, bytes } satisfies ParseRequest, [bytes.buffer]);
+  }
+}
+
+/** Rebuilds a typed error from its serialised form (class identity does not cross threads). */
+function revive(e: SerialisedError): Error {
+  if (e.code === undefined || e.kind === undefined)
+    return new ParseWorkerFailed('worker', `${e.name}: ${e.message}`);
+  if (e.kind === 'invalid') return new InvalidInput(e.code, e.message, { ...e.fields });
+  return new MusubiError(e.code, e.kind, e.message, { ...e.fields });
+}
+
+export interface WorkerParseOptions extends WorkerLimits {
+  readonly parsers?: Readonly<Record<string, ParserModule>>;
+}
+
+/** Parses one file in a fresh worker with limits; the worker is gone when the promise settles. */
+export async function parseInWorker(
+  bytes: Uint8Array,
+  source: SourceInfo,
+  options: WorkerParseOptions,
+): Promise<Document> {
+  const pool = new ParsePool({ ...options, size: 1 });
+  try {
+    return await pool.parse(bytes, source);
+  } finally {
+    await pool.close();
+  }
+}

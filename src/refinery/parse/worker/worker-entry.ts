@@ -1,0 +1,35 @@
+/**
+ * The code that runs inside a parse worker: receives bytes and a source, runs the parser for the format
+ * (the built-in registry, or a named module export) and posts the Document or a serialised error back.
+ */
+import { parentPort } from 'node:worker_threads';
+import { isMusubiError } from '../../../errors/index.js';
+import type { Parser } from '../../document/index.js';
+import { parserFor } from '../registry.js';
+import type { SerialisedError } from './errors.js';
+import type { ParseReply, ParseRequest, ParserModule } from './protocol.js';
+
+async function parserOf(format: string, named: ParserModule | undefined): Promise<Parser> {
+  if (named === undefined) return parserFor(format);
+  const mod = (await import(named.module)) as Record<string, unknown>;
+  const parser = mod[named.export];
+  if (typeof parser !== 'function') throw new Error(`${named.module} has no parser export ${named.export}`);
+  return parser as Parser;
+}
+
+function serialise(e: unknown): SerialisedError {
+  if (isMusubiError(e))
+    return { name: e.name, code: e.code, kind: e.kind, message: e.message, fields: e.fields };
+  return { name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) };
+}
+
+parentPort?.on('message', async (request: ParseRequest) => {
+  let reply: ParseReply;
+  try {
+    const parse = await parserOf(request.source.format, request.parser);
+    reply = { id: request.id, ok: true, document: await parse(request.bytes, request.source) };
+  } catch (e) {
+    reply = { id: request.id, ok: false, error: serialise(e) };
+  }
+  parentPort?.postMessage(reply);
+});
