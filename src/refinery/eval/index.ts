@@ -1,4 +1,5 @@
 export { type AllganizeResult, type BenchmarkOptions, runAllganize } from './allganize.js';
+export { type AnthropicResult, runAnthropicContextual } from './anthropic.js';
 export { type BootstrapOptions, type Interval, pairedBootstrap, seededRandom } from './bootstrap.js';
 export { InvalidDataset, UnknownBenchmark } from './errors.js';
 export { mean, ndcgAt, passAt, quantile, recallAt, reciprocalRankAt } from './metrics.js';

@@ -53,8 +53,8 @@ export function createMemoryTermIndex(params: Bm25Params = defaultBm25): TermInd
         rows.set(row, [...tokens]);
         totalLength += tokens.length;
         for (const token of tokens) {
-          let list = postings.get(token);
-          if (!list) postings.set(token, (list = new Map()));
+          const list = postings.get(token) ?? new Map<number, number>();
+          postings.set(token, list);
           list.set(row, (list.get(row) ?? 0) + 1);
         }
       }

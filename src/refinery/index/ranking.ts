@@ -11,17 +11,23 @@ export interface RankWeights {
   readonly docPrior: Readonly<Record<string, number>>;
   /** Share of max(previous, next) unit's lexical score. */
   readonly neighbour: number;
+  /**
+   * 'add' sums the neighbour share into every unit; 'fill' only lifts a unit up to that share (a page with
+   * little text of its own), so runs of similar pages (contents, overview) do not boost each other.
+   */
+  readonly neighbourMode?: 'add' | 'fill';
 }
 
 export const japaneseWeights: RankWeights = {
   views: { bigram: 1, morph: 1, numbers: 0.4 },
-  docPrior: { bigram: 1 },
-  neighbour: 0.6,
+  docPrior: { bigram: 1.5 },
+  neighbour: 0.8,
+  neighbourMode: 'fill',
 };
 
 export const codeWeights: RankWeights = {
   views: { word: 1, char4: 1 },
-  docPrior: { word: 0.5 },
+  docPrior: { word: 1 },
   neighbour: 0,
 };
 
@@ -81,7 +87,9 @@ export function rankUnits(input: RankInput, weights: RankWeights, k: number): Ra
     const parts: Record<string, number> = {};
     for (const [name, scores] of views) parts[name] = scores.get(row) ?? 0;
     const side = (r: number | undefined) => (r === undefined ? 0 : (lexical.get(r) ?? 0));
-    parts['neighbour'] = weights.neighbour * Math.max(side(place.prev), side(place.next));
+    const share = weights.neighbour * Math.max(side(place.prev), side(place.next));
+    parts['neighbour'] =
+      weights.neighbourMode === 'fill' ? Math.max(0, share - (lexical.get(row) ?? 0)) : share;
     parts['docPrior'] = priors.reduce((sum, p) => sum + (p.get(place.doc) ?? 0), 0);
     const score = Object.values(parts).reduce((a, b) => a + b, 0);
     ranked.push({ row, score, views: parts });

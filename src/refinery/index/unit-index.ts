@@ -177,7 +177,9 @@ function computePlaces(units: Iterable<UnitRecord>): Map<number, UnitPlace> {
   const places = new Map<number, UnitPlace>();
   for (const [doc, list] of byDoc) {
     list.sort((a, b) => a.order - b.order);
-    list.forEach((u, i) => places.set(u.row, { doc, prev: list[i - 1]?.row, next: list[i + 1]?.row }));
+    list.forEach((u, i) => {
+      places.set(u.row, { doc, prev: list[i - 1]?.row, next: list[i + 1]?.row });
+    });
   }
   return places;
 }
