@@ -24,7 +24,8 @@ function isEmpty(block: Block): boolean {
 
 /**
  * Blocks grouped by heading path. A section holding nothing but headings (a chapter title straight before
- * its first subsection) is folded into the next section under it, so no chunk is a bare title.
+ * its first subsection) is folded into the next section when that one lies under it, so no chunk is a bare
+ * chapter title.
  */
 export function sections(blocks: readonly Block[]): Section[] {
   const grouped: { path: readonly string[]; blocks: Block[] }[] = [];
@@ -40,7 +41,7 @@ export function sections(blocks: readonly Block[]): Section[] {
   grouped.forEach((section, i) => {
     const next = grouped[i + 1];
     const onlyHeadings = section.blocks.every((b) => b.kind === 'heading');
-    if (onlyHeadings && next && startsWith(next.path, section.path.slice(0, -1))) {
+    if (onlyHeadings && next && startsWith(next.path, section.path)) {
       pending = [...pending, ...section.blocks];
       return;
     }

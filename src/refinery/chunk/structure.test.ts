@@ -30,9 +30,25 @@ describe('chunkByStructure', () => {
     expect(() => chunkByStructure(doc, { size: -5 })).toThrowError(
       expect.objectContaining({ kind: 'invalid' }),
     );
-    expect(() => chunkByStructure(doc, { size: 10 })).toThrowError(
+    expect(() => chunkByStructure(doc, { size: 10, overlap: 20 })).toThrowError(
       expect.objectContaining({ code: 'chunk.invalid-budget' }),
     );
+  });
+
+  it('shortens a header that would take more than half the budget instead of failing', () => {
+    const deep = ['第1章 総則', '1.1 適用範囲', '1.1.1 対象設備', '1.1.1.1 回転機械'];
+    const doc = documentOf(
+      [paragraph('b0', '本節は回転機械に適用する。', deep)],
+      '工場設備保全要領書（第３版）',
+    );
+    const [chunk] = chunkByStructure(doc, { size: 70 });
+    expect(chunk!.context).toBe('工場設備保全要領書（第３版） › … › 1.1.1.1 回転機械');
+    const tiny = chunkByStructure(doc, { size: 24 });
+    for (const c of tiny) {
+      expect(chunkContent(c).length).toBeLessThanOrEqual(24);
+      expect(c.context.length).toBeLessThanOrEqual(12);
+    }
+    expect(tiny.map((c) => c.text).join('')).toBe('本節は回転機械に適用する。');
   });
 
   it('puts title › heading path in the context and counts it against the budget', () => {

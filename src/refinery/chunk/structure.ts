@@ -1,7 +1,7 @@
 import type { Document } from '../document/index.js';
 import { type Budget, type ResolvedBudget, resolveBudget } from './budget.js';
 import type { Chunk, ChunkCut } from './chunk.js';
-import { InvalidBudget } from './errors.js';
+import { shortenContext } from './context.js';
 import { chunkId } from './identity.js';
 import { mergeLocations } from './location.js';
 import { fitsBudget, pack } from './pack.js';
@@ -29,19 +29,8 @@ function packDocument(doc: Document, budget: ResolvedBudget): Packed[] {
   const title = documentTitle(doc);
   const headings = new Map(doc.blocks.filter((b) => b.kind === 'heading').map((b) => [b.id, b.text]));
   return sections(doc.blocks).flatMap((section) => {
-    const base = contextBase(title, section.path);
-    // Even one character must fit after the header, or no chunk of this section could exist.
-    const probe: Unit = {
-      text: 'x',
-      blocks: [],
-      startCut: 'block',
-      keepWithNext: false,
-      listLike: false,
-      extras: [],
-    };
-    if (!fitsBudget(base, [probe], budget)) {
-      throw new InvalidBudget('the context header leaves no room for text', { context: base.join(' › ') });
-    }
+    // The header may take at most half the budget, so every section keeps room for its text.
+    const base = shortenContext(contextBase(title, section.path), budget.size / 2, budget.measure);
     const fits = (units: readonly Unit[]) => fitsBudget(base, units, budget);
     const units = sectionUnits({ blocks: section.blocks, path: section.path, headings, fits });
     return pack(units, base, budget).map((chunk) => ({ units: chunk, base, path: section.path }));
