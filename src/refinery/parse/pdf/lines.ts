@@ -70,9 +70,10 @@ function lineOf(runs: readonly TextRun[]): Line {
       const a = text[text.length - 1];
       const b = run.text[0];
       const size = Math.min(run.size, prev.size);
-      // A visible gap is a word space in Latin text; next to CJK only a wide one counts ("3.2 概要").
+      // A visible gap is a word space in Latin text; next to CJK only a wide one counts ("3.2 概要",
+      // "注意　高温"). Spaces between two CJK characters are dropped again by the spacing repair.
       const latin = !isCjk(a) && !isCjk(b);
-      const spaced = (gap > 0.2 * size && latin) || (gap > 0.5 * size && !(isCjk(a) && isCjk(b)));
+      const spaced = (gap > 0.2 * size && latin) || gap > 0.5 * size;
       text = spaced && !/\s$/.test(text) && !/^\s/.test(run.text) ? `${text} ${run.text}` : text + run.text;
     }
     prev = run;

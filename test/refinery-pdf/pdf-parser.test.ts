@@ -1,0 +1,211 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type {
+  Block,
+  Document,
+  SourceInfo,
+  StepBlock,
+  TableBlock,
+} from '../../src/refinery/document/index.js';
+import { cjkGap, createPdfParser, type PageOcr, systemOcr } from '../../src/refinery/parse/pdf/index.js';
+
+const fixture = (name: string) =>
+  new Uint8Array(readFileSync(new URL(`../fixtures/pdf/${name}`, import.meta.url)));
+const source = (uri: string, bytes: Uint8Array): SourceInfo => ({
+  uri,
+  format: 'pdf',
+  sha256: '',
+  bytes: bytes.length,
+});
+const withoutOcr = createPdfParser({ ocr: null });
+
+async function parse(name: string, parser = withoutOcr): Promise<Document> {
+  const bytes = fixture(name);
+  return parser(bytes, source(name, bytes));
+}
+
+const texts = (blocks: readonly Block[], kind: Block['kind']) =>
+  blocks.filter((b) => b.kind === kind).map((b) => b.text);
+
+describe('a Japanese procedure PDF', () => {
+  it('reads document number, revision, date and classification from the running header and footer', async () => {
+    const doc = await parse('procedure.pdf');
+    expect(doc.metadata).toMatchObject({
+      pages: 3,
+      title: 'ポンプ点検手順書',
+      documentNumber: 'MN-2024-017',
+      revision: '3',
+      date: '2024-04-01',
+      classification: '社外秘',
+    });
+  });
+
+  it('removes running headers, footers and page numbers from the text', async () => {
+    const doc = await parse('procedure.pdf');
+    const all = doc.blocks.map((b) => b.text).join('\n');
+    expect(all).not.toMatch(/文書番号|社外秘|改訂|- [0-9] -/);
+  });
+
+  it('finds headings from numbering, size and the tag tree and builds heading paths', async () => {
+    const doc = await parse('procedure.pdf');
+    const headings = doc.blocks.filter((b) => b.kind === 'heading');
+    expect(headings.map((h) => [h.text, h.level])).toEqual([
+      ['ポンプ点検手順書', 1],
+      ['目次', 2],
+      ['第1章概要', 1],
+      ['第2章作業手順', 1],
+      ['第3章記録', 1],
+      ['第4章保管', 1],
+      ['保管場所について', 2],
+    ]);
+    const last = doc.blocks[doc.blocks.length - 1]!;
+    expect(last.text).toBe('保管場所は施錠できる倉庫とする。');
+    expect(last.headingPath).toEqual(['第4章保管', '保管場所について']);
+  });
+
+  it('joins letter-spaced titles and mid-sentence line wraps without spaces, and keeps Latin spaces', async () => {
+    const doc = await parse('procedure.pdf');
+    expect(texts(doc.blocks, 'paragraph')).toContain(
+      '本手順書は、冷却水ポンプの定期点検の方法を定める。点検は運転を停止し、電源を遮断した状態で行うこと。作業者は保護具を着用する。',
+    );
+    expect(texts(doc.blocks, 'paragraph')).toContain('Use a torque wrench rated for M12 bolts.');
+    for (const b of doc.blocks) expect(b.text).not.toMatch(cjkGap);
+  });
+
+  it('turns ①②③ and ⑴⑵ into steps with number, marker and their procedure heading', async () => {
+    const doc = await parse('procedure.pdf');
+    const steps = doc.blocks.filter((b): b is StepBlock => b.kind === 'step');
+    const procedure = doc.blocks.find((b) => b.text === '第2章作業手順')!.id;
+    expect(steps.map((s) => [s.marker, s.number])).toEqual([
+      ['①', 1],
+      ['②', 2],
+      ['③', 3],
+      ['⑴', 1],
+      ['⑵', 2],
+    ]);
+    expect(steps.slice(0, 3).every((s) => s.procedure === procedure)).toBe(true);
+    expect(steps[2]!.text).toBe(
+      '③ ケーシングの圧力計が０ＭＰａであることを確認し、ドレンプラグを外して残液を抜く。',
+    );
+  });
+
+  it('turns 注意 and 警告 callouts into caution blocks', async () => {
+    const doc = await parse('procedure.pdf');
+    const cautions = doc.blocks.filter((b) => b.kind === 'caution');
+    expect(cautions.map((c) => [c.label, c.level])).toEqual([
+      ['注意', 'caution'],
+      ['警告', 'warning'],
+    ]);
+    expect(cautions[0]!.text).toContain('手袋を着用して作業すること。');
+  });
+
+  it('records page and a top-left bbox in points on every block', async () => {
+    const doc = await parse('procedure.pdf');
+    for (const b of doc.blocks) {
+      const [x0, top, x1, bottom] = b.location.bbox!;
+      expect(b.location.page).toBeGreaterThanOrEqual(1);
+      expect(x0 < x1 && top < bottom && bottom <= 842 && x1 <= 595).toBe(true);
+    }
+    const title = doc.blocks[0]!.location.bbox!;
+    expect(title[1]).toBeGreaterThan(70);
+    expect(title[1]).toBeLessThan(100); // baseline at 100 pt from the top, 20 pt type
+    expect(doc.blocks.find((b) => b.text === '第3章記録')!.location.page).toBe(2);
+  });
+});
+
+describe('a two-column page', () => {
+  it('reads the full-width heading first, then the left column, then the right column', async () => {
+    const doc = await parse('two-column.pdf');
+    expect(doc.blocks.map((b) => b.kind)).toEqual(['heading', 'paragraph', 'paragraph']);
+    expect(doc.blocks[0]!.text).toBe('保全作業の基本（全幅見出し）');
+    expect(doc.blocks[1]!.text).toMatch(/^左段の本文です。.*部品の摩耗を測定する。$/);
+    expect(doc.blocks[2]!.text).toMatch(/^右段の本文です。.*以上を守って安全に作業する。$/);
+    expect(doc.blocks[1]!.location.bbox![2]).toBeLessThan(doc.blocks[2]!.location.bbox![0]);
+  });
+});
+
+describe('a ruled table with merged header cells', () => {
+  it('keeps row and column spans on the anchor cells and guesses two header rows', async () => {
+    const doc = await parse('table.pdf');
+    const table = doc.blocks.find((b): b is TableBlock => b.kind === 'table')!;
+    expect(table.rows[0]).toEqual([
+      { text: '項目', rowSpan: 2, header: true },
+      { text: '仕様', colSpan: 2, header: true },
+      { text: '備考', rowSpan: 2, header: true },
+    ]);
+    expect(table.rows[1]).toEqual([
+      { text: '最小', header: true },
+      { text: '最大', header: true },
+    ]);
+    expect(table.rows[2]!.map((c) => c.text)).toEqual(['吐出温度', '10℃', '40℃', '常温で運転']);
+    expect(table.rows[3]!.map((c) => c.text)).toEqual(['吐出圧力', '0.1 MPa', '0.5 MPa', 'なし']);
+    expect(table.headerRows).toBe(2);
+    expect(table.caption).toMatch(/^表1\s?運転条件$/);
+    expect(table.location).toEqual({ page: 1, bbox: [60, 120, 520, 220] });
+  });
+
+  it('leaves the text around the table as paragraphs and does not repeat the caption', async () => {
+    const doc = await parse('table.pdf');
+    expect(texts(doc.blocks, 'paragraph')).toEqual(['運転条件を外れた場合は直ちに停止する。']);
+  });
+});
+
+describe('a scanned page without a text layer', () => {
+  it('is listed in metadata.needsOcr and flagged by a block when OCR is off', async () => {
+    const doc = await parse('scanned.pdf');
+    expect(doc.metadata.needsOcr).toEqual([1]);
+    expect(doc.blocks).toHaveLength(1);
+    expect(doc.blocks[0]).toMatchObject({ kind: 'figure', location: { page: 1 } });
+    expect(doc.blocks[0]!.text).toMatch(/OCR/);
+  });
+
+  it('is read through the injected OCR dependency, its lines placed like text', async () => {
+    const asked: number[][] = [];
+    const ocr: PageOcr = async (_pdf, pages) => {
+      asked.push([...pages]);
+      return new Map([
+        [
+          1,
+          [
+            { text: '点検 記録', confidence: 90, x0: 30, top: 40, x1: 120, bottom: 62 },
+            { text: '異常なし', confidence: 90, x0: 30, top: 135, x1: 92, bottom: 156 },
+          ],
+        ],
+      ]);
+    };
+    const doc = await parse('scanned.pdf', createPdfParser({ ocr }));
+    expect(asked).toEqual([[1]]);
+    expect(doc.metadata.needsOcr).toBeUndefined();
+    expect(doc.metadata.ocrPages).toEqual([1]);
+    expect(doc.blocks.map((b) => b.text)).toEqual(['点検記録', '異常なし']);
+    expect(doc.blocks[0]!.location).toEqual({ page: 1, bbox: [30, 40, 120, 62] });
+  });
+
+  it('is read by pdftoppm + tesseract (jpn) when they are installed', async () => {
+    const ocr = await systemOcr();
+    expect(ocr, 'install poppler-utils, tesseract-ocr and tesseract-ocr-jpn').toBeDefined();
+    const started = performance.now();
+    const doc = await parse('scanned.pdf', createPdfParser({ ocr: ocr! }));
+    const seconds = (performance.now() - started) / 1000;
+    console.info(`OCR: ${seconds.toFixed(2)} s/page (scanned.pdf, 1 page, 300 dpi, jpn+eng)`);
+    const text = doc.blocks.map((b) => b.text).join('');
+    expect(doc.metadata.ocrPages).toEqual([1]);
+    expect(text).toMatch(/点検/);
+    expect(text).toMatch(/振動/);
+    for (const b of doc.blocks) expect(b.text).not.toMatch(cjkGap);
+  });
+});
+
+describe('unreadable input', () => {
+  it.each([
+    ['empty.pdf', 'parse.empty'],
+    ['corrupt.pdf', 'parse.corrupt'],
+    ['encrypted.pdf', 'parse.encrypted'],
+  ])('%s fails with %s and one readable line', async (name, code) => {
+    const failure = parse(name);
+    await expect(failure).rejects.toMatchObject({ code, kind: 'invalid' });
+    const message = await failure.catch((e: Error) => e.message);
+    expect(message).toContain(name);
+    expect(message).not.toContain('\n');
+  });
+});
