@@ -5,20 +5,62 @@ import { joinUnits, type Unit } from './unit.js';
 /** Runs of steps and their cautions (and the heading that introduces them): what must stay together. */
 type Group = { readonly kind: 'procedure' | 'block'; readonly blocks: readonly Block[] };
 
+/** At most this many notes, figures or tables between two steps still belong to the procedure. */
+const MAX_GAP = 3;
+
+/**
+ * End (exclusive) of the procedure starting at `start`: leading cautions, then steps of one procedure whose
+ * numbers keep rising, each with the blocks after it up to the next step (a short gap), and the cautions
+ * after the last step. A heading, a step of another procedure or a restart at ① ends it.
+ */
 function procedureRunEnd(blocks: readonly Block[], start: number): number {
+  let i = start;
+  while (blocks[i]?.kind === 'caution') i++;
   let end = start;
-  let procedure: string | undefined;
-  let steps = 0;
-  while (end < blocks.length) {
-    const block = blocks[end]!;
-    if (block.kind === 'step') {
-      if (steps > 0 && block.procedure !== procedure) break;
-      procedure = block.procedure;
-      steps++;
-    } else if (block.kind !== 'caution') break;
-    end++;
+  let last: StepBlock | undefined;
+  let gap = 0;
+  while (i < blocks.length && gap <= MAX_GAP) {
+    const block = blocks[i]!;
+    if (block.kind === 'heading') break;
+    if (block.kind !== 'step') {
+      if (!last) break;
+      gap++;
+      i++;
+      continue;
+    }
+    if (last && (block.procedure !== last.procedure || block.number <= last.number)) break;
+    last = block;
+    gap = 0;
+    i++;
+    while (blocks[i]?.kind === 'caution') i++;
+    end = i;
   }
-  return steps > 0 ? end : start;
+  return last ? end : start;
+}
+
+/** Where the procedure a heading introduces starts: straight after it, or after a short explicit intro. */
+function introducedRun(
+  blocks: readonly Block[],
+  heading: number,
+): { start: number; end: number } | undefined {
+  for (let from = heading + 1; from <= heading + 1 + MAX_GAP && from < blocks.length; from++) {
+    const kind = blocks[from]!.kind;
+    if (kind === 'heading') return undefined;
+    if (kind !== 'step' && kind !== 'caution') continue;
+    const end = procedureRunEnd(blocks, from);
+    if (end === from) return undefined;
+    const step = blocks.slice(from, end).find((b): b is StepBlock => b.kind === 'step');
+    // Right after the heading any unnamed procedure belongs to it; past an intro only one that names it.
+    const linked =
+      step?.procedure === blocks[heading]!.id || (from === heading + 1 && step?.procedure === undefined);
+    return linked ? { start: from, end } : undefined;
+  }
+  return undefined;
+}
+
+/** Context additions of several units (a procedure title, captions of tables inside), without repeats. */
+function extrasOf(units: readonly Unit[]): string[] {
+  return [...new Set(units.flatMap((u) => u.extras))];
 }
 
 function groups(blocks: readonly Block[]): Group[] {
@@ -26,13 +68,9 @@ function groups(blocks: readonly Block[]): Group[] {
   let i = 0;
   while (i < blocks.length) {
     const block = blocks[i]!;
-    const from = block.kind === 'heading' ? i + 1 : i;
-    const end = procedureRunEnd(blocks, from);
-    const firstStep = blocks.slice(from, end).find((b): b is StepBlock => b.kind === 'step');
-    if (
-      end > from &&
-      (from === i || firstStep?.procedure === undefined || firstStep.procedure === block.id)
-    ) {
+    const run = block.kind === 'heading' ? introducedRun(blocks, i) : undefined;
+    const end = run ? run.end : block.kind === 'heading' ? i : procedureRunEnd(blocks, i);
+    if (end > i) {
       out.push({ kind: 'procedure', blocks: blocks.slice(i, end) });
       i = end;
     } else {
@@ -57,7 +95,7 @@ function procedureTitle(blocks: readonly Block[], input: SectionInput): string |
   return title && title !== input.path.at(-1) ? title : undefined;
 }
 
-/** A procedure too long for one chunk: split only between steps; each step keeps the cautions after it. */
+/** A procedure too long for one chunk: split only between steps; each step keeps the blocks after it. */
 function splitProcedure(blocks: readonly Block[], extras: readonly string[], fits: FitsAlone): Unit[] {
   const units: Unit[] = [];
   let i = 0;
@@ -68,9 +106,14 @@ function splitProcedure(blocks: readonly Block[], extras: readonly string[], fit
   }
   while (i < blocks.length) {
     let end = i + 1;
-    while (end < blocks.length && blocks[end]!.kind === 'caution') end++;
+    while (end < blocks.length && blocks[end]!.kind !== 'step') end++;
     const members = blocks.slice(i, end).map((b) => wholeUnit(b, extras));
-    const together: Unit = { ...members[0]!, text: joinUnits(members), blocks: blocks.slice(i, end) };
+    const together: Unit = {
+      ...members[0]!,
+      text: joinUnits(members),
+      blocks: blocks.slice(i, end),
+      extras: extrasOf(members),
+    };
     if (fits([together])) units.push(together);
     else for (const b of blocks.slice(i, end)) units.push(...blockUnits(b, extras, fits));
     i = end;
@@ -91,7 +134,7 @@ export function sectionUnits(input: SectionInput): Unit[] {
       startCut: 'block',
       keepWithNext: false,
       listLike: false,
-      extras,
+      extras: extrasOf(members),
     };
     return input.fits([whole]) ? [whole] : splitProcedure(group.blocks, extras, input.fits);
   });

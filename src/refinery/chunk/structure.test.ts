@@ -86,6 +86,39 @@ describe('chunkByStructure', () => {
     expect(chunks.at(-1)!.blockIds).toEqual(['b6', 'b7']);
   });
 
+  it('keeps an intro paragraph and notes between steps inside the procedure, and splits at a restart at ①', () => {
+    const path = ['オイル交換'];
+    const step = (id: string, n: number, marker: string): Block => ({
+      kind: 'step',
+      id,
+      number: n,
+      marker,
+      procedure: 'h',
+      text: `${marker}ドレンプラグを外す。`,
+      headingPath: path,
+      location: {},
+    });
+    const blocks: Block[] = [
+      paragraph('p0', '前章の説明。'.repeat(12), []),
+      { kind: 'heading', id: 'h', level: 1, text: 'オイル交換', headingPath: [], location: {} },
+      paragraph('intro', '次の手順で交換する：', path),
+      step('s1', 1, '①'),
+      paragraph('note', '※廃油は所定の容器に回収する。', path),
+      step('s2', 2, '②'),
+      step('s3', 1, '①'),
+    ];
+    // 80 holds the first procedure (75 with its header) but not the restarted one as well.
+    const chunks = chunkByStructure(documentOf(blocks), { size: 80 });
+    const holding = (id: string) => chunks.findIndex((c) => c.blockIds.includes(id));
+    expect(new Set(['h', 'intro', 's1', 'note', 's2'].map(holding)).size).toBe(1);
+    expect(holding('p0')).not.toBe(holding('h'));
+    expect(holding('s3')).toBe(holding('s2') + 1);
+    const procedure = chunks[holding('s1')]!;
+    expect(procedure.text).toBe(
+      'オイル交換\n\n次の手順で交換する：\n\n①ドレンプラグを外す。\n\n※廃油は所定の容器に回収する。\n\n②ドレンプラグを外す。',
+    );
+  });
+
   it('names a procedure heading from another section in the context of its split parts', () => {
     const heading: Block = {
       kind: 'heading',
