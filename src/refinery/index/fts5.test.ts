@@ -1,0 +1,70 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { loadMorphology, normalise } from '../text/index.js';
+import { japaneseAnalyzer } from './analyzers.js';
+import { createMemoryTermIndex } from './bm25.js';
+import { createFtsTermIndex, ftsSafe } from './fts5.js';
+
+const pages = [
+  '①電源スイッチを切り、ポンプを停止する。②吐出バルブを閉める。',
+  '潤滑油の交換周期は３，０００時間です。油量を点検してください。',
+  'ポンプの吐出圧力が低下した場合は、吸込側のストレーナを清掃する。',
+  '定期点検：モータの絶縁抵抗を測定する（５００Ｖメガー）。',
+  'IoT機器のセキュリティ対策について、ガイドラインを参照。',
+];
+
+describe('FTS5 term index', () => {
+  it('stores bigram, kuromoji and number tokens intact', async () => {
+    const db = new Database(':memory:');
+    const analyzer = japaneseAnalyzer(await loadMorphology());
+    const index = createFtsTermIndex(db, 't');
+    const tokens = pages.flatMap((p) => Object.values(analyzer.unit(p)).flat());
+    index.put([{ row: 1, tokens }]);
+    db.exec(`CREATE VIRTUAL TABLE v USING fts5vocab(t, 'row')`);
+    const stored = new Set((db.prepare('SELECT term FROM v').pluck().all() as string[]).sort());
+    expect(stored).toEqual(new Set(tokens.map(ftsSafe)));
+    expect(index.tokensOf(1)).toEqual(tokens);
+  });
+
+  it('keeps tokens with dots and percent signs as one term', () => {
+    const db = new Database(':memory:');
+    const index = createFtsTermIndex(db, 't');
+    index.put([
+      { row: 1, tokens: ['3.5kg', '35%'] },
+      { row: 2, tokens: ['3', '5kg', '35'] },
+    ]);
+    expect(index.search(['3.5kg'], 10).map((h) => h.row)).toEqual([1]);
+    expect(index.search(['35%'], 10).map((h) => h.row)).toEqual([1]);
+  });
+
+  it('gives the same BM25 scores as the in-memory index on Japanese pages', async () => {
+    const morph = await loadMorphology();
+    const db = new Database(':memory:');
+    for (const view of ['bigram', 'morph'] as const) {
+      const analyzer = japaneseAnalyzer(morph);
+      const fts = createFtsTermIndex(db, `t_${view}`);
+      const memory = createMemoryTermIndex();
+      const rows = pages.map((p, i) => ({ row: i + 1, tokens: analyzer.unit(p)[view] ?? [] }));
+      fts.put(rows);
+      memory.put(rows);
+      for (const query of ['ポンプの吐出圧力が下がったときの点検', '潤滑油の交換時間', 'モータ 絶縁']) {
+        const q = analyzer.query(query)[view] ?? [];
+        const expected = memory.search(q, 10);
+        const actual = fts.search(q, 10);
+        expect(actual.map((h) => h.row)).toEqual(expected.map((h) => h.row));
+        actual.forEach((h, i) => {
+          expect(h.score).toBeCloseTo(expected[i]!.score, 6);
+        });
+      }
+    }
+  });
+
+  it('replaces a row instead of duplicating it', () => {
+    const db = new Database(':memory:');
+    const index = createFtsTermIndex(db, 't');
+    index.put([{ row: 1, tokens: ['点検'] }]);
+    index.put([{ row: 1, tokens: ['清掃'] }]);
+    expect(index.search([normalise('点検')], 10)).toEqual([]);
+    expect(index.search(['清掃'], 10).map((h) => h.row)).toEqual([1]);
+  });
+});

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type AllganizeResult, formatReport, runBenchmark } from '../../src/refinery/eval/index.js';
+
+const datasetsDir = path.resolve(process.cwd(), '../shared/datasets');
+
+describe('allganize-ja page retrieval (test half = even questions)', () => {
+  let result: AllganizeResult;
+
+  beforeAll(async () => {
+    result = (await runBenchmark('allganize', { datasetsDir })) as AllganizeResult;
+    // The table is the benchmark's output; keep it in the test log.
+    process.stdout.write(`${formatReport(result)}\n`);
+  }, 110_000);
+
+  it('evaluates all 2,126 pages and both halves of the 300 questions', () => {
+    expect(result.units).toBe(2126);
+    expect(result.halves.test.system.n).toBe(150);
+    expect(result.halves.tuning.system.n).toBe(150);
+  });
+
+  it('reaches the floors R@5 ≥ 88, R@20 ≥ 96 and MRR@10 ≥ 0.80', () => {
+    const test = result.halves.test.system;
+    expect(test.recall[5]).toBeGreaterThanOrEqual(88);
+    expect(test.recall[20]).toBeGreaterThanOrEqual(96);
+    expect(test.mrr10).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('beats the char-bigram BM25 baseline with bootstrap intervals above zero on R@20 and MRR@10', () => {
+    expect(result.halves.test.delta.recall20.low).toBeGreaterThan(0);
+    expect(result.halves.test.delta.mrr10.low).toBeGreaterThan(0);
+  });
+
+  it('reports every domain and context type', () => {
+    expect(Object.keys(result.halves.test.by['domain'] ?? {}).sort()).toEqual([
+      'finance',
+      'it',
+      'manufacturing',
+      'public',
+      'retail',
+    ]);
+    expect(Object.keys(result.halves.test.by['context'] ?? {}).sort()).toEqual([
+      'image',
+      'paragraph',
+      'table',
+    ]);
+  });
+});
