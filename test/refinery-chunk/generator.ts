@@ -137,16 +137,21 @@ export function generateDocument(seed: number): GeneratedDocument {
       heading = add({ kind: 'heading', level: 2, text: title, headingPath: path });
       ids.push(heading);
       inner = [...path, title];
+      if (rand() < 0.3) ids.push(add({ kind: 'paragraph', text: '次の手順で行う：', headingPath: inner }));
     }
     if (rand() < 0.5) {
       const warning = `警告 ${jaSentence()}`;
       ids.push(add({ kind: 'caution', level: 'warning', label: '警告', text: warning, headingPath: inner }));
     }
     const markers = ['①', '②', '③', '④', '⑤', '⑥', '⑦', '⑧', '⑨', '⑩', '⑪', '⑫'];
-    for (let n = 1; n <= int(2, 12); n++) {
+    const count = int(2, 12);
+    for (let n = 1; n <= count; n++) {
       const text = `${markers[n - 1]}${Array.from({ length: int(1, 3) }, jaSentence).join('')}`;
       const step = { kind: 'step' as const, number: n, marker: markers[n - 1]!, text, headingPath: inner };
       ids.push(add({ ...step, ...(heading ? { procedure: heading } : {}) }));
+      // A note between two steps belongs to the procedure; one after the last step does not.
+      if (n < count && rand() < 0.1)
+        ids.push(add({ kind: 'paragraph', text: `※${jaSentence()}`, headingPath: inner }));
       if (rand() < 0.2) {
         const caution = `注意 ${jaSentence()}`;
         ids.push(
