@@ -129,9 +129,9 @@ describe('musubi CLI', () => {
     });
     const half = Buffer.from(body).subarray(0, 20);
     req.write(half);
-    // The server has the request once the headers are flushed; wait until it is parsing the body.
-    await new Promise<void>((resolve) => req.once('socket', (s) => (s.connecting ? s.once('connect', () => resolve()) : resolve())));
-    node.child.kill('SIGTERM');
+    // The node logs each request as it routes it: from then on the request is in flight.
+    await node.waitFor(/"msg":"incoming request"[^\n]*|"url":"\/management\/v1\/assets"[^\n]*"msg":"incoming request"/, 30_000, 'stderr');
+    node.signal('SIGTERM');
     await node.waitFor(/Shutting down \(SIGTERM\)/);
     req.end(Buffer.from(body).subarray(20));
     const answer = await response;
@@ -144,7 +144,7 @@ describe('musubi CLI', () => {
     expect(again.stdout()).not.toMatch(/API key/);
     const res = await fetch(`${url2}/management/v1/assets/during-shutdown`, { headers: { 'x-api-key': key! } });
     expect(res.status).toBe(200);
-    again.child.kill('SIGTERM');
+    again.signal('SIGTERM');
     expect(await again.exited).toBe(0);
   });
 });

@@ -34,15 +34,17 @@ export async function runCli(args: readonly string[], options: { env?: Record<st
 
 export interface SpawnedNode {
   readonly child: ChildProcessWithoutNullStreams;
+  /** Sends a signal to the process and everything it started (npx does not forward signals). */
+  readonly signal: (signal: NodeJS.Signals) => void;
   readonly stdout: () => string;
   readonly stderr: () => string;
   /** Resolves with the first stdout match, or rejects when the process exits first or the deadline passes. */
-  readonly waitFor: (pattern: RegExp, deadlineMs?: number) => Promise<RegExpMatchArray>;
+  readonly waitFor: (pattern: RegExp, deadlineMs?: number, stream?: 'stdout' | 'stderr') => Promise<RegExpMatchArray>;
   readonly exited: Promise<number | null>;
 }
 
 export function spawnCli(command: string, args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): SpawnedNode {
-  const child = spawn(command, args, { env: cleanEnv(options.env), cwd: options.cwd ?? repoRoot });
+  const child = spawn(command, args, { env: cleanEnv(options.env), cwd: options.cwd ?? repoRoot, detached: true });
   let out = '';
   let err = '';
   const waiters = new Set<() => void>();
@@ -52,13 +54,14 @@ export function spawnCli(command: string, args: readonly string[], options: { en
   });
   child.stderr.on('data', (d) => {
     err += d;
+    for (const w of waiters) w();
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  const waitFor = (pattern: RegExp, deadlineMs = 30_000) =>
+  const waitFor = (pattern: RegExp, deadlineMs = 30_000, stream: 'stdout' | 'stderr' = 'stdout') =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
       const timer = setTimeout(() => finish(new Error(`timed out waiting for ${pattern}; stdout: ${out}; stderr: ${err}`)), deadlineMs);
       const check = () => {
-        const m = out.match(pattern);
+        const m = (stream === 'stdout' ? out : err).match(pattern);
         if (m) finish(undefined, m);
       };
       const finish = (e?: Error, m?: RegExpMatchArray) => {
@@ -71,5 +74,8 @@ export function spawnCli(command: string, args: readonly string[], options: { en
       exited.then((code) => finish(new Error(`exited with ${code} before ${pattern}; stdout: ${out}; stderr: ${err}`)));
       check();
     });
-  return { child, stdout: () => out, stderr: () => err, waitFor, exited };
+  const signal = (sig: NodeJS.Signals) => {
+    if (child.pid !== undefined) process.kill(-child.pid, sig);
+  };
+  return { child, signal, stdout: () => out, stderr: () => err, waitFor, exited };
 }

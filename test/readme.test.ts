@@ -1,0 +1,43 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, spawnCli } from './support/cli.js';
+
+/** The quick start's code block: the README promises exactly these two commands. */
+function quickStart(): string[] {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const section = readme.split(/^## Quick start$/m)[1]?.split(/^## /m)[0] ?? '';
+  const block = section.match(/```sh\n([\s\S]*?)```/)?.[1] ?? '';
+  return block.split('\n').filter((l) => l.trim() !== '');
+}
+
+describe('README quick start', () => {
+  it('is two commands: one that runs the node, one that runs the tests', () => {
+    const commands = quickStart();
+    expect(commands).toHaveLength(2);
+    expect(commands[0]).toMatch(/^npm install && npx musubi /);
+    expect(commands[1]).toBe('npm test');
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+    expect(pkg.scripts.test).toBeTruthy();
+    expect(pkg.scripts.prepare).toMatch(/build/);
+  });
+
+  it('runs its first command past npm install: the node prints its participant and key and answers /health', async () => {
+    const main = quickStart()[0]!.replace(/^npm install && /, '');
+    const [bin, ...args] = main.split(' ');
+    // The command as written; only the port and store are steered by environment so a test never clashes.
+    const node = spawnCli(bin!, args, { env: { MUSUBI_PORT: '0', MUSUBI_STORE: mkdtempSync(join(tmpdir(), 'musubi-readme-')) } });
+    try {
+      await node.waitFor(/Created participant: default/);
+      const [, key] = await node.waitFor(/API key \(shown once, keep it safe\): (msk_\S+)/);
+      const [, url] = await node.waitFor(/listening on (http:\/\/\S+)/);
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      const me = await fetch(`${url}/management/v1/participant`, { headers: { 'x-api-key': key! } });
+      expect(((await me.json()) as { id: string }).id).toBe('default');
+    } finally {
+      node.signal('SIGTERM');
+      await node.exited;
+    }
+  });
+});
