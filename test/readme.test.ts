@@ -27,7 +27,9 @@ describe('README quick start', () => {
     const main = quickStart()[0]!.replace(/^npm install && /, '');
     const [bin, ...args] = main.split(' ');
     // The command as written; only the port and store are steered by environment so a test never clashes.
-    const node = spawnCli(bin!, args, { env: { MUSUBI_PORT: '0', MUSUBI_STORE: mkdtempSync(join(tmpdir(), 'musubi-readme-')) } });
+    const node = spawnCli(bin!, args, {
+      env: { MUSUBI_PORT: '0', MUSUBI_STORE: mkdtempSync(join(tmpdir(), 'musubi-readme-')) },
+    });
     try {
       await node.waitFor(/Created participant: default/);
       const [, key] = await node.waitFor(/API key \(shown once, keep it safe\): (msk_\S+)/);

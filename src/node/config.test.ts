@@ -18,7 +18,9 @@ describe('config', () => {
     expect(loaded.values.bind).toBe('127.0.0.2');
     expect(loaded.values.store).toBe('/srv/musubi');
     expect(loaded.values.logLevel).toBe('info');
-    expect([loaded.sources.port, loaded.sources.bind, loaded.sources.store, loaded.sources.logLevel]).toEqual(['flag', 'env', 'file', 'default']);
+    expect([loaded.sources.port, loaded.sources.bind, loaded.sources.store, loaded.sources.logLevel]).toEqual(
+      ['flag', 'env', 'file', 'default'],
+    );
   });
 
   it('is frozen once read', () => {
@@ -30,7 +32,9 @@ describe('config', () => {
   });
 
   it('names the key in one line for a bad value, an unknown key or an unknown variable', () => {
-    expect(() => loadConfig({ flags: { port: 'eighty' }, env: {} })).toThrow(/^flag: port must be an integer, got "eighty"$/);
+    expect(() => loadConfig({ flags: { port: 'eighty' }, env: {} })).toThrow(
+      /^flag: port must be an integer, got "eighty"$/,
+    );
     expect(() => loadConfig({ env: { MUSUBI_PORT: '70000' } })).toThrow(/MUSUBI_PORT: port must be ≤ 65535/);
     expect(() => loadConfig({ env: { MUSUBI_LOG_LEVEL: 'loud' } })).toThrow(/logLevel must be one of/);
     expect(() => loadConfig({ env: {}, file: fileWith('{"prot": 1}') })).toThrow(/unknown key prot/);
@@ -48,6 +52,8 @@ describe('config', () => {
   });
 
   it('splits list values given as text', () => {
-    expect(loadConfig({ env: { MUSUBI_OUTBOUND_ALLOW: '10.0.0.0/8, peer.local:8443' } }).values.outboundAllow).toEqual(['10.0.0.0/8', 'peer.local:8443']);
+    expect(
+      loadConfig({ env: { MUSUBI_OUTBOUND_ALLOW: '10.0.0.0/8, peer.local:8443' } }).values.outboundAllow,
+    ).toEqual(['10.0.0.0/8', 'peer.local:8443']);
   });
 });

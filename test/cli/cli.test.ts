@@ -18,7 +18,15 @@ function expectOneLine(stderr: string, pattern: RegExp): void {
 
 describe('musubi CLI', () => {
   it('has --help on every command', async () => {
-    for (const args of [[], ['node'], ['node', 'start'], ['participant'], ['participant', 'create'], ['participant', 'list'], ['config']]) {
+    for (const args of [
+      [],
+      ['node'],
+      ['node', 'start'],
+      ['participant'],
+      ['participant', 'create'],
+      ['participant', 'list'],
+      ['config'],
+    ]) {
       const r = await runCli([...args, '--help']);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/^Usage: musubi/);
@@ -35,8 +43,13 @@ describe('musubi CLI', () => {
   it('prints every config key with value and source, honouring flags > env > file', async () => {
     const dir = tempDir();
     const file = join(dir, 'musubi.json');
-    writeFileSync(file, JSON.stringify({ port: 7000, bind: '0.0.0.0', defaultParticipantName: '結び製作所' }));
-    const r = await runCli(['config', '--json', '--config', file, '--store', dir], { env: { MUSUBI_BIND: '127.0.0.9' } });
+    writeFileSync(
+      file,
+      JSON.stringify({ port: 7000, bind: '0.0.0.0', defaultParticipantName: '結び製作所' }),
+    );
+    const r = await runCli(['config', '--json', '--config', file, '--store', dir], {
+      env: { MUSUBI_BIND: '127.0.0.9' },
+    });
     expect(r.code, r.stderr).toBe(0);
     const rows = Object.fromEntries(JSON.parse(r.stdout).map((x: { key: string }) => [x.key, x]));
     expect(rows.port).toMatchObject({ value: 7000, source: 'file' });
@@ -44,7 +57,9 @@ describe('musubi CLI', () => {
     expect(rows.store).toMatchObject({ value: dir, source: 'flag' });
     expect(rows.defaultParticipantName).toMatchObject({ value: '結び製作所' });
     expect(rows.logLevel).toMatchObject({ source: 'default' });
-    expect(Object.values(rows).every((x) => typeof (x as { description: string }).description === 'string')).toBe(true);
+    expect(
+      Object.values(rows).every((x) => typeof (x as { description: string }).description === 'string'),
+    ).toBe(true);
   });
 
   it('names a bad config value or key in one line and exits 2', async () => {
@@ -91,13 +106,37 @@ describe('musubi CLI', () => {
 
   it('creates participants offline, refusing a bad corporate number and a duplicate id', async () => {
     const store = tempDir();
-    const ok = await runCli(['participant', 'create', 'musubi-seisakusho', '--name', '結び製作所', '--corporate-number', '7000012050002', '--json', '--store', store]);
+    const ok = await runCli([
+      'participant',
+      'create',
+      'musubi-seisakusho',
+      '--name',
+      '結び製作所',
+      '--corporate-number',
+      '7000012050002',
+      '--json',
+      '--store',
+      store,
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ id: 'musubi-seisakusho', apiKey: expect.stringMatching(/^msk_musubi-seisakusho_/) });
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      id: 'musubi-seisakusho',
+      apiKey: expect.stringMatching(/^msk_musubi-seisakusho_/),
+    });
     const dup = await runCli(['participant', 'create', 'musubi-seisakusho', '--name', 'x', '--store', store]);
     expect(dup.code).toBe(4);
     expectOneLine(dup.stderr, /already exists/);
-    const bad = await runCli(['participant', 'create', 'other', '--name', 'x', '--corporate-number', '1234567890123', '--store', store]);
+    const bad = await runCli([
+      'participant',
+      'create',
+      'other',
+      '--name',
+      'x',
+      '--corporate-number',
+      '1234567890123',
+      '--store',
+      store,
+    ]);
     expect(bad.code).toBe(2);
     expectOneLine(bad.stderr, /not a valid 13-digit 法人番号/);
     const missing = await runCli(['participant', 'issue-key', 'nobody', '--store', store]);
@@ -111,11 +150,19 @@ describe('musubi CLI', () => {
     const node = spawnCli(process.execPath, [cliPath, 'node', 'start', '--port', '0', '--store', store]);
     const [, key] = await node.waitFor(/API key \(shown once, keep it safe\): (\S+)/);
     const [, url] = await node.waitFor(/listening on (http:\/\/\S+)/);
-    const body = JSON.stringify({ id: 'during-shutdown', title: '停止中の登録', dataAddress: { type: 'HttpData' } });
+    const body = JSON.stringify({
+      id: 'during-shutdown',
+      title: '停止中の登録',
+      dataAddress: { type: 'HttpData' },
+    });
     const { request } = await import('node:http');
     const req = request(`${url}/management/v1/assets`, {
       method: 'POST',
-      headers: { 'x-api-key': key!, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      headers: {
+        'x-api-key': key!,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+      },
     });
     const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
       req.on('response', (res) => {
@@ -130,7 +177,7 @@ describe('musubi CLI', () => {
     const half = Buffer.from(body).subarray(0, 20);
     req.write(half);
     // The node logs each request as it routes it: from then on the request is in flight.
-    await node.waitFor(/"msg":"incoming request"[^\n]*|"url":"\/management\/v1\/assets"[^\n]*"msg":"incoming request"/, 30_000, 'stderr');
+    await node.waitFor(/"msg":"incoming request"/, 30_000, 'stderr');
     node.signal('SIGTERM');
     await node.waitFor(/Shutting down \(SIGTERM\)/);
     req.end(Buffer.from(body).subarray(20));
@@ -142,7 +189,9 @@ describe('musubi CLI', () => {
     const again = spawnCli(process.execPath, [cliPath, 'node', 'start', '--port', '0', '--store', store]);
     const [, url2] = await again.waitFor(/listening on (http:\/\/\S+)/);
     expect(again.stdout()).not.toMatch(/API key/);
-    const res = await fetch(`${url2}/management/v1/assets/during-shutdown`, { headers: { 'x-api-key': key! } });
+    const res = await fetch(`${url2}/management/v1/assets/during-shutdown`, {
+      headers: { 'x-api-key': key! },
+    });
     expect(res.status).toBe(200);
     again.signal('SIGTERM');
     expect(await again.exited).toBe(0);

@@ -12,8 +12,14 @@ describe('logger', () => {
       },
     });
     const log = createLogger('info', sink);
-    log.info({ req: { headers: { authorization: 'Bearer SECRET-1', 'x-api-key': 'msk_SECRET-2' } } }, 'incoming');
-    log.info({ peer: { token: 'SECRET-3', accessToken: 'SECRET-4' }, apiKey: 'SECRET-5', nodeSecret: 'SECRET-6' }, 'call');
+    log.info(
+      { req: { headers: { authorization: 'Bearer SECRET-1', 'x-api-key': 'msk_SECRET-2' } } },
+      'incoming',
+    );
+    log.info(
+      { peer: { token: 'SECRET-3', accessToken: 'SECRET-4' }, apiKey: 'SECRET-5', nodeSecret: 'SECRET-6' },
+      'call',
+    );
     log.flush();
     const text = lines.join('');
     expect(text).toContain('incoming');

@@ -27,7 +27,9 @@ describe('participants', () => {
     expect(key?.private_file).toBeNull();
     const jwk = await privateKeyOf(deps, 'default', key!.kid);
     expect(jwk.d).toBeTypeOf('string');
-    expect(() => unsealPrivateJwk(key!.private_sealed!, 'another-secret-of-sufficient-length-0000')).toThrow(SealBroken);
+    expect(() => unsealPrivateJwk(key!.private_sealed!, 'another-secret-of-sufficient-length-0000')).toThrow(
+      SealBroken,
+    );
     expect(statSync(`${t.store}/node.secret`).mode & 0o777).toBe(0o600);
     expect(sealPrivateJwk(jwk, 's')).not.toContain(String(jwk.d));
   });
@@ -47,10 +49,18 @@ describe('participants', () => {
   it('refuses an id that cannot be a URL segment, a bad corporate number and a duplicate', async () => {
     t = await startTestNode();
     const deps = t.node.context.participants;
-    await expect(createParticipant(deps, { id: 'Has Space', name: 'x' }, 'test')).rejects.toMatchObject({ code: 'participant.invalid-id', kind: 'invalid' });
-    await expect(createParticipant(deps, { id: 'ok', name: 'x', corporateNumber: '123' }, 'test')).rejects.toMatchObject({
+    await expect(createParticipant(deps, { id: 'Has Space', name: 'x' }, 'test')).rejects.toMatchObject({
+      code: 'participant.invalid-id',
+      kind: 'invalid',
+    });
+    await expect(
+      createParticipant(deps, { id: 'ok', name: 'x', corporateNumber: '123' }, 'test'),
+    ).rejects.toMatchObject({
       code: 'participant.invalid-corporate-number',
     });
-    await expect(createParticipant(deps, { id: 'default', name: 'x' }, 'test')).rejects.toMatchObject({ code: 'participant.exists', kind: 'conflict' });
+    await expect(createParticipant(deps, { id: 'default', name: 'x' }, 'test')).rejects.toMatchObject({
+      code: 'participant.exists',
+      kind: 'conflict',
+    });
   });
 });

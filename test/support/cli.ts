@@ -8,7 +8,8 @@ export const cliPath = fileURLToPath(new URL('../../dist/cli/main.js', import.me
 /** The environment a CLI test runs in: no MUSUBI_* or DATABASE_URL of the developer's shell leaks in. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('MUSUBI_') && k !== 'DATABASE_URL') env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith('MUSUBI_') && k !== 'DATABASE_URL') env[k] = v;
   return { ...env, ...extra };
 }
 
@@ -18,8 +19,14 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export async function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, [cliPath, ...args], { env: cleanEnv(options.env), cwd: options.cwd ?? repoRoot });
+export async function runCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    env: cleanEnv(options.env),
+    cwd: options.cwd ?? repoRoot,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => {
@@ -39,12 +46,24 @@ export interface SpawnedNode {
   readonly stdout: () => string;
   readonly stderr: () => string;
   /** Resolves with the first stdout match, or rejects when the process exits first or the deadline passes. */
-  readonly waitFor: (pattern: RegExp, deadlineMs?: number, stream?: 'stdout' | 'stderr') => Promise<RegExpMatchArray>;
+  readonly waitFor: (
+    pattern: RegExp,
+    deadlineMs?: number,
+    stream?: 'stdout' | 'stderr',
+  ) => Promise<RegExpMatchArray>;
   readonly exited: Promise<number | null>;
 }
 
-export function spawnCli(command: string, args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): SpawnedNode {
-  const child = spawn(command, args, { env: cleanEnv(options.env), cwd: options.cwd ?? repoRoot, detached: true });
+export function spawnCli(
+  command: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): SpawnedNode {
+  const child = spawn(command, args, {
+    env: cleanEnv(options.env),
+    cwd: options.cwd ?? repoRoot,
+    detached: true,
+  });
   let out = '';
   let err = '';
   const waiters = new Set<() => void>();
@@ -59,7 +78,10 @@ export function spawnCli(command: string, args: readonly string[], options: { en
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   const waitFor = (pattern: RegExp, deadlineMs = 30_000, stream: 'stdout' | 'stderr' = 'stdout') =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`timed out waiting for ${pattern}; stdout: ${out}; stderr: ${err}`)), deadlineMs);
+      const timer = setTimeout(
+        () => finish(new Error(`timed out waiting for ${pattern}; stdout: ${out}; stderr: ${err}`)),
+        deadlineMs,
+      );
       const check = () => {
         const m = (stream === 'stdout' ? out : err).match(pattern);
         if (m) finish(undefined, m);
@@ -71,7 +93,9 @@ export function spawnCli(command: string, args: readonly string[], options: { en
         else resolve(m!);
       };
       waiters.add(check);
-      exited.then((code) => finish(new Error(`exited with ${code} before ${pattern}; stdout: ${out}; stderr: ${err}`)));
+      exited.then((code) =>
+        finish(new Error(`exited with ${code} before ${pattern}; stdout: ${out}; stderr: ${err}`)),
+      );
       check();
     });
   const signal = (sig: NodeJS.Signals) => {

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { type ConfigKey, loadConfig, type RunningNode, redactedPaths, startNode } from '../../src/node/index.js';
+import {
+  type ConfigKey,
+  loadConfig,
+  type RunningNode,
+  redactedPaths,
+  startNode,
+} from '../../src/node/index.js';
 
 export interface TestNode {
   readonly node: RunningNode;
