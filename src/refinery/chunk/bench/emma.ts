@@ -42,7 +42,14 @@ async function sheetRows(path: string): Promise<Record<string, string>[]> {
   return rows;
 }
 
-const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim();
+/** Case, whitespace, quotes and dashes folded: the question sheet and the book disagree on them. */
+const normalise = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/['"‘’“”]/g, '')
+    .replace(/[—–]/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 export function bookDocument(paragraphs: readonly { chapter: string; text: string }[]): Document {
   const blocks: Block[] = [];
