@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 import ExcelJS from 'exceljs';
 import type { Block, Document } from '../../document/index.js';
 import { chunkContent, midSentenceCuts } from '../chunk.js';
 import { chunkByStructure } from '../structure.js';
 import { type BenchChunk, type BenchQuestion, evaluateChunks, type MethodResult } from './evaluate.js';
+import { baselineName, baselineSizes, recursiveChunks } from './langchain.js';
 
 /**
  * LumberChunker's GutenQA example (Emma): the book rebuilt from its 2,287 paragraphs under chapter headings,
@@ -103,10 +103,7 @@ export async function runEmma(datasetsDir: string, size: number): Promise<Method
   const ours = chunks.map((c) => ({ content: chunkContent(c), text: c.text, group: 'emma' }));
   const cuts = midSentenceCuts(chunks);
 
-  const splitter = new RecursiveCharacterTextSplitter({ chunkSize: 1000, chunkOverlap: 200 });
-  const pieces = await splitter.splitText(paragraphs.map((p) => p.text).join('\n\n'));
-  const langchain = pieces.map((piece) => ({ content: piece, text: piece, group: 'emma' }));
-
+  const book = [{ text: paragraphs.map((p) => p.text).join('\n\n'), group: 'emma' }];
   const results = [
     evaluateChunks(`structure ${size} (header + text)`, ours, questions, {
       midSentenceCuts: cuts.clause + cuts.character,
@@ -116,8 +113,10 @@ export async function runEmma(datasetsDir: string, size: number): Promise<Method
       ours.map((c) => ({ ...c, content: c.text })),
       questions,
     ),
-    evaluateChunks('langchain recursive 1000/200', langchain, questions),
   ];
+  for (const baseline of baselineSizes(size)) {
+    results.push(evaluateChunks(baselineName(baseline), await recursiveChunks(book, baseline), questions));
+  }
   for (const [method, file] of PRECOMPUTED) {
     const texts = (await sheetRows(join(dir, file)))
       .map((r) => r['Chunk'] ?? '')

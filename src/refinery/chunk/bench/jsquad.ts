@@ -1,17 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 import type { Block, Document } from '../../document/index.js';
 import { chunkContent, midSentenceCuts } from '../chunk.js';
 import { chunkByStructure } from '../structure.js';
-import {
-  type BenchChunk,
-  type BenchQuestion,
-  evaluateChunks,
-  locateChunks,
-  type MethodResult,
-} from './evaluate.js';
+import { type BenchChunk, type BenchQuestion, evaluateChunks, type MethodResult } from './evaluate.js';
+import { baselineName, baselineSizes, recursiveChunks } from './langchain.js';
 
 /**
  * JSQuAD v1.3 validation as a chunking benchmark (the dataset README's recipe): each article rebuilt as one
@@ -95,15 +89,12 @@ export async function runJsquad(datasetsDir: string, size: number): Promise<Meth
     0,
   );
 
-  const splitter = new RecursiveCharacterTextSplitter({ chunkSize: 1000, chunkOverlap: 200 });
-  const langchain: BenchChunk[] = [];
-  for (const [a, article] of articles.entries()) {
-    const pieces = await splitter.splitText(article.text);
-    const spans = locateChunks(article.text, pieces);
-    pieces.forEach((piece, i) => {
-      const span = spans[i];
-      langchain.push({ content: piece, text: piece, group: String(a), ...(span ? { span } : {}) });
-    });
+  const baselines: MethodResult[] = [];
+  for (const baseline of baselineSizes(size)) {
+    const documents = articles.map((article, a) => ({ text: article.text, group: String(a) }));
+    baselines.push(
+      evaluateChunks(baselineName(baseline), await recursiveChunks(documents, baseline), questions),
+    );
   }
 
   return [
@@ -113,6 +104,6 @@ export async function runJsquad(datasetsDir: string, size: number): Promise<Meth
       structured.map((c) => ({ ...c, content: c.text })),
       questions,
     ),
-    evaluateChunks('langchain recursive 1000/200', langchain, questions),
+    ...baselines,
   ];
 }
