@@ -101,11 +101,15 @@ function headingLevel(
   lastSizeLevel: number,
 ): number | undefined {
   const chars = [...line.text].length;
+  // Table-of-contents entries ("1．概要……3") repeat heading titles but are not headings, tagged or not.
+  if (tocEntry.test(line.text)) return undefined;
   if (line.tagLevel !== undefined && chars <= 120) return line.tagLevel;
   // Chart axis values and bullets are set large on slides but are never titles.
   if ((line.text.match(/\p{L}/gu)?.length ?? 0) < 2 || bullet.test(line.text)) return undefined;
   if (chars > 60 || /[。、，,]$/.test(line.text) || tocEntry.test(line.text)) return undefined;
-  if (cls?.kind === 'heading') return chars <= 50 ? cls.level : undefined;
+  // "第１章は、…" is a sentence about a chapter, not its title.
+  if (cls?.kind === 'heading')
+    return chars <= 50 && !/^[はがをにのでとも、]/.test(cls.text) ? cls.level : undefined;
   if (cls !== null) return undefined;
   if (isLarger(line.size, type.bodySize) && chars >= 2) return sizeLevel(line.size, type);
   if (line.bold && !type.bodyBold && chars <= 40 && chars >= 2 && !sentenceEnd.test(line.text)) {

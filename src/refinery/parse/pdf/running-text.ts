@@ -19,7 +19,7 @@ const marginShare = 0.12;
 /** Page-number-only lines: "3", "- 3 -", "3 / 12", "p. 3", "3ページ", "ⅲ". */
 export function isPageNumber(text: string): boolean {
   const t = text.normalize('NFKC').replace(/\s+/g, '');
-  return /^(?:[-–—]?\d{1,4}[-–—]?|\d{1,4}\/\d{1,4}|p\.?\d{1,4}|page\d{1,4}|\d{1,4}ページ|[ivxlc]{1,6}|[A-Z]-?\d{1,3}|\(\d{1,4}\))$/i.test(
+  return /^(?:[-–—─━‐－]?\d{1,4}[-–—─━‐－]?|\d{1,4}\/\d{1,4}|p\.?\d{1,4}|page\d{1,4}|\d{1,4}ページ|[ivxlc]{1,6}|[A-Z]-?\d{1,3}|\(\d{1,4}\))$/i.test(
     t,
   );
 }

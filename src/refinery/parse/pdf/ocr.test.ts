@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { linesOfTsv } from './ocr.js';
+
+const header =
+  'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';
+const word = (line: number, word: number, left: number, text: string, conf = 90) =>
+  `5\t1\t1\t1\t${line}\t${word}\t${left}\t100\t50\t40\t${conf}\t${text}`;
+
+describe('linesOfTsv', () => {
+  it('groups tesseract words into lines, drops the spaces it puts between Japanese characters, scales to points', () => {
+    const tsv = [
+      header,
+      word(1, 1, 100, '点'),
+      word(1, 2, 160, '検'),
+      word(1, 3, 220, '記録'),
+      word(2, 1, 100, 'Pump'),
+      word(2, 2, 300, 'OK'),
+    ].join('\n');
+    const lines = linesOfTsv(tsv, 72 / 300);
+    expect(lines.map((l) => l.text)).toEqual(['点検記録', 'Pump OK']);
+    expect(lines[0]).toMatchObject({ x0: 24, top: 24, x1: 64.8, bottom: 33.6, confidence: 90 });
+  });
+
+  it('skips empty words and rows of other levels', () => {
+    const tsv = [
+      header,
+      '4\t1\t1\t1\t1\t0\t0\t0\t10\t10\t-1\t',
+      word(1, 1, 0, ' ', 95),
+      word(1, 2, 0, '確認', 80),
+    ].join('\n');
+    expect(linesOfTsv(tsv, 1).map((l) => l.text)).toEqual(['確認']);
+  });
+});

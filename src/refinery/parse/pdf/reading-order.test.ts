@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { findGutter, type Placed, readingOrder } from './reading-order.js';
+
+const line = (text: string, x0: number, top: number, x1: number): Placed => ({
+  text,
+  x0,
+  x1,
+  top,
+  bottom: top + 10,
+});
+const column = (prefix: string, x0: number, x1: number, n: number, from = 100): Placed[] =>
+  Array.from({ length: n }, (_, i) => line(`${prefix}${i}行目の本文です。`, x0, from + i * 16, x1));
+
+describe('readingOrder', () => {
+  it('reads a full-width title, then the whole left column, then the right column', () => {
+    const title = line('保全作業の基本', 150, 60, 450);
+    const lines = [title, ...column('右', 315, 545, 8), ...column('左', 50, 280, 8)];
+    const order = readingOrder(lines, 595).map((o) => o.line.text[0]);
+    expect(order).toEqual(['保', ...Array(8).fill('左'), ...Array(8).fill('右')]);
+  });
+
+  it('starts a new band below a full-width line that crosses the gutter', () => {
+    const lines = [
+      ...column('上左', 50, 280, 5),
+      ...column('上右', 315, 545, 5),
+      line('図1 全幅の図の説明文がここに入ります', 50, 190, 545),
+      ...column('下左', 50, 280, 5, 210),
+      ...column('下右', 315, 545, 5, 210),
+    ];
+    const order = readingOrder(lines, 595).map((o) => o.line.text.slice(0, 2));
+    expect(order).toEqual([
+      ...Array(5).fill('上左'),
+      ...Array(5).fill('上右'),
+      '図1',
+      ...Array(5).fill('下左'),
+      ...Array(5).fill('下右'),
+    ]);
+  });
+});
+
+describe('findGutter', () => {
+  it('finds the gap between two text columns', () => {
+    const gutter = findGutter([...column('左', 50, 280, 8), ...column('右', 315, 545, 8)], 595);
+    expect(gutter).toBeGreaterThan(280);
+    expect(gutter).toBeLessThan(315);
+  });
+
+  it('sees one column on a single-column page', () => {
+    expect(findGutter(column('本', 60, 530, 20), 595)).toBeUndefined();
+  });
+
+  it('does not mistake short labels beside values (a form) for two columns', () => {
+    const form = Array.from({ length: 10 }, (_, i) => [
+      line(`項目${i}`, 60, 100 + i * 16, 110),
+      line(`値${i}`, 320, 100 + i * 16, 360),
+    ]).flat();
+    expect(findGutter(form, 595)).toBeUndefined();
+  });
+});
