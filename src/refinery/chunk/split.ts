@@ -12,6 +12,11 @@ export function isListLike(block: Block): boolean {
   return block.kind === 'step' || block.kind === 'list-item';
 }
 
+/** A paragraph that ends in a colon ("次の表に示す：") introduces what follows and should not end a chunk. */
+function introducesNext(block: Block): boolean {
+  return block.kind === 'paragraph' && /[:：]\s*$/.test(block.text);
+}
+
 /** The whole block as one unit, tables rendered as pipe rows. */
 export function wholeUnit(block: Block, extras: readonly string[]): Unit {
   const table = block.kind === 'table' ? renderTable(block) : undefined;
@@ -19,7 +24,7 @@ export function wholeUnit(block: Block, extras: readonly string[]): Unit {
     text: table ? [...table.header, ...table.body].join('\n') : block.text,
     blocks: [block],
     startCut: 'block',
-    keepWithNext: block.kind === 'heading',
+    keepWithNext: block.kind === 'heading' || introducesNext(block),
     listLike: isListLike(block),
     extras: [...extras, ...(block.kind === 'table' && block.caption ? [block.caption] : [])],
   };

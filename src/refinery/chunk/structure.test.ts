@@ -119,6 +119,29 @@ describe('chunkByStructure', () => {
     );
   });
 
+  it('moves a paragraph ending in a colon on with the table it introduces', () => {
+    const table: Block = {
+      kind: 'table',
+      id: 't',
+      text: '',
+      rows: [
+        [{ text: '項目' }, { text: '値' }],
+        ...Array.from({ length: 4 }, (_, i) => [{ text: `軸${i}` }, { text: `${i}` }]),
+      ],
+      headerRows: 1,
+      headerColumns: 0,
+      headingPath: ['概要'],
+      location: {},
+    };
+    const blocks = [
+      paragraph('p0', '本節の前置き。'.repeat(5)),
+      paragraph('p1', '基準値を次の表に示す：'),
+      table,
+    ];
+    const chunks = chunkByStructure(documentOf(blocks), { size: 110 });
+    expect(chunks.map((c) => c.blockIds)).toEqual([['p0'], ['p1', 't']]);
+  });
+
   it('names a procedure heading from another section in the context of its split parts', () => {
     const heading: Block = {
       kind: 'heading',
