@@ -58,4 +58,23 @@ describe('DOCX parser', () => {
     expect(outline(doc.blocks)).toEqual(['paragraph 軸受の温度を確認する。', 'step 1 ①弁を閉じる。']);
     expect(doc.blocks.some((b) => /じくうけ|おんど|べん/.test(b.text))).toBe(false);
   });
+
+  it('reads caution boxes drawn as one-row tables, typed ・ bullets, unstyled 第N章 headings and style numbering 手順N', async () => {
+    const doc = await parseFixture('boxes.docx');
+    expect(outline(doc.blocks)).toEqual([
+      'h1 第1章　点検の準備',
+      'ul0 ・保護手袋',
+      'ul0 ・スパナ',
+      'caution:caution 【注意】高温部に触れないこと。',
+      'h1 第2章　分解',
+      'caution:warning ⚠警告\n回転部に手を入れないこと。',
+      'step 1 電源を切る。',
+      'step 2 カバーを外す。',
+    ]);
+    const steps = byKind(doc.blocks, 'step');
+    expect(steps.map((s) => [s.marker, s.procedure])).toEqual([
+      ['手順1', doc.blocks[4]!.id],
+      ['手順2', doc.blocks[4]!.id],
+    ]);
+  });
 });

@@ -85,4 +85,16 @@ describe('Markdown parser', () => {
       'figure ポンプ外観',
     ]);
   });
+
+  it('takes the title from YAML front matter and keeps offsets into the original text', async () => {
+    const text = '---\ntitle: 点検要領\nrev: 3\n---\n# 概要\n①確認する。\n';
+    const doc = await parse(text);
+    expect(doc.metadata.title).toBe('点検要領');
+    expect(outline(doc.blocks)).toEqual(['h1 概要', 'step 1 ①確認する。']);
+    expect(doc.blocks.map((b) => text.slice(...(b.location.span as [number, number])))).toEqual([
+      '# 概要',
+      '①確認する。',
+    ]);
+    expect(doc.blocks[0]!.location.lines).toEqual([5, 5]);
+  });
 });

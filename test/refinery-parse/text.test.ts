@@ -81,4 +81,18 @@ describe('TXT parser', () => {
   it('refuses a whitespace-only file as parse.empty', async () => {
     await expect(parse('　\n  \n')).rejects.toMatchObject({ code: 'parse.empty' });
   });
+
+  it('reads typed bullets as list items nested by indentation, and the cover line as the title', async () => {
+    const doc = await parse(
+      'ポンプ点検要領\n\n準備するもの\n・保護手袋\n　・耐油性のもの\n- スパナ\n-20℃以下で保管する。\n',
+    );
+    expect(doc.metadata.title).toBe('ポンプ点検要領');
+    expect(outline(doc.blocks)).toEqual([
+      'paragraph ポンプ点検要領',
+      'paragraph 準備するもの',
+      'ul0 ・保護手袋',
+      'ul1 ・耐油性のもの',
+      'ul0 - スパナ\n-20℃以下で保管する。',
+    ]);
+  });
 });

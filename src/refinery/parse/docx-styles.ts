@@ -9,6 +9,9 @@ interface StyleDef {
   readonly name: string;
   readonly basedOn?: string;
   readonly outlineLevel?: number;
+  /** List numbering carried by the style itself ("List Number", 手順 styles). */
+  readonly numId?: string;
+  readonly ilvl?: number;
 }
 
 export type Styles = ReadonlyMap<string, StyleDef>;
@@ -20,12 +23,18 @@ export function readStyles(xml: string | undefined): Styles {
   for (const s of root === undefined ? [] : elementChildren(root, 'w:style')) {
     const id = s.attribs['w:styleId'];
     if (id === undefined) continue;
-    const outline = childValue(firstChild(s, 'w:pPr'), 'w:outlineLvl');
+    const pPr = firstChild(s, 'w:pPr');
+    const outline = childValue(pPr, 'w:outlineLvl');
     const basedOn = childValue(s, 'w:basedOn');
+    const numPr = pPr === undefined ? undefined : firstChild(pPr, 'w:numPr');
+    const numId = childValue(numPr, 'w:numId');
     styles.set(id, {
       name: childValue(s, 'w:name') ?? id,
       ...(basedOn === undefined ? {} : { basedOn }),
       ...(outline === undefined ? {} : { outlineLevel: Number.parseInt(outline, 10) }),
+      ...(numId === undefined
+        ? {}
+        : { numId, ilvl: Number.parseInt(childValue(numPr, 'w:ilvl') ?? '0', 10) }),
     });
   }
   return styles;
@@ -45,6 +54,19 @@ export function headingLevel(
     if (named !== null) return Number(named[1]);
     if (/^(title|表題)$/i.test(name.trim())) return 1;
     if (style?.outlineLevel !== undefined) return outlineToLevel(style.outlineLevel);
+    id = style?.basedOn;
+  }
+  return undefined;
+}
+
+/** The list numbering a paragraph style carries (directly or through basedOn), if any. */
+export function styleNumbering(
+  styles: Styles,
+  styleId: string | undefined,
+): { numId: string; ilvl: number } | undefined {
+  for (let id = styleId, hops = 0; id !== undefined && hops < 10; hops++) {
+    const style = styles.get(id);
+    if (style?.numId !== undefined) return { numId: style.numId, ilvl: style.ilvl ?? 0 };
     id = style?.basedOn;
   }
   return undefined;

@@ -25,6 +25,7 @@ import {
   readNumbering,
   readStyles,
   type Styles,
+  styleNumbering,
 } from './docx-styles.js';
 import { CorruptFile } from './errors.js';
 import {
@@ -67,7 +68,7 @@ export function docxParser(limits: ZipLimits = defaultZipLimits): Parser {
       inProcedure: false,
     };
     bodyElements(body).forEach((element, index) => {
-      if (element.name === 'w:tbl') w.out.push(table(element, index));
+      if (element.name === 'w:tbl') w.out.push(boxOrTable(table(element, index), w.classifier));
       else paragraph(element, index, w);
     });
     const title = coreTitle(partText(files, 'docProps/core.xml'));
@@ -93,13 +94,13 @@ function paragraph(p: DomElement, index: number, w: Walk): void {
   const pPr = firstChild(p, 'w:pPr');
   if (text !== '') {
     const level = headingLevel(w.styles, childValue(pPr, 'w:pStyle'), childValue(pPr, 'w:outlineLvl'));
-    const numPr = pPr === undefined ? undefined : firstChild(pPr, 'w:numPr');
+    const numbering = numberingOf(pPr, w.styles);
     if (level !== undefined) {
       w.classifier.heading(text);
       w.inProcedure = isProcedureTitle(text);
       w.out.push({ kind: 'heading', level, text, location });
-    } else if (numPr !== undefined) {
-      w.out.push(listParagraph(numPr, text, index, w));
+    } else if (numbering !== undefined) {
+      w.out.push(listParagraph(numbering, text, index, w));
     } else {
       const draft = w.classifier.block(text, location);
       if (draft.kind === 'heading') w.inProcedure = isProcedureTitle(text);
@@ -114,12 +115,32 @@ function paragraph(p: DomElement, index: number, w: Walk): void {
   }
 }
 
-function listParagraph(numPr: DomElement, text: string, index: number, w: Walk): BlockDraft {
-  const ilvl = Number.parseInt(childValue(numPr, 'w:ilvl') ?? '0', 10);
-  const m = nextMarker(w.numbering, w.counters, childValue(numPr, 'w:numId') ?? '', ilvl);
+/** Direct numbering (w:numPr) wins over the style's; numId 0 switches numbering off. */
+function numberingOf(
+  pPr: DomElement | undefined,
+  styles: Styles,
+): { numId: string; ilvl: number } | undefined {
+  const numPr = pPr === undefined ? undefined : firstChild(pPr, 'w:numPr');
+  const styled = styleNumbering(styles, childValue(pPr, 'w:pStyle'));
+  const numId = childValue(numPr, 'w:numId') ?? styled?.numId;
+  if (numId === undefined || numId === '0') return undefined;
+  const ilvl = childValue(numPr, 'w:ilvl');
+  return { numId, ilvl: ilvl === undefined ? (styled?.ilvl ?? 0) : Number.parseInt(ilvl, 10) };
+}
+
+function listParagraph(
+  numbering: { numId: string; ilvl: number },
+  text: string,
+  index: number,
+  w: Walk,
+): BlockDraft {
+  const { numId, ilvl } = numbering;
+  const m = nextMarker(w.numbering, w.counters, numId, ilvl);
   const location = { paragraph: index };
   if (m === undefined) return w.classifier.block(text, location);
-  if (m.ordered && ilvl === 0 && (w.inProcedure || m.stepFormat || classifyLine(m.marker)?.kind === 'step')) {
+  // Decimal lists are steps only under a procedure heading; ①, ⑴ and 手順N formats are steps anywhere.
+  const stepMarker = m.stepFormat || /^(手順|ステップ|step)/i.test(m.marker);
+  if (m.ordered && ilvl === 0 && (w.inProcedure || stepMarker)) {
     return { kind: 'step', number: m.number, marker: m.marker, text, location };
   }
   return { kind: 'list-item', depth: ilvl, ordered: m.ordered, text, location };
@@ -171,6 +192,26 @@ function textBoxes(node: DomElement): DomElement[] {
     }
     return textBoxes(c);
   });
+}
+
+/**
+ * Manuals draw cautions and notes as one-row boxes: a single cell, or a signal-word cell (⚠ 注意) beside
+ * the text. Those are text, not data tables.
+ */
+function boxOrTable(draft: BlockDraft, classifier: TextClassifier): BlockDraft {
+  if (draft.kind !== 'table' || draft.rows.length !== 1) return draft;
+  const cells = draft.rows[0]!.filter((c) => c.text !== '');
+  if (cells.length === 1) return classifier.block(cells[0]!.text, draft.location);
+  if (cells.length !== 2) return draft;
+  const signal = classifyLine(cells[0]!.text);
+  if (signal?.kind !== 'caution' || signal.text !== '') return draft;
+  return {
+    kind: 'caution',
+    level: signal.level,
+    label: signal.label,
+    text: `${cells[0]!.text}\n${cells[1]!.text}`,
+    location: draft.location,
+  };
 }
 
 interface MutableCell {

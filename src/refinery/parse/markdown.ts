@@ -36,7 +36,8 @@ interface Walk {
 export const parseMarkdown: Parser = async (bytes, source) => {
   const { text } = decodeText(bytes, source.uri);
   if (text.trim() === '') throw new EmptyFile(source.uri);
-  const tree = fromMarkdown(text, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  const front = frontMatter(text);
+  const tree = fromMarkdown(front.body, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
   const walk: Walk = {
     source: text,
     classifier: createTextClassifier({ headings: false }),
@@ -44,7 +45,7 @@ export const parseMarkdown: Parser = async (bytes, source) => {
     inProcedure: false,
   };
   for (const node of tree.children) visit(node, walk);
-  const title = walk.out.find((b) => b.kind === 'heading')?.text;
+  const title = front.title ?? walk.out.find((b) => b.kind === 'heading')?.text;
   return { source, metadata: title === undefined ? {} : { title }, blocks: buildBlocks(walk.out) };
 };
 
@@ -186,4 +187,16 @@ function plain(node: unknown): string {
   if (n.type === 'image' && typeof n.alt === 'string') return n.alt;
   if (Array.isArray(n.children)) return n.children.map(plain).join('');
   return '';
+}
+
+/**
+ * YAML front matter (--- … ---) is metadata, not content. It is blanked rather than cut so that every
+ * offset and line number mdast reports still points into the original text.
+ */
+function frontMatter(text: string): { body: string; title?: string } {
+  const m = /^---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(text);
+  if (m === null) return { body: text };
+  const body = m[0].replace(/[^\r\n]/g, ' ') + text.slice(m[0].length);
+  const title = /^title:[ \t]*["']?(.*?)["']?[ \t]*$/m.exec(m[1]!)?.[1];
+  return title ? { body, title } : { body };
 }

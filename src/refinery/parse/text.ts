@@ -4,7 +4,13 @@
  * block above. Each block records its character span and lines in the decoded text.
  */
 import type { Parser } from '../document/index.js';
-import { type BlockDraft, buildBlocks, classifyLine, createTextClassifier } from '../structure/index.js';
+import {
+  type BlockDraft,
+  buildBlocks,
+  bulletOf,
+  classifyLine,
+  createTextClassifier,
+} from '../structure/index.js';
 import { decodeText } from './encoding.js';
 import { EmptyFile } from './errors.js';
 import { type SourceLine, splitLines } from './lines.js';
@@ -12,7 +18,13 @@ import { type SourceLine, splitLines } from './lines.js';
 export const parseText: Parser = async (bytes, source) => {
   const { text, encoding } = decodeText(bytes, source.uri);
   if (text.trim() === '') throw new EmptyFile(source.uri);
-  return { source, metadata: { encoding }, blocks: buildBlocks(textDrafts(text)) };
+  const drafts = textDrafts(text);
+  const title = titleOf(drafts);
+  return {
+    source,
+    metadata: title === undefined ? { encoding } : { encoding, title },
+    blocks: buildBlocks(drafts),
+  };
 };
 
 /** Blocks of a decoded text, spans into `text`. Exposed for formats that embed plain text. */
@@ -23,10 +35,12 @@ export function textDrafts(text: string): BlockDraft[] {
     const last = group[group.length - 1]!;
     const start = first.start + (first.text.length - first.text.trimStart().length);
     const end = last.start + last.text.trimEnd().length;
-    return classifier.block(text.slice(start, end), {
+    const draft = classifier.block(text.slice(start, end), {
       span: [start, end],
       lines: [first.number, last.number],
     });
+    // The classifier sees the text without its indentation; nesting comes from the line as written.
+    return draft.kind === 'list-item' ? { ...draft, depth: bulletOf(first.text)?.depth ?? 0 } : draft;
   });
 }
 
@@ -40,7 +54,8 @@ function groupLines(lines: readonly SourceLine[]): SourceLine[][] {
       continue;
     }
     const c = classifyLine(line.text);
-    if (current !== undefined && c === null && !closed) {
+    const bullet = c === null && bulletOf(line.text) !== undefined;
+    if (current !== undefined && c === null && !bullet && !closed) {
       current!.push(line);
       continue;
     }
@@ -50,4 +65,12 @@ function groupLines(lines: readonly SourceLine[]): SourceLine[][] {
     closed = c?.kind === 'heading';
   }
   return groups;
+}
+
+/** A short one-line paragraph before any heading is the document's title (the usual cover line). */
+function titleOf(drafts: readonly BlockDraft[]): string | undefined {
+  const first = drafts[0];
+  if (first?.kind !== 'paragraph' || first.text.includes('\n') || [...first.text].length > 60)
+    return undefined;
+  return first.text;
 }

@@ -10,4 +10,9 @@ export {
 } from './line.js';
 export { circledValue, enclosedValue, numeralValue } from './numerals.js';
 export { detectHeaderRows, markHeaderRows, tableText } from './table.js';
-export { createTextClassifier, type TextClassifier, type TextClassifierOptions } from './text-classifier.js';
+export {
+  bulletOf,
+  createTextClassifier,
+  type TextClassifier,
+  type TextClassifierOptions,
+} from './text-classifier.js';

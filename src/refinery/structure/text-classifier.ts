@@ -46,6 +46,9 @@ export function createTextClassifier(options: TextClassifierOptions): TextClassi
         heading(text);
         return { kind: 'heading', level: c.level, text, location };
       }
+      const bullet = c === null ? bulletOf(firstLine) : undefined;
+      if (bullet !== undefined)
+        return { kind: 'list-item', depth: bullet.depth, ordered: false, text, location };
       return { kind: 'paragraph', text, location };
     },
   };
@@ -64,4 +67,16 @@ function resolve(
   // A bare "N." continues a run of "N." steps, or opens one under a procedure heading.
   if (lastStep === undefined) return inProcedure && asStep.number === 1 ? asStep : c;
   return lastStep.bare && asStep.number === lastStep.number + 1 ? asStep : c;
+}
+
+const bulletPrefix = /^([ \t\u3000]*)[・･●○◦■□◆◇▪▫•‣\-*＊][ \t\u3000]*(?=\S)/;
+
+/** A typed bullet ("・保護手袋", "- 工具", "● 予備品"): its depth from indentation (2 columns per level). */
+export function bulletOf(line: string): { depth: number; textStart: number } | undefined {
+  const m = bulletPrefix.exec(line);
+  if (m === null) return undefined;
+  // "-" and "*" count only when followed by a space, so "-20℃" or "*印" stay plain text.
+  if (/[-*＊]$/.test(m[0])) return undefined;
+  const indent = [...m[1]!].reduce((n, ch) => n + (ch === '\u3000' || ch === '\t' ? 2 : 1), 0);
+  return { depth: Math.floor(indent / 2), textStart: m[0].length };
 }
