@@ -3,6 +3,7 @@
  * decides about blocks; `blocks.ts` does that once all pages (and their running text) are known.
  */
 import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { alignedTables } from './aligned-tables.js';
 import type { Matrix } from './geometry.js';
 import { graphicsOf, type OperatorList } from './graphics.js';
 import { type Line, linesOf } from './lines.js';
@@ -36,7 +37,8 @@ export async function readPage(page: PDFPageProxy): Promise<PageLayout> {
   const base = { page: page.pageNumber, width: viewport.width, height: viewport.height, layer, ocr: false };
   if (needsOcr(layer)) return { ...base, lines: [], tables: [] };
   const { tables, rest } = tablesOf(graphics.rulings, runs);
-  return { ...base, lines: linesOf(rest), tables };
+  const aligned = alignedTables(linesOf(rest), viewport.width);
+  return { ...base, lines: aligned.rest, tables: [...tables, ...aligned.tables] };
 }
 
 function fontsOf(page: PDFPageProxy, items: readonly unknown[]): Map<string, FontFacts> {

@@ -169,7 +169,9 @@ function tableOf(grid: Grid, runs: readonly TextRun[]): RuledTable | undefined {
   const twoInARow = [...rowsWithTwo].some(
     (r) => cells.filter((c) => c.span.row === r && c.text !== '').length >= 2,
   );
-  if (!twoInARow) return undefined;
+  // Chart gridlines enclose a few numbers in a mostly empty grid.
+  const filled = cells.filter((c) => c.text !== '').length;
+  if (!twoInARow || filled < 0.3 * cells.length) return undefined;
   const headerRows = headerRowsOf(spans, rowCount);
   const rows: TableCell[][] = Array.from({ length: rowCount }, () => []);
   for (const { span, text } of cells) {
