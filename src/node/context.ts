@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ClaimsSource } from '../dataspace/identity/index.js';
+import type { OutboundClient } from '../outbound/index.js';
 import type { Engine, Tables } from '../store/index.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -14,6 +15,8 @@ export interface NodeContext {
   readonly logger: Logger;
   readonly metrics: NodeMetrics;
   readonly claims: ClaimsSource;
+  /** The one client for calls out of the node, with this node's egress policy and limits. */
+  readonly outbound: OutboundClient;
   readonly participants: ParticipantDeps;
   readonly now: () => Date;
   /** Public host[:port] (for did:web) and base URL, known once the port is bound. */

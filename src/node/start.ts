@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import { readClaimsFile, staticClaimsSource } from '../dataspace/identity/index.js';
+import { createOutboundClient, egressPolicy } from '../outbound/index.js';
 import { findParticipant, redactUrl } from '../store/index.js';
 import type { LoadedConfig } from './config.js';
 import type { NodeContext } from './context.js';
@@ -37,6 +38,13 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
   const now = options.now ?? (() => new Date());
   const claims = config.claimsFile ? readClaimsFile(config.claimsFile) : staticClaimsSource({});
   const metrics = createMetrics();
+  const outbound = createOutboundClient({
+    connectTimeoutMs: config.outboundConnectTimeoutMs,
+    readTimeoutMs: config.outboundReadTimeoutMs,
+    maxResponseBytes: config.outboundMaxResponseBytes,
+    egress: egressPolicy({ allow: config.outboundAllow }),
+    logger,
+  });
   const { target, database, participants } = await openNodeStore(loaded, {
     onQuery: () => metrics.dbQueries.inc(),
     now,
@@ -50,6 +58,7 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
     logger,
     metrics,
     claims,
+    outbound,
     participants,
     now,
     publicHost,
@@ -67,6 +76,7 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
     }
   } catch (e) {
     await app?.close().catch(() => {});
+    await outbound.close();
     await database.close();
     throw e;
   }
@@ -96,6 +106,7 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
           await running.close();
         } finally {
           clearTimeout(timer);
+          await outbound.close();
           await database.close();
           logger.info('node stopped');
         }

@@ -62,8 +62,13 @@ function dialectFor(target: StoreTarget) {
   switch (target.engine) {
     case 'sqlite':
       return new SqliteDialect({ database: openSqlite(target.file) });
-    case 'postgres':
-      return new PostgresDialect({ pool: new pg.Pool({ connectionString: target.url, max: 10 }) });
+    case 'postgres': {
+      const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+      // An idle client's connection can be cut by the server (restart, admin termination); without a
+      // listener pg would crash the process. The next query reconnects, so there is nothing else to do.
+      pool.on('error', () => {});
+      return new PostgresDialect({ pool });
+    }
     case 'pglite':
       return new PgliteDialect(new PGlite(target.dataDir));
   }

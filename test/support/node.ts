@@ -10,6 +10,7 @@ import {
   redactedPaths,
   startNode,
 } from '../../src/node/index.js';
+import { freshDatabase, testEngines } from './engines.js';
 
 export interface TestNode {
   readonly node: RunningNode;
@@ -20,9 +21,14 @@ export interface TestNode {
   readonly stop: () => Promise<void>;
 }
 
-/** A real node on an ephemeral loopback port with its store in a temp dir; logs are captured, not printed. */
+/**
+ * A real node on an ephemeral loopback port with its store in a temp dir; logs are captured, not printed.
+ * Under `npm run test:postgres` its state lives in a fresh PostgreSQL database instead of SQLite.
+ */
 export async function startTestNode(overrides: Partial<Record<ConfigKey, unknown>> = {}): Promise<TestNode> {
   const store = mkdtempSync(join(tmpdir(), 'musubi-node-'));
+  const pg = testEngines().includes('postgres') ? await freshDatabase('postgres') : undefined;
+  if (pg && pg.target.engine === 'postgres') overrides = { databaseUrl: pg.target.url, ...overrides };
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -43,6 +49,7 @@ export async function startTestNode(overrides: Partial<Record<ConfigKey, unknown
     logs: () => lines.join(''),
     stop: async () => {
       await node.close();
+      await pg?.dispose();
       rmSync(store, { recursive: true, force: true });
     },
   };
