@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Block, Document } from '../../src/refinery/document/index.js';
 import { cjkGap, createPdfParser, type PageOcr, systemOcr } from '../../src/refinery/parse/pdf/index.js';
+import { ParsePool } from '../../src/refinery/parse/worker/index.js';
 
 const dir = new URL('../../../shared/datasets/allganize-ja/pdfs-manufacturing/', import.meta.url);
 const read = (name: string) => new Uint8Array(readFileSync(new URL(name, dir)));
@@ -34,21 +35,25 @@ describe('the 12 allganize-ja manufacturing PDFs', () => {
   const parse = createPdfParser({ ocr: null });
   const timing = { pages: 0, textPages: 0, ms: 0, files: 0 };
 
-  it.each(expected)('%s: %i pages, headings, no space between CJK characters', async (name, pages, noText) => {
-    const bytes = read(name);
-    const started = performance.now();
-    const doc: Document = await parse(bytes, { uri: name, format: 'pdf', sha256: '', bytes: bytes.length });
-    timing.ms += performance.now() - started;
-    timing.pages += pages;
-    timing.textPages += pages - noText.length;
-    timing.files += 1;
-    expect(doc.metadata.pages).toBe(pages);
-    expect(doc.metadata.needsOcr ?? []).toEqual(noText);
-    const gaps = doc.blocks.flatMap(textOf).filter((t) => cjkGap.test(t));
-    expect(gaps).toEqual([]);
-    if (noText.length < pages) expect(doc.blocks.filter((b) => b.kind === 'heading').length).toBeGreaterThan(0);
-    for (const b of doc.blocks) expect(b.location.page).toBeGreaterThanOrEqual(1);
-  });
+  it.each(expected)(
+    '%s: %i pages, headings, no space between CJK characters',
+    async (name, pages, noText) => {
+      const bytes = read(name);
+      const started = performance.now();
+      const doc: Document = await parse(bytes, { uri: name, format: 'pdf', sha256: '', bytes: bytes.length });
+      timing.ms += performance.now() - started;
+      timing.pages += pages;
+      timing.textPages += pages - noText.length;
+      timing.files += 1;
+      expect(doc.metadata.pages).toBe(pages);
+      expect(doc.metadata.needsOcr ?? []).toEqual(noText);
+      const gaps = doc.blocks.flatMap(textOf).filter((t) => cjkGap.test(t));
+      expect(gaps).toEqual([]);
+      if (noText.length < pages)
+        expect(doc.blocks.filter((b) => b.kind === 'heading').length).toBeGreaterThan(0);
+      for (const b of doc.blocks) expect(b.location.page).toBeGreaterThanOrEqual(1);
+    },
+  );
 
   it('parses all of them and reports pages per second', () => {
     expect(timing.files).toBe(12);
@@ -79,8 +84,39 @@ describe('the 12 allganize-ja manufacturing PDFs', () => {
     console.info(`OCR: ${(ocrMs / 2000).toFixed(2)} s/page (foodkaku5.pdf pages 1–2, 300 dpi, jpn+eng)`);
     expect(doc.metadata.ocrPages).toEqual([1, 2]);
     expect(doc.metadata.needsOcr).toEqual(Array.from({ length: 15 }, (_, i) => i + 3));
-    const text = doc.blocks.filter((b) => b.location.page <= 2).map((b) => b.text).join('');
+    const text = doc.blocks
+      .filter((b) => (b.location.page ?? 0) <= 2)
+      .map((b) => b.text)
+      .join('');
     expect(text).toMatch(/ベビーフード/);
     expect(doc.blocks.flatMap(textOf).filter((t) => cjkGap.test(t))).toEqual([]);
   }, 120_000);
+
+  it('parses all of them through a two-worker pool and reports pages per second', async () => {
+    // The registry's PDF parser OCRs when tesseract is installed; the speed reported is the text layer's.
+    const textLayer = new URL('../../src/refinery/parse/pdf/index.ts', import.meta.url).href;
+    const pool = new ParsePool({
+      size: 2,
+      timeoutMs: 100_000,
+      maxOldGenerationSizeMb: 1024,
+      parsers: { 'pdf-text': { module: textLayer, export: 'parsePdfTextLayer' } },
+    });
+    try {
+      const started = performance.now();
+      const docs = await Promise.all(
+        expected.map(([name]) => {
+          const bytes = read(name);
+          return pool.parse(bytes, { uri: name, format: 'pdf-text', sha256: '', bytes: bytes.length });
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const textPages = expected.reduce((n, [, pages, noText]) => n + pages - noText.length, 0);
+      console.info(
+        `PDF parse speed, 2 workers: ${(textPages / seconds).toFixed(1)} text-layer pages/s (${seconds.toFixed(1)} s)`,
+      );
+      expect(docs.map((d) => d.metadata.pages)).toEqual(expected.map(([, pages]) => pages));
+    } finally {
+      await pool.close();
+    }
+  }, 180_000);
 });

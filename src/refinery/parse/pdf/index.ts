@@ -8,6 +8,6 @@ export {
   type TesseractOptions,
   tesseractOcr,
 } from './ocr.js';
-export { createPdfParser, type PdfParserDeps, parsePdf } from './parser.js';
+export { createPdfParser, type PdfParserDeps, parsePdf, parsePdfTextLayer } from './parser.js';
 export { findGutter, readingOrder } from './reading-order.js';
 export { isPageNumber, printedFacts } from './running-text.js';

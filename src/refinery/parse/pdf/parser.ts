@@ -50,6 +50,9 @@ export function createPdfParser(deps: PdfParserDeps = {}): Parser {
 /** The default PDF parser: OCR through pdftoppm + tesseract when both are installed. */
 export const parsePdf: Parser = createPdfParser();
 
+/** Text layer only: pages that would need OCR are listed in `metadata.needsOcr` (fast path, batch jobs). */
+export const parsePdfTextLayer: Parser = createPdfParser({ ocr: null });
+
 async function readPages(doc: PDFDocumentProxy): Promise<PageLayout[]> {
   const pages: PageLayout[] = [];
   for (let n = 1; n <= doc.numPages; n++) {
