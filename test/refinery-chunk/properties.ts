@@ -126,7 +126,7 @@ export function checkChunks(
       expect(measure(`${cut.chunk.context}\n\n${sentence}`), `cut inside "${sentence}"`).toBeGreaterThan(
         size,
       );
-      expect(['clause', 'character']).toContain(cut.chunk.cut);
+      expect(['line', 'clause', 'character']).toContain(cut.chunk.cut);
     }
   }
 

@@ -17,10 +17,11 @@ export interface ChunkLocation {
 
 /**
  * The finest cut at either end of a chunk: `block` (between blocks), `row` (between rows of a split table),
- * `sentence` (between whole sentences of a longer block); `clause` and `character` are the last resorts for
- * one sentence longer than the budget (rare, and worth reporting).
+ * `sentence` (between whole sentences of a longer block). The rest only happen to one sentence longer than
+ * the budget: `line` (at a line break inside it: lists or tables pasted as text), then `clause` (after 、 ,)
+ * and `character` as the last resort. Rare, and reported by `midSentenceCuts`.
  */
-export type ChunkCut = 'block' | 'row' | 'sentence' | 'clause' | 'character';
+export type ChunkCut = 'block' | 'row' | 'sentence' | 'line' | 'clause' | 'character';
 
 export interface Chunk {
   /** UUID-shaped hash of source sha256 + block ids + part index: stable across re-refining an unchanged file. */
@@ -50,9 +51,11 @@ export function chunkContent(chunk: Pick<Chunk, 'context' | 'text' | 'situatedCo
 }
 
 /** How many chunks had to be cut inside a sentence, by cut kind: the "report it" of the last-resort splits. */
-export function midSentenceCuts(chunks: readonly Chunk[]): { clause: number; character: number } {
-  return {
-    clause: chunks.filter((c) => c.cut === 'clause').length,
-    character: chunks.filter((c) => c.cut === 'character').length,
-  };
+export function midSentenceCuts(chunks: readonly Chunk[]): {
+  line: number;
+  clause: number;
+  character: number;
+} {
+  const count = (cut: ChunkCut) => chunks.filter((c) => c.cut === cut).length;
+  return { line: count('line'), clause: count('clause'), character: count('character') };
 }

@@ -61,6 +61,26 @@ function narrowedSpan(block: Block, offset: number, length: number): readonly [n
   return [span[0] + offset, span[0] + offset + length];
 }
 
+interface Level {
+  readonly split: (text: string) => string[];
+  /** The cut a boundary between two of these pieces makes. */
+  readonly cut: ChunkCut;
+}
+
+/**
+ * Prose: sentences; a sentence too long for the budget breaks at line ends (lists and tables pasted as text
+ * have no 。), then at clauses, then between characters. Code: lines, then clauses.
+ */
+const PROSE_LEVELS: readonly Level[] = [
+  { split: sentences, cut: 'sentence' },
+  { split: lines, cut: 'line' },
+  { split: clauses, cut: 'clause' },
+];
+const CODE_LEVELS: readonly Level[] = [
+  { split: lines, cut: 'sentence' },
+  { split: clauses, cut: 'clause' },
+];
+
 /**
  * Sentence units of `text` (a block's text, or a table row at offset -1), falling back to clauses and then
  * to the longest character runs that fit, for a sentence longer than the budget.
@@ -91,23 +111,21 @@ function pieceUnits(
     units.push(unit);
     if (at >= 0) at += unit.text.length;
   };
-  const parts = block.kind === 'code' ? lines(text) : sentences(text);
-  for (const sentence of parts) {
-    const unit = piece(sentence, 'sentence');
-    if (fits([unit])) {
-      push(unit);
-      continue;
+  const cascade = (part: string, levels: readonly Level[], entry: ChunkCut): void => {
+    const [level, ...finer] = levels;
+    if (!level) {
+      const runs = characterRuns(part, (run) => fits([piece(run, entry)]));
+      for (const [k, run] of runs.entries()) push(piece(run, k === 0 ? entry : 'character'));
+      return;
     }
-    clauses(sentence).forEach((clause, i) => {
-      const cut: ChunkCut = i === 0 ? 'sentence' : 'clause';
-      const unit = piece(clause, cut);
+    for (const [i, sub] of level.split(part).entries()) {
+      const cut = i === 0 ? entry : level.cut;
+      const unit = piece(sub, cut);
       if (fits([unit])) push(unit);
-      else {
-        const runs = characterRuns(clause, (run) => fits([piece(run, cut)]));
-        for (const [k, run] of runs.entries()) push(piece(run, k === 0 ? cut : 'character'));
-      }
-    });
-  }
+      else cascade(sub, finer, cut);
+    }
+  };
+  cascade(text, block.kind === 'code' ? CODE_LEVELS : PROSE_LEVELS, 'sentence');
   return units;
 }
 

@@ -205,7 +205,15 @@ describe('chunkByStructure', () => {
     expect(chunks.map((c) => c.text).join('')).toBe(`短い文。${long}`);
     expect(midSentenceCuts(chunks).clause).toBeGreaterThan(0);
     const fine = chunkByStructure(documentOf([paragraph('b0', '短い文。'.repeat(30))]), { size: 60 });
-    expect(midSentenceCuts(fine)).toEqual({ clause: 0, character: 0 });
+    expect(midSentenceCuts(fine)).toEqual({ line: 0, clause: 0, character: 0 });
+  });
+
+  it('breaks an over-long run of text without 。 at line ends before clauses, and reports it as a line cut', () => {
+    const text = Array.from({ length: 12 }, (_, i) => `項目${i}、規格値、測定値`).join('\n');
+    const chunks = chunkByStructure(documentOf([paragraph('b0', text)]), { size: 60 });
+    expect(chunks.map((c) => c.text).join('')).toBe(text);
+    for (const c of chunks.slice(0, -1)) expect(c.text.endsWith('\n')).toBe(true);
+    expect(midSentenceCuts(chunks)).toEqual({ line: chunks.length, clause: 0, character: 0 });
   });
 
   it('never cuts a surrogate pair when it must cut characters', () => {

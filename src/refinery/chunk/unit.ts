@@ -28,7 +28,7 @@ export interface Unit {
   readonly repeated?: boolean;
 }
 
-const CUT_ORDER: readonly ChunkCut[] = ['block', 'row', 'sentence', 'clause', 'character'];
+const CUT_ORDER: readonly ChunkCut[] = ['block', 'row', 'sentence', 'line', 'clause', 'character'];
 
 export function finerCut(a: ChunkCut, b: ChunkCut): ChunkCut {
   return CUT_ORDER.indexOf(a) >= CUT_ORDER.indexOf(b) ? a : b;

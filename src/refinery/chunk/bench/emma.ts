@@ -106,7 +106,7 @@ export async function runEmma(datasetsDir: string, size: number): Promise<Method
   const book = [{ text: paragraphs.map((p) => p.text).join('\n\n'), group: 'emma' }];
   const results = [
     evaluateChunks(`structure ${size} (header + text)`, ours, questions, {
-      midSentenceCuts: cuts.clause + cuts.character,
+      midSentenceCuts: cuts.line + cuts.clause + cuts.character,
     }),
     evaluateChunks(
       `structure ${size} (text only)`,

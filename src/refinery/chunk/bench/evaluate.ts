@@ -29,7 +29,7 @@ export interface MethodResult extends RankScores {
   readonly questions: number;
   /** Questions for which some chunk contains the answer at all (the rest cannot be found by any ranking). */
   readonly answerable: number;
-  /** Our chunker only: chunks cut inside a sentence (clause or character last resort). */
+  /** Our chunker only: chunks cut inside a sentence (line, clause or character last resort). */
   readonly midSentenceCuts?: number;
 }
 

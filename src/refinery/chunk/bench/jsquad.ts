@@ -85,7 +85,7 @@ export async function runJsquad(datasetsDir: string, size: number): Promise<Meth
     chunks.map((c) => ({ content: chunkContent(c), text: c.text, group: String(a), span: c.location.span })),
   );
   const cuts = ours.reduce(
-    (s, chunks) => s + midSentenceCuts(chunks).clause + midSentenceCuts(chunks).character,
+    (s, chunks) => s + Object.values(midSentenceCuts(chunks)).reduce((a, b) => a + b, 0),
     0,
   );
 
