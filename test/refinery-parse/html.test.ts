@@ -70,4 +70,17 @@ describe('HTML parser', () => {
     const doc = await parse('<div><ruby>軸受<rt>じくうけ</rt></ruby>を点検する。</div>');
     expect(outline(doc.blocks)).toEqual(['paragraph 軸受を点検する。']);
   });
+
+  it('reads an ol nested under a 手順 item as steps and a 注意 li as a caution', async () => {
+    const doc = await parse(
+      '<h2>概要</h2><ul><li>点検手順：<ol><li>停止する。</li><li>記録する。</li></ol></li><li>注意：素手で触れない。</li></ul>',
+    );
+    expect(outline(doc.blocks)).toEqual([
+      'h2 概要',
+      'ul0 点検手順：',
+      'step 1 停止する。',
+      'step 2 記録する。',
+      'caution:caution 注意：素手で触れない。',
+    ]);
+  });
 });

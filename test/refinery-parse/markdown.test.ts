@@ -97,4 +97,19 @@ describe('Markdown parser', () => {
     ]);
     expect(doc.blocks[0]!.location.lines).toEqual([5, 5]);
   });
+
+  it('reads an ordered list after a lead sentence, or nested under a 手順 item, as steps; 注記 items as notes', async () => {
+    const doc = await parse(
+      '## 点検\n\n次の手順で点検する。\n\n1. 外観を見る。\n2. 異音を聞く。\n\n- **処置手順：**\n    1. 停止する。\n- **注記：** 記録を残す。\n',
+    );
+    expect(outline(doc.blocks)).toEqual([
+      'h2 点検',
+      'paragraph 次の手順で点検する。',
+      'step 1 外観を見る。',
+      'step 2 異音を聞く。',
+      'ul0 処置手順：',
+      'step 1 停止する。',
+      'caution:note 注記： 記録を残す。',
+    ]);
+  });
 });

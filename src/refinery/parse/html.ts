@@ -11,6 +11,7 @@ import {
   buildBlocks,
   classifyLine,
   createTextClassifier,
+  isProcedureLead,
   isProcedureTitle,
   type TextClassifier,
   tableText,
@@ -133,7 +134,8 @@ function block(node: DomElement, name: string, w: Walk): void {
     const text = inlineText(node);
     if (text !== '') w.out.push(w.classifier.block(text, locate(node, w)));
   } else if (name === 'ul' || name === 'ol') {
-    list(node, 0, w);
+    const previous = w.out[w.out.length - 1];
+    list(node, 0, w, w.inProcedure || (previous?.kind === 'paragraph' && isProcedureLead(previous.text)));
   } else if (name === 'table') {
     w.out.push(table(node, w));
   } else if (name === 'pre') {
@@ -179,7 +181,7 @@ function caution(node: DomElement, w: Walk): boolean {
   return true;
 }
 
-function list(node: DomElement, depth: number, w: Walk): void {
+function list(node: DomElement, depth: number, w: Walk, steps: boolean): void {
   const ordered = node.name.toLowerCase() === 'ol';
   const start = Number.parseInt(node.attribs.start ?? '1', 10) || 1;
   elementChildren(node)
@@ -191,14 +193,18 @@ function list(node: DomElement, depth: number, w: Walk): void {
       const c = classifyLine(text);
       if (c?.kind === 'step' && !/^[0-9０-９]/.test(c.marker)) {
         w.out.push({ kind: 'step', number: c.number, marker: c.marker, text, location });
-      } else if (ordered && depth === 0 && w.inProcedure) {
+      } else if (c?.kind === 'caution') {
+        w.out.push({ kind: 'caution', level: c.level, label: c.label, text, location });
+      } else if (ordered && steps) {
         const number = start + i;
         w.out.push({ kind: 'step', number, marker: `${number}.`, text, location });
       } else if (text !== '') {
         w.out.push({ kind: 'list-item', depth, ordered, text, location });
       }
+      // A list nested under "点検手順（この順に実施）：" holds that procedure's steps.
       for (const c of li.children) {
-        if (isElement(c) && ['ul', 'ol'].includes(c.name.toLowerCase())) list(c, depth + 1, w);
+        if (isElement(c) && ['ul', 'ol'].includes(c.name.toLowerCase()))
+          list(c, depth + 1, w, isProcedureLead(text));
       }
     });
 }

@@ -12,6 +12,7 @@ import {
   buildBlocks,
   classifyLine,
   createTextClassifier,
+  isProcedureLead,
   isProcedureTitle,
   type TextClassifier,
   tableText,
@@ -61,9 +62,12 @@ function visit(node: MdNode, w: Walk): void {
     case 'paragraph':
       w.out.push(paragraph(node, w));
       return;
-    case 'list':
-      list(node, 0, w);
+    case 'list': {
+      const previous = w.out[w.out.length - 1];
+      const lead = previous?.kind === 'paragraph' && isProcedureLead(previous.text);
+      list(node, 0, w, w.inProcedure || lead);
       return;
+    }
     case 'table':
       w.out.push(table(node));
       return;
@@ -94,7 +98,7 @@ function paragraph(node: MdOf<'paragraph'>, w: Walk): BlockDraft {
   return w.classifier.block(plain(node), locate(node));
 }
 
-function list(node: MdOf<'list'>, depth: number, w: Walk): void {
+function list(node: MdOf<'list'>, depth: number, w: Walk, steps: boolean): void {
   node.children.forEach((item, i) => {
     const text = item.children
       .filter((c) => c.type !== 'list')
@@ -104,13 +108,17 @@ function list(node: MdOf<'list'>, depth: number, w: Walk): void {
     const c = classifyLine(text);
     if (c?.kind === 'step' && !/^[0-9０-９]/.test(c.marker)) {
       w.out.push({ kind: 'step', number: c.number, marker: c.marker, text, location });
-    } else if (node.ordered === true && depth === 0 && (w.inProcedure || c?.kind === 'step')) {
+    } else if (c?.kind === 'caution') {
+      w.out.push({ kind: 'caution', level: c.level, label: c.label, text, location });
+    } else if (node.ordered === true && (steps || (depth === 0 && c?.kind === 'step'))) {
       const number = (node.start ?? 1) + i;
       w.out.push({ kind: 'step', number, marker: markerOf(item, w.source) ?? `${number}.`, text, location });
     } else {
       w.out.push({ kind: 'list-item', depth, ordered: node.ordered === true, text, location });
     }
-    for (const child of item.children) if (child.type === 'list') list(child, depth + 1, w);
+    // A list nested under "点検手順（この順に実施）：" holds that procedure's steps.
+    const nestedSteps = isProcedureLead(text);
+    for (const child of item.children) if (child.type === 'list') list(child, depth + 1, w, nestedSteps);
   });
 }
 

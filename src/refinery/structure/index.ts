@@ -4,6 +4,7 @@ export {
   type ClassifyOptions,
   classifyLine,
   type HeadingLine,
+  isProcedureLead,
   isProcedureTitle,
   type LineClass,
   type StepLine,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyLine, isProcedureTitle } from './line.js';
+import { classifyLine, isProcedureLead, isProcedureTitle } from './line.js';
 
 describe('classifyLine: steps', () => {
   it.each([
@@ -102,5 +102,14 @@ describe('isProcedureTitle', () => {
     expect(isProcedureTitle('3. 作業手順')).toBe(true);
     expect(isProcedureTitle('Procedure')).toBe(true);
     expect(isProcedureTitle('概要')).toBe(false);
+  });
+});
+
+describe('isProcedureLead', () => {
+  it('recognises short sentences that introduce steps', () => {
+    expect(isProcedureLead('次の手順で点検する。')).toBe(true);
+    expect(isProcedureLead('点検手順（この順に実施）：')).toBe(true);
+    expect(isProcedureLead('Proceed as follows:')).toBe(true);
+    expect(isProcedureLead('本書は冷却ポンプの保守について定める。')).toBe(false);
   });
 });

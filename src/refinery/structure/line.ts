@@ -94,6 +94,15 @@ export function isProcedureTitle(title: string): boolean {
   return /手順|要領|やり方|方法|操作|作業の流れ|procedure|instructions|steps/i.test(title.normalize('NFKC'));
 }
 
+/**
+ * A sentence that introduces steps: "次の手順で行う。", "点検手順（この順に実施）：". The ordered list right
+ * after it (or nested under it) holds steps even outside a procedure heading.
+ */
+export function isProcedureLead(text: string): boolean {
+  const t = text.normalize('NFKC').trim();
+  return [...t].length <= 80 && /手順|順序|順に|要領|procedure|steps|as follows/i.test(t);
+}
+
 function after(line: string, indent: number, markerLength: number): { textStart: number; text: string } {
   const rest = line.slice(markerLength);
   const skipped = rest.length - rest.trimStart().length;
