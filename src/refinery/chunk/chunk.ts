@@ -10,8 +10,12 @@ export interface ChunkLocation {
   readonly lines?: readonly [number, number];
   /** First and last 0-based DOCX body paragraph. */
   readonly paragraphs?: readonly [number, number];
-  /** XLSX/CSV sheets and A1 ranges, in reading order, without repeats. */
+  /** XLSX/CSV sheets in reading order, without repeats. */
   readonly sheets?: readonly string[];
+  /**
+   * A1 ranges: one bounding rectangle per sheet (`ranges[i]` lies in `sheets[i]`), narrowed to the rows of
+   * a split table's part. Ranges that do not parse as A1 are listed as given.
+   */
   readonly ranges?: readonly string[];
 }
 

@@ -42,13 +42,21 @@ function tableRowUnits(block: TableBlock, extras: readonly string[], fits: FitsA
   const { header, body } = renderTable(block);
   const table = { id: block.id, header: header.join('\n') };
   const base = { blocks: [block], keepWithNext: false, listLike: false, extras, pieceOf: block.id } as const;
+  const headerCount = block.rows.length - body.length;
   return body.flatMap((row, r): Unit[] => {
-    const unit: Unit = { ...base, text: row, table, startCut: r === 0 ? 'block' : 'row' };
+    const unit: Unit = {
+      ...base,
+      text: row,
+      table,
+      row: headerCount + r,
+      startCut: r === 0 ? 'block' : 'row',
+    };
     if (fits([unit])) return [unit];
     // A row longer than the budget on its own: its line is cut like prose, the header cannot come along.
     return pieceUnits(block, row, -1, extras, fits).map((piece, i) => ({
       ...piece,
       pieceOf: `${block.id}#${r}`,
+      row: headerCount + r,
       ...(i === 0 ? { startCut: r === 0 ? 'block' : 'row' } : {}),
     }));
   });

@@ -248,9 +248,40 @@ describe('chunkByStructure', () => {
       },
     ];
     const [chunk] = chunkByStructure(documentOf(blocks), { size: 200 });
-    expect(chunk!.location).toEqual({ pages: [3, 5], span: [0, 6], sheets: ['点検表'], ranges: ['A1:A1'] });
+    expect(chunk!.location).toEqual({ pages: [3, 5], span: [0, 6], sheets: ['点検表'], ranges: ['A1'] });
     expect(chunk!.kinds).toEqual(['paragraph', 'table']);
     expect(chunk!.source).toEqual({ uri: 'docs/a.md', sha256: 'f'.repeat(64) });
+  });
+
+  it('narrows a split sheet table’s range to the rows of each part', () => {
+    const table: Block = {
+      kind: 'table',
+      id: 't',
+      text: '',
+      rows: [
+        [
+          { text: '設備', header: true },
+          { text: '周期', header: true },
+        ],
+        ...Array.from({ length: 9 }, (_, i) => [{ text: `ポンプ${i + 1}号機` }, { text: '毎月' }]),
+      ],
+      headerRows: 1,
+      headerColumns: 0,
+      headingPath: [],
+      location: { sheet: '点検表', range: 'B3:C12' },
+    };
+    const chunks = chunkByStructure(documentOf([table], '点検計画'), { size: 100 });
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks[0]!.location.sheets).toEqual(['点検表']);
+    expect(chunks[0]!.location.ranges![0]).toMatch(/^B4:C\d+$/);
+    expect(chunks.at(-1)!.location.ranges![0]).toMatch(/^B\d+:C12$/);
+    const rows = chunks.map((c) =>
+      c.location
+        .ranges![0]!.match(/(\d+):C(\d+)/)!
+        .slice(1)
+        .map(Number),
+    );
+    rows.slice(1).forEach(([first], i) => expect(first).toBe(rows[i]![1]! + 1));
   });
 
   it('folds a bare chapter heading into its first subsection instead of emitting it alone', () => {

@@ -24,6 +24,8 @@ export interface Unit {
   readonly extras: readonly string[];
   /** A row of a split table: its header lines are written before the first row of the table in each chunk. */
   readonly table?: { readonly id: string; readonly header: string };
+  /** 0-based row of a table row unit in its table (header rows counted), to narrow a sheet range. */
+  readonly row?: number;
   /** A copy of the previous chunk's tail, present only because the budget asked for overlap. */
   readonly repeated?: boolean;
 }
