@@ -296,6 +296,14 @@ describe('chunkByStructure', () => {
     expect(chunks[0]!.headingPath).toEqual(['第1章', '1.1 目的']);
   });
 
+  it('returns no chunks for a document whose blocks hold no text', () => {
+    const empty = documentOf([
+      paragraph('b0', '  '),
+      { kind: 'figure', id: 'b1', text: '', headingPath: [], location: {} },
+    ]);
+    expect(chunkByStructure(empty, { size: 100 })).toEqual([]);
+  });
+
   it('uses the file name as the title when the document has none', () => {
     const doc = { ...documentOf([paragraph('b0', '本文。', [])]), metadata: {} };
     expect(chunkByStructure(doc, { size: 100 })[0]!.context).toBe('a.md');
