@@ -44,39 +44,65 @@ const imageOps = new Set([
   OPS.paintSolidColorImageMask,
 ]);
 
-/** Walks the operator list, tracking the current transformation matrix through save/restore. */
+type Extent = readonly [Point, Point];
+
+interface State {
+  readonly ctm: Matrix;
+  /** Bounding box of the current clip path in page space, when one was set. */
+  readonly clip?: Extent;
+}
+
+/** Walks the operator list, tracking the transformation matrix and clip box through save/restore. */
 export function graphicsOf(ops: OperatorList, viewport: Matrix, pageArea: number): PageGraphics {
   const rulings: Ruling[] = [];
-  let ctm: Matrix = identity;
-  const stack: Matrix[] = [];
+  let state: State = { ctm: identity };
+  const stack: State[] = [];
+  let clipping = false;
   let imageArea = 0;
   let curveFills = 0;
   for (let i = 0; i < ops.fnArray.length; i++) {
     const fn = ops.fnArray[i];
     const args = ops.argsArray[i] as readonly unknown[] | null;
-    if (fn === OPS.save) stack.push(ctm);
-    else if (fn === OPS.restore) ctm = stack.pop() ?? identity;
-    else if (fn === OPS.transform && args) ctm = multiply(asMatrix(args), ctm);
+    if (fn === OPS.save) stack.push(state);
+    else if (fn === OPS.restore || fn === OPS.paintFormXObjectEnd) state = stack.pop() ?? { ctm: identity };
+    else if (fn === OPS.transform && args) state = { ...state, ctm: multiply(asMatrix(args), state.ctm) };
     else if (fn === OPS.paintFormXObjectBegin) {
-      stack.push(ctm);
-      const m = args?.[0];
-      if (m && typeof m === 'object' && 'length' in m && (m as ArrayLike<number>).length === 6) {
-        ctm = multiply(asMatrix(Array.from(m as ArrayLike<number>)), ctm);
-      }
-    } else if (fn === OPS.paintFormXObjectEnd) ctm = stack.pop() ?? identity;
-    else if (fn !== undefined && imageOps.has(fn)) imageArea += unitSquareArea(multiply(ctm, viewport));
-    else if (fn === OPS.constructPath && args) {
+      stack.push(state);
+      const m = args?.[0] as ArrayLike<number> | null | undefined;
+      if (m && m.length === 6) state = { ...state, ctm: multiply(asMatrix(Array.from(m)), state.ctm) };
+    } else if (fn === OPS.clip || fn === OPS.eoClip) clipping = true;
+    else if (fn !== undefined && imageOps.has(fn)) {
+      // Some producers draw table rulings as images stretched (or clipped) into thin bars.
+      const m = multiply(state.ctm, viewport);
+      const box = clipped(
+        extent([apply(m, 0, 0), apply(m, 1, 0), apply(m, 0, 1), apply(m, 1, 1)]),
+        state.clip,
+      );
+      const bar = thinBoxAsRuling(box).concat(dotAsRuling(box));
+      if (bar.length > 0) rulings.push(...bar);
+      else imageArea += unitSquareArea(m);
+    } else if (fn === OPS.constructPath && args) {
       const op = args[0] as number;
       const buffer = (args[1] as readonly (ArrayLike<number> | null)[] | undefined)?.[0];
       if (!buffer) continue;
-      const m = multiply(ctm, viewport);
-      const path = segmentsOf(buffer, m);
+      const path = segmentsOf(buffer, multiply(state.ctm, viewport));
+      if (clipping && path.boxes.length > 0)
+        state = { ...state, clip: clipped(extent(path.boxes.flat()), state.clip) };
+      clipping = false;
       if (fillOps.has(op) && path.curved) curveFills++;
       if (strokeOps.has(op)) rulings.push(...path.segments.flatMap(asRuling));
       if (fillOps.has(op)) rulings.push(...path.boxes.flatMap(thinBoxAsRuling));
     }
   }
   return { rulings, imageCover: pageArea > 0 ? imageArea / pageArea : 0, curveFills };
+}
+
+function clipped(box: Extent, clip: Extent | undefined): Extent {
+  if (clip === undefined) return box;
+  return [
+    [Math.max(box[0][0], clip[0][0]), Math.max(box[0][1], clip[0][1])],
+    [Math.min(box[1][0], clip[1][0]), Math.min(box[1][1], clip[1][1])],
+  ];
 }
 
 function asMatrix(a: readonly unknown[]): Matrix {
@@ -159,5 +185,16 @@ function thinBoxAsRuling([lo, hi]: readonly [Point, Point]): Ruling[] {
   const h = hi[1] - lo[1];
   if (h < 2.5 && w > 2) return [{ axis: 'h', at: (lo[1] + hi[1]) / 2, from: lo[0], to: hi[0] }];
   if (w < 2.5 && h > 2) return [{ axis: 'v', at: (lo[0] + hi[0]) / 2, from: lo[1], to: hi[1] }];
+  return [];
+}
+
+// A ruling drawn as a run of tiny stretched images (0.5 × 1 pt each): each piece becomes a short
+// segment along its longer side, and `merge` in tables.ts joins the run back into one line.
+function dotAsRuling([lo, hi]: Extent): Ruling[] {
+  const w = hi[0] - lo[0];
+  const h = hi[1] - lo[1];
+  if (w <= 0 || h <= 0 || w >= 2.5 || h >= 2.5 || (w > 2 && h > 2)) return [];
+  if (h <= 2 && w <= 2 && h >= w) return [{ axis: 'v', at: (lo[0] + hi[0]) / 2, from: lo[1], to: hi[1] }];
+  if (h <= 2 && w <= 2) return [{ axis: 'h', at: (lo[1] + hi[1]) / 2, from: lo[0], to: hi[0] }];
   return [];
 }
