@@ -83,11 +83,11 @@ interface Info {
 async function infoOf(doc: PDFDocumentProxy): Promise<Info> {
   const meta = await doc.getMetadata().catch(() => undefined);
   const title = (meta?.info as { Title?: unknown } | undefined)?.Title;
-  // Producers often leave "Microsoft Word - file.docx" or an undecoded hex string here.
+  // Producers often leave "Microsoft Word - file.docx", a file name or an undecoded hex string here.
   if (
     typeof title !== 'string' ||
     title.trim() === '' ||
-    /^<[0-9A-F]+>$|^Microsoft Word - |\.(docx?|xlsx?|pptx?)$/i.test(title)
+    /^<[0-9A-F]+>$|^Microsoft Word - |\.[a-z0-9]{2,4}$/i.test(title)
   ) {
     return {};
   }
@@ -104,10 +104,11 @@ function assemble(pages: readonly PageLayout[], source: SourceInfo, info: Info):
   const facts = printedFacts([...running, ...firstPage]);
   const unread = pages.filter((p) => needsOcr(p.layer) && !p.ocr).map((p) => p.page);
   const ocred = pages.filter((p) => p.ocr).map((p) => p.page);
+  const language = languageOf(all);
   const title = info.title ?? blocks.find((b) => b.kind === 'heading' && b.location.page === 1)?.text;
   const metadata: DocumentMetadata = {
     pages: pages.length,
-    language: 'ja',
+    ...(language === undefined ? {} : { language }),
     ...(title === undefined ? {} : { title }),
     ...facts,
     ...(running.length > 0 ? { runningText: running } : {}),
@@ -172,4 +173,16 @@ function isCaptionOf(line: Line, table: RuledTable): boolean {
   const below = line.top - table.bottom;
   const overlaps = Math.min(line.x1, table.x1) - Math.max(line.x0, table.x0) > 0;
   return overlaps && ((above >= -1 && above <= near) || (below >= -1 && below <= near));
+}
+
+// Japanese when a tenth of the letters are kana or kanji; manuals mix in a lot of Latin part numbers.
+function languageOf(lines: readonly Line[]): string | undefined {
+  let cjk = 0;
+  let letters = 0;
+  for (const l of lines) {
+    cjk += l.text.match(/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/gu)?.length ?? 0;
+    letters += l.text.match(/\p{L}/gu)?.length ?? 0;
+  }
+  if (letters === 0) return undefined;
+  return cjk >= letters * 0.1 ? 'ja' : 'en';
 }
