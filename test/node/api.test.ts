@@ -1,6 +1,7 @@
 import { validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParticipant } from '../../src/node/index.js';
+import { dspErrors, dspSchemas } from '../support/dsp-schemas.js';
 import { startTestNode, type TestNode } from '../support/node.js';
 
 let t: TestNode;
@@ -204,6 +205,11 @@ describe('node HTTP scopes', () => {
     expect((await inject({ url: '/.well-known/dspace-version' })).json().protocolVersions[0].path).toBe(
       '/dsp/2025-1',
     );
+    const ajv = dspSchemas();
+    for (const url of ['/.well-known/dspace-version', '/p/beta/.well-known/dspace-version']) {
+      expect(dspErrors(ajv, 'common', 'protocol-version', (await inject({ url })).json()), url).toEqual([]);
+    }
+    expect(dspErrors(ajv, 'common', 'protocol-version', { protocolVersions: [] })).not.toEqual([]);
     const nobody = await inject({ url: '/p/nobody/did.json' });
     expect(nobody.statusCode).toBe(404);
     expect(nobody.json().code).toBe('participant.not-found');

@@ -31,7 +31,11 @@ export const participantRootRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = a
 
   async function versions(id: string) {
     await resolve(id);
-    return { protocolVersions: [{ version: '2025-1', path: `${base(id)}/dsp/2025-1`, binding: 'HTTPS' }] };
+    return {
+      protocolVersions: [
+        { version: '2025-1', path: `${base(id)}/dsp/2025-1`, binding: 'HTTPS', identifierType: 'did:web' },
+      ],
+    };
   }
 
   const params = {
