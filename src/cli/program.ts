@@ -2,8 +2,14 @@ import { Command, type CommanderError, Option } from 'commander';
 import { exitCodes } from '../errors/index.js';
 import { packageVersion } from '../node/index.js';
 import { configCommand } from './commands/config.js';
+import { demoCommand } from './commands/demo.js';
+import { evalCommand } from './commands/eval.js';
+import { exportCommand } from './commands/export.js';
 import { nodeCommand } from './commands/node.js';
 import { participantCommand } from './commands/participant.js';
+import { refineCommand } from './commands/refine.js';
+import { searchCommand } from './commands/search.js';
+import { showCommand } from './commands/show.js';
 import type { GlobalOptions } from './run.js';
 
 /** The `musubi` command tree. Global options precede or follow the subcommand. */
@@ -28,7 +34,17 @@ export function buildProgram(): Command {
     .enablePositionalOptions(false)
     .exitOverride();
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
-  for (const sub of [nodeCommand(globals), participantCommand(globals), configCommand(globals)]) {
+  for (const sub of [
+    nodeCommand(globals),
+    participantCommand(globals),
+    configCommand(globals),
+    refineCommand(globals),
+    searchCommand(globals),
+    showCommand(globals),
+    exportCommand(globals),
+    evalCommand(globals),
+    demoCommand(globals),
+  ]) {
     program.addCommand(sub);
   }
   for (const sub of program.commands) applyExitOverride(sub);

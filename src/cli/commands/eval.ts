@@ -1,0 +1,29 @@
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import {
+  type BenchmarkName,
+  benchmarkNames,
+  formatReport,
+  runBenchmark,
+  UnknownBenchmark,
+} from '../../refinery/index.js';
+import { type GlobalOptions, printJson, runCommand } from '../run.js';
+
+export function evalCommand(globals: () => GlobalOptions): Command {
+  return new Command('eval')
+    .description(`run a retrieval benchmark (${benchmarkNames.join(', ')}) and print its report`)
+    .argument('<benchmark>', 'benchmark name')
+    .option('--datasets <dir>', 'folder holding the benchmark datasets', '../shared/datasets')
+    .option('--json', 'output the result as JSON')
+    .action(async (name: string, flags: { datasets: string; json?: boolean }) => {
+      await runCommand(globals(), async () => {
+        if (!(benchmarkNames as readonly string[]).includes(name)) throw new UnknownBenchmark(name);
+        const result = await runBenchmark(name as BenchmarkName, {
+          datasetsDir: resolve(flags.datasets),
+          log: (message) => process.stderr.write(`${message}\n`),
+        });
+        if (flags.json) printJson(result);
+        else process.stdout.write(`${formatReport(result)}\n`);
+      });
+    });
+}

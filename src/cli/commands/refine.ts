@@ -1,0 +1,111 @@
+import { Command, InvalidArgumentError } from 'commander';
+import type { LoadedConfig } from '../../node/index.js';
+import {
+  RefineIncomplete,
+  type RefineProgress,
+  type RefineSettings,
+  type RefineSummary,
+  refine,
+} from '../../refinery/index.js';
+import { createProgress } from '../progress.js';
+import { configFrom, type GlobalOptions, printJson, runCommand } from '../run.js';
+
+export interface RefineFlags {
+  readonly json?: boolean;
+  readonly chunkSize?: number;
+  readonly maxFileBytes?: number;
+  readonly parseTimeoutMs?: number;
+  readonly parseMemoryMb?: number;
+}
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+/** Pipeline settings from the node config (participant) and the command's flags (until they are config keys). */
+export function refineSettingsFrom(loaded: LoadedConfig, flags: RefineFlags): Partial<RefineSettings> {
+  return {
+    participantId: loaded.values.defaultParticipantId,
+    ...(flags.chunkSize ? { chunkSize: flags.chunkSize } : {}),
+    ...(flags.maxFileBytes ? { maxFileBytes: flags.maxFileBytes } : {}),
+    ...(flags.parseTimeoutMs ? { parseTimeoutMs: flags.parseTimeoutMs } : {}),
+    ...(flags.parseMemoryMb ? { parseMemoryMb: flags.parseMemoryMb } : {}),
+  };
+}
+
+function progressLine(p: RefineProgress): string | undefined {
+  const outcome = p.outcome.padEnd(9);
+  if (p.outcome === 'unchanged') return undefined;
+  if (p.failure) return `${outcome} ${p.uri} — ${p.failure.reason}: ${p.failure.message}`;
+  if (p.outcome === 'renamed') return `${outcome} ${p.from} → ${p.uri} (${p.chunks} chunks)`;
+  if (p.outcome === 'removed') return `${outcome} ${p.uri}`;
+  return `${outcome} ${p.uri} (${p.chunks} chunks)`;
+}
+
+export function summaryLine(s: RefineSummary, store: string): string {
+  const seconds = (s.elapsedMs / 1000).toFixed(1);
+  return (
+    `${s.added} added, ${s.changed} changed, ${s.unchanged} unchanged, ${s.renamed} renamed, ` +
+    `${s.removed} removed, ${s.failed} failed — ${s.documents} documents, ${s.chunks} chunks in ${store} (${seconds} s)`
+  );
+}
+
+/**
+ * Refines with a progress bar on a terminal (stderr) and one line per added/changed/failed file on stdout
+ * otherwise; `--json` prints only the summary. Failures make the run end non-zero after the summary.
+ */
+export async function refineWithOutput(
+  paths: readonly string[],
+  store: string,
+  settings: Partial<RefineSettings>,
+  json: boolean,
+): Promise<RefineSummary> {
+  const progress = createProgress(process.stderr, process.stdout);
+  const summary = await refine(paths, {
+    store,
+    config: settings,
+    onProgress: (p) => {
+      const line = progressLine(p);
+      if (line && (!json || p.failure)) (json ? process.stderr : process.stdout).write(`${line}\n`);
+      progress.update(p.done, p.total, p.uri);
+    },
+  });
+  progress.finish();
+  if (json) printJson({ store, ...summary });
+  else process.stdout.write(`${summaryLine(summary, store)}\n`);
+  return summary;
+}
+
+export function refineCommand(globals: () => GlobalOptions): Command {
+  return new Command('refine')
+    .description('refine files and folders into the searchable corpus of the store (incremental)')
+    .argument('<paths...>', 'files and folders to refine')
+    .option('--json', 'print the summary as JSON')
+    .option(
+      '--chunk-size <chars>',
+      'chunk budget in characters, context header included (default 800)',
+      positiveInt,
+    )
+    .option('--max-file-bytes <n>', 'refuse files larger than this (default 100 MiB)', positiveInt)
+    .option('--parse-timeout-ms <n>', 'time limit of one file parse (default 120000)', positiveInt)
+    .option('--parse-memory-mb <n>', 'heap limit of a parse worker (default 1024)', positiveInt)
+    .action(async (paths: string[], flags: RefineFlags) => {
+      const g = globals();
+      await runCommand(g, async () => {
+        const loaded = configFrom(g);
+        const summary = await refineWithOutput(
+          paths,
+          loaded.values.store,
+          refineSettingsFrom(loaded, flags),
+          Boolean(flags.json),
+        );
+        if (summary.failed > 0)
+          throw new RefineIncomplete(
+            summary.failed,
+            summary.failed + summary.added + summary.changed + summary.unchanged + summary.renamed,
+          );
+      });
+    });
+}

@@ -1,0 +1,105 @@
+import { englishStopWords } from '../text/index.js';
+
+/**
+ * Highlighting in the original text. Queries are matched after folding (NFKC, lower case), so 全角/半角 and
+ * case variants still match, but the marked ranges are offsets into the text as written.
+ */
+
+export type Range = readonly [number, number];
+
+interface Folded {
+  readonly text: string;
+  /** For each UTF-16 unit of `text`: [start, end) of the original characters it came from. */
+  readonly origin: readonly Range[];
+}
+
+// Half-width voiced marks and combining marks fold together with the character before them.
+const joinsPrevious = /^[\uff9e\uff9f\u3099\u309a\p{M}]$/u;
+
+function fold(text: string): Folded {
+  const units: string[] = [];
+  const origin: Range[] = [];
+  const chars = Array.from(text);
+  let offset = 0;
+  for (let i = 0; i < chars.length; i++) {
+    let piece = chars[i]!;
+    while (i + 1 < chars.length && joinsPrevious.test(chars[i + 1]!)) piece += chars[++i]!;
+    const folded = piece
+      .normalize('NFKC')
+      .toLowerCase()
+      .replace(/[\u2010-\u2015\u2212\uff0d]/g, '-');
+    const range: Range = [offset, offset + piece.length];
+    for (let u = 0; u < folded.length; u++) origin.push(range);
+    units.push(folded);
+    offset += piece.length;
+  }
+  return { text: units.join(''), origin };
+}
+
+/** The query's words as matched against text: folded, split at spaces and punctuation, longest first. */
+export function queryTerms(query: string, extra: readonly string[] = []): string[] {
+  const words = query
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(/[\s\p{P}\p{S}]+/u)
+    .filter((w) => w.length > 0);
+  const terms = new Set([...words, ...extra.map((t) => t.normalize('NFKC').toLowerCase())]);
+  // A single Latin letter or digit would light up everywhere.
+  return [...terms]
+    .filter((t) => t.length > 1 || /[^\p{ASCII}]/u.test(t))
+    .sort((a, b) => b.length - a.length);
+}
+
+/** Merged, sorted ranges of `text` (original offsets) where any term occurs after folding. */
+export function highlightRanges(text: string, terms: readonly string[]): Range[] {
+  const folded = fold(text);
+  const found: Range[] = [];
+  for (const term of terms) {
+    if (term.length === 0) continue;
+    for (let at = folded.text.indexOf(term); at >= 0; at = folded.text.indexOf(term, at + term.length)) {
+      found.push([folded.origin[at]![0], folded.origin[at + term.length - 1]![1]]);
+    }
+  }
+  found.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const merged: [number, number][] = [];
+  for (const [s, e] of found) {
+    const last = merged.at(-1);
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else merged.push([s, e]);
+  }
+  return merged;
+}
+
+export interface Snippet {
+  /** A window of the original text (whitespace runs collapsed to one space is NOT done: offsets stay exact). */
+  readonly text: string;
+  /** Ranges inside `text`. */
+  readonly highlights: readonly Range[];
+  /** Where `text` starts in the full text. */
+  readonly start: number;
+}
+
+/** A window of about `width` characters around the first highlight (or the start), ranges re-based to it. */
+export function snippetOf(text: string, ranges: readonly Range[], width = 160): Snippet {
+  const first = ranges[0];
+  let start = first ? Math.max(0, first[0] - Math.floor(width / 4)) : 0;
+  const end = Math.min(text.length, start + width);
+  start = Math.max(0, Math.min(start, end - width));
+  // Do not start inside a surrogate pair.
+  if (start > 0 && /[\udc00-\udfff]/.test(text[start] ?? '')) start -= 1;
+  const highlights = ranges
+    .filter(([s, e]) => e > start && s < end)
+    .map(([s, e]): Range => [Math.max(s, start) - start, Math.min(e, end) - start]);
+  return { text: text.slice(start, end), highlights, start };
+}
+
+/** The snippet with its highlights wrapped in `open`/`close` (ANSI bold on a terminal, 【】 otherwise). */
+export function markSnippet(snippet: Snippet, open: string, close: string): string {
+  let out = '';
+  let at = 0;
+  for (const [s, e] of snippet.highlights) {
+    out += snippet.text.slice(at, s) + open + snippet.text.slice(s, e) + close;
+    at = e;
+  }
+  return out + snippet.text.slice(at);
+}

@@ -1,0 +1,265 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { chunkByStructure } from '../chunk/index.js';
+import { type Corpus, type DocumentEntry, openCorpus, type StoredDocument } from '../corpus/index.js';
+import type { Document } from '../document/index.js';
+import { type Analyzer, loadJapaneseAnalyzer } from '../index/index.js';
+import { sourceInfoFor } from '../parse/index.js';
+import { ParsePool } from '../parse/worker/index.js';
+import { FileTooLarge, InvalidRefineOptions, NoText } from './errors.js';
+import { type FileFailure, failureOf } from './failure.js';
+import { type FoundFile, inScope, walk } from './walk.js';
+
+/** Bumped whenever parsing, chunking or indexing changes what a file refines to: every file is redone. */
+export const pipelineVersion = 'refine-1';
+
+export interface RefineSettings {
+  /** Owner of every stored row. */
+  readonly participantId: string;
+  /** Files above this size are refused from their size alone. */
+  readonly maxFileBytes: number;
+  /** Wall-clock budget of one file's parse (in a worker). */
+  readonly parseTimeoutMs: number;
+  /** Heap cap of a parse worker. */
+  readonly parseMemoryMb: number;
+  /** Chunk budget in characters, context header included. */
+  readonly chunkSize: number;
+  /** Parse workers; defaults to the number of cores. */
+  readonly workers?: number;
+}
+
+export const defaultRefineSettings: RefineSettings = {
+  participantId: 'default',
+  maxFileBytes: 100 * 1024 * 1024,
+  parseTimeoutMs: 120_000,
+  parseMemoryMb: 1024,
+  chunkSize: 800,
+};
+
+export type RefineOutcome = 'added' | 'changed' | 'unchanged' | 'renamed' | 'removed' | 'failed';
+
+export interface RefineProgress {
+  readonly uri: string;
+  readonly outcome: RefineOutcome;
+  readonly chunks?: number;
+  /** The old uri of a renamed file. */
+  readonly from?: string;
+  readonly failure?: FileFailure;
+  /** Files finished so far and in all (removals count after the files). */
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface RefineOptions {
+  /** Store directory; the corpus is `<store>/refinery.db`. */
+  readonly store: string;
+  readonly config?: Partial<RefineSettings>;
+  readonly onProgress?: (progress: RefineProgress) => void;
+  /** Called once the files are known, before any is refined. */
+  readonly onStart?: (total: number) => void;
+  /** Defaults to the Japanese analyzer (kuromoji's dictionary is loaded once). */
+  readonly analyzer?: Analyzer;
+  readonly now?: () => Date;
+}
+
+export interface RefineSummary {
+  readonly added: number;
+  readonly changed: number;
+  readonly unchanged: number;
+  readonly renamed: number;
+  readonly removed: number;
+  readonly failed: number;
+  readonly failures: readonly FileFailure[];
+  /** Totals in the corpus afterwards. */
+  readonly documents: number;
+  readonly chunks: number;
+  readonly elapsedMs: number;
+}
+
+interface Run {
+  readonly corpus: Corpus;
+  readonly settings: RefineSettings;
+  readonly pipeline: string;
+  readonly stored: ReadonlyMap<string, StoredDocument>;
+  /** Stored documents whose file is gone, by sha256: a new path with the same bytes is a rename. */
+  readonly vanished: Map<string, StoredDocument[]>;
+  readonly pool: () => ParsePool;
+  readonly now: () => Date;
+}
+
+interface FileResult {
+  readonly outcome: RefineOutcome;
+  readonly chunks?: number;
+  readonly from?: string;
+  readonly failure?: FileFailure;
+}
+
+function checkSettings(s: RefineSettings): void {
+  for (const key of ['maxFileBytes', 'parseTimeoutMs', 'parseMemoryMb', 'chunkSize'] as const) {
+    if (!Number.isFinite(s[key]) || s[key] <= 0)
+      throw new InvalidRefineOptions(`${key} must be a positive number`, { [key]: s[key] });
+  }
+}
+
+/**
+ * Refines files and folders into the corpus of `store`: walk, detect, parse in worker threads with limits,
+ * chunk, index — one transaction per document. Unchanged files (same bytes, same pipeline) are skipped,
+ * changed files replace their own chunks, files gone from a refined folder are pruned and a file moved to a
+ * new path keeps its parse and chunk ids. A file that fails is recorded and reported; the others go on.
+ */
+export async function refine(paths: readonly string[], options: RefineOptions): Promise<RefineSummary> {
+  const started = performance.now();
+  const settings: RefineSettings = { ...defaultRefineSettings, ...options.config };
+  checkSettings(settings);
+  const now = options.now ?? (() => new Date());
+  const walked = await walk(paths, [options.store]);
+  const analyzer = options.analyzer ?? (await loadJapaneseAnalyzer());
+  const corpus = openCorpus({
+    dir: options.store,
+    participantId: settings.participantId,
+    analyzer,
+    create: true,
+  });
+  let pool: ParsePool | undefined;
+  try {
+    const stored = new Map(corpus.documents().map((d) => [d.uri, d]));
+    const found = new Set(walked.files.map((f) => f.uri));
+    const gone = [...stored.values()].filter((d) => !found.has(d.uri) && inScope(d.uri, walked.roots));
+    const vanished = new Map<string, StoredDocument[]>();
+    for (const d of gone) vanished.set(d.sha256, [...(vanished.get(d.sha256) ?? []), d]);
+    const run: Run = {
+      corpus,
+      settings,
+      pipeline: `${pipelineVersion}/chars-${settings.chunkSize}`,
+      stored,
+      vanished,
+      pool: () => {
+        pool ??= new ParsePool({
+          timeoutMs: settings.parseTimeoutMs,
+          maxOldGenerationSizeMb: settings.parseMemoryMb,
+          size: settings.workers ?? availableParallelism(),
+        });
+        return pool;
+      },
+      now,
+    };
+    const total = walked.files.length + walked.missing.length;
+    options.onStart?.(total);
+    const counts = { added: 0, changed: 0, unchanged: 0, renamed: 0, removed: 0, failed: 0 };
+    const failures: FileFailure[] = [];
+    let done = 0;
+    const report = (uri: string, result: FileResult) => {
+      counts[result.outcome]++;
+      if (result.failure) failures.push(result.failure);
+      done++;
+      options.onProgress?.({ uri, ...result, done, total: Math.max(total, done) });
+    };
+    for (const m of walked.missing)
+      report(String(m.fields['path']), failed(failureOf(String(m.fields['path']), m)));
+    await inParallel(walked.files, (settings.workers ?? availableParallelism()) * 2, async (file) =>
+      report(file.uri, await refineFile(file, run)),
+    );
+    for (const list of vanished.values()) {
+      for (const d of list) {
+        corpus.removeDocument(d.uri);
+        report(d.uri, { outcome: 'removed' });
+      }
+    }
+    const totals = corpus.counts();
+    return {
+      ...counts,
+      failures,
+      documents: totals.documents,
+      chunks: totals.chunks,
+      elapsedMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    await pool?.close();
+    corpus.close();
+  }
+}
+
+function failed(failure: FileFailure): FileResult {
+  return { outcome: 'failed', failure };
+}
+
+async function refineFile(file: FoundFile, run: Run): Promise<FileResult> {
+  const before = run.stored.get(file.uri);
+  const entry = (sha256: string, format: string): DocumentEntry => ({
+    uri: file.uri,
+    sha256,
+    format,
+    bytes: file.bytes,
+    mtimeMs: file.mtimeMs,
+    pipeline: run.pipeline,
+    refinedAt: run.now().toISOString(),
+  });
+  const refuse = (e: unknown, sha256 = '', format = ''): FileResult => {
+    const failure = failureOf(file.uri, e);
+    run.corpus.putFailure(entry(sha256, format), { code: failure.code, message: failure.message });
+    return failed(failure);
+  };
+  if (file.bytes > run.settings.maxFileBytes)
+    return refuse(new FileTooLarge(file.uri, file.bytes, run.settings.maxFileBytes));
+  const current = before?.status === 'ok' && before.pipeline === run.pipeline ? before : undefined;
+  if (current && current.bytes === file.bytes && current.mtimeMs === file.mtimeMs)
+    return { outcome: 'unchanged' };
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file.path);
+  } catch (e) {
+    return refuse(e);
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (current && current.sha256 === sha256) {
+    run.corpus.touch(file.uri, file.mtimeMs);
+    return { outcome: 'unchanged' };
+  }
+  const moved = before === undefined ? takeVanished(run, sha256) : undefined;
+  if (moved) {
+    const parsed = run.corpus.parsed(moved.uri);
+    if (parsed) {
+      const doc: Document = { ...parsed, source: { ...parsed.source, uri: file.uri } };
+      const chunks = chunkByStructure(doc, { size: run.settings.chunkSize });
+      run.corpus.putDocument(entry(sha256, doc.source.format), doc, chunks, moved.uri);
+      return { outcome: 'renamed', chunks: chunks.length, from: moved.uri };
+    }
+  }
+  let format = '';
+  try {
+    const source = { ...sourceInfoFor(bytes, file.uri), sha256 };
+    format = source.format;
+    const doc = await run.pool().parse(bytes, source);
+    if (!doc.blocks.some((b) => b.text.trim() !== '')) throw new NoText(file.uri);
+    const chunks = chunkByStructure(doc, { size: run.settings.chunkSize });
+    run.corpus.putDocument(entry(sha256, format), doc, chunks);
+    return { outcome: before?.status === 'ok' ? 'changed' : 'added', chunks: chunks.length };
+  } catch (e) {
+    return refuse(e, sha256, format);
+  }
+}
+
+function takeVanished(run: Run, sha256: string): StoredDocument | undefined {
+  const list = run.vanished.get(sha256)?.filter((d) => d.status === 'ok' && d.pipeline === run.pipeline);
+  const pick = list?.[0];
+  if (pick)
+    run.vanished.set(
+      sha256,
+      run.vanished.get(sha256)!.filter((d) => d !== pick),
+    );
+  return pick;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; order of completion is free. */
+async function inParallel<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+}
