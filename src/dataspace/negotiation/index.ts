@@ -1,0 +1,10 @@
+export {
+  InvalidNegotiationTransition,
+  isTerminalNegotiation,
+  type NegotiationMessage,
+  type NegotiationState,
+  negotiationStates,
+  negotiationSteps,
+  nextNegotiationState,
+  type Role,
+} from './negotiation.js';
