@@ -27,6 +27,7 @@ export interface PoolOptions extends WorkerLimits {
 
 interface Task {
   readonly request: Omit<ParseRequest, 'id'>;
+  readonly timeoutMs: number;
   readonly resolve: (d: Document) => void;
   readonly reject: (e: Error) => void;
 }
@@ -40,6 +41,7 @@ interface Slot {
 const fromSource = import.meta.url.endsWith('.ts');
 const entry = new URL(fromSource ? './worker-entry.ts' : './worker-entry.js', import.meta.url).href;
 const hooks = new URL('./typescript-hooks.mjs', import.meta.url).href;
+const startupBudgetMs = 60_000;
 const bootstrap = [
   "const { workerData } = require('node:worker_threads');",
   "if (workerData.hooks) require('node:module').register(workerData.hooks);",
@@ -69,13 +71,24 @@ export class ParsePool {
     this.#size = Math.max(1, options.size ?? availableParallelism());
   }
 
-  /** Parses `bytes` with the parser for `source.format` inside a worker. */
-  parse(bytes: Uint8Array, source: SourceInfo): Promise<Document> {
-    if (this.#closed)
+  /** Parses `bytes` with the parser for `source.format` inside a worker; `timeoutMs` overrides the pool's. */
+  parse(
+    bytes: Uint8Array,
+    source: SourceInfo,
+    limits: { readonly timeoutMs?: number } = {},
+  ): Promise<Document> {
+    if (this.#closed) {
       return Promise.reject(new InvalidInput('parse.pool-closed', 'the parse pool is closed'));
+    }
     const parser = this.#options.parsers?.[source.format];
+    const timeoutMs = limits.timeoutMs ?? this.#options.timeoutMs;
     return new Promise<Document>((resolve, reject) => {
-      this.#queue.push({ request: { bytes, source, ...(parser ? { parser } : {}) }, resolve, reject });
+      this.#queue.push({
+        request: { bytes, source, ...(parser ? { parser } : {}) },
+        timeoutMs,
+        resolve,
+        reject,
+      });
       this.#pump();
     });
   }
@@ -119,8 +132,10 @@ export class ParsePool {
     slot.busy = true;
     const id = this.#nextId++;
     const { uri } = task.request.source;
-    const { timeoutMs, maxOldGenerationSizeMb } = this.#options;
+    const { maxOldGenerationSizeMb } = this.#options;
+    const { timeoutMs } = task;
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (outcome: () => void, healthy: boolean) => {
       if (settled) return;
       settled = true;
@@ -131,12 +146,18 @@ export class ParsePool {
       outcome();
       this.#pump();
     };
-    const timer = setTimeout(
-      () => finish(() => task.reject(new ParseTimeout(uri, timeoutMs)), false),
-      timeoutMs,
-    );
+    const expire = (ms: number) => () => finish(() => task.reject(new ParseTimeout(uri, ms)), false);
+    // The deadline counts parsing, not the worker's start-up (loading modules): it is armed when the
+    // worker says it has begun; start-up has a generous deadline of its own.
+    const startupMs = Math.max(startupBudgetMs, timeoutMs);
+    timer = setTimeout(expire(startupMs), startupMs);
     const onMessage = (reply: ParseReply) => {
       if (reply.id !== id) return;
+      if ('started' in reply) {
+        clearTimeout(timer);
+        timer = setTimeout(expire(timeoutMs), timeoutMs);
+        return;
+      }
       finish(() => (reply.ok ? task.resolve(reply.document) : task.reject(revive(reply.error))), true);
     };
     const onError = (e: Error & { code?: string }) => {

@@ -17,5 +17,6 @@ export interface ParseRequest {
 }
 
 export type ParseReply =
+  | { readonly id: number; readonly started: true }
   | { readonly id: number; readonly ok: true; readonly document: Document }
   | { readonly id: number; readonly ok: false; readonly error: SerialisedError };

@@ -24,7 +24,8 @@ function serialise(e: unknown): SerialisedError {
 }
 
 parentPort?.on('message', async (request: ParseRequest) => {
-  let reply: ParseReply;
+  let reply: ParseReply = { id: request.id, started: true };
+  parentPort?.postMessage(reply);
   try {
     const parse = await parserOf(request.source.format, request.parser);
     reply = { id: request.id, ok: true, document: await parse(request.bytes, request.source) };
