@@ -14,7 +14,7 @@ export const samplesDir = fileURLToPath(new URL('../../../samples/', import.meta
 /** Example searches: Japanese with 全角/半角 and kana variants, a table cell, English. */
 export const demoQueries: readonly string[] = [
   'ポンプの分解前に何を確認する？',
-  'ﾒｶﾆｶﾙｼｰﾙ 交換 記録',
+  'ﾒｶﾆｶﾙｼｰﾙ 漏れ 修理',
   'コンプレッサー 吐出圧力 判定基準',
   'lockout before opening the valve',
 ];

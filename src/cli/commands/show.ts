@@ -23,9 +23,9 @@ function blockLine(node: BlockNode): string {
     case 'heading':
       return `${'#'.repeat(node.level)} ${oneLine(node.text)}`;
     case 'step':
-      return `${marks['step']} ${node.marker} ${oneLine(node.text)}`;
+      return `${marks['step']} ${node.text.startsWith(node.marker) ? '' : `${node.marker} `}${oneLine(node.text)}`;
     case 'caution':
-      return `${marks['caution']} [${node.label}] ${oneLine(node.text)}`;
+      return `${marks['caution']} ${node.text.startsWith(node.label) ? '' : `[${node.label}] `}${oneLine(node.text)}`;
     case 'table':
       return `${marks['table']} table ${node.rows.length}×${Math.max(0, ...node.rows.map((r) => r.length))}${node.caption ? ` ${node.caption}` : ''}: ${oneLine(node.text, 70)}`;
     default:

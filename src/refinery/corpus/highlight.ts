@@ -36,17 +36,21 @@ function fold(text: string): Folded {
   return { text: units.join(''), origin };
 }
 
-/** The query's words as matched against text: folded, split at spaces and punctuation, longest first. */
+/**
+ * The query's words as matched against text: folded, split at spaces, each also split at punctuation (so
+ * `MS-150-J` matches whole and `点検(月次)` in parts), longest first.
+ */
 export function queryTerms(query: string, extra: readonly string[] = []): string[] {
   const words = query
     .normalize('NFKC')
     .toLowerCase()
-    .split(/[\s\p{P}\p{S}]+/u)
-    .filter((w) => w.length > 0);
-  const terms = new Set([...words, ...extra.map((t) => t.normalize('NFKC').toLowerCase())]);
-  // A single Latin letter or digit would light up everywhere.
+    .split(/\s+/u)
+    .map((w) => w.replace(/^[\p{P}\p{S}]+|[\p{P}\p{S}]+$/gu, ''));
+  const pieces = words.flatMap((w) => w.split(/[\p{P}\p{S}]+/u));
+  const terms = new Set([...words, ...pieces, ...extra.map((t) => t.normalize('NFKC').toLowerCase())]);
+  // A single Latin letter or digit, or an English stop word, would light up everywhere.
   return [...terms]
-    .filter((t) => t.length > 1 || /[^\p{ASCII}]/u.test(t))
+    .filter((t) => t.length > 0 && (t.length > 1 || /[^\p{ASCII}]/u.test(t)) && !englishStopWords.has(t))
     .sort((a, b) => b.length - a.length);
 }
 
@@ -79,12 +83,21 @@ export interface Snippet {
   readonly start: number;
 }
 
-/** A window of about `width` characters around the first highlight (or the start), ranges re-based to it. */
+/**
+ * A window of about `width` characters placed where it shows the most distinct highlighted words (the first
+ * such place), ranges re-based to it.
+ */
 export function snippetOf(text: string, ranges: readonly Range[], width = 160): Snippet {
-  const first = ranges[0];
-  let start = first ? Math.max(0, first[0] - Math.floor(width / 4)) : 0;
-  const end = Math.min(text.length, start + width);
-  start = Math.max(0, Math.min(start, end - width));
+  let best = { start: 0, distinct: -1 };
+  for (const [anchor] of ranges) {
+    const from = Math.max(0, anchor - Math.floor(width / 4));
+    const words = new Set(
+      ranges.filter(([s, e]) => s >= from && e <= from + width).map(([s, e]) => fold(text.slice(s, e)).text),
+    );
+    if (words.size > best.distinct) best = { start: from, distinct: words.size };
+  }
+  const end = Math.min(text.length, best.start + width);
+  let start = Math.max(0, Math.min(best.start, end - width));
   // Do not start inside a surrogate pair.
   if (start > 0 && /[\udc00-\udfff]/.test(text[start] ?? '')) start -= 1;
   const highlights = ranges

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { highlightRanges, markSnippet, queryTerms, snippetOf } from '../../src/refinery/corpus/index.js';
+
+const marked = (text: string, query: string) =>
+  highlightRanges(text, queryTerms(query)).map(([s, e]) => text.slice(s, e));
+
+describe('highlighting in the original text', () => {
+  it('matches full-width query letters against half-width text and marks the text as written', () => {
+    expect(marked('交換部品（品番 MS-150-J）を用意する', 'ＭＳ－１５０－Ｊ')).toEqual(['MS-150-J']);
+  });
+
+  it('matches half-width katakana queries against full-width katakana, and the reverse', () => {
+    expect(marked('グランドパッキンからの漏れ', 'ｸﾞﾗﾝﾄﾞﾊﾟｯｷﾝ')).toEqual(['グランドパッキン']);
+    expect(marked('ｸﾞﾗﾝﾄﾞﾊﾟｯｷﾝ交換', 'グランドパッキン')).toEqual(['ｸﾞﾗﾝﾄﾞﾊﾟｯｷﾝ']);
+  });
+
+  it('merges overlapping terms and ignores English stop words and single letters', () => {
+    expect(marked('Isolate the valve before opening the valve', 'the valve a')).toEqual(['valve', 'valve']);
+    expect(marked('吐出圧力の判定基準', '吐出 吐出圧力')).toEqual(['吐出圧力']);
+  });
+
+  it('places the snippet where most distinct words are and keeps offsets in the window', () => {
+    const text = `漏れ${'あ'.repeat(300)}グランドパッキンからの漏れ${'い'.repeat(300)}`;
+    const snippet = snippetOf(text, highlightRanges(text, queryTerms('グランドパッキン 漏れ')), 80);
+    expect(snippet.highlights.map(([s, e]) => snippet.text.slice(s, e))).toEqual([
+      'グランドパッキン',
+      '漏れ',
+    ]);
+    expect(markSnippet(snippet, '[', ']')).toContain('[グランドパッキン]からの[漏れ]');
+    expect(text.slice(snippet.start, snippet.start + snippet.text.length)).toBe(snippet.text);
+  });
+});
