@@ -27,7 +27,8 @@ describe('musubi refine / search / show / export (built CLI)', () => {
     expect(lines.at(-1)).toMatch(
       /^5 added, 0 changed, 0 unchanged, 0 renamed, 0 removed, 0 failed — 5 documents, \d+ chunks in /,
     );
-    expect(r.stdout + r.stderr).not.toMatch(/\x1b\[|\r/);
+    expect(r.stdout + r.stderr).not.toContain('\u001b[');
+    expect(r.stdout + r.stderr).not.toContain('\r');
     const again = await runCli(['refine', other.samples, '--store', other.store, '--json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, unchanged: 5, failed: 0, documents: 5 });
   });
