@@ -179,4 +179,16 @@ describe('zip bombs', () => {
     const files = readZip(fixtureBytes('procedure.docx'), 'p.docx', (n) => n === 'word/styles.xml');
     expect([...files.keys()]).toEqual(['word/styles.xml']);
   });
+
+  it('never inflates an entry past its declared size, even when the header lies', () => {
+    const zip = zipSync({ 'xl/workbook.xml': new Uint8Array(4 * 1024 * 1024) });
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    for (let i = 0; i + 4 <= zip.length; i++) {
+      const signature = view.getUint32(i, true);
+      if (signature === 0x02014b50) view.setUint32(i + 24, 100, true); // central directory: uncompressed size
+      if (signature === 0x04034b50) view.setUint32(i + 22, 100, true); // local header: uncompressed size
+    }
+    const files = readZip(zip, 'liar.xlsx', () => true);
+    expect(files.get('xl/workbook.xml')!.length).toBe(100);
+  });
 });

@@ -5,6 +5,7 @@
  * pairs — whose pairs become paragraphs "label: value". Location: sheet and A1 range.
  */
 import ExcelJS from 'exceljs';
+import { zipSync } from 'fflate';
 import type { Parser, TableCell } from '../document/index.js';
 import {
   type BlockDraft,
@@ -14,29 +15,27 @@ import {
   tableText,
 } from '../structure/index.js';
 import { a1, a1Range, parseA1 } from './a1.js';
-import { checkZipLimits, defaultZipLimits, listZip, type ZipLimits } from './archive.js';
+import { defaultZipLimits, readZip, type ZipLimits } from './archive.js';
 import { CorruptFile } from './errors.js';
 import { cellKey, type Rect, regionsOf, type SheetGrid } from './xlsx-regions.js';
 
 type Worksheet = ExcelJS.Worksheet;
 
-/** An XLSX parser with the given zip limits (checked before exceljs inflates anything). */
+/** An XLSX parser with the given zip limits (enforced before exceljs sees the workbook). */
 export function xlsxParser(limits: ZipLimits = defaultZipLimits): Parser {
   return async (bytes, source) => {
-    checkZipLimits(listZip(bytes, source.uri), source.uri, limits);
+    // exceljs inflates on its own, unbounded: it gets a stored (uncompressed) copy of the entries that
+    // fflate inflated within the checked limits, so a lying size header cannot get past them.
+    const entries = readZip(bytes, source.uri, () => true, limits);
+    const stored = zipSync(Object.fromEntries(entries), { level: 0 });
     const book = new ExcelJS.Workbook();
     try {
       await book.xlsx.load(
-        Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer,
+        Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength) as unknown as ArrayBuffer,
       );
     } catch (e) {
-      throw new CorruptFile(
-        source.uri,
-        `not a readable workbook (${e instanceof Error ? e.message : String(e)})`,
-        {
-          cause: e,
-        },
-      );
+      const reason = `not a readable workbook (${e instanceof Error ? e.message : String(e)})`;
+      throw new CorruptFile(source.uri, reason, { cause: e });
     }
     const drafts = book.worksheets.filter((ws) => ws.state === 'visible').flatMap(sheetDrafts);
     const title = book.title === '' ? undefined : book.title;
