@@ -65,12 +65,12 @@ export async function runAllganize(options: BenchmarkOptions): Promise<Allganize
 }
 
 /** The usual pipeline: NFKC + lower-case, every character bigram of title + text, plain BM25. */
-const bigramBaseline: Analyzer = {
+export const bigramBaseline: Analyzer = {
   views: ['bigram'],
   unit: (text) => ({ bigram: plainBigrams(text) }),
   query: (text) => ({ bigram: plainBigrams(text) }),
 };
-const baselineWeights: RankWeights = { views: { bigram: 1 }, docPrior: {}, neighbour: 0 };
+export const baselineWeights: RankWeights = { views: { bigram: 1 }, docPrior: {}, neighbour: 0 };
 
 function plainBigrams(text: string): string[] {
   const tokens: string[] = [];

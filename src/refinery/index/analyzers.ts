@@ -2,6 +2,7 @@ import {
   bigramTokens,
   charGramTokens,
   identifierTokens,
+  joinCjkLines,
   loadMorphology,
   type MorphTokenizer,
   normalise,
@@ -17,6 +18,18 @@ export interface Analyzer {
   readonly views: readonly string[];
   unit(text: string): ViewTokens;
   query(text: string): ViewTokens;
+  /** Views also scored on overlapping windows of a unit; the unit's passage score is its best window's. */
+  readonly passageViews?: readonly string[];
+  passages?(text: string): ViewTokens[];
+}
+
+/** Overlapping character windows: a long page is judged by its best part, not diluted by its length. */
+export function windows(text: string, size: number, step: number): string[] {
+  const out: string[] = [];
+  for (let start = 0; start === 0 || start + size - step < text.length; start += step) {
+    out.push(text.slice(start, start + size));
+  }
+  return out;
 }
 
 /** Japanese (and mixed) prose: character bigrams, kuromoji base forms, numbers with units. */
@@ -25,8 +38,11 @@ export function japaneseAnalyzer(morph: MorphTokenizer): Analyzer {
     views: ['bigram', 'morph', 'numbers'],
     unit(text) {
       const n = normalise(text);
-      return { bigram: bigramTokens(n), morph: morph(n), numbers: numberTokens(n) };
+      const joined = joinCjkLines(n);
+      return { bigram: bigramTokens(n), morph: morph(joined), numbers: numberTokens(joined) };
     },
+    passageViews: ['bigram'],
+    passages: (text) => windows(normalise(text), 400, 200).map((w) => ({ bigram: bigramTokens(w) })),
     query(text) {
       const n = normalise(text);
       const topic = stripQuestionBoilerplate(n);

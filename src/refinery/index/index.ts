@@ -20,6 +20,7 @@ export {
   createSqliteIndex,
   type Hit,
   type IndexUnit,
+  type MemoryIndexOptions,
   type SearchOptions,
   type UnitIndex,
   type UnitIndexOptions,

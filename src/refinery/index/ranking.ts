@@ -9,6 +9,8 @@ export interface RankWeights {
   readonly views: Readonly<Record<string, number>>;
   /** Weight of each view scored against whole documents, e.g. `{ bigram: 1 }`. */
   readonly docPrior: Readonly<Record<string, number>>;
+  /** Weight of each view's best-passage score (a unit's best window), e.g. `{ bigram: 1 }`. */
+  readonly passage?: Readonly<Record<string, number>>;
   /** Share of max(previous, next) unit's lexical score. */
   readonly neighbour: number;
   /**
@@ -21,6 +23,7 @@ export interface RankWeights {
 export const japaneseWeights: RankWeights = {
   views: { bigram: 1, morph: 1, numbers: 0.4 },
   docPrior: { bigram: 1.5 },
+  passage: { bigram: 0.5 },
   neighbour: 0.8,
   neighbourMode: 'fill',
 };
@@ -41,6 +44,8 @@ export interface UnitPlace {
 export interface RankInput {
   /** Per view: unit row → BM25 score. */
   readonly unitScores: Readonly<Record<string, ReadonlyMap<number, number>>>;
+  /** Per view: unit row → BM25 score of its best passage. */
+  readonly passageScores?: Readonly<Record<string, ReadonlyMap<number, number>>>;
   /** Per view: document row → BM25 score. */
   readonly docScores: Readonly<Record<string, ReadonlyMap<number, number>>>;
   readonly placeOf: (row: number) => UnitPlace | undefined;
@@ -63,36 +68,50 @@ function normalised(scores: ReadonlyMap<number, number> | undefined, weight: num
   return out;
 }
 
+function summed(maps: readonly ReadonlyMap<number, number>[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const m of maps) for (const [row, s] of m) out.set(row, (out.get(row) ?? 0) + s);
+  return out;
+}
+
+/** Units that matched, plus their neighbours (a figure page may match nothing itself). */
+function candidatesOf(
+  input: RankInput,
+  lexical: ReadonlyMap<number, number>,
+  withNeighbours: boolean,
+): Set<number> {
+  const candidates = new Set(lexical.keys());
+  if (!withNeighbours) return candidates;
+  for (const row of lexical.keys()) {
+    const place = input.placeOf(row);
+    if (place?.prev !== undefined) candidates.add(place.prev);
+    if (place?.next !== undefined) candidates.add(place.next);
+  }
+  return candidates;
+}
+
 export function rankUnits(input: RankInput, weights: RankWeights, k: number): RankedUnit[] {
   const views = Object.entries(weights.views).map(
     ([name, w]) => [name, normalised(input.unitScores[name], w)] as const,
   );
   const priors = Object.entries(weights.docPrior).map(([name, w]) => normalised(input.docScores[name], w));
-  const lexical = new Map<number, number>();
-  for (const [, scores] of views)
-    for (const [row, s] of scores) lexical.set(row, (lexical.get(row) ?? 0) + s);
-
-  const candidates = new Set(lexical.keys());
-  if (weights.neighbour > 0) {
-    for (const row of lexical.keys()) {
-      const place = input.placeOf(row);
-      if (place?.prev !== undefined) candidates.add(place.prev);
-      if (place?.next !== undefined) candidates.add(place.next);
-    }
-  }
+  const passage = summed(
+    Object.entries(weights.passage ?? {}).map(([name, w]) => normalised(input.passageScores?.[name], w)),
+  );
+  // The best-passage score is lexical evidence like any view, so a neighbour passes it on too.
+  const lexical = summed([...views.map(([, scores]) => scores), passage]);
+  const lexicalOf = (row: number | undefined) => (row === undefined ? 0 : (lexical.get(row) ?? 0));
   const ranked: RankedUnit[] = [];
-  for (const row of candidates) {
+  for (const row of candidatesOf(input, lexical, weights.neighbour > 0)) {
     const place = input.placeOf(row);
     if (!place) continue;
     const parts: Record<string, number> = {};
     for (const [name, scores] of views) parts[name] = scores.get(row) ?? 0;
-    const side = (r: number | undefined) => (r === undefined ? 0 : (lexical.get(r) ?? 0));
-    const share = weights.neighbour * Math.max(side(place.prev), side(place.next));
-    parts['neighbour'] =
-      weights.neighbourMode === 'fill' ? Math.max(0, share - (lexical.get(row) ?? 0)) : share;
+    if (weights.passage) parts['passage'] = passage.get(row) ?? 0;
+    const share = weights.neighbour * Math.max(lexicalOf(place.prev), lexicalOf(place.next));
+    parts['neighbour'] = weights.neighbourMode === 'fill' ? Math.max(0, share - lexicalOf(row)) : share;
     parts['docPrior'] = priors.reduce((sum, p) => sum + (p.get(place.doc) ?? 0), 0);
-    const score = Object.values(parts).reduce((a, b) => a + b, 0);
-    ranked.push({ row, score, views: parts });
+    ranked.push({ row, score: Object.values(parts).reduce((a, b) => a + b, 0), views: parts });
   }
   return ranked.sort((a, b) => b.score - a.score || a.row - b.row).slice(0, k);
 }

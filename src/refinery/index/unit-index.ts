@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Analyzer } from './analyzers.js';
-import { createMemoryTermIndex, type TermIndex } from './bm25.js';
+import type { Analyzer, ViewTokens } from './analyzers.js';
+import { type Bm25Params, createMemoryTermIndex, defaultBm25, type TermIndex } from './bm25.js';
 import {
   type CatalogueStore,
   type DocRecord,
@@ -46,9 +46,15 @@ export interface UnitIndexOptions {
   readonly weights: RankWeights;
 }
 
+export interface MemoryIndexOptions extends UnitIndexOptions {
+  /** BM25 parameters (FTS5 fixes k1 1.2, b 0.75; the memory index can vary them for experiments). */
+  readonly bm25?: Bm25Params;
+}
+
 interface Backend {
   readonly units: (view: string) => TermIndex;
   readonly docs: (view: string) => TermIndex;
+  readonly passages: (view: string) => TermIndex;
   readonly catalogue: CatalogueStore;
 }
 
@@ -63,6 +69,7 @@ export function createSqliteIndex(
     {
       units: (view) => createFtsTermIndex(db, `${name}_unit_${view}`),
       docs: (view) => createFtsTermIndex(db, `${name}_doc_${view}`),
+      passages: (view) => createFtsTermIndex(db, `${name}_passage_${view}`),
       catalogue: sqliteCatalogue(db, name),
     },
     options,
@@ -70,9 +77,15 @@ export function createSqliteIndex(
 }
 
 /** The same index held in memory with the reference BM25 (tests, baselines, small corpora). */
-export function createMemoryIndex(options: UnitIndexOptions): UnitIndex {
+export function createMemoryIndex(options: MemoryIndexOptions): UnitIndex {
+  const params = options.bm25 ?? defaultBm25;
   return createUnitIndex(
-    { units: () => createMemoryTermIndex(), docs: () => createMemoryTermIndex(), catalogue: memoryCatalogue },
+    {
+      units: () => createMemoryTermIndex(params),
+      docs: () => createMemoryTermIndex(params),
+      passages: () => createMemoryTermIndex(params),
+      catalogue: memoryCatalogue,
+    },
     options,
   );
 }
@@ -81,6 +94,7 @@ function createUnitIndex(backend: Backend, options: UnitIndexOptions): UnitIndex
   const { analyzer } = options;
   const unitViews = new Map(analyzer.views.map((v) => [v, backend.units(v)]));
   const docViews = new Map(analyzer.views.map((v) => [v, backend.docs(v)]));
+  const passageViews = new Map((analyzer.passageViews ?? []).map((v) => [v, backend.passages(v)]));
   const stored = backend.catalogue.load();
   const units = new Map<number, UnitRecord>(stored.units.map((u) => [u.row, u]));
   const unitRows = new Map(stored.units.map((u) => [u.unitId, u.row]));
@@ -127,6 +141,10 @@ function createUnitIndex(backend: Backend, options: UnitIndexOptions): UnitIndex
           docTokens.set(view, sofar);
         }
       }
+      if (analyzer.passages && passageViews.size > 0) {
+        for (const unit of batch)
+          putPassages(passageViews, unitRows.get(unit.id)!, analyzer.passages(unit.text));
+      }
       for (const [view, index] of docViews) {
         index.put(
           [...touched].map(([row, byView]) => ({
@@ -142,7 +160,7 @@ function createUnitIndex(backend: Backend, options: UnitIndexOptions): UnitIndex
     },
     search(query, k, searchOptions = {}) {
       const weights = searchOptions.weights ?? options.weights;
-      const limit = searchOptions.candidates ?? 1000;
+      const limit = searchOptions.candidates ?? 300;
       const tokens = analyzer.query(query);
       const scoresOf = (indexes: Map<string, TermIndex>, used: Readonly<Record<string, number>>) =>
         Object.fromEntries(
@@ -154,6 +172,7 @@ function createUnitIndex(backend: Backend, options: UnitIndexOptions): UnitIndex
         {
           unitScores: scoresOf(unitViews, weights.views),
           docScores: scoresOf(docViews, weights.docPrior),
+          passageScores: bestPassages(passageViews, weights.passage ?? {}, tokens, limit * passageFanOut),
           placeOf,
         },
         weights,
@@ -165,6 +184,42 @@ function createUnitIndex(backend: Backend, options: UnitIndexOptions): UnitIndex
       });
     },
   };
+}
+
+// Passage rows are derived from their unit's row, so no mapping table is needed: row = unit × span + index.
+const passageSpan = 4096;
+const passageFanOut = 2;
+
+function putPassages(
+  indexes: Map<string, TermIndex>,
+  unitRow: number,
+  passages: readonly ViewTokens[],
+): void {
+  const kept = passages.slice(0, passageSpan);
+  for (const [view, index] of indexes) {
+    index.put(kept.map((p, i) => ({ row: unitRow * passageSpan + i, tokens: p[view] ?? [] })));
+  }
+}
+
+/** Per view: unit row → score of its best passage. */
+function bestPassages(
+  indexes: Map<string, TermIndex>,
+  used: Readonly<Record<string, number>>,
+  tokens: ViewTokens,
+  limit: number,
+): Record<string, Map<number, number>> {
+  const out: Record<string, Map<number, number>> = {};
+  for (const [view, weight] of Object.entries(used)) {
+    const index = indexes.get(view);
+    if (!index || weight === 0) continue;
+    const best = new Map<number, number>();
+    for (const hit of index.search(tokens[view] ?? [], limit)) {
+      const unit = Math.floor(hit.row / passageSpan);
+      if (!best.has(unit)) best.set(unit, hit.score); // hits come best first
+    }
+    out[view] = best;
+  }
+  return out;
 }
 
 function toMap(rows: readonly { row: number; score: number }[]): Map<number, number> {

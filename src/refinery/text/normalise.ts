@@ -34,6 +34,17 @@ function unifyDashes(text: string): string {
     .replace(/\u30fc{2,}/g, '\u30fc');
 }
 
+const breakBetweenCjk = new RegExp(`(?<=[${cjk}])\\s+(?=[${cjk}])`, 'gu');
+
+/**
+ * Normalised text with line breaks between two Japanese characters removed: PDF lines wrap anywhere, even
+ * inside a word, and a morphological analyser must see the word whole. Paragraph structure is lost, so this
+ * is for tokenising only.
+ */
+export function joinCjkLines(normalised: string): string {
+  return normalised.replace(breakBetweenCjk, '');
+}
+
 /** True for characters written without spaces between words (kana, ideographs). */
 export function isCjkChar(char: string): boolean {
   return cjkChar.test(char);
