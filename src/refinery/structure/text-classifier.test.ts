@@ -12,6 +12,29 @@ describe('createTextClassifier', () => {
     expect(kinds).toEqual(['heading', 'heading', 'step', 'step']);
   });
 
+  it('tells the next chapter from the next step when a bare number continues both', () => {
+    const c = createTextClassifier({ headings: true });
+    const lines = [
+      '1. 概要',
+      '2. 作業手順',
+      '1. 電源を切る',
+      '2. 弁を閉じる',
+      '3. 記録',
+      '1. 結果を記入する',
+    ];
+    expect(lines.map((t) => c.block(t, at).kind)).toEqual([
+      'heading',
+      'heading',
+      'step',
+      'step',
+      'heading',
+      'step',
+    ]);
+    const d = createTextClassifier({ headings: true });
+    const more = ['1. 概要', '2. 作業手順', '1. 電源を切る', '2. 弁を閉じる', '3. カバーを外す'];
+    expect(more.map((t) => d.block(t, at).kind)).toEqual(['heading', 'heading', 'step', 'step', 'step']);
+  });
+
   it('never emits headings when markup owns them', () => {
     const c = createTextClassifier({ headings: false });
     expect(c.block('第1章 総則', at).kind).toBe('paragraph');

@@ -6,6 +6,7 @@
 import type { Location } from '../document/index.js';
 import type { BlockDraft } from './blocks.js';
 import { classifyLine, isProcedureTitle, type LineClass } from './line.js';
+import { numeralValue } from './numerals.js';
 
 export interface TextClassifier {
   /** Tells the classifier a heading (from markup or styles) was emitted. */
@@ -24,26 +25,33 @@ export interface TextClassifierOptions {
 
 const bareNumber = /^[0-9０-９]{1,3}[.．、]$/;
 
+interface SequenceState {
+  inProcedure: boolean;
+  lastStep: { number: number; bare: boolean } | undefined;
+  /** Number of the last bare "N." heading, to tell the next chapter from the next step. */
+  lastBareHeading: number | undefined;
+}
+
 export function createTextClassifier(options: TextClassifierOptions): TextClassifier {
-  let inProcedure = false;
-  let lastStep: { number: number; bare: boolean } | undefined;
+  const state: SequenceState = { inProcedure: false, lastStep: undefined, lastBareHeading: undefined };
   const heading = (title: string): void => {
-    inProcedure = isProcedureTitle(title);
-    lastStep = undefined;
+    state.inProcedure = isProcedureTitle(title);
+    state.lastStep = undefined;
   };
   return {
     heading,
     block(raw, location) {
       const firstLine = raw.split(/\r?\n/, 1)[0] ?? '';
-      const c = resolve(classifyLine(firstLine), firstLine, inProcedure, lastStep);
+      const c = resolve(classifyLine(firstLine), firstLine, state);
       const text = raw.trimEnd();
       if (c?.kind === 'step') {
-        lastStep = { number: c.number, bare: bareNumber.test(c.marker) };
+        state.lastStep = { number: c.number, bare: bareNumber.test(c.marker) };
         return { kind: 'step', number: c.number, marker: c.marker, text, location };
       }
       if (c?.kind === 'caution') return { kind: 'caution', level: c.level, label: c.label, text, location };
       if (c?.kind === 'heading' && options.headings && !text.includes('\n')) {
         heading(text);
+        if (bareNumber.test(c.marker)) state.lastBareHeading = numeralValue(c.marker.slice(0, -1));
         return { kind: 'heading', level: c.level, text, location };
       }
       const bullet = c === null ? bulletOf(firstLine) : undefined;
@@ -54,19 +62,27 @@ export function createTextClassifier(options: TextClassifierOptions): TextClassi
   };
 }
 
-function resolve(
-  c: LineClass | null,
-  line: string,
-  inProcedure: boolean,
-  lastStep: { number: number; bare: boolean } | undefined,
-): LineClass | null {
+function resolve(c: LineClass | null, line: string, state: SequenceState): LineClass | null {
   // Only a short "N. title" line is ambiguous; classifyLine already made sentence-like ones steps.
   if (c?.kind !== 'heading' || !bareNumber.test(c.marker)) return c;
   const asStep = classifyLine(line, { inProcedure: true });
   if (asStep?.kind !== 'step') return c;
-  // A bare "N." continues a run of "N." steps, or opens one under a procedure heading.
-  if (lastStep === undefined) return inProcedure && asStep.number === 1 ? asStep : c;
-  return lastStep.bare && asStep.number === lastStep.number + 1 ? asStep : c;
+  const { lastStep, inProcedure, lastBareHeading } = state;
+  // A bare "N." continues a run of "N." steps, or opens one under a procedure heading (or as an instruction).
+  if (lastStep === undefined) {
+    return asStep.number === 1 && (inProcedure || endsLikeInstruction(asStep.text)) ? asStep : c;
+  }
+  if (!lastStep.bare || asStep.number !== lastStep.number + 1) return c;
+  // It continues both the steps and the chapters ("3. 記録" after steps 1–2 under "2. 作業手順"):
+  // instructions end in a verb (電源を切る), titles in a noun (記録).
+  if (lastBareHeading !== undefined && asStep.number === lastBareHeading + 1) {
+    return endsLikeInstruction(asStep.text) ? asStep : c;
+  }
+  return asStep;
+}
+
+function endsLikeInstruction(text: string): boolean {
+  return /[るすくうつむぶぐぬいた]$|こと$|ください$|[。．.]$/.test(text.trim());
 }
 
 const bulletPrefix = /^([ \t\u3000]*)[・･●○◦■□◆◇▪▫•‣\-*＊][ \t\u3000]*(?=\S)/;
