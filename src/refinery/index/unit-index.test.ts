@@ -40,6 +40,7 @@ describe('unit index', () => {
       'morph',
       'neighbour',
       'numbers',
+      'passage',
     ]);
     const sum = Object.values(top?.views ?? {}).reduce((a, b) => a + b, 0);
     expect(sum).toBeCloseTo(top?.score ?? 0, 9);
