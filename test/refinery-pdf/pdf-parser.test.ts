@@ -181,6 +181,16 @@ describe('a scanned page without a text layer', () => {
     expect(doc.blocks[0]!.location).toEqual({ page: 1, bbox: [30, 40, 120, 62] });
   });
 
+  it('stays flagged, with the reason, when OCR fails', async () => {
+    const broken: PageOcr = async () => {
+      throw new Error('tesseract: Failed loading language jpn');
+    };
+    const doc = await parse('scanned.pdf', createPdfParser({ ocr: broken }));
+    expect(doc.metadata.needsOcr).toEqual([1]);
+    expect(doc.metadata.ocrError).toBe('tesseract: Failed loading language jpn');
+    expect(doc.blocks[0]).toMatchObject({ kind: 'figure', location: { page: 1 } });
+  });
+
   it('is read by pdftoppm + tesseract (jpn) when they are installed', async () => {
     const ocr = await systemOcr();
     expect(ocr, 'install poppler-utils, tesseract-ocr and tesseract-ocr-jpn').toBeDefined();

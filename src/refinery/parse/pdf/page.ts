@@ -21,6 +21,8 @@ export interface PageLayout {
   readonly layer: TextLayer;
   /** True once OCR replaced the text layer. */
   readonly ocr: boolean;
+  /** Why the page could not be read at all, when it could not. */
+  readonly error?: string;
 }
 
 /** Reads one page; a page whose text layer is unusable comes back with no lines (OCR fills them later). */

@@ -39,8 +39,11 @@ export function createPdfParser(deps: PdfParserDeps = {}): Parser {
       const pages = await readPages(doc);
       const wanted = pages.filter((p) => needsOcr(p.layer)).map((p) => p.page);
       const ocr = wanted.length > 0 ? await ocrOf() : undefined;
-      const read = ocr === undefined ? pages : await ocrPages(pages, wanted, ocr, bytes);
-      return assemble(read, source, await infoOf(doc));
+      const read = ocr === undefined ? { pages } : await ocrPages(pages, wanted, ocr, bytes);
+      const parsed = assemble(read.pages, source, await infoOf(doc));
+      return read.error === undefined
+        ? parsed
+        : { ...parsed, metadata: { ...parsed.metadata, ocrError: read.error } };
     } finally {
       await doc.destroy();
     }
@@ -56,9 +59,25 @@ export const parsePdfTextLayer: Parser = createPdfParser({ ocr: null });
 async function readPages(doc: PDFDocumentProxy): Promise<PageLayout[]> {
   const pages: PageLayout[] = [];
   for (let n = 1; n <= doc.numPages; n++) {
-    const page = await doc.getPage(n);
-    pages.push(await readPage(page));
-    page.cleanup();
+    try {
+      const page = await doc.getPage(n);
+      pages.push(await readPage(page));
+      page.cleanup();
+    } catch (e) {
+      // One broken page (bad content stream, missing object) must not lose the rest of the document:
+      // it is treated like a page without a text layer, so OCR gets a chance and it is never silent.
+      const error = e instanceof Error ? e.message : String(e);
+      pages.push({
+        page: n,
+        width: 595,
+        height: 842,
+        lines: [],
+        tables: [],
+        layer: 'missing',
+        ocr: false,
+        error,
+      });
+    }
   }
   return pages;
 }
@@ -68,12 +87,19 @@ async function ocrPages(
   wanted: number[],
   ocr: PageOcr,
   bytes: Uint8Array,
-): Promise<PageLayout[]> {
-  const read = await ocr(bytes, wanted);
-  return pages.map((p) => {
-    const lines = read.get(p.page);
-    return lines === undefined ? p : withOcr(p, lines);
-  });
+): Promise<{ pages: PageLayout[]; error?: string }> {
+  try {
+    const read = await ocr(bytes, wanted);
+    return {
+      pages: pages.map((p) => {
+        const lines = read.get(p.page);
+        return lines === undefined ? p : withOcr(p, lines);
+      }),
+    };
+  } catch (e) {
+    // OCR is best effort: the pages stay listed in metadata.needsOcr and the reason is kept.
+    return { pages, error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
+  }
 }
 
 interface Info {
@@ -104,6 +130,7 @@ function assemble(pages: readonly PageLayout[], source: SourceInfo, info: Info):
   const facts = printedFacts([...running, ...firstPage]);
   const unread = pages.filter((p) => needsOcr(p.layer) && !p.ocr).map((p) => p.page);
   const ocred = pages.filter((p) => p.ocr).map((p) => p.page);
+  const broken = pages.flatMap((p) => (p.error === undefined ? [] : [{ page: p.page, error: p.error }]));
   const language = languageOf(all);
   const title = info.title ?? blocks.find((b) => b.kind === 'heading' && b.location.page === 1)?.text;
   const metadata: DocumentMetadata = {
@@ -114,6 +141,7 @@ function assemble(pages: readonly PageLayout[], source: SourceInfo, info: Info):
     ...(running.length > 0 ? { runningText: running } : {}),
     ...(unread.length > 0 ? { needsOcr: unread } : {}),
     ...(ocred.length > 0 ? { ocrPages: ocred } : {}),
+    ...(broken.length > 0 ? { pageErrors: broken } : {}),
   };
   return { source, metadata, blocks };
 }
