@@ -83,4 +83,10 @@ describe('HTML parser', () => {
       'caution:caution 注意：素手で触れない。',
     ]);
   });
+
+  it('decodes a Shift_JIS page from an old intranet', async () => {
+    const doc = await parseFixture('notice-sjis.html');
+    expect(doc.metadata).toMatchObject({ encoding: 'shift_jis', title: '点検のお知らせ' });
+    expect(outline(doc.blocks)).toEqual(['h1 点検のお知らせ', 'step 1 ①電源を切る。']);
+  });
 });

@@ -88,7 +88,7 @@ const classLevels: Readonly<Record<string, CautionLevel>> = {
 };
 
 export const parseHtml: Parser = async (bytes, source) => {
-  const { text } = decodeText(bytes, source.uri);
+  const { text, encoding } = decodeText(bytes, source.uri);
   if (text.trim() === '') throw new EmptyFile(source.uri);
   const dom = parseDocument(text, { withStartIndices: true, withEndIndices: true });
   const w: Walk = {
@@ -102,7 +102,7 @@ export const parseHtml: Parser = async (bytes, source) => {
   flush(w);
   const titleElement = findFirst(dom, 'title');
   const title = titleElement === undefined ? undefined : inlineText(titleElement);
-  return { source, metadata: title ? { title } : {}, blocks: buildBlocks(w.out) };
+  return { source, metadata: title ? { encoding, title } : { encoding }, blocks: buildBlocks(w.out) };
 };
 
 function visit(node: DomNode, w: Walk): void {

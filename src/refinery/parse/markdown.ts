@@ -35,7 +35,7 @@ interface Walk {
 }
 
 export const parseMarkdown: Parser = async (bytes, source) => {
-  const { text } = decodeText(bytes, source.uri);
+  const { text, encoding } = decodeText(bytes, source.uri);
   if (text.trim() === '') throw new EmptyFile(source.uri);
   const front = frontMatter(text);
   const tree = fromMarkdown(front.body, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
@@ -47,7 +47,11 @@ export const parseMarkdown: Parser = async (bytes, source) => {
   };
   for (const node of tree.children) visit(node, walk);
   const title = front.title ?? walk.out.find((b) => b.kind === 'heading')?.text;
-  return { source, metadata: title === undefined ? {} : { title }, blocks: buildBlocks(walk.out) };
+  return {
+    source,
+    metadata: title === undefined ? { encoding } : { encoding, title },
+    blocks: buildBlocks(walk.out),
+  };
 };
 
 function visit(node: MdNode, w: Walk): void {
