@@ -19,7 +19,13 @@ describe('DOCX parser', () => {
       'paragraph 図：',
       'caution:warning 警告：回転部に手を入れないこと。',
     ]);
-    expect(doc.metadata.title).toBe('冷却ポンプ保守手順書');
+    expect(doc.metadata).toEqual({
+      title: '冷却ポンプ保守手順書',
+      documentNumber: 'MP-P101-001',
+      revision: '3',
+      date: '2026-11-01',
+      classification: '社外秘',
+    });
   });
 
   it('renders numbering markers, links steps to their heading and records paragraph indexes', async () => {

@@ -4,7 +4,7 @@
  * dropped, text boxes become blocks after their paragraph. Tables keep gridSpan/vMerge merges as spans on
  * the anchor cell. Location: the 0-based index of the paragraph or table in the body.
  */
-import type { Parser, TableCell } from '../document/index.js';
+import type { DocumentMetadata, Parser, TableCell } from '../document/index.js';
 import {
   type BlockDraft,
   buildBlocks,
@@ -28,6 +28,7 @@ import {
   styleNumbering,
 } from './docx-styles.js';
 import { CorruptFile } from './errors.js';
+import { printedFacts } from './pdf/index.js';
 import {
   childValue,
   type DomElement,
@@ -50,11 +51,12 @@ interface Walk {
 }
 
 const parts = new Set(['word/document.xml', 'word/styles.xml', 'word/numbering.xml', 'docProps/core.xml']);
+const runningParts = /^word\/(header|footer)\d*\.xml$/;
 
 /** A DOCX parser with the given zip limits. */
 export function docxParser(limits: ZipLimits = defaultZipLimits): Parser {
   return async (bytes, source) => {
-    const files = readZip(bytes, source.uri, (name) => parts.has(name), limits);
+    const files = readZip(bytes, source.uri, (name) => parts.has(name) || runningParts.test(name), limits);
     const documentXml = partText(files, 'word/document.xml');
     if (documentXml === undefined) throw new CorruptFile(source.uri, 'word/document.xml is missing');
     const body = findFirst(parseXml(documentXml), 'w:body');
@@ -72,7 +74,10 @@ export function docxParser(limits: ZipLimits = defaultZipLimits): Parser {
       else paragraph(element, index, w);
     });
     const title = coreTitle(partText(files, 'docProps/core.xml'));
-    return { source, metadata: title === undefined ? {} : { title }, blocks: buildBlocks(w.out) };
+    // Document number, revision, date and classification are printed in running headers and footers.
+    const facts = printedFacts(runningTexts(files));
+    const metadata: DocumentMetadata = { ...facts, ...(title === undefined ? {} : { title }) };
+    return { source, metadata, blocks: buildBlocks(w.out) };
   };
 }
 
@@ -273,6 +278,16 @@ function cellText(tc: DomElement): string {
     .map((p) => paragraphText(p).trim())
     .filter((t) => t !== '')
     .join('\n');
+}
+
+function runningTexts(files: ReadonlyMap<string, Uint8Array>): string[] {
+  return [...files.keys()]
+    .filter((name) => runningParts.test(name))
+    .sort()
+    .flatMap((name) =>
+      findAll(parseXml(partText(files, name) ?? ''), 'w:p').map((p) => paragraphText(p).trim()),
+    )
+    .filter((t) => t !== '');
 }
 
 function coreTitle(xml: string | undefined): string | undefined {
