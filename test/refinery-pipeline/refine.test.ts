@@ -1,10 +1,11 @@
-import { appendFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openCorpus } from '../../src/refinery/corpus/index.js';
 import { type Analyzer, loadJapaneseAnalyzer } from '../../src/refinery/index/index.js';
 import { type RefineOptions, refine } from '../../src/refinery/pipeline/index.js';
-import { consistency, copySamples, expectConsistent } from './corpus-check.js';
+import { repoRoot } from '../support/cli.js';
+import { consistency, copySamples, expectConsistent, tempDir } from './corpus-check.js';
 
 let analyzer: Analyzer;
 beforeAll(async () => {
@@ -186,10 +187,55 @@ describe('bad inputs', () => {
     expectConsistent(c);
   });
 
-  it('names a missing path as a failure and still refines the rest', async () => {
+  it('names a missing path as a failure and still refines the rest, never the store inside the folder', async () => {
     const fixture = copySamples();
-    const summary = await refine([fixture.samples, join(fixture.root, 'nowhere')], options(fixture.store));
+    const inside = join(fixture.samples, 'store');
+    const summary = await refine([fixture.samples, join(fixture.root, 'nowhere')], options(inside));
     expect(summary.failures.map((f) => f.reason)).toEqual(['missing']);
     expect(summary.added).toBe(5);
+    const again = await refine([fixture.samples], options(inside));
+    expect(again).toMatchObject({ added: 0, unchanged: 5, failed: 0 });
+  });
+
+  it('reports an encrypted PDF and a parser past its time limit', async () => {
+    const dir = tempDir();
+    copyFileSync(join(repoRoot, 'test/fixtures/pdf/encrypted.pdf'), join(dir, 'locked.pdf'));
+    const locked = await refine([dir], options(join(dir, '.store')));
+    expect(locked.failures.map((f) => [f.uri.split('/').at(-1), f.reason])).toEqual([
+      ['locked.pdf', 'encrypted'],
+    ]);
+    const slow = await refine([join(repoRoot, 'samples/フォークリフト始業前点検.pdf')], {
+      ...options(join(tempDir(), 'store')),
+      config: { workers: 1, parseTimeoutMs: 1 },
+    });
+    expect(slow.failures).toEqual([expect.objectContaining({ reason: 'parser timeout' })]);
+  });
+});
+
+describe('tenancy', () => {
+  it('keeps each participant’s documents, chunks and hits apart in one store', async () => {
+    const a = copySamples();
+    const store = join(tempDir(), 'shared-store');
+    await refine([a.samples], { ...options(store), config: { workers: 1, participantId: 'maker-a' } });
+    const other = tempDir();
+    writeFileSync(join(other, '部品表.md'), '# 部品表\n\nメカニカルシール MS-150-J は在庫3個。\n');
+    await refine([other], { ...options(store), config: { workers: 1, participantId: 'maker-b' } });
+    const open = (participantId: string) => openCorpus({ dir: store, participantId, analyzer });
+    const ca = open('maker-a');
+    const cb = open('maker-b');
+    try {
+      expect(ca.counts()).toMatchObject({ documents: 5 });
+      expect(cb.counts()).toMatchObject({ documents: 1 });
+      const bHits = cb.search('MS-150-J').map((h) => h.uri);
+      expect(bHits.length).toBeGreaterThan(0);
+      expect(bHits.every((uri) => uri.endsWith('部品表.md'))).toBe(true);
+      const aHits = ca.search('MS-150-J 在庫').map((h) => h.uri);
+      expect(aHits.length).toBeGreaterThan(0);
+      expect(aHits.some((uri) => uri.includes('部品表'))).toBe(false);
+      expect(ca.chunks().every((c) => c.source.uri.startsWith('samples/'))).toBe(true);
+    } finally {
+      ca.close();
+      cb.close();
+    }
   });
 });

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { RefineIncomplete } from '../../refinery/index.js';
 import { configFrom, type GlobalOptions, runCommand } from '../run.js';
 import { refineSettingsFrom, refineWithOutput } from './refine.js';
 import { openForSearch, printHits } from './search.js';
@@ -33,6 +32,7 @@ export function demoCommand(globals: () => GlobalOptions): Command {
             : loaded.values.store;
         process.stdout.write(`Refining the samples in ${samplesDir} into ${store}\n`);
         const summary = await refineWithOutput([samplesDir], store, refineSettingsFrom(loaded, {}), false);
+        const { RefineIncomplete } = await import('../../refinery/pipeline/index.js');
         if (summary.failed > 0) throw new RefineIncomplete(summary.failed, summary.failed + summary.added);
         const corpus = await openForSearch(store, loaded.values.defaultParticipantId);
         try {

@@ -6,7 +6,7 @@ import {
   formatReport,
   runBenchmark,
   UnknownBenchmark,
-} from '../../refinery/index.js';
+} from '../../refinery/eval/index.js';
 import { type GlobalOptions, printJson, runCommand } from '../run.js';
 
 export function evalCommand(globals: () => GlobalOptions): Command {

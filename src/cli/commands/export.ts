@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { blockTree, CorpusEmpty, openCorpus, toJsonl, toMarkdown } from '../../refinery/index.js';
+import { CorpusEmpty, openCorpus } from '../../refinery/corpus/index.js';
+import { blockTree, toJsonl, toMarkdown } from '../../refinery/export/index.js';
 import { configFrom, type GlobalOptions, runCommand } from '../run.js';
 
 interface ExportFlags {

@@ -1,12 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { LoadedConfig } from '../../node/index.js';
-import {
-  RefineIncomplete,
-  type RefineProgress,
-  type RefineSettings,
-  type RefineSummary,
-  refine,
-} from '../../refinery/index.js';
+// Types only: the pipeline (parsers, pdf.js) is imported when a refine runs, so other commands start fast.
+import type { RefineProgress, RefineSettings, RefineSummary } from '../../refinery/index.js';
 import { createProgress } from '../progress.js';
 import { configFrom, type GlobalOptions, printJson, runCommand } from '../run.js';
 
@@ -62,13 +57,16 @@ export async function refineWithOutput(
   settings: Partial<RefineSettings>,
   json: boolean,
 ): Promise<RefineSummary> {
-  const progress = createProgress(process.stderr, process.stdout);
+  const { refine } = await import('../../refinery/pipeline/index.js');
+  // With --json, stdout holds only the summary; on a terminal the bar stands for the files that went fine.
+  const progress = createProgress(process.stderr, json ? process.stderr : process.stdout);
+  const quiet = json || Boolean(process.stderr.isTTY);
   const summary = await refine(paths, {
     store,
     config: settings,
     onProgress: (p) => {
       const line = progressLine(p);
-      if (line && (!json || p.failure)) (json ? process.stderr : process.stdout).write(`${line}\n`);
+      if (line && (p.failure || !quiet)) progress.log(line);
       progress.update(p.done, p.total, p.uri);
     },
   });
@@ -101,6 +99,7 @@ export function refineCommand(globals: () => GlobalOptions): Command {
           refineSettingsFrom(loaded, flags),
           Boolean(flags.json),
         );
+        const { RefineIncomplete } = await import('../../refinery/pipeline/index.js');
         if (summary.failed > 0)
           throw new RefineIncomplete(
             summary.failed,

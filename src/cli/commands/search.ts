@@ -1,14 +1,15 @@
 import { Command } from 'commander';
+// The corpus and index concepts directly: the whole refinery surface would also load the parsers.
+import type { ChunkLocation } from '../../refinery/chunk/index.js';
 import {
-  type ChunkLocation,
   type Corpus,
   CorpusEmpty,
-  loadJapaneseAnalyzer,
   markSnippet,
   openCorpus,
   type SearchFilters,
   type SearchHit,
-} from '../../refinery/index.js';
+} from '../../refinery/corpus/index.js';
+import { loadJapaneseAnalyzer } from '../../refinery/index/index.js';
 import { configFrom, type GlobalOptions, printJson, runCommand } from '../run.js';
 import { positiveInt } from './refine.js';
 

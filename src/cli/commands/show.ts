@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { type BlockNode, blockTree, DocumentNotFound, openCorpus } from '../../refinery/index.js';
+import { DocumentNotFound, openCorpus } from '../../refinery/corpus/index.js';
+import { type BlockNode, blockTree } from '../../refinery/export/index.js';
 import { configFrom, type GlobalOptions, printJson, runCommand } from '../run.js';
 
 const marks: Readonly<Record<string, string>> = {

@@ -181,7 +181,9 @@ export function createCorpusSearch(
         weights,
         options.k ?? 10,
       );
-      const terms = queryTerms(query, [...(tokens['morph'] ?? []), ...(tokens['numbers'] ?? [])]);
+      // Single-character morphemes (量, 方) would light up everywhere; the query's own words still count.
+      const words = [...(tokens['morph'] ?? []), ...(tokens['numbers'] ?? [])].filter((t) => t.length > 1);
+      const terms = queryTerms(query, words);
       return ranked.map((r, i): SearchHit => {
         const row = hitRow.get(r.row) as HitRow;
         return {
