@@ -42,7 +42,7 @@ export function consistency(store: string): Consistency {
     const views = db
       .prepare(
         `SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'corpus_unit_%'
-         AND sql LIKE 'CREATE VIRTUAL TABLE%'`,
+         AND sql LIKE '%USING fts5(%'`,
       )
       .pluck()
       .all() as string[];
@@ -91,5 +91,5 @@ export function expectConsistent(c: Consistency): void {
   if (Object.values(dangling).some((v) => v !== 0)) {
     throw new Error(`corpus inconsistent: ${JSON.stringify(dangling)}`);
   }
-  if (c.views === 0) throw new Error('no index views found');
+  if (c.views !== 3) throw new Error(`expected the 3 index views (bigram, morph, numbers), found ${c.views}`);
 }
