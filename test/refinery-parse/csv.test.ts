@@ -61,7 +61,7 @@ describe('CSV/TSV parser', () => {
 
   it('refuses bytes that are no known encoding with one parse.encoding error', async () => {
     // 0xFF starts no character in UTF-8, Shift_JIS or EUC-JP.
-    const garbage = new Uint8Array([0x41, 0x2c, 0xff, 0xff, 0x0a, 0x42]);
+    const garbage = new Uint8Array([0x41, 0x2c, ...new Array<number>(40).fill(0xff), 0x0a, 0x42]);
     const parsing = parseCsv(garbage, { uri: 'bad.csv', format: 'csv', sha256: '', bytes: garbage.length });
     await expect(parsing).rejects.toMatchObject({ code: 'parse.encoding', kind: 'invalid' });
     await expect(parsing).rejects.toThrow(/cannot decode bad\.csv .*shift_jis/);
@@ -87,6 +87,20 @@ describe('parseDelimited', () => {
 });
 
 describe('decodeText', () => {
+  it('keeps a Shift_JIS file cut in the middle of a character as Shift_JIS', () => {
+    const bytes = fixtureBytes('parts-sjis.csv');
+    const cut = bytes.subarray(0, bytes.length - 3); // ends inside "か月"
+    const decoded = decodeText(cut, 'cut.csv');
+    expect(decoded.encoding).toBe('shift_jis');
+    expect(decoded.text.startsWith('品番,品名,数量,備考')).toBe(true);
+  });
+
+  it('keeps a UTF-8 file cut in the middle of a character, the broken bytes as U+FFFD', () => {
+    const bytes = new TextEncoder().encode('品番,品名\nP-101,冷却ポンプ');
+    const decoded = decodeText(bytes.subarray(0, bytes.length - 1), 'cut.csv');
+    expect(decoded).toMatchObject({ encoding: 'utf-8', text: '品番,品名\nP-101,冷却ポン\uFFFD' });
+  });
+
   it('tells Shift_JIS from EUC-JP on Japanese text', () => {
     expect(decodeText(fixtureBytes('parts-sjis.csv'), 's').encoding).toBe('shift_jis');
     expect(decodeText(fixtureBytes('parts-eucjp.csv'), 'e').encoding).toBe('euc-jp');

@@ -86,10 +86,15 @@ describe('detectFormat', () => {
 describe('damaged OOXML packages', () => {
   const source = (format: string) => ({ uri: `broken.${format}`, format, sha256: '', bytes: 0 });
 
-  it.each(['docx', 'xlsx', 'pptx'])('refuses a %s whose required parts are missing or garbage as parse.corrupt', async (format) => {
-    const broken = zipSync({ 'xl/workbook.xml': strToU8('<<< not xml'), 'word/other.xml': strToU8('') });
-    await expect(parserFor(format)(broken, source(format))).rejects.toMatchObject({ code: 'parse.corrupt' });
-  });
+  it.each(['docx', 'xlsx', 'pptx'])(
+    'refuses a %s whose required parts are missing or garbage as parse.corrupt',
+    async (format) => {
+      const broken = zipSync({ 'xl/workbook.xml': strToU8('<<< not xml'), 'word/other.xml': strToU8('') });
+      await expect(parserFor(format)(broken, source(format))).rejects.toMatchObject({
+        code: 'parse.corrupt',
+      });
+    },
+  );
 
   it('refuses bytes that are not a zip at all as parse.corrupt', async () => {
     await expect(parserFor('docx')(utf8('PK but not really'), source('docx'))).rejects.toMatchObject({

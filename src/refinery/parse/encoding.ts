@@ -34,6 +34,28 @@ export function decodeText(bytes: Uint8Array, uri: string): DecodedText {
   }
   const utf8 = tryDecode('utf-8', bytes);
   if (utf8 !== undefined) return { text: utf8, encoding: 'utf-8', bom: false };
+  // A UTF-8 file with a few bad bytes (or cut mid-character) keeps its text, the bytes as U+FFFD;
+  // legacy-encoded Japanese read as UTF-8 is mostly U+FFFD instead.
+  const lenient = lenientDecode('utf-8', bytes);
+  if (lenient !== undefined && lenient.replaced <= Math.max(2, lenient.text.length / 1000)) {
+    return { text: lenient.text, encoding: 'utf-8', bom: false };
+  }
+  const best = bestLegacy(bytes);
+  if (best !== undefined) return { text: best.text, encoding: best.encoding, bom: false };
+  // Damaged either way: the encoding that needs the fewest replacements, if they stay rare.
+  const damaged = (['utf-8', ...legacy] as const)
+    .map((encoding) => ({
+      encoding,
+      ...(lenientDecode(encoding, bytes) ?? { text: '', replaced: Infinity }),
+    }))
+    .reduce((a, b) => (b.replaced < a.replaced ? b : a));
+  if (damaged.replaced <= Math.max(8, damaged.text.length / 100)) {
+    return { text: damaged.text, encoding: damaged.encoding, bom: false };
+  }
+  throw new UndecodableText(uri, ['utf-8', 'utf-16', ...legacy]);
+}
+
+function bestLegacy(bytes: Uint8Array): { text: string; encoding: TextEncodingName } | undefined {
   let best: { text: string; encoding: TextEncodingName; score: number } | undefined;
   for (const encoding of legacy) {
     const text = tryDecode(encoding, bytes);
@@ -41,8 +63,18 @@ export function decodeText(bytes: Uint8Array, uri: string): DecodedText {
     const score = japaneseScore(text);
     if (best === undefined || score > best.score) best = { text, encoding, score };
   }
-  if (best === undefined || best.score < 0) throw new UndecodableText(uri, ['utf-8', 'utf-16', ...legacy]);
-  return { text: best.text, encoding: best.encoding, bom: false };
+  return best === undefined || best.score < 0 ? undefined : best;
+}
+
+function lenientDecode(
+  encoding: TextEncodingName,
+  bytes: Uint8Array,
+): { text: string; replaced: number } | undefined {
+  const text = new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes);
+  if (hasBinaryControls(text)) return undefined;
+  let replaced = 0;
+  for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) replaced++;
+  return { text, replaced };
 }
 
 function decodeOrThrow(encoding: TextEncodingName, bytes: Uint8Array, uri: string): string {
@@ -60,14 +92,17 @@ function tryDecode(encoding: TextEncodingName, bytes: Uint8Array): string | unde
   }
 }
 
-// Control characters other than tab, newline, form feed and ESC mean binary data, not text.
+// NUL, or control characters in more than 1% of the text, mean binary data. A few strays (a DOS Ctrl-Z at
+// the end, a damaged byte) do not.
 function hasBinaryControls(text: string): boolean {
+  let controls = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (c === 0) return true;
     if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0b && c !== 0x0c && c !== 0x0d && c !== 0x1b)
-      return true;
+      controls++;
   }
-  return false;
+  return controls > Math.max(1, text.length / 100);
 }
 
 // UTF-16 without a BOM shows as many NUL bytes on one side of each pair (ASCII and CJK punctuation).
