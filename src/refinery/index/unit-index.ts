@@ -116,46 +116,34 @@ function createUnitIndex(backend: Backend, options: UnitIndexOptions): UnitIndex
       return units.size;
     },
     add(batch) {
-      const newUnits: UnitRecord[] = [];
-      const newDocs: DocRecord[] = [];
-      const touched = new Map<number, Map<string, string[]>>();
-      for (const unit of batch) {
-        if (unitRows.has(unit.id)) throw new DuplicateUnit(unit.id);
-        let docRow = docRows.get(unit.docId);
-        if (docRow === undefined) {
-          docRow = docRows.size + 1;
-          docRows.set(unit.docId, docRow);
-          newDocs.push({ row: docRow, docId: unit.docId });
-        }
-        const record: UnitRecord = { row: unitRows.size + 1, unitId: unit.id, docRow, order: unit.order };
-        unitRows.set(unit.id, record.row);
-        newUnits.push(record);
-        const tokens = analyzer.unit(unit.text);
-        const docTokens = touched.get(docRow) ?? new Map<string, string[]>();
-        touched.set(docRow, docTokens);
-        for (const [view, index] of unitViews) {
-          const viewTokens = tokens[view] ?? [];
-          index.put([{ row: record.row, tokens: viewTokens }]);
-          const sofar = docTokens.get(view) ?? [];
-          for (const t of viewTokens) sofar.push(t);
-          docTokens.set(view, sofar);
-        }
+      // Rows are assigned and every unit analysed before anything is written: a bad unit leaves no trace.
+      const plan = planRows(batch, unitRows, docRows);
+      const analysed = batch.map((unit) => analyzer.unit(unit.text));
+      for (const [view, index] of unitViews) {
+        index.put(plan.units.map((u, i) => ({ row: u.row, tokens: analysed[i]?.[view] ?? [] })));
       }
       if (analyzer.passages && passageViews.size > 0) {
-        for (const unit of batch)
-          putPassages(passageViews, unitRows.get(unit.id)!, analyzer.passages(unit.text));
+        const passages = batch.map((unit) => analyzer.passages?.(unit.text) ?? []);
+        putPassages(passageViews, plan.units, passages);
       }
       for (const [view, index] of docViews) {
-        index.put(
-          [...touched].map(([row, byView]) => ({
-            row,
-            tokens: [...index.tokensOf(row), ...(byView.get(view) ?? [])],
-          })),
-        );
+        const added = new Map<number, string[]>();
+        plan.units.forEach((u, i) => {
+          const tokens = added.get(u.docRow) ?? index.tokensOf(u.docRow);
+          for (const t of analysed[i]?.[view] ?? []) tokens.push(t);
+          added.set(u.docRow, tokens);
+        });
+        index.put([...added].map(([row, tokens]) => ({ row, tokens })));
       }
-      backend.catalogue.save(newUnits, newDocs);
-      for (const u of newUnits) units.set(u.row, u);
-      for (const d of newDocs) docs.set(d.row, d);
+      backend.catalogue.save(plan.units, plan.docs);
+      for (const u of plan.units) {
+        units.set(u.row, u);
+        unitRows.set(u.unitId, u.row);
+      }
+      for (const d of plan.docs) {
+        docs.set(d.row, d);
+        docRows.set(d.docId, d.row);
+      }
       placesStale = true;
     },
     search(query, k, searchOptions = {}) {
@@ -186,18 +174,45 @@ function createUnitIndex(backend: Backend, options: UnitIndexOptions): UnitIndex
   };
 }
 
+/** New unit and document records for a batch; refuses ids already indexed or repeated in the batch. */
+function planRows(
+  batch: readonly IndexUnit[],
+  unitRows: ReadonlyMap<string, number>,
+  docRows: ReadonlyMap<string, number>,
+): { units: UnitRecord[]; docs: DocRecord[] } {
+  const units: UnitRecord[] = [];
+  const docs = new Map<string, DocRecord>();
+  const seen = new Set<string>();
+  for (const unit of batch) {
+    if (unitRows.has(unit.id) || seen.has(unit.id)) throw new DuplicateUnit(unit.id);
+    seen.add(unit.id);
+    let docRow = docRows.get(unit.docId) ?? docs.get(unit.docId)?.row;
+    if (docRow === undefined) {
+      docRow = docRows.size + docs.size + 1;
+      docs.set(unit.docId, { row: docRow, docId: unit.docId });
+    }
+    units.push({ row: unitRows.size + units.length + 1, unitId: unit.id, docRow, order: unit.order });
+  }
+  return { units, docs: [...docs.values()] };
+}
+
 // Passage rows are derived from their unit's row, so no mapping table is needed: row = unit × span + index.
 const passageSpan = 4096;
 const passageFanOut = 2;
 
 function putPassages(
   indexes: Map<string, TermIndex>,
-  unitRow: number,
-  passages: readonly ViewTokens[],
+  records: readonly UnitRecord[],
+  passages: readonly (readonly ViewTokens[])[],
 ): void {
-  const kept = passages.slice(0, passageSpan);
   for (const [view, index] of indexes) {
-    index.put(kept.map((p, i) => ({ row: unitRow * passageSpan + i, tokens: p[view] ?? [] })));
+    index.put(
+      records.flatMap((u, i) =>
+        (passages[i] ?? [])
+          .slice(0, passageSpan)
+          .map((p, n) => ({ row: u.row * passageSpan + n, tokens: p[view] ?? [] })),
+      ),
+    );
   }
 }
 
