@@ -46,4 +46,11 @@ describe('shared evaluation files', () => {
     expect(table!.headerRows).toBe(1);
     expect(table!.location.range).toMatch(/^A1:B\d+$/);
   });
+
+  it('hands a PDF to the PDF parser through the same registry, loaded on first use', async () => {
+    const doc = await parseBytes(read('diag-bench/docs/a-guide.ja.pdf'), 'a-guide.ja.pdf');
+    expect(doc.source.format).toBe('pdf');
+    expect(doc.blocks.length).toBeGreaterThan(10);
+    expect(doc.blocks.every((b) => typeof b.location.page === 'number')).toBe(true);
+  });
 });

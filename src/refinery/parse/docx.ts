@@ -28,7 +28,8 @@ import {
   styleNumbering,
 } from './docx-styles.js';
 import { CorruptFile } from './errors.js';
-import { printedFacts } from './pdf/index.js';
+// The running-text reader alone: pdf/index.js would load pdfjs for every DOCX.
+import { printedFacts } from './pdf/running-text.js';
 import {
   childValue,
   type DomElement,

@@ -11,7 +11,7 @@ import { UnsupportedFormat } from './errors.js';
 import { parseHtml } from './html.js';
 import { legacyParser } from './legacy.js';
 import { parseMarkdown } from './markdown.js';
-import { createPdfParser, type PdfParserDeps } from './pdf/index.js';
+import type { PdfParserDeps } from './pdf/index.js';
 import { pptxParser } from './pptx.js';
 import { parseText } from './text.js';
 import { xlsxParser } from './xlsx.js';
@@ -30,7 +30,7 @@ export function parserFor(format: string, options: ParseOptions = {}): Parser {
   const limits = options.zipLimits ?? defaultZipLimits;
   switch (format as Format) {
     case 'pdf':
-      return createPdfParser(options.pdf);
+      return lazyPdfParser(options.pdf);
     case 'docx':
       return docxParser(limits);
     case 'xlsx':
@@ -56,6 +56,15 @@ export function parserFor(format: string, options: ParseOptions = {}): Parser {
     default:
       throw new UnsupportedFormat(`unsupported format: ${format} (known: ${formats.join(', ')})`, { format });
   }
+}
+
+// pdfjs is large: it is loaded on the first PDF, not by everyone who parses Markdown or CSV.
+function lazyPdfParser(deps: PdfParserDeps | undefined): Parser {
+  let parser: Promise<Parser> | undefined;
+  return async (bytes, source) => {
+    parser ??= import('./pdf/index.js').then((pdf) => pdf.createPdfParser(deps));
+    return (await parser)(bytes, source);
+  };
 }
 
 /** SourceInfo for bytes read from `uri`: detected format, sha256 and size. */
