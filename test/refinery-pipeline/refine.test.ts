@@ -92,7 +92,7 @@ describe('refine over the bundled samples', () => {
   });
 
   it('applies file, folder and type filters before taking the top k', () => {
-    const all = search(fixture.store, '点検', { type: 'csv' });
+    const all = search(fixture.store, '空気圧縮機 潤滑油', { type: 'csv' });
     expect(all.length).toBeGreaterThan(0);
     expect(all.every((h) => h.uri.endsWith('.csv'))).toBe(true);
     const pdfOnly = search(fixture.store, '確認する', { file: 'フォークリフト始業前点検.pdf' });
@@ -236,6 +236,26 @@ describe('tenancy', () => {
     } finally {
       ca.close();
       cb.close();
+    }
+  });
+});
+
+describe('a corpus kept open', () => {
+  it('sees documents refined after it was opened, by another connection', async () => {
+    const fixture = copySamples();
+    await refine([fixture.samples], options(fixture.store));
+    const corpus = openCorpus({ dir: fixture.store, participantId: 'default', analyzer });
+    try {
+      expect(corpus.search('ベアリング 在庫 棚番').map((h) => h.uri)).not.toContain('samples/在庫表.md');
+      writeFileSync(
+        join(fixture.samples, '在庫表.md'),
+        '# 在庫表\n\nベアリング 6205ZZ の在庫は棚番 B-12 に4個。\n',
+      );
+      await refine([fixture.samples], options(fixture.store));
+      expect(corpus.search('ベアリング 在庫 棚番')[0]?.uri).toBe('samples/在庫表.md');
+      expect(corpus.counts().documents).toBe(6);
+    } finally {
+      corpus.close();
     }
   });
 });

@@ -113,20 +113,29 @@ export function createCorpusSearch(
   analyzer: Analyzer | undefined,
 ): CorpusSearch {
   const views = analyzer?.views ?? [];
-  const unitIndexes = new Map<string, TermIndex>(
-    views.map((v) => [v, createFtsTermIndex(db, viewTable('unit', v))]),
-  );
-  const docIndexes = new Map<string, TermIndex>(
-    views.map((v) => [v, createFtsTermIndex(db, viewTable('doc', v))]),
-  );
+  const termIndexes = (level: 'unit' | 'doc') =>
+    new Map<string, TermIndex>(views.map((v) => [v, createFtsTermIndex(db, viewTable(level, v))]));
+  // Creates the view tables before the corpus prepares its statements.
+  termIndexes('unit');
+  termIndexes('doc');
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   let cache: { key: string; places: Map<number, UnitPlace> } | undefined;
+  let indexes: { version: string; unit: Map<string, TermIndex>; doc: Map<string, TermIndex> } | undefined;
   let generation = 0;
+  // data_version changes when another connection commits; generation when this one does.
+  const version = () => `${dataVersion.get()}:${generation}`;
+  // Term indexes cache their term statistics until written through; rows here are written by the corpus's
+  // own statements (and other processes), so they are reopened whenever the data changed.
+  const currentIndexes = () => {
+    if (indexes?.version !== version()) {
+      indexes = { version: version(), unit: termIndexes('unit'), doc: termIndexes('doc') };
+    }
+    return indexes;
+  };
 
   const placesFor = (filters: SearchFilters): Map<number, UnitPlace> => {
     const { where, params } = filterSql(filters);
-    // data_version changes when another connection commits; generation when this one does.
-    const key = `${dataVersion.get()}:${generation}:${where}:${JSON.stringify(params)}`;
+    const key = `${version()}:${where}:${JSON.stringify(params)}`;
     if (cache?.key === key) return cache.places;
     const rows = db
       .prepare(
@@ -172,10 +181,11 @@ export function createCorpusSearch(
               ),
             ]),
         );
+      const { unit, doc } = currentIndexes();
       const ranked = rankUnits(
         {
-          unitScores: scores(unitIndexes, weights.views),
-          docScores: scores(docIndexes, weights.docPrior),
+          unitScores: scores(unit, weights.views),
+          docScores: scores(doc, weights.docPrior),
           placeOf: (row) => places.get(row),
         },
         weights,
