@@ -28,14 +28,6 @@ export function idf(rowCount: number, rowsWithTerm: number): number {
   return value > 0 ? value : 1e-6;
 }
 
-/**
- * A term in half the rows or more has the floored idf (1e-6): it cannot change a ranking but makes the engine
- * visit most rows, so both back ends leave it out of the query.
- */
-export function informative(rowCount: number, rowsWithTerm: number): boolean {
-  return rowsWithTerm > 0 && rowsWithTerm * 2 < rowCount;
-}
-
 /** A pure in-memory BM25 term index: the reference the FTS5 index is checked against, and the baseline. */
 export function createMemoryTermIndex(params: Bm25Params = defaultBm25): TermIndex {
   const rows = new Map<number, string[]>();
@@ -75,7 +67,7 @@ export function createMemoryTermIndex(params: Bm25Params = defaultBm25): TermInd
       const scores = new Map<number, number>();
       for (const token of new Set(query)) {
         const list = postings.get(token);
-        if (!list || !informative(n, list.size)) continue;
+        if (!list) continue;
         const weight = idf(n, list.size);
         for (const [row, tf] of list) {
           const length = rows.get(row)?.length ?? 0;

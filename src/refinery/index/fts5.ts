@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { informative, type ScoredRow, type TermIndex } from './bm25.js';
+import type { ScoredRow, TermIndex } from './bm25.js';
 
 // unicode61 splits only at characters outside these categories, keeps diacritics (が must not become か) and
 // would fold case (tokens are lower-cased already). Tokens are space-joined, so each stays one FTS5 token.
@@ -29,18 +29,6 @@ export function createFtsTermIndex(db: BetterSqlite3.Database, table: string): T
     `SELECT rowid AS row, -bm25("${table}") AS score FROM "${table}" WHERE "${table}" MATCH ?
      ORDER BY bm25("${table}"), rowid LIMIT ?`,
   );
-  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS "${table}_vocab" USING fts5vocab("${table}", 'row')`);
-  const vocabulary = db.prepare(`SELECT term, doc FROM "${table}_vocab"`).raw();
-  const countRows = db.prepare(`SELECT count(*) FROM "${table}"`).pluck();
-  // Row counts per term, read once after each write (a point lookup in fts5vocab scans the vocabulary).
-  let stats: { rows: number; withTerm: Map<string, number> } | undefined;
-  const statistics = () => {
-    stats ??= {
-      rows: countRows.get() as number,
-      withTerm: new Map((vocabulary.all() as [string, number][]).map(([term, doc]) => [term, doc])),
-    };
-    return stats;
-  };
   const put = db.transaction(
     (rows: readonly { readonly row: number; readonly tokens: readonly string[] }[]) => {
       for (const { row, tokens } of rows) {
@@ -50,17 +38,13 @@ export function createFtsTermIndex(db: BetterSqlite3.Database, table: string): T
     },
   );
   return {
-    put(rows) {
-      put(rows);
-      stats = undefined;
-    },
+    put: (rows) => put(rows),
     tokensOf(row) {
       const stored = select.get(row) as string | undefined;
       return stored ? stored.split(' ').map(unspell) : [];
     },
     search(query, limit) {
-      const { rows, withTerm } = statistics();
-      const terms = [...new Set(query.map(ftsSafe))].filter((t) => informative(rows, withTerm.get(t) ?? 0));
+      const terms = [...new Set(query.map(ftsSafe))].filter((t) => t.length > 0);
       if (terms.length === 0) return [];
       return search.all(terms.map((t) => `"${t}"`).join(' OR '), limit) as ScoredRow[];
     },
