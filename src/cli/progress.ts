@@ -27,12 +27,12 @@ export function createProgress(stream: ProgressStream, lines: ProgressStream = s
   };
   return {
     update(done, total, label) {
-      const columns = stream.columns ?? 80;
+      const columns = stream.columns || 80; // 0 when the terminal does not say
       const width = Math.max(10, Math.min(30, columns - 40));
       const filled = total === 0 ? width : Math.round((done / total) * width);
       const head = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} `;
       const room = Math.max(0, columns - head.length - 1);
-      const name = label.length > room ? `…${label.slice(label.length - room + 1)}` : label;
+      const name = label.length <= room ? label : room > 1 ? `…${label.slice(label.length - room + 1)}` : '';
       clear();
       last = head + name;
       stream.write(last);
