@@ -39,7 +39,7 @@ describe('XLSX parser', () => {
     expect(table!.headingPath).toEqual(['点検記録']);
   });
 
-  it('reads a 方眼紙 form as a title and "label: value" paragraphs with their ranges', async () => {
+  it('reads a 方眼紙 form as a title, "label: value" paragraphs and its checklist table, with their ranges', async () => {
     const doc = await parseFixture('hougan.xlsx');
     expect(doc.blocks.map((b) => [b.kind, b.text, b.location.range])).toEqual([
       ['heading', '点検票', undefined],
@@ -49,7 +49,15 @@ describe('XLSX parser', () => {
       ['paragraph', '点検者: 山田 太郎', 'A4:J4'],
       ['paragraph', '天候: 晴れ', 'K4:T4'],
       ['paragraph', '判定: 異常なし', 'A5:T5'],
+      [
+        'table',
+        '点検項目 | 基準 | 結果\n振動 | 2.8 mm/s 以下 | 1.9 mm/s\n軸受温度 | 70 ℃ 以下 | 45 ℃',
+        'A7:T9',
+      ],
     ]);
     expect(doc.blocks[2]!.headingPath).toEqual(['点検票', '設備点検票']);
+    const [checklist] = byKind(doc.blocks, 'table');
+    expect(checklist!.headerRows).toBe(1);
+    expect(checklist!.rows[0]!.every((c) => c.header === true)).toBe(true);
   });
 });

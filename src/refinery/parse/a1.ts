@@ -27,3 +27,10 @@ export function parseA1(ref: string): { row: number; col: number } | undefined {
   for (const ch of m[1]!) col = col * 26 + (ch.charCodeAt(0) - 64);
   return { row: Number.parseInt(m[2]!, 10) - 1, col: col - 1 };
 }
+
+/** A rectangle as A1 text: "B2" for one cell, "A1:T1" otherwise. */
+export function a1Area(r: { top: number; left: number; bottom: number; right: number }): string {
+  return r.top === r.bottom && r.left === r.right
+    ? a1(r.top, r.left)
+    : a1Range(r.top, r.left, r.bottom, r.right);
+}

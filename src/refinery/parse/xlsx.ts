@@ -14,9 +14,10 @@ import {
   markHeaderRows,
   tableText,
 } from '../structure/index.js';
-import { a1, a1Range, parseA1 } from './a1.js';
+import { a1Area, a1Range, parseA1 } from './a1.js';
 import { defaultZipLimits, readZip, type ZipLimits } from './archive.js';
 import { CorruptFile } from './errors.js';
+import { formDrafts } from './xlsx-form.js';
 import { cellKey, type Rect, regionsOf, type SheetGrid } from './xlsx-regions.js';
 
 type Worksheet = ExcelJS.Worksheet;
@@ -61,11 +62,11 @@ function regionDrafts(grid: SheetGrid, r: Rect, sheet: string): BlockDraft[] {
   if (anchors.length === 1) {
     // A lone cell is text, not a 1×1 table; merged wide and short, it is a form's title.
     const text = grid.text.get(anchors[0]!)!;
-    const location = { sheet, range: rangeOf(r) };
+    const location = { sheet, range: a1Area(r) };
     const title = r.right - r.left + 1 >= 4 && r.top === r.bottom && [...text].length <= 40;
     return [title ? { kind: 'heading', level: 2, text, location } : { kind: 'paragraph', text, location }];
   }
-  return isForm(grid, r) ? formDrafts(grid, r, sheet) : [tableDraft(grid, r, sheet)];
+  return isForm(grid, r) ? formDrafts(grid, r, mergesIn(grid, r), sheet) : [tableDraft(grid, r, sheet)];
 }
 
 function gridOf(ws: Worksheet): SheetGrid {
@@ -132,6 +133,7 @@ function isForm(grid: SheetGrid, r: Rect): boolean {
 
 function tableDraft(grid: SheetGrid, r: Rect, sheet: string): BlockDraft {
   const merges = mergesIn(grid, r);
+  const byAnchor = new Map(merges.map((m) => [cellKey(m.top, m.left), m]));
   const covered = new Set<string>();
   for (const m of merges) {
     for (let row = m.top; row <= m.bottom; row++) {
@@ -144,7 +146,7 @@ function tableDraft(grid: SheetGrid, r: Rect, sheet: string): BlockDraft {
     const cells: TableCell[] = [];
     for (let col = r.left; col <= r.right; col++) {
       if (covered.has(cellKey(row, col))) continue;
-      const m = merges.find((x) => x.top === row && x.left === col);
+      const m = byAnchor.get(cellKey(row, col));
       const rowSpan = m === undefined ? 1 : m.bottom - m.top + 1;
       const colSpan = m === undefined ? 1 : m.right - m.left + 1;
       cells.push({
@@ -159,55 +161,4 @@ function tableDraft(grid: SheetGrid, r: Rect, sheet: string): BlockDraft {
   const rows = markHeaderRows(plain, headerRows);
   const location = { sheet, range: a1Range(r.top, r.left, r.bottom, r.right) };
   return { kind: 'table', rows, headerRows, headerColumns: 0, text: tableText(rows), location };
-}
-
-/** Each row's anchors in order: label/value pairs become "label: value"; a lone wide anchor is a title. */
-function formDrafts(grid: SheetGrid, r: Rect, sheet: string): BlockDraft[] {
-  const merges = mergesIn(grid, r);
-  const drafts: BlockDraft[] = [];
-  for (let row = r.top; row <= r.bottom; row++) {
-    const anchors: { rect: Rect; text: string }[] = [];
-    for (let col = r.left; col <= r.right; col++) {
-      const m = merges.find((x) => x.top === row && x.left === col);
-      const text = grid.text.get(cellKey(row, col));
-      if (m !== undefined) anchors.push({ rect: m, text: text ?? '' });
-      else if (text !== undefined)
-        anchors.push({ rect: { top: row, left: col, bottom: row, right: col }, text });
-    }
-    const filled = anchors.filter((a) => a.text !== '');
-    if (filled.length === 0) continue;
-    if (filled.length === 1 && anchors.length === 1) {
-      const a = filled[0]!;
-      const location = { sheet, range: rangeOf(a.rect) };
-      const wide = a.rect.right - a.rect.left + 1 >= (r.right - r.left + 1) / 2;
-      drafts.push(
-        row === r.top && wide
-          ? { kind: 'heading', level: 2, text: a.text, location }
-          : { kind: 'paragraph', text: a.text, location },
-      );
-      continue;
-    }
-    for (let i = 0; i < anchors.length; i += 2) {
-      const label = anchors[i]!;
-      const value = anchors[i + 1];
-      if (label.text === '' && (value?.text ?? '') === '') continue;
-      const text = value === undefined ? label.text : `${label.text.replace(/[:：]\s*$/, '')}: ${value.text}`;
-      const rect =
-        value === undefined
-          ? label.rect
-          : {
-              ...label.rect,
-              right: value.rect.right,
-              bottom: Math.max(label.rect.bottom, value.rect.bottom),
-            };
-      drafts.push({ kind: 'paragraph', text, location: { sheet, range: rangeOf(rect) } });
-    }
-  }
-  return drafts;
-}
-
-function rangeOf(r: Rect): string {
-  return r.top === r.bottom && r.left === r.right
-    ? a1(r.top, r.left)
-    : a1Range(r.top, r.left, r.bottom, r.right);
 }
