@@ -43,7 +43,7 @@ function tableRowUnits(block: TableBlock, extras: readonly string[], fits: FitsA
   const table = { id: block.id, header: header.join('\n') };
   const base = { blocks: [block], keepWithNext: false, listLike: false, extras, pieceOf: block.id } as const;
   const headerCount = block.rows.length - body.length;
-  return body.flatMap((row, r): Unit[] => {
+  const rows = body.flatMap((row, r): Unit[] => {
     const unit: Unit = {
       ...base,
       text: row,
@@ -60,6 +60,14 @@ function tableRowUnits(block: TableBlock, extras: readonly string[], fits: FitsA
       ...(i === 0 ? { startCut: r === 0 ? 'block' : 'row' } : {}),
     }));
   });
+  if (table.header === '' || rows.some((u) => u.table)) return rows;
+  // No row could carry the header: it is written once, ahead of the rows, so its text is never lost.
+  const lead = pieceUnits(block, table.header, -1, extras, fits).map((piece) => ({
+    ...piece,
+    pieceOf: `${block.id}#header`,
+    row: 0,
+  }));
+  return [...lead, ...rows.map((u, i) => (i === 0 ? { ...u, startCut: 'row' as const } : u))];
 }
 
 /** Span of `text.slice(offset, offset + length)` when the block's span covers exactly its text. */
