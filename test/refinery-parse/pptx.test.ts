@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { byKind, outline, parseFixture } from './fixture.js';
 
 describe('PPTX parser', () => {
-  it('reads slides in presentation order, titles as headings, bullets, auto-numbered steps and cautions', async () => {
+  it('reads slides in presentation order, titles as headings, bullets, auto-numbered steps, cautions and speaker notes', async () => {
     const doc = await parseFixture('small.pptx');
     expect(outline(doc.blocks)).toEqual([
       'h1 分解点検の流れ',
@@ -10,6 +10,8 @@ describe('PPTX parser', () => {
       'ul1 表示札を掛ける',
       'step 1 ボルトを外す',
       'caution:caution 注意：作業は二人で行うこと。',
+      'paragraph 所要時間は約30分。',
+      'caution:note 注記：実機の写真を示す。',
       'h1 点検記録',
       'table 2h 3r',
     ]);
@@ -18,7 +20,7 @@ describe('PPTX parser', () => {
 
   it('records the slide number as the page and links the step to its slide heading', async () => {
     const doc = await parseFixture('small.pptx');
-    expect(doc.blocks.map((b) => b.location.page)).toEqual([1, 1, 1, 1, 1, 2, 2]);
+    expect(doc.blocks.map((b) => b.location.page)).toEqual([1, 1, 1, 1, 1, 1, 1, 2, 2]);
     const [step] = byKind(doc.blocks, 'step');
     expect(step).toMatchObject({
       marker: '①',

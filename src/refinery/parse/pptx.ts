@@ -1,8 +1,8 @@
 /**
  * PPTX from its OOXML: slides in presentation order (ppt/presentation.xml → relationships), each slide a
  * section whose title placeholder is its heading; body text as list items (bullets by placeholder default,
- * a:buAutoNum as ordered, a:buNone as paragraphs), tables with gridSpan/rowSpan merges. Location: page =
- * slide number.
+ * a:buAutoNum as ordered, a:buNone as paragraphs), tables with gridSpan/rowSpan merges, then the slide's
+ * speaker notes as paragraphs. Location: page = slide number.
  */
 import type { Location, Parser, TableCell } from '../document/index.js';
 import {
@@ -23,8 +23,8 @@ export function pptxParser(limits: ZipLimits = defaultZipLimits): Parser {
     const wanted = (name: string): boolean =>
       name === 'ppt/presentation.xml' ||
       name === 'ppt/_rels/presentation.xml.rels' ||
-      /^ppt\/slides\/slide\d+\.xml$/.test(name) ||
-      name === 'docProps/core.xml';
+      /^ppt\/slides\/(_rels\/)?slide\d+\.xml(\.rels)?$/.test(name) ||
+      /^ppt\/notesSlides\/notesSlide\d+\.xml$/.test(name);
     const files = readZip(bytes, source.uri, wanted, limits);
     const order = slideOrder(
       partText(files, 'ppt/presentation.xml'),
@@ -34,13 +34,49 @@ export function pptxParser(limits: ZipLimits = defaultZipLimits): Parser {
     const classifier = createTextClassifier({ headings: false });
     const drafts = order.flatMap((path, i) => {
       const xml = partText(files, path);
-      return xml === undefined ? [] : slideDrafts(xml, i + 1, classifier);
+      if (xml === undefined) return [];
+      return [...slideDrafts(xml, i + 1, classifier), ...notesDrafts(files, path, i + 1, classifier)];
     });
     return { source, metadata: { pages: order.length }, blocks: buildBlocks(drafts) };
   };
 }
 
 export const parsePptx: Parser = pptxParser();
+
+/** Speaker notes carry the explanation a slide leaves out: their paragraphs follow the slide's content. */
+function notesDrafts(
+  files: ReadonlyMap<string, Uint8Array>,
+  slidePath: string,
+  page: number,
+  classifier: TextClassifier,
+): BlockDraft[] {
+  const slash = slidePath.lastIndexOf('/');
+  const rels = partText(files, `${slidePath.slice(0, slash)}/_rels/${slidePath.slice(slash + 1)}.rels`);
+  const rel =
+    rels === undefined
+      ? undefined
+      : findAll(parseXml(rels), 'Relationship').find((r) => /\/notesSlide$/.test(r.attribs.Type ?? ''));
+  const target = rel?.attribs.Target;
+  if (target === undefined) return [];
+  const xml = partText(files, resolvePath(slidePath.slice(0, slash), target));
+  const tree = xml === undefined ? undefined : findFirst(parseXml(xml), 'p:spTree');
+  if (tree === undefined) return [];
+  const location: Location = { page };
+  return flattenShapes(tree)
+    .filter((shape) => placeholder(shape) === 'body')
+    .flatMap((shape) => shapeParagraphs(shape).map((p) => classifier.block(p.text, location)));
+}
+
+// "../notesSlides/notesSlide1.xml" relative to "ppt/slides" → "ppt/notesSlides/notesSlide1.xml".
+function resolvePath(base: string, target: string): string {
+  if (target.startsWith('/')) return target.slice(1);
+  const parts = base.split('/');
+  for (const segment of target.split('/')) {
+    if (segment === '..') parts.pop();
+    else if (segment !== '.') parts.push(segment);
+  }
+  return parts.join('/');
+}
 
 function slideOrder(presentation: string | undefined, rels: string | undefined): string[] | undefined {
   if (presentation === undefined) return undefined;
