@@ -88,7 +88,8 @@ async function loadPages(root: string): Promise<IndexUnit[]> {
     id: stringField(r, '_id', file),
     docId: stringField(r, 'file', file),
     order: numberField(r, 'page', file),
-    text: `${stringField(r, 'title', file)}\n${stringField(r, 'text', file)}`,
+    context: stringField(r, 'title', file),
+    text: stringField(r, 'text', file),
   }));
 }
 

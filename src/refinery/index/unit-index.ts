@@ -18,6 +18,8 @@ export interface IndexUnit {
   readonly docId: string;
   readonly order: number;
   readonly text: string;
+  /** Title or heading path indexed with the text (not counted as the unit's own text). */
+  readonly context?: string;
 }
 
 export interface Hit {
@@ -118,12 +120,12 @@ function createUnitIndex(backend: Backend, options: UnitIndexOptions): UnitIndex
     add(batch) {
       // Rows are assigned and every unit analysed before anything is written: a bad unit leaves no trace.
       const plan = planRows(batch, unitRows, docRows);
-      const analysed = batch.map((unit) => analyzer.unit(unit.text));
+      const analysed = batch.map((unit) => analyzer.unit(indexedText(unit)));
       for (const [view, index] of unitViews) {
         index.put(plan.units.map((u, i) => ({ row: u.row, tokens: analysed[i]?.[view] ?? [] })));
       }
       if (analyzer.passages && passageViews.size > 0) {
-        const passages = batch.map((unit) => analyzer.passages?.(unit.text) ?? []);
+        const passages = batch.map((unit) => analyzer.passages?.(indexedText(unit)) ?? []);
         putPassages(passageViews, plan.units, passages);
       }
       for (const [view, index] of docViews) {
@@ -174,6 +176,10 @@ function createUnitIndex(backend: Backend, options: UnitIndexOptions): UnitIndex
   };
 }
 
+function indexedText(unit: IndexUnit): string {
+  return unit.context ? `${unit.context}\n${unit.text}` : unit.text;
+}
+
 /** New unit and document records for a batch; refuses ids already indexed or repeated in the batch. */
 function planRows(
   batch: readonly IndexUnit[],
@@ -191,7 +197,8 @@ function planRows(
       docRow = docRows.size + docs.size + 1;
       docs.set(unit.docId, { row: docRow, docId: unit.docId });
     }
-    units.push({ row: unitRows.size + units.length + 1, unitId: unit.id, docRow, order: unit.order });
+    const row = unitRows.size + units.length + 1;
+    units.push({ row, unitId: unit.id, docRow, order: unit.order, size: unit.text.length });
   }
   return { units, docs: [...docs.values()] };
 }
