@@ -28,6 +28,8 @@ export interface Consistency {
   /** Document-level index rows without a refined document, and refined documents without one. */
   readonly orphanDocRows: number;
   readonly missingDocRows: number;
+  /** Passage rows (chunk row × 4096 + window) whose chunk is gone. */
+  readonly orphanPassageRows: number;
   /** Refined documents without any chunk. */
   readonly emptyDocuments: number;
   /** FTS5 views found. */
@@ -42,6 +44,13 @@ export function consistency(store: string): Consistency {
     const views = db
       .prepare(
         `SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'corpus_unit_%'
+         AND sql LIKE '%USING fts5(%'`,
+      )
+      .pluck()
+      .all() as string[];
+    const passageViews = db
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'corpus_passage_%'
          AND sql LIKE '%USING fts5(%'`,
       )
       .pluck()
@@ -69,6 +78,10 @@ export function consistency(store: string): Consistency {
           `SELECT count(*) FROM documents WHERE status = 'ok' AND row NOT IN (SELECT rowid FROM "${docTable(v)}")`,
         ),
       ),
+      orphanPassageRows: passageViews.reduce(
+        (a, v) => a + n(`SELECT count(*) FROM "${v}" WHERE rowid / 4096 NOT IN (SELECT row FROM chunks)`),
+        0,
+      ),
       emptyDocuments: n(
         `SELECT count(*) FROM documents WHERE status = 'ok' AND row NOT IN (SELECT doc_row FROM chunks)`,
       ),
@@ -86,6 +99,7 @@ export function expectConsistent(c: Consistency): void {
     missingUnitRows: c.missingUnitRows,
     orphanDocRows: c.orphanDocRows,
     missingDocRows: c.missingDocRows,
+    orphanPassageRows: c.orphanPassageRows,
     emptyDocuments: c.emptyDocuments,
   };
   if (Object.values(dangling).some((v) => v !== 0)) {

@@ -42,8 +42,14 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 `;
 
+/**
+ * Passage rows (a chunk's overlapping windows) derive from their chunk's row, as in the index's own tables:
+ * row = chunk row × span + window number, so a chunk's passages are one rowid range.
+ */
+export const passageSpan = 4096;
+
 /** Name of the FTS5 table of one lexical view at unit (chunk) or document level. */
-export function viewTable(level: 'unit' | 'doc', view: string): string {
+export function viewTable(level: 'unit' | 'doc' | 'passage', view: string): string {
   if (!/^[a-z][a-z0-9_]*$/.test(view)) throw new Error(`bad view name ${view}`);
   return `corpus_${level}_${view}`;
 }

@@ -10,7 +10,7 @@ import {
 } from '../index/index.js';
 import { AnalyzerRequired, InvalidFilter } from './errors.js';
 import { highlightRanges, queryTerms, type Snippet, snippetOf } from './highlight.js';
-import { viewTable } from './schema.js';
+import { passageSpan, viewTable } from './schema.js';
 
 /** Narrow a search to part of the corpus (applied before the top k are taken). */
 export interface SearchFilters {
@@ -61,6 +61,7 @@ interface PlaceRow {
   row: number;
   doc_row: number;
   ordinal: number;
+  size: number;
 }
 
 interface HitRow {
@@ -113,14 +114,28 @@ export function createCorpusSearch(
   analyzer: Analyzer | undefined,
 ): CorpusSearch {
   const views = analyzer?.views ?? [];
-  const termIndexes = (level: 'unit' | 'doc') =>
-    new Map<string, TermIndex>(views.map((v) => [v, createFtsTermIndex(db, viewTable(level, v))]));
+  const passageViews = analyzer?.passages ? (analyzer.passageViews ?? []) : [];
+  const termIndexes = (level: 'unit' | 'doc' | 'passage') =>
+    new Map<string, TermIndex>(
+      (level === 'passage' ? passageViews : views).map((v) => [
+        v,
+        createFtsTermIndex(db, viewTable(level, v)),
+      ]),
+    );
   // Creates the view tables before the corpus prepares its statements.
   termIndexes('unit');
   termIndexes('doc');
+  termIndexes('passage');
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   let cache: { key: string; places: Map<number, UnitPlace> } | undefined;
-  let indexes: { version: string; unit: Map<string, TermIndex>; doc: Map<string, TermIndex> } | undefined;
+  let indexes:
+    | {
+        version: string;
+        unit: Map<string, TermIndex>;
+        doc: Map<string, TermIndex>;
+        passage: Map<string, TermIndex>;
+      }
+    | undefined;
   let generation = 0;
   // data_version changes when another connection commits; generation when this one does.
   const version = () => `${dataVersion.get()}:${generation}`;
@@ -128,7 +143,12 @@ export function createCorpusSearch(
   // own statements (and other processes), so they are reopened whenever the data changed.
   const currentIndexes = () => {
     if (indexes?.version !== version()) {
-      indexes = { version: version(), unit: termIndexes('unit'), doc: termIndexes('doc') };
+      indexes = {
+        version: version(),
+        unit: termIndexes('unit'),
+        doc: termIndexes('doc'),
+        passage: termIndexes('passage'),
+      };
     }
     return indexes;
   };
@@ -139,7 +159,7 @@ export function createCorpusSearch(
     if (cache?.key === key) return cache.places;
     const rows = db
       .prepare(
-        `SELECT c.row, c.doc_row, c.ordinal FROM chunks c JOIN documents d ON d.row = c.doc_row
+        `SELECT c.row, c.doc_row, c.ordinal, length(c.text) AS size FROM chunks c JOIN documents d ON d.row = c.doc_row
          WHERE c.participant_id = @participant AND d.status = 'ok'${where} ORDER BY c.doc_row, c.ordinal`,
       )
       .all({ participant: participantId, ...params }) as PlaceRow[];
@@ -147,7 +167,9 @@ export function createCorpusSearch(
     rows.forEach((r, i) => {
       const prev = rows[i - 1]?.doc_row === r.doc_row ? rows[i - 1]!.row : undefined;
       const next = rows[i + 1]?.doc_row === r.doc_row ? rows[i + 1]!.row : undefined;
-      places.set(r.row, { doc: r.doc_row, prev, next });
+      // `size`: the chunk's own text, which ranking uses to spot units with no evidence of their own.
+      const place = { doc: r.doc_row, prev, next, size: r.size };
+      places.set(r.row, place);
     });
     cache = { key, places };
     return places;
@@ -181,11 +203,12 @@ export function createCorpusSearch(
               ),
             ]),
         );
-      const { unit, doc } = currentIndexes();
+      const { unit, doc, passage } = currentIndexes();
       const ranked = rankUnits(
         {
           unitScores: scores(unit, weights.views),
           docScores: scores(doc, weights.docPrior),
+          passageScores: bestPassages(passage, weights.passage ?? {}, tokens),
           placeOf: (row) => places.get(row),
         },
         weights,
@@ -213,4 +236,24 @@ export function createCorpusSearch(
       });
     },
   };
+}
+
+/** Per passage view: chunk row → score of its best window (hits come best first). */
+function bestPassages(
+  indexes: ReadonlyMap<string, TermIndex>,
+  used: Readonly<Record<string, number>>,
+  tokens: Readonly<Record<string, readonly string[]>>,
+): Record<string, Map<number, number>> {
+  const out: Record<string, Map<number, number>> = {};
+  for (const [view, weight] of Object.entries(used)) {
+    const index = indexes.get(view);
+    if (!index || weight === 0) continue;
+    const best = new Map<number, number>();
+    for (const hit of index.search(tokens[view] ?? [], 2000)) {
+      const chunkRow = Math.floor(hit.row / passageSpan);
+      if (!best.has(chunkRow)) best.set(chunkRow, hit.score);
+    }
+    out[view] = best;
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import type { Document, DocumentMetadata } from '../document/index.js';
 // ftsSafe: the index's own spelling, so tokens such as "3.5kg" stay one FTS5 term.
 import { type Analyzer, ftsSafe as ftsToken } from '../index/index.js';
 import { AmbiguousDocument, AnalyzerRequired, CorpusMissing, DocumentNotFound } from './errors.js';
-import { corpusSchema, viewTable } from './schema.js';
+import { corpusSchema, passageSpan, viewTable } from './schema.js';
 import { type CorpusSearch, createCorpusSearch } from './search.js';
 
 export const corpusFileName = 'refinery.db';
@@ -75,6 +75,12 @@ export interface Corpus extends CorpusSearch {
   close(): void;
 }
 
+/** A chunk's FTS5 tokens per view, and per passage view its windows' tokens. */
+interface AnalysedChunk {
+  readonly views: readonly (readonly string[])[];
+  readonly passages: readonly (readonly (readonly string[])[])[];
+}
+
 interface DocumentRow {
   row: number;
   uri: string;
@@ -127,6 +133,7 @@ export function openCorpus(options: OpenCorpusOptions): Corpus {
 function corpusOver(db: Sqlite.Database, options: OpenCorpusOptions): Corpus {
   const { participantId, analyzer } = options;
   const views = analyzer?.views ?? [];
+  const passageViews = analyzer?.passages ? (analyzer.passageViews ?? []) : [];
   const search = createCorpusSearch(db, participantId, analyzer); // creates the view tables
   const selectDocs = db.prepare(
     `SELECT d.row, d.uri, d.sha256, d.format, d.bytes, d.mtime_ms, d.pipeline, d.metadata, d.refined_at,
@@ -140,6 +147,12 @@ function corpusOver(db: Sqlite.Database, options: OpenCorpusOptions): Corpus {
   const deleteDoc = db.prepare('DELETE FROM documents WHERE row = ?');
   const unitDeletes = views.map((v) => db.prepare(`DELETE FROM "${viewTable('unit', v)}" WHERE rowid = ?`));
   const docDeletes = views.map((v) => db.prepare(`DELETE FROM "${viewTable('doc', v)}" WHERE rowid = ?`));
+  const passageDeletes = passageViews.map((v) =>
+    db.prepare(`DELETE FROM "${viewTable('passage', v)}" WHERE rowid >= ? AND rowid < ?`),
+  );
+  const passageInserts = passageViews.map((v) =>
+    db.prepare(`INSERT INTO "${viewTable('passage', v)}"(rowid, tokens) VALUES (?, ?)`),
+  );
   const unitInserts = views.map((v) =>
     db.prepare(`INSERT INTO "${viewTable('unit', v)}"(rowid, tokens) VALUES (?, ?)`),
   );
@@ -167,7 +180,10 @@ function corpusOver(db: Sqlite.Database, options: OpenCorpusOptions): Corpus {
     const row = rowOf.get(participantId, uri) as number | undefined;
     if (row === undefined) return;
     if (views.length === 0 && (chunkRowsOf.all(row) as number[]).length > 0) requireAnalyzer('removing');
-    for (const chunkRow of chunkRowsOf.all(row) as number[]) for (const del of unitDeletes) del.run(chunkRow);
+    for (const chunkRow of chunkRowsOf.all(row) as number[]) {
+      for (const del of unitDeletes) del.run(chunkRow);
+      for (const del of passageDeletes) del.run(chunkRow * passageSpan, (chunkRow + 1) * passageSpan);
+    }
     for (const del of docDeletes) del.run(row);
     deleteChunks.run(row);
     deleteDoc.run(row);
@@ -189,7 +205,7 @@ function corpusOver(db: Sqlite.Database, options: OpenCorpusOptions): Corpus {
       entry: DocumentEntry,
       doc: Document,
       chunks: readonly Chunk[],
-      tokens: readonly (readonly string[])[][],
+      tokens: readonly AnalysedChunk[],
       replacing: string | undefined,
     ): string[] => {
       if (replacing !== undefined) dropDocument(replacing);
@@ -225,11 +241,16 @@ function corpusOver(db: Sqlite.Database, options: OpenCorpusOptions): Corpus {
           ).lastInsertRowid,
         );
         unitInserts.forEach((ins, v) => {
-          ins.run(chunkRow, tokens[i]![v]!.join(' '));
+          ins.run(chunkRow, tokens[i]!.views[v]!.join(' '));
+        });
+        passageInserts.forEach((ins, v) => {
+          tokens[i]!.passages[v]!.slice(0, passageSpan).forEach((p, n) => {
+            ins.run(chunkRow * passageSpan + n, p.join(' '));
+          });
         });
       });
       docInserts.forEach((ins, v) => {
-        ins.run(docRow, tokens.flatMap((t) => t[v]!).join(' '));
+        ins.run(docRow, tokens.flatMap((t) => t.views[v]!).join(' '));
       });
       return ids;
     },
@@ -300,9 +321,14 @@ function corpusOver(db: Sqlite.Database, options: OpenCorpusOptions): Corpus {
     putDocument(entry, doc, chunks, replacing) {
       const use = requireAnalyzer('refining');
       // Tokenising is the slow part: done before the transaction so the write lock is held briefly.
-      const tokens = chunks.map((chunk) => {
-        const byView = use.unit(chunkContent(chunk));
-        return views.map((v) => (byView[v] ?? []).map(ftsToken));
+      const tokens = chunks.map((chunk): AnalysedChunk => {
+        const content = chunkContent(chunk);
+        const byView = use.unit(content);
+        const windows = passageViews.length > 0 ? (use.passages?.(content) ?? []) : [];
+        return {
+          views: views.map((v) => (byView[v] ?? []).map(ftsToken)),
+          passages: passageViews.map((v) => windows.map((w) => (w[v] ?? []).map(ftsToken))),
+        };
       });
       const ids = put(entry, doc, chunks, tokens, replacing);
       search.invalidate();
