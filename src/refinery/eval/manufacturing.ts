@@ -61,8 +61,20 @@ export async function runManufacturingPdfs(options: ManufacturingOptions): Promi
   const started = performance.now();
   const docs = await parseAll(pdfDir, files, ocr);
   const parseMs = performance.now() - started;
+  log(`manufacturing: parsed in ${Math.round(parseMs)} ms`);
+  return evaluateParsed(docs, { ...options, ocr, parseMs });
+}
+
+/** Scores already parsed documents (the second half of `runManufacturingPdfs`), so parsing can be reused. */
+export async function evaluateParsed(
+  docs: readonly Document[],
+  options: ManufacturingOptions & { readonly parseMs: number },
+): Promise<ManufacturingResult> {
+  const root = join(options.datasetsDir, dir);
+  const pdfDir = join(root, 'pdfs-manufacturing');
+  const files = docs.map((d) => d.source.uri);
+  const queries = await manufacturingQueries(root, new Set(files));
   const pages = docs.reduce((n, d) => n + (d.metadata.pages ?? 0), 0);
-  log(`manufacturing: parsed ${pages} pages in ${Math.round(parseMs)} ms`);
 
   const size = options.chunkSize ?? 800;
   const units: (IndexUnit & { pages: readonly [number, number] })[] = docs.flatMap((doc) =>
@@ -130,7 +142,7 @@ export async function runManufacturingPdfs(options: ManufacturingOptions): Promi
     );
     return {
       benchmark: 'manufacturing-pdfs',
-      ocr,
+      ocr: options.ocr ?? true,
       files: files.length,
       pages,
       ocrPages: docs.reduce((n, d) => n + ((d.metadata.ocrPages as number[] | undefined)?.length ?? 0), 0),
@@ -138,7 +150,7 @@ export async function runManufacturingPdfs(options: ManufacturingOptions): Promi
       chunks: units.length,
       meanChunkChars: units.reduce((n, u) => n + u.text.length, 0) / Math.max(1, units.length),
       baselineChunks: baselineUnits.length,
-      parseMs,
+      parseMs: options.parseMs,
       indexMs,
       ...comparison,
     };
