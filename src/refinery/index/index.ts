@@ -14,7 +14,15 @@ export {
 } from './bm25.js';
 export { DuplicateUnit, InvalidIndexName } from './errors.js';
 export { createFtsTermIndex, ftsSafe } from './fts5.js';
-export { codeWeights, japaneseWeights, type RankedUnit, type RankWeights, rankUnits } from './ranking.js';
+export {
+  codeWeights,
+  japaneseWeights,
+  type RankedUnit,
+  type RankInput,
+  type RankWeights,
+  rankUnits,
+  type UnitPlace,
+} from './ranking.js';
 export {
   createMemoryIndex,
   createSqliteIndex,
