@@ -9,7 +9,7 @@ import { sourceInfoFor } from '../parse/index.js';
 import { ParsePool } from '../parse/worker/index.js';
 import { FileTooLarge, InvalidRefineOptions, NoText } from './errors.js';
 import { type FileFailure, failureOf } from './failure.js';
-import { type FoundFile, inScope, walk } from './walk.js';
+import { type FoundFile, inScope, type Walked, walk } from './walk.js';
 
 /** Bumped whenever parsing, chunking or indexing changes what a file refines to: every file is redone. */
 export const pipelineVersion = 'refine-1';
@@ -112,7 +112,6 @@ export async function refine(paths: readonly string[], options: RefineOptions): 
   const started = performance.now();
   const settings: RefineSettings = { ...defaultRefineSettings, ...options.config };
   checkSettings(settings);
-  const now = options.now ?? (() => new Date());
   const walked = await walk(paths, [options.store]);
   const analyzer = options.analyzer ?? (await loadJapaneseAnalyzer());
   const corpus = openCorpus({
@@ -122,54 +121,40 @@ export async function refine(paths: readonly string[], options: RefineOptions): 
     create: true,
   });
   let pool: ParsePool | undefined;
+  const workers = settings.workers ?? availableParallelism();
   try {
     const stored = new Map(corpus.documents().map((d) => [d.uri, d]));
-    const found = new Set(walked.files.map((f) => f.uri));
-    const gone = [...stored.values()].filter((d) => !found.has(d.uri) && inScope(d.uri, walked.roots));
-    const vanished = new Map<string, StoredDocument[]>();
-    for (const d of gone) vanished.set(d.sha256, [...(vanished.get(d.sha256) ?? []), d]);
     const run: Run = {
       corpus,
       settings,
       pipeline: `${pipelineVersion}/chars-${settings.chunkSize}`,
       stored,
-      vanished,
+      vanished: vanishedByHash(stored, walked),
       pool: () => {
         pool ??= new ParsePool({
           timeoutMs: settings.parseTimeoutMs,
           maxOldGenerationSizeMb: settings.parseMemoryMb,
-          size: settings.workers ?? availableParallelism(),
+          size: workers,
         });
         return pool;
       },
-      now,
+      now: options.now ?? (() => new Date()),
     };
-    const total = walked.files.length + walked.missing.length;
-    options.onStart?.(total);
-    const counts = { added: 0, changed: 0, unchanged: 0, renamed: 0, removed: 0, failed: 0 };
-    const failures: FileFailure[] = [];
-    let done = 0;
-    const report = (uri: string, result: FileResult) => {
-      counts[result.outcome]++;
-      if (result.failure) failures.push(result.failure);
-      done++;
-      options.onProgress?.({ uri, ...result, done, total: Math.max(total, done) });
-    };
+    const tally = createTally(walked.files.length + walked.missing.length, options);
     for (const m of walked.missing)
-      report(String(m.fields['path']), failed(failureOf(String(m.fields['path']), m)));
-    await inParallel(walked.files, (settings.workers ?? availableParallelism()) * 2, async (file) =>
-      report(file.uri, await refineFile(file, run)),
+      tally.report(String(m.fields['path']), failed(failureOf(String(m.fields['path']), m)));
+    await inParallel(walked.files, workers * 2, async (file) =>
+      tally.report(file.uri, await refineFile(file, run)),
     );
-    for (const list of vanished.values()) {
-      for (const d of list) {
-        corpus.removeDocument(d.uri);
-        report(d.uri, { outcome: 'removed' });
-      }
+    // Whatever vanished and was not claimed by a rename is pruned.
+    for (const d of [...run.vanished.values()].flat()) {
+      corpus.removeDocument(d.uri);
+      tally.report(d.uri, { outcome: 'removed' });
     }
     const totals = corpus.counts();
     return {
-      ...counts,
-      failures,
+      ...tally.counts,
+      failures: tally.failures,
       documents: totals.documents,
       chunks: totals.chunks,
       elapsedMs: Math.round(performance.now() - started),
@@ -178,6 +163,45 @@ export async function refine(paths: readonly string[], options: RefineOptions): 
     await pool?.close();
     corpus.close();
   }
+}
+
+/** Stored documents in the walked roots whose file is gone, by sha256 (a new path with those bytes is a rename). */
+function vanishedByHash(
+  stored: ReadonlyMap<string, StoredDocument>,
+  walked: Walked,
+): Map<string, StoredDocument[]> {
+  const found = new Set(walked.files.map((f) => f.uri));
+  const vanished = new Map<string, StoredDocument[]>();
+  for (const d of stored.values()) {
+    if (found.has(d.uri) || !inScope(d.uri, walked.roots)) continue;
+    vanished.set(d.sha256, [...(vanished.get(d.sha256) ?? []), d]);
+  }
+  return vanished;
+}
+
+/** Counts outcomes, keeps failures and tells the caller about each file as it finishes. */
+function createTally(total: number, options: Pick<RefineOptions, 'onStart' | 'onProgress'>) {
+  options.onStart?.(total);
+  const counts: Record<RefineOutcome, number> = {
+    added: 0,
+    changed: 0,
+    unchanged: 0,
+    renamed: 0,
+    removed: 0,
+    failed: 0,
+  };
+  const failures: FileFailure[] = [];
+  let done = 0;
+  return {
+    counts,
+    failures,
+    report(uri: string, result: FileResult): void {
+      counts[result.outcome]++;
+      if (result.failure) failures.push(result.failure);
+      done++;
+      options.onProgress?.({ uri, ...result, done, total: Math.max(total, done) });
+    },
+  };
 }
 
 function failed(failure: FileFailure): FileResult {
