@@ -37,7 +37,7 @@ export function formatReport(result: BenchmarkResult): string {
   const recallName = result.benchmark === 'anthropic-contextual' ? 'P@' : 'R@';
   const title =
     result.benchmark === 'allganize'
-      ? `allganize-ja page retrieval — ${result.units} pages; system = five lexical views (SQLite FTS5), baseline = char-bigram BM25`
+      ? `allganize-ja page retrieval — ${result.units} pages; system = bigram + morph + numbers + best passage, doc prior, neighbours (SQLite FTS5); baseline = char-bigram BM25`
       : `anthropic-contextual code retrieval — ${result.units} chunks; Pass@k = golden found / golden; baseline = word BM25`;
   return [
     title,

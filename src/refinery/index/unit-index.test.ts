@@ -97,4 +97,17 @@ describe('unit index', () => {
       createSqliteIndex(new Database(':memory:'), 'x"; drop', { analyzer, weights: japaneseWeights }),
     ).toThrow(/index name/);
   });
+
+  it('writes nothing when a batch repeats a unit id', async () => {
+    const analyzer = japaneseAnalyzer(await loadMorphology());
+    const index = createSqliteIndex(new Database(':memory:'), 'manuals', {
+      analyzer,
+      weights: japaneseWeights,
+    });
+    expect(() => index.add([units[0]!, units[1]!, units[0]!])).toThrow(/already indexed/);
+    expect(index.size).toBe(0);
+    expect(index.search('ポンプ', 5)).toEqual([]);
+    index.add(units);
+    expect(index.size).toBe(units.length);
+  });
 });

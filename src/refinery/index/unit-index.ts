@@ -58,6 +58,8 @@ interface Backend {
   readonly docs: (view: string) => TermIndex;
   readonly passages: (view: string) => TermIndex;
   readonly catalogue: CatalogueStore;
+  /** Runs every write of one `add` as a single transaction. */
+  readonly atomically: (write: () => void) => void;
 }
 
 /** Units indexed in SQLite FTS5 tables prefixed `name` (one per view and level) of an open database. */
@@ -73,6 +75,7 @@ export function createSqliteIndex(
       docs: (view) => createFtsTermIndex(db, `${name}_doc_${view}`),
       passages: (view) => createFtsTermIndex(db, `${name}_passage_${view}`),
       catalogue: sqliteCatalogue(db, name),
+      atomically: (write) => db.transaction(write)(),
     },
     options,
   );
@@ -87,6 +90,7 @@ export function createMemoryIndex(options: MemoryIndexOptions): UnitIndex {
       docs: () => createMemoryTermIndex(params),
       passages: () => createMemoryTermIndex(params),
       catalogue: memoryCatalogue,
+      atomically: (write) => write(),
     },
     options,
   );
@@ -121,23 +125,15 @@ function createUnitIndex(backend: Backend, options: UnitIndexOptions): UnitIndex
       // Rows are assigned and every unit analysed before anything is written: a bad unit leaves no trace.
       const plan = planRows(batch, unitRows, docRows);
       const analysed = batch.map((unit) => analyzer.unit(indexedText(unit)));
-      for (const [view, index] of unitViews) {
-        index.put(plan.units.map((u, i) => ({ row: u.row, tokens: analysed[i]?.[view] ?? [] })));
-      }
-      if (analyzer.passages && passageViews.size > 0) {
-        const passages = batch.map((unit) => analyzer.passages?.(indexedText(unit)) ?? []);
+      const passages = batch.map((unit) => analyzer.passages?.(indexedText(unit)) ?? []);
+      backend.atomically(() => {
+        for (const [view, index] of unitViews) {
+          index.put(plan.units.map((u, i) => ({ row: u.row, tokens: analysed[i]?.[view] ?? [] })));
+        }
         putPassages(passageViews, plan.units, passages);
-      }
-      for (const [view, index] of docViews) {
-        const added = new Map<number, string[]>();
-        plan.units.forEach((u, i) => {
-          const tokens = added.get(u.docRow) ?? index.tokensOf(u.docRow);
-          for (const t of analysed[i]?.[view] ?? []) tokens.push(t);
-          added.set(u.docRow, tokens);
-        });
-        index.put([...added].map(([row, tokens]) => ({ row, tokens })));
-      }
-      backend.catalogue.save(plan.units, plan.docs);
+        for (const [view, index] of docViews) appendToDocuments(index, plan.units, analysed, view);
+        backend.catalogue.save(plan.units, plan.docs);
+      });
       for (const u of plan.units) {
         units.set(u.row, u);
         unitRows.set(u.unitId, u.row);
@@ -174,6 +170,22 @@ function createUnitIndex(backend: Backend, options: UnitIndexOptions): UnitIndex
       });
     },
   };
+}
+
+/** Adds each unit's tokens to its document's row (a document is the concatenation of its units). */
+function appendToDocuments(
+  index: TermIndex,
+  records: readonly UnitRecord[],
+  analysed: readonly ViewTokens[],
+  view: string,
+): void {
+  const added = new Map<number, string[]>();
+  records.forEach((u, i) => {
+    const tokens = added.get(u.docRow) ?? index.tokensOf(u.docRow);
+    for (const t of analysed[i]?.[view] ?? []) tokens.push(t);
+    added.set(u.docRow, tokens);
+  });
+  index.put([...added].map(([row, tokens]) => ({ row, tokens })));
 }
 
 function indexedText(unit: IndexUnit): string {
