@@ -144,7 +144,7 @@ describe('refine killed with SIGKILL', () => {
     const root = tempDir();
     const docs = join(root, 'docs');
     mkdirSync(docs);
-    const count = 120;
+    const count = 300;
     for (let i = 0; i < count; i++) {
       writeFileSync(
         join(docs, `手順書_${String(i).padStart(3, '0')}.md`),
