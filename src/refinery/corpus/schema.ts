@@ -1,11 +1,11 @@
 /**
  * Tables of the embedded corpus (`<store>/refinery.db`). Every row carries its participant so one store can
- * hold several tenants' corpora; the FTS5 views (`corpus_unit_<view>`, `corpus_doc_<view>`) are keyed by the
- * integer `row` of `chunks` and `documents`, which are never reused while their index rows exist because both
- * are replaced in the same transaction.
+ * hold several tenants' corpora; the FTS5 views (`corpus_unit_<view>`, `corpus_doc_<view>`,
+ * `corpus_passage_<view>`) hold no participant themselves but are keyed by the integer `row` of `chunks` and
+ * `documents`, which are never reused while their index rows exist because both are replaced in the same
+ * transaction.
  */
 export const corpusSchema = `
-CREATE TABLE IF NOT EXISTS corpus_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
   row INTEGER PRIMARY KEY AUTOINCREMENT,
   participant_id TEXT NOT NULL,
