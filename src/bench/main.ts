@@ -1,18 +1,39 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { foundationFigures } from './foundation.js';
 import type { Figure } from './measure.js';
+import { refineryFigures } from './refinery.js';
 
 /**
  * `npm run bench [-- --json] [-- --markdown docs/benchmarks.md]`: prints the figures, as text or JSON,
  * and can regenerate docs/benchmarks.md from the same run.
  */
-const { values } = parseArgs({ options: { json: { type: 'boolean' }, markdown: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean' },
+    markdown: { type: 'string' },
+    only: { type: 'string' },
+    datasets: {
+      type: 'string',
+      default: fileURLToPath(new URL('../../../shared/datasets', import.meta.url)),
+    },
+  },
+});
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const date = new Date().toISOString().slice(0, 10);
-const figures: Figure[] = await foundationFigures();
+const groups: Record<string, () => Promise<Figure[]>> = {
+  foundation: foundationFigures,
+  refinery: () => refineryFigures(values.datasets ?? ''),
+};
+const figures: Figure[] = [];
+for (const [name, run] of Object.entries(groups)) {
+  if (values.only && values.only !== name) continue;
+  process.stderr.write(`bench: ${name}…\n`);
+  figures.push(...(await run()));
+}
 
 const round = (v: number) => (v >= 100 ? Math.round(v) : Math.round(v * 100) / 100);
 const ratio = (f: Figure) =>

@@ -1,14 +1,16 @@
 import { type BenchmarkOptions, runAllganize } from './allganize.js';
 import { runAnthropicContextual } from './anthropic.js';
 import { UnknownBenchmark } from './errors.js';
+import { runManufacturingPdfs } from './manufacturing.js';
 import type { BenchmarkResult } from './report.js';
 
-export const benchmarkNames = ['allganize', 'anthropic-contextual'] as const;
+export const benchmarkNames = ['allganize', 'anthropic-contextual', 'manufacturing-pdfs'] as const;
 export type BenchmarkName = (typeof benchmarkNames)[number];
 
 /** Runs one retrieval benchmark over the datasets folder and returns its plain result object. */
 export function runBenchmark(name: BenchmarkName, options: BenchmarkOptions): Promise<BenchmarkResult> {
   if (name === 'allganize') return runAllganize(options);
   if (name === 'anthropic-contextual') return runAnthropicContextual(options);
+  if (name === 'manufacturing-pdfs') return runManufacturingPdfs(options);
   return Promise.reject(new UnknownBenchmark(String(name)));
 }

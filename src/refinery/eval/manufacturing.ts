@@ -12,6 +12,7 @@ import {
   japaneseWeights,
   loadJapaneseAnalyzer,
 } from '../index/index.js';
+import { openPdf } from '../parse/pdf/load.js';
 import { ParsePool } from '../parse/worker/index.js';
 import { type BenchmarkOptions, baselineWeights, bigramBaseline } from './allganize.js';
 import { readJsonLines, stringField } from './dataset.js';
@@ -209,26 +210,16 @@ async function parseAll(pdfDir: string, files: readonly string[], ocr: boolean):
 async function langchainPages(pdfDir: string, files: readonly string[]): Promise<IndexUnit[]> {
   // Development dependencies, loaded only when this benchmark runs.
   const { RecursiveCharacterTextSplitter } = await import('@langchain/textsplitters');
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const { createRequire } = await import('node:module');
-  const require = createRequire(import.meta.url);
-  const pkg = join(require.resolve('pdfjs-dist/package.json'), '..');
   const splitter = new RecursiveCharacterTextSplitter({ chunkSize: 1000, chunkOverlap: 200 });
   const units: IndexUnit[] = [];
   for (const file of files) {
-    const pdf = await pdfjs.getDocument({
-      data: new Uint8Array(readFileSync(join(pdfDir, file))),
-      cMapUrl: `${join(pkg, 'cmaps')}/`,
-      cMapPacked: true,
-      standardFontDataUrl: `${join(pkg, 'standard_fonts')}/`,
-      disableFontFace: true,
-      isEvalSupported: false,
-    }).promise;
+    const pdf = await openPdf(new Uint8Array(readFileSync(join(pdfDir, file))), file);
     for (let p = 1; p <= pdf.numPages; p++) {
       const content = await (await pdf.getPage(p)).getTextContent();
       const text = content.items.map((i) => ('str' in i ? i.str + (i.hasEOL ? '\n' : '') : '')).join('');
       const parts = await splitter.splitText(text);
-      parts.forEach((part, i) => units.push({ id: `${file}#p${p}#${i}`, docId: file, order: p, text: part }));
+      for (const [i, part] of parts.entries())
+        units.push({ id: `${file}#p${p}#${i}`, docId: file, order: p, text: part });
     }
     await pdf.destroy();
   }

@@ -1,9 +1,10 @@
 import type { AllganizeResult } from './allganize.js';
 import type { AnthropicResult } from './anthropic.js';
 import type { Interval } from './bootstrap.js';
+import type { ManufacturingResult } from './manufacturing.js';
 import type { HalfResult, MetricSummary } from './retrieval-run.js';
 
-export type BenchmarkResult = AllganizeResult | AnthropicResult;
+export type BenchmarkResult = AllganizeResult | AnthropicResult | ManufacturingResult;
 
 const pct = (v: number | undefined) => (v ?? 0).toFixed(1).padStart(5);
 const frac = (v: number) => v.toFixed(3).padStart(6);
@@ -38,12 +39,14 @@ export function formatReport(result: BenchmarkResult): string {
   const title =
     result.benchmark === 'allganize'
       ? `allganize-ja page retrieval — ${result.units} pages; system = bigram + morph + numbers + best passage, doc prior, neighbours (SQLite FTS5); baseline = char-bigram BM25`
-      : `anthropic-contextual code retrieval — ${result.units} chunks; Pass@k = golden found / golden; baseline = word BM25`;
+      : result.benchmark === 'manufacturing-pdfs'
+        ? `allganize-ja end to end on ${result.files} raw PDFs (${result.pages} pages, OCR ${result.ocr ? `on: ${result.ocrPages} pages` : 'off'}) — ${result.chunks} structure chunks (mean ${Math.round(result.meanChunkChars)} chars); page-span relevance; baseline = pdf.js text + LangChain 1000/200 (${result.baselineChunks} chunks) + char-bigram BM25; parse ${Math.round(result.parseMs / 1000)} s`
+        : `anthropic-contextual code retrieval — ${result.units} chunks; Pass@k = golden found / golden; baseline = word BM25`;
   return [
     title,
     ...half('tuning (odd questions)', result.halves.tuning, recallName),
     ...half('test (even questions)', result.halves.test, recallName),
     `index ${Math.round(result.indexMs)} ms; query latency p50 ${result.latencyMs.p50.toFixed(1)} ms, p95 ${result.latencyMs.p95.toFixed(1)} ms`,
-    `weights ${JSON.stringify(result.weights)}`,
+    ...('weights' in result ? [`weights ${JSON.stringify(result.weights)}`] : []),
   ].join('\n');
 }

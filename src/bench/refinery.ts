@@ -1,0 +1,185 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { chunkByStructure, chunkContent } from '../refinery/chunk/index.js';
+import type { Document } from '../refinery/document/index.js';
+import { baselineWeights, bigramBaseline } from '../refinery/eval/allganize.js';
+import { readJsonLines, stringField } from '../refinery/eval/dataset.js';
+import {
+  createMemoryIndex,
+  createSqliteIndex,
+  japaneseWeights,
+  loadJapaneseAnalyzer,
+} from '../refinery/index/index.js';
+import { openPdf } from '../refinery/parse/pdf/load.js';
+import { ParsePool } from '../refinery/parse/worker/index.js';
+import type { Figure } from './measure.js';
+
+const textLayerOnly = {
+  module: new URL('../refinery/parse/pdf/parser.js', import.meta.url).href,
+  export: 'parsePdfTextLayer',
+};
+
+function source(file: string, bytes: Uint8Array) {
+  return {
+    uri: file,
+    format: 'pdf',
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    bytes: bytes.length,
+  };
+}
+
+/** Text-layer pages through parse (both cores) + chunk + index, against bare pdf.js text extraction of the same pages. */
+async function throughput(pdfDir: string): Promise<Figure[]> {
+  const files = readdirSync(pdfDir)
+    .filter((f) => f.endsWith('.pdf'))
+    .sort();
+  const inputs = files.map((f) => ({ file: f, bytes: new Uint8Array(readFileSync(join(pdfDir, f))) }));
+  const started = performance.now();
+  const pool = new ParsePool({
+    timeoutMs: 600_000,
+    maxOldGenerationSizeMb: 2048,
+    parsers: { pdf: textLayerOnly },
+  });
+  let docs: Document[];
+  try {
+    docs = await Promise.all(inputs.map((i) => pool.parse(i.bytes, source(i.file, i.bytes))));
+  } finally {
+    await pool.close();
+  }
+  const db = new Database(':memory:');
+  const index = createSqliteIndex(db, 'bench', {
+    analyzer: await loadJapaneseAnalyzer(),
+    weights: japaneseWeights,
+  });
+  const units = docs.flatMap((d) =>
+    chunkByStructure(d, { size: 800 }).map((c) => ({
+      id: `${d.source.uri}#${c.index}`,
+      docId: d.source.uri,
+      order: c.index,
+      text: chunkContent(c),
+    })),
+  );
+  index.add(units);
+  db.close();
+  const seconds = (performance.now() - started) / 1000;
+  const pages = docs.reduce((n, d) => n + (d.metadata.pages ?? 0), 0);
+
+  const bareStarted = performance.now();
+  for (const i of inputs) {
+    const pdf = await openPdf(i.bytes, i.file);
+    for (let p = 1; p <= pdf.numPages; p++) await (await pdf.getPage(p)).getTextContent();
+    await pdf.destroy();
+  }
+  const bareSeconds = (performance.now() - bareStarted) / 1000;
+  return [
+    {
+      name: `refinery: 12 manufacturing PDFs (${pages} pages, text layer) parse + chunk + index, 2 workers`,
+      value: pages / seconds,
+      unit: 'pages/s',
+      baseline: { name: 'bare pdf.js getTextContent, one thread', value: pages / bareSeconds },
+    },
+  ];
+}
+
+/** Query latency over the 2,126 allganize pages in a running process, against plain bigram BM25. */
+async function searchLatency(datasetsDir: string): Promise<Figure[]> {
+  const root = join(datasetsDir, 'allganize-ja');
+  const units = (await readJsonLines(root, 'corpus.jsonl')).map((r) => ({
+    id: stringField(r, '_id', 'corpus'),
+    docId: stringField(r, 'file', 'corpus'),
+    order: Number((r as { page: number }).page),
+    text: `${stringField(r, 'title', 'corpus')}\n${stringField(r, 'text', 'corpus')}`,
+  }));
+  const queries = (await readJsonLines(root, 'queries.jsonl')).map((r) => stringField(r, 'text', 'queries'));
+  const db = new Database(':memory:');
+  const index = createSqliteIndex(db, 'lat', {
+    analyzer: await loadJapaneseAnalyzer(),
+    weights: japaneseWeights,
+  });
+  index.add(units);
+  const baseline = createMemoryIndex({ analyzer: bigramBaseline, weights: baselineWeights });
+  baseline.add(units);
+  const time = (search: (q: string) => unknown) => {
+    const samples = queries.map((q) => {
+      const t = performance.now();
+      search(q);
+      return performance.now() - t;
+    });
+    samples.sort((a, b) => a - b);
+    return {
+      p50: samples[Math.floor(samples.length / 2)] ?? 0,
+      p95: samples[Math.floor(samples.length * 0.95)] ?? 0,
+    };
+  };
+  time((q) => index.search(q, 10)); // warm-up
+  const ours = time((q) => index.search(q, 10));
+  const base = time((q) => baseline.search(q, 10));
+  db.close();
+  return [
+    {
+      name: 'search: allganize corpus (2,126 pages), five views, p50',
+      value: ours.p50,
+      unit: 'ms',
+      baseline: { name: 'bigram BM25 p50', value: base.p50 },
+    },
+    { name: 'search: allganize corpus, five views, p95', value: ours.p95, unit: 'ms' },
+  ];
+}
+
+/** Peak RSS while parsing a ~1,000-page PDF made with pdfunite (skipped with a note when poppler is absent). */
+async function bigPdf(pdfDir: string): Promise<Figure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'musubi-bigpdf-'));
+  try {
+    const files = readdirSync(pdfDir)
+      .filter((f) => f.endsWith('.pdf'))
+      .sort()
+      .map((f) => join(pdfDir, f));
+    const out = join(dir, 'big.pdf');
+    try {
+      execFileSync('pdfunite', [...files, ...files, ...files, out], { stdio: 'ignore' });
+    } catch {
+      return [
+        { name: 'refinery: ~1,000-page PDF peak RSS', value: 0, unit: 'MiB', note: 'pdfunite not installed' },
+      ];
+    }
+    const bytes = new Uint8Array(readFileSync(out));
+    let peak = process.memoryUsage().rss;
+    const timer = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 50);
+    const pool = new ParsePool({
+      timeoutMs: 1_800_000,
+      maxOldGenerationSizeMb: 1024,
+      size: 1,
+      parsers: { pdf: textLayerOnly },
+    });
+    const started = performance.now();
+    let pages = 0;
+    try {
+      pages = (await pool.parse(bytes, source('big.pdf', bytes))).metadata.pages ?? 0;
+    } finally {
+      await pool.close();
+      clearInterval(timer);
+    }
+    return [
+      {
+        name: `refinery: ${pages}-page PDF (pdfunite ×3 of the 12), text layer, peak process RSS`,
+        value: peak / 2 ** 20,
+        unit: 'MiB',
+        note: `${Math.round((pages / (performance.now() - started)) * 1000 * 10) / 10} pages/s in one worker`,
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function refineryFigures(datasetsDir: string): Promise<Figure[]> {
+  const pdfDir = join(datasetsDir, 'allganize-ja', 'pdfs-manufacturing');
+  return [...(await throughput(pdfDir)), ...(await searchLatency(datasetsDir)), ...(await bigPdf(pdfDir))];
+}
