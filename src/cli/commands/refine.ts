@@ -87,7 +87,7 @@ export function refineCommand(globals: () => GlobalOptions): Command {
       positiveInt,
     )
     .option('--max-file-bytes <n>', 'refuse files larger than this (default 100 MiB)', positiveInt)
-    .option('--parse-timeout-ms <n>', 'time limit of one file parse (default 120000)', positiveInt)
+    .option('--parse-timeout-ms <n>', 'time limit of one file parse (default 300000)', positiveInt)
     .option('--parse-memory-mb <n>', 'heap limit of a parse worker (default 1024)', positiveInt)
     .action(async (paths: string[], flags: RefineFlags) => {
       const g = globals();

@@ -32,7 +32,7 @@ export interface RefineSettings {
 export const defaultRefineSettings: RefineSettings = {
   participantId: 'default',
   maxFileBytes: 100 * 1024 * 1024,
-  parseTimeoutMs: 120_000,
+  parseTimeoutMs: 300_000,
   parseMemoryMb: 1024,
   chunkSize: 800,
 };
