@@ -12,7 +12,7 @@ import { type FileFailure, failureOf } from './failure.js';
 import { type FoundFile, inScope, type Walked, walk } from './walk.js';
 
 /** Bumped whenever parsing, chunking or indexing changes what a file refines to: every file is redone. */
-export const pipelineVersion = 'refine-1';
+export const pipelineVersion = 'refine-2';
 
 export interface RefineSettings {
   /** Owner of every stored row. */
