@@ -7,6 +7,7 @@ import {
   type RankWeights,
   rankUnits,
   type TermIndex,
+  type UnitPlace,
 } from '../index/index.js';
 import { AnalyzerRequired, InvalidFilter } from './errors.js';
 import { highlightRanges, queryTerms, type Snippet, snippetOf } from './highlight.js';
@@ -55,13 +56,10 @@ export interface CorpusSearch {
   invalidate(): void;
 }
 
-type UnitPlace = NonNullable<ReturnType<Parameters<typeof rankUnits>[0]['placeOf']>>;
-
 interface PlaceRow {
   row: number;
   doc_row: number;
   ordinal: number;
-  size: number;
 }
 
 interface HitRow {
@@ -159,7 +157,7 @@ export function createCorpusSearch(
     if (cache?.key === key) return cache.places;
     const rows = db
       .prepare(
-        `SELECT c.row, c.doc_row, c.ordinal, length(c.text) AS size FROM chunks c JOIN documents d ON d.row = c.doc_row
+        `SELECT c.row, c.doc_row, c.ordinal FROM chunks c JOIN documents d ON d.row = c.doc_row
          WHERE c.participant_id = @participant AND d.status = 'ok'${where} ORDER BY c.doc_row, c.ordinal`,
       )
       .all({ participant: participantId, ...params }) as PlaceRow[];
@@ -167,9 +165,7 @@ export function createCorpusSearch(
     rows.forEach((r, i) => {
       const prev = rows[i - 1]?.doc_row === r.doc_row ? rows[i - 1]!.row : undefined;
       const next = rows[i + 1]?.doc_row === r.doc_row ? rows[i + 1]!.row : undefined;
-      // `size`: the chunk's own text, which ranking uses to spot units with no evidence of their own.
-      const place = { doc: r.doc_row, prev, next, size: r.size };
-      places.set(r.row, place);
+      places.set(r.row, { doc: r.doc_row, prev, next });
     });
     cache = { key, places };
     return places;
