@@ -13,19 +13,31 @@ function quickStart(): string[] {
 }
 
 describe('README quick start', () => {
-  it('is two commands: one that runs the node, one that runs the tests', () => {
+  it('is two commands: one that runs the main job, one that runs the tests', () => {
     const commands = quickStart();
     expect(commands).toHaveLength(2);
-    expect(commands[0]).toMatch(/^npm install && npx musubi /);
+    expect(commands[0]).toBe('npm install && npx musubi demo');
     expect(commands[1]).toBe('npm test');
     const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
     expect(pkg.scripts.test).toBeTruthy();
     expect(pkg.scripts.prepare).toMatch(/build/);
   });
 
-  it('runs its first command past npm install: the node prints its participant and key and answers /health', async () => {
-    const main = quickStart()[0]!.replace(/^npm install && /, '');
-    const [bin, ...args] = main.split(' ');
+  it('runs its first command past npm install: the demo refines the samples and finds hits', async () => {
+    const [bin, ...args] = quickStart()[0]!
+      .replace(/^npm install && /, '')
+      .split(' ');
+    const demo = spawnCli(bin!, args);
+    expect(await demo.exited, demo.stderr()).toBe(0);
+    expect(demo.stdout()).toMatch(/5 added, 0 changed, 0 unchanged, 0 renamed, 0 removed, 0 failed/);
+    expect(demo.stdout()).toMatch(/^1\. samples\/作業手順書_ポンプ分解点検\.md/m);
+  });
+
+  it('runs the node as the README shows: it prints its participant and key and answers /health', async () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const main = readme.match(/^npx musubi node start$/m)?.[0];
+    expect(main).toBeDefined();
+    const [bin, ...args] = main!.split(' ');
     // The command as written; only the port and store are steered by environment so a test never clashes.
     const node = spawnCli(bin!, args, {
       env: { MUSUBI_PORT: '0', MUSUBI_STORE: mkdtempSync(join(tmpdir(), 'musubi-readme-')) },

@@ -104,6 +104,25 @@ export const configSchema = {
     default: [],
     description: 'hosts, host:port, IPs or CIDRs outbound calls may reach even if private (comma-separated)',
   },
+  chunkSize: {
+    type: 'int',
+    default: 800,
+    min: 50,
+    description: 'refinery chunk budget in characters, the context header included',
+  },
+  refineMaxFileBytes: {
+    type: 'int',
+    default: 100 * 1024 * 1024,
+    min: 1,
+    description: 'files larger than this are refused by refine, never read whole',
+  },
+  refineParseTimeoutMs: {
+    type: 'int',
+    default: 300_000,
+    min: 1,
+    description: 'time limit of one file parse',
+  },
+  refineParseMemoryMb: { type: 'int', default: 1024, min: 64, description: 'heap limit of one parse worker' },
   claimsFile: {
     type: 'string',
     default: '',

@@ -31,7 +31,7 @@ export function demoCommand(globals: () => GlobalOptions): Command {
             ? mkdtempSync(join(tmpdir(), 'musubi-demo-'))
             : loaded.values.store;
         process.stdout.write(`Refining the samples in ${samplesDir} into ${store}\n`);
-        const summary = await refineWithOutput([samplesDir], store, refineSettingsFrom(loaded, {}), false);
+        const summary = await refineWithOutput([samplesDir], store, refineSettingsFrom(loaded), false);
         const { RefineIncomplete } = await import('../../refinery/pipeline/index.js');
         if (summary.failed > 0) throw new RefineIncomplete(summary.failed, summary.failed + summary.added);
         const corpus = await openForSearch(store, loaded.values.defaultParticipantId);

@@ -19,14 +19,25 @@ export function positiveInt(value: string): number {
   return n;
 }
 
-/** Pipeline settings from the node config (participant) and the command's flags (until they are config keys). */
-export function refineSettingsFrom(loaded: LoadedConfig, flags: RefineFlags): Partial<RefineSettings> {
+/** The command's flags named by config key, so they take part in flags > env > file > defaults. */
+export function refineConfigFlags(flags: RefineFlags) {
   return {
-    participantId: loaded.values.defaultParticipantId,
-    ...(flags.chunkSize ? { chunkSize: flags.chunkSize } : {}),
-    ...(flags.maxFileBytes ? { maxFileBytes: flags.maxFileBytes } : {}),
-    ...(flags.parseTimeoutMs ? { parseTimeoutMs: flags.parseTimeoutMs } : {}),
-    ...(flags.parseMemoryMb ? { parseMemoryMb: flags.parseMemoryMb } : {}),
+    chunkSize: flags.chunkSize,
+    refineMaxFileBytes: flags.maxFileBytes,
+    refineParseTimeoutMs: flags.parseTimeoutMs,
+    refineParseMemoryMb: flags.parseMemoryMb,
+  };
+}
+
+/** Pipeline settings from the one configuration. */
+export function refineSettingsFrom(loaded: LoadedConfig): Partial<RefineSettings> {
+  const c = loaded.values;
+  return {
+    participantId: c.defaultParticipantId,
+    chunkSize: c.chunkSize,
+    maxFileBytes: c.refineMaxFileBytes,
+    parseTimeoutMs: c.refineParseTimeoutMs,
+    parseMemoryMb: c.refineParseMemoryMb,
   };
 }
 
@@ -83,7 +94,7 @@ export function refineCommand(globals: () => GlobalOptions): Command {
     .option('--json', 'print the summary as JSON')
     .option(
       '--chunk-size <chars>',
-      'chunk budget in characters, context header included (default 800)',
+      'chunk budget in characters, context header included (config chunkSize, default 800)',
       positiveInt,
     )
     .option('--max-file-bytes <n>', 'refuse files larger than this (default 100 MiB)', positiveInt)
@@ -92,11 +103,11 @@ export function refineCommand(globals: () => GlobalOptions): Command {
     .action(async (paths: string[], flags: RefineFlags) => {
       const g = globals();
       await runCommand(g, async () => {
-        const loaded = configFrom(g);
+        const loaded = configFrom(g, refineConfigFlags(flags));
         const summary = await refineWithOutput(
           paths,
           loaded.values.store,
-          refineSettingsFrom(loaded, flags),
+          refineSettingsFrom(loaded),
           Boolean(flags.json),
         );
         const { RefineIncomplete } = await import('../../refinery/pipeline/index.js');
