@@ -135,47 +135,84 @@ async function searchLatency(datasetsDir: string): Promise<Figure[]> {
 async function bigPdf(pdfDir: string): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'musubi-bigpdf-'));
   try {
-    const files = readdirSync(pdfDir)
-      .filter((f) => f.endsWith('.pdf'))
-      .sort()
-      .map((f) => join(pdfDir, f));
     const out = join(dir, 'big.pdf');
+    const parts: string[] = [];
     try {
-      execFileSync('pdfunite', [...files, ...files, ...files, out], { stdio: 'ignore' });
+      // pdfunite refuses encrypted (permission-only) files: take the others, repeated up to ~1,000 pages.
+      const mergeable = readdirSync(pdfDir)
+        .filter((f) => f.endsWith('.pdf'))
+        .sort()
+        .map((f) => join(pdfDir, f))
+        .filter((f) => {
+          try {
+            execFileSync('pdfunite', [f, join(dir, 'probe.pdf')], { stdio: 'ignore' });
+            return true;
+          } catch {
+            return false;
+          }
+        })
+        .map((f) => ({
+          f,
+          pages: Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [f], { encoding: 'utf8' }))?.[1] ?? 0),
+        }));
+      let total = 0;
+      while (total < 1000 && mergeable.length > 0) {
+        for (const m of mergeable) {
+          parts.push(m.f);
+          total += m.pages;
+        }
+      }
+      execFileSync('pdfunite', [...parts, out], { stdio: 'ignore' });
     } catch {
       return [
-        { name: 'refinery: ~1,000-page PDF peak RSS', value: 0, unit: 'MiB', note: 'pdfunite not installed' },
+        {
+          name: 'refinery: ~1,000-page PDF peak RSS',
+          value: 0,
+          unit: 'MiB',
+          note: 'pdfunite/pdfinfo not installed',
+        },
       ];
     }
     const bytes = new Uint8Array(readFileSync(out));
-    let peak = process.memoryUsage().rss;
-    const timer = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().rss);
-    }, 50);
-    const pool = new ParsePool({
-      timeoutMs: 1_800_000,
-      maxOldGenerationSizeMb: 1024,
-      size: 1,
-      parsers: { pdf: textLayerOnly },
-    });
-    const started = performance.now();
-    let pages = 0;
-    try {
-      pages = (await pool.parse(bytes, source('big.pdf', bytes))).metadata.pages ?? 0;
-    } finally {
-      await pool.close();
-      clearInterval(timer);
-    }
+    // Within the 1 GiB floor first; if the worker is stopped there, measure again with room to see the real peak.
+    const within = await peakWhileParsing(bytes, 1024);
+    const measured = within.pages > 0 ? within : await peakWhileParsing(bytes, 4096);
     return [
       {
-        name: `refinery: ${pages}-page PDF (pdfunite ×3 of the 12), text layer, peak process RSS`,
-        value: peak / 2 ** 20,
+        name: `refinery: ${measured.pages}-page PDF (pdfunite of the mergeable manufacturing PDFs), text layer, peak process RSS`,
+        value: measured.peak / 2 ** 20,
         unit: 'MiB',
-        note: `${Math.round((pages / (performance.now() - started)) * 1000 * 10) / 10} pages/s in one worker`,
+        note: `${within.pages > 0 ? 'parsed within a 1 GiB heap' : 'needed more than a 1 GiB heap'}; ${Math.round(measured.pagesPerSecond * 10) / 10} pages/s in one worker`,
       },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function peakWhileParsing(
+  bytes: Uint8Array,
+  heapMb: number,
+): Promise<{ pages: number; peak: number; pagesPerSecond: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  const pool = new ParsePool({
+    timeoutMs: 1_800_000,
+    maxOldGenerationSizeMb: heapMb,
+    size: 1,
+    parsers: { pdf: textLayerOnly },
+  });
+  const started = performance.now();
+  try {
+    const pages = (await pool.parse(bytes, source('big.pdf', bytes))).metadata.pages ?? 0;
+    return { pages, peak, pagesPerSecond: (pages / (performance.now() - started)) * 1000 };
+  } catch {
+    return { pages: 0, peak, pagesPerSecond: 0 };
+  } finally {
+    clearInterval(timer);
+    await pool.close();
   }
 }
 
