@@ -99,7 +99,11 @@ export function spawnCli(
       check();
     });
   const signal = (sig: NodeJS.Signals) => {
-    if (child.pid !== undefined) process.kill(-child.pid, sig);
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, sig);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e; // already gone
+    }
   };
   return { child, signal, stdout: () => out, stderr: () => err, waitFor, exited };
 }
