@@ -76,6 +76,15 @@ describe('musubi refine / search / show / export (built CLI)', () => {
     expect(hits[0].snippet.highlights.length).toBeGreaterThan(0);
   });
 
+  it('refuses a filter date it cannot read, exit 2, and filters by a good one', async () => {
+    const bad = await runCli(['search', 'ポンプ', '--since', 'yesterday-ish', '--store', fixture.store]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--since .*must be a date/);
+    const future = await runCli(['search', 'ポンプ', '--since', '2999-01-01', '--store', fixture.store]);
+    expect(future.code, future.stderr).toBe(0);
+    expect(future.stdout).toMatch(/no hits/);
+  });
+
   it('says in one line that a store is missing or empty, exit 3', async () => {
     const missing = await runCli(['search', 'ポンプ', '--store', join(tempDir(), 'none')]);
     expect(missing.code).toBe(3);

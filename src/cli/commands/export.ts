@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { CorpusEmpty, openCorpus } from '../../refinery/corpus/index.js';
+import { CorpusEmpty } from '../../refinery/corpus/index.js';
 import { blockTree, toJsonl, toMarkdown } from '../../refinery/export/index.js';
+import { corpusOf } from '../corpus.js';
 import { configFrom, type GlobalOptions, runCommand } from '../run.js';
 
 interface ExportFlags {
@@ -26,10 +27,7 @@ export function exportCommand(globals: () => GlobalOptions): Command {
       const g = globals();
       await runCommand(g, async () => {
         const loaded = configFrom(g);
-        const corpus = openCorpus({
-          dir: loaded.values.store,
-          participantId: loaded.values.defaultParticipantId,
-        });
+        const corpus = corpusOf(loaded);
         try {
           const uris = flags.doc
             ? [corpus.findDocument(flags.doc).uri]

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 // The corpus and index concepts directly: the whole refinery surface would also load the parsers.
 import type { ChunkLocation } from '../../refinery/chunk/index.js';
 import {
@@ -65,6 +65,11 @@ export function printHits(hits: readonly SearchHit[], explain: boolean): void {
   }
 }
 
+function dateArg(value: string): string {
+  if (Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('must be a date such as 2026-01-31');
+  return value;
+}
+
 /** Opens the corpus for reading; a missing or empty store is one line and exit 3. */
 export async function openForSearch(store: string, participantId: string): Promise<Corpus> {
   const corpus = openCorpus({ dir: store, participantId, analyzer: await loadJapaneseAnalyzer() });
@@ -85,7 +90,7 @@ export function searchCommand(globals: () => GlobalOptions): Command {
     .option('--file <name>', 'only this document (uri, uri suffix or file name)')
     .option('--folder <path>', 'only documents under this folder')
     .option('--type <format>', 'only this format (pdf, docx, xlsx, markdown, csv, html …)')
-    .option('--since <date>', 'only documents refined at or after this date')
+    .option('--since <date>', 'only documents refined at or after this date', dateArg)
     .action(async (query: string, flags: SearchFlags) => {
       const g = globals();
       await runCommand(g, async () => {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
-import { DocumentNotFound, openCorpus } from '../../refinery/corpus/index.js';
+import { DocumentNotFound } from '../../refinery/corpus/index.js';
 import { type BlockNode, blockTree } from '../../refinery/export/index.js';
+import { corpusOf } from '../corpus.js';
 import { configFrom, type GlobalOptions, printJson, runCommand } from '../run.js';
 
 const marks: Readonly<Record<string, string>> = {
@@ -50,10 +51,7 @@ export function showCommand(globals: () => GlobalOptions): Command {
       const g = globals();
       await runCommand(g, async () => {
         const loaded = configFrom(g);
-        const corpus = openCorpus({
-          dir: loaded.values.store,
-          participantId: loaded.values.defaultParticipantId,
-        });
+        const corpus = corpusOf(loaded);
         try {
           const stored = corpus.findDocument(name);
           const doc = corpus.parsed(stored.uri);
