@@ -15,10 +15,7 @@ export function dspSchemas(version = '2025-1'): Ajv2019 {
   for (const area of readdirSync(root)) {
     if (area === 'context') continue;
     for (const file of readdirSync(join(root, area)).filter((f) => f.endsWith('-schema.json'))) {
-      const text = readFileSync(join(root, area, file), 'utf8').replaceAll(
-        '"#definitions/',
-        '"#/definitions/',
-      );
+      const text = readFileSync(join(root, area, file), 'utf8').replaceAll('#definitions/', '#/definitions/');
       ajv.addSchema(JSON.parse(text));
     }
   }

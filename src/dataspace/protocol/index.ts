@@ -1,0 +1,13 @@
+export {
+  type Agreement,
+  type DataAddress,
+  dspContext,
+  negotiationInput,
+  negotiationMessages,
+  type OdrlConstraint,
+  type OdrlRule,
+  type Offer,
+  type Pids,
+  transferInput,
+  transferMessages,
+} from './messages.js';
