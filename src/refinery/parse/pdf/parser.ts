@@ -56,6 +56,8 @@ export const parsePdf: Parser = createPdfParser();
 /** Text layer only: pages that would need OCR are listed in `metadata.needsOcr` (fast path, batch jobs). */
 export const parsePdfTextLayer: Parser = createPdfParser({ ocr: null });
 
+const cleanupEvery = 25;
+
 async function readPages(doc: PDFDocumentProxy): Promise<PageLayout[]> {
   const pages: PageLayout[] = [];
   for (let n = 1; n <= doc.numPages; n++) {
@@ -63,6 +65,9 @@ async function readPages(doc: PDFDocumentProxy): Promise<PageLayout[]> {
       const page = await doc.getPage(n);
       pages.push(await readPage(page));
       page.cleanup();
+      // pdf.js keeps fonts and parsed objects for the whole document until told otherwise: releasing them
+      // every few pages keeps a 1,268-page file under 1 GiB (3.3 GiB without) and is no slower.
+      if (n % cleanupEvery === 0) await doc.cleanup();
     } catch (e) {
       // One broken page (bad content stream, missing object) must not lose the rest of the document:
       // it is treated like a page without a text layer, so OCR gets a chance and it is never silent.
