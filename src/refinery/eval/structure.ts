@@ -353,3 +353,41 @@ export function structureRates(s: StructureScore): StructureRates {
     orderAccuracy: rate(s.order.correct, s.order.pairs),
   };
 }
+
+/**
+ * Han, kana (half-width too), CJK punctuation and full-width forms. Written independently of the PDF
+ * parser's own class so the check does not share its blind spots; U+3000 is whitespace here, not CJK.
+ */
+const cjk = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3001-\u303F\u30FB\u30FC\uFF01-\uFF60\uFF61-\uFF9F\uFFE0-\uFFEE`;
+// The second character is a lookahead so that 「目 次 は」 reports both gaps.
+const cjkGapPattern = new RegExp(`[${cjk}]\\s+(?=([${cjk}]))`, 'gu');
+
+export interface SpacingGap {
+  readonly block: string;
+  readonly kind: string;
+  readonly page?: number;
+  /** Up to 12 characters either side, the gap shown as ⟦…⟧. */
+  readonly context: string;
+}
+
+/** Every whitespace run between two CJK characters left in block text, table cells, captions and heading paths. */
+export function cjkSpacingGaps(blocks: readonly Block[]): SpacingGap[] {
+  const out: SpacingGap[] = [];
+  for (const b of blocks) {
+    const texts = [b.text, ...b.headingPath];
+    if (b.kind === 'table') texts.push(b.caption ?? '', ...b.rows.flat().map((c) => c.text));
+    for (const text of texts)
+      for (const m of text.matchAll(cjkGapPattern)) {
+        const from = m.index;
+        const to = from + m[0].length + (m[1]?.length ?? 0);
+        const context = `${text.slice(Math.max(0, from - 12), from)}⟦${text.slice(from, to)}⟧${text.slice(to, to + 12)}`;
+        out.push({
+          block: b.id,
+          kind: b.kind,
+          ...(b.location.page ? { page: b.location.page } : {}),
+          context: context.replace(/\n/g, '⏎'),
+        });
+      }
+  }
+  return out;
+}
