@@ -15,6 +15,13 @@ export {
 export { DuplicateUnit, InvalidIndexName } from './errors.js';
 export { createFtsTermIndex, ftsSafe } from './fts5.js';
 export {
+  type AsyncUnitIndex,
+  createPostgresIndex,
+  kyselyRunner,
+  type PostgresIndexOptions,
+  type SqlRunner,
+} from './postgres/index.js';
+export {
   codeWeights,
   japaneseWeights,
   type RankedUnit,
