@@ -1,0 +1,354 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Block, Document, TableCell } from '../refinery/document/index.js';
+import {
+  cjkSpacingGaps,
+  type ObservedStructure,
+  observe,
+  observeError,
+  parseGolden,
+  type StructureGolden,
+  type StructureScore,
+  scoreStructure,
+  structureRates,
+  sumScores,
+} from '../refinery/eval/structure.js';
+import { parseBytes } from '../refinery/parse/index.js';
+import { createPdfParser } from '../refinery/parse/pdf/index.js';
+import type { Figure } from './measure.js';
+
+/**
+ * Parser quality and speed: our structure scores over the golden fixtures, and our PDF parser against
+ * `@opendataloader/pdf` (a Java CLI wrapped for npm; a development dependency) on the 12 manufacturing PDFs
+ * — pages per second, headings and tables found, whitespace left between CJK characters — and on the PDF
+ * fixtures' goldens. Without Java (or the package) the comparison is one "not available" line.
+ */
+const repo = new URL('../../', import.meta.url);
+
+export async function parserFigures(datasetsDir: string): Promise<Figure[]> {
+  const goldens = loadGoldens();
+  const figures = await fixtureFigures(goldens);
+  const pdfDir = join(datasetsDir, 'allganize-ja', 'pdfs-manufacturing');
+  const files = readdirSync(pdfDir)
+    .filter((f) => f.endsWith('.pdf'))
+    .sort()
+    .map((f) => join(pdfDir, f));
+  const ours = await ourPdfRun(files);
+  const odl = await openDataLoaderRun(files);
+  if (typeof odl === 'string') {
+    figures.push(...pdfFigures(ours, undefined));
+    figures.push({ name: `@opendataloader/pdf comparison: not available (${odl})`, value: 0, unit: '' });
+    return figures;
+  }
+  figures.push(...pdfFigures(ours, odl));
+  figures.push(...(await fixtureComparison(goldens, odl.version)));
+  return figures;
+}
+
+function loadGoldens(): StructureGolden[] {
+  return ['formats', 'pdf'].flatMap((dir) => {
+    const at = new URL(`test/fixtures/golden/${dir}/`, repo);
+    return readdirSync(at)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => parseGolden(f, JSON.parse(readFileSync(new URL(f, at), 'utf8'))));
+  });
+}
+
+async function observeFixture(fixture: string): Promise<ObservedStructure> {
+  try {
+    const bytes = new Uint8Array(readFileSync(new URL(`test/fixtures/${fixture}`, repo)));
+    return observe(await parseBytes(bytes, fixture.split('/').pop()!));
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string') throw e;
+    return observeError(code);
+  }
+}
+
+const percent = (x: number) => Math.round(x * 1000) / 10;
+
+function rateFigures(label: string, score: StructureScore, baseline?: StructureScore): Figure[] {
+  const ours = structureRates(score);
+  const theirs = baseline ? structureRates(baseline) : undefined;
+  const names: Record<keyof typeof ours, string> = {
+    headingPrecision: 'heading precision (level-aware)',
+    headingRecall: 'heading recall (level-aware)',
+    headingTextRecall: 'heading recall (text only)',
+    stepAccuracy: 'step numbering accuracy',
+    cellAccuracy: 'table-cell accuracy',
+    orderAccuracy: 'reading order (pairs in order)',
+  };
+  return (Object.keys(names) as (keyof typeof ours)[]).map((k) => {
+    const other = theirs?.[k];
+    // A zero baseline would print as an infinite ratio: it goes in the note instead.
+    const against =
+      other === undefined
+        ? {}
+        : other === 0
+          ? { note: '@opendataloader/pdf: 0 %' }
+          : { baseline: { name: '@opendataloader/pdf', value: percent(other) } };
+    return { name: `${label}: ${names[k]}`, value: percent(ours[k]), unit: '%', ...against };
+  });
+}
+
+/** Our parsers over every golden fixture (OCR as installed, so scanned.pdf is read when tesseract is there). */
+async function fixtureFigures(goldens: readonly StructureGolden[]): Promise<Figure[]> {
+  const scores = [];
+  for (const g of goldens) scores.push(scoreStructure(g, await observeFixture(g.fixture)));
+  const total = sumScores(scores);
+  return [
+    ...rateFigures(`structure, ${goldens.length} golden fixtures`, total),
+    {
+      name: `structure, ${goldens.length} golden fixtures: differences from the goldens`,
+      value: total.gaps.length,
+      unit: 'gaps',
+      note: 'listed by `npx vitest run test/refinery-structure/structure.test.ts`',
+    },
+  ];
+}
+
+interface PdfRun {
+  readonly pages: number;
+  readonly seconds: number;
+  readonly headings: number;
+  readonly tables: number;
+  readonly cjkGaps: number;
+}
+
+function countRun(docs: readonly (readonly Block[])[], pages: number, seconds: number): PdfRun {
+  const all = docs.flat();
+  return {
+    pages,
+    seconds,
+    headings: all.filter((b) => b.kind === 'heading').length,
+    tables: all.filter((b) => b.kind === 'table').length,
+    cjkGaps: cjkSpacingGaps(all).length,
+  };
+}
+
+/** One process, one file after another, OCR off: the same conditions as the single-threaded Java run. */
+async function ourPdfRun(files: readonly string[]): Promise<PdfRun> {
+  const parse = createPdfParser({ ocr: null });
+  const docs: Document[] = [];
+  const started = performance.now();
+  for (const file of files) {
+    const bytes = new Uint8Array(readFileSync(file));
+    docs.push(await parse(bytes, { uri: file, format: 'pdf', sha256: '', bytes: bytes.length }));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const pages = docs.reduce((n, d) => n + (d.metadata.pages ?? 0), 0);
+  return countRun(
+    docs.map((d) => d.blocks),
+    pages,
+    seconds,
+  );
+}
+
+interface OdlRun extends PdfRun {
+  readonly version: string;
+}
+
+/** Runs the bundled JAR once over all files (one JVM start, counted in the time); a reason string when it cannot. */
+async function openDataLoaderRun(files: readonly string[]): Promise<OdlRun | string> {
+  const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (java.error || java.status !== 0) return 'java not found on PATH';
+  let convert: typeof import('@opendataloader/pdf').convert;
+  try {
+    // A development dependency: absent from a production install.
+    ({ convert } = await import('@opendataloader/pdf'));
+  } catch {
+    return '@opendataloader/pdf is not installed (npm i -D)';
+  }
+  const out = mkdtempSync(join(tmpdir(), 'musubi-odl-'));
+  try {
+    const started = performance.now();
+    await convert([...files], { outputDir: out, format: 'json', quiet: true, imageOutput: 'off' });
+    const seconds = (performance.now() - started) / 1000;
+    const results = files.map((f) =>
+      readOdl(
+        join(
+          out,
+          `${f
+            .split('/')
+            .pop()!
+            .replace(/\.pdf$/, '')}.json`,
+        ),
+      ),
+    );
+    const pages = results.reduce((n, r) => n + r.pages, 0);
+    const version = readOdlVersion();
+    return {
+      ...countRun(
+        results.map((r) => r.blocks),
+        pages,
+        seconds,
+      ),
+      version,
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function readOdlVersion(): string {
+  const pkg = new URL('node_modules/@opendataloader/pdf/package.json', repo);
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
+function pdfFigures(ours: PdfRun, odl: OdlRun | undefined): Figure[] {
+  const vs = (value: (r: PdfRun) => number) =>
+    odl ? { baseline: { name: `@opendataloader/pdf ${odl.version}`, value: value(odl) } } : {};
+  const label = `12 manufacturing PDFs (${ours.pages} pages), one process, OCR off`;
+  return [
+    {
+      name: `${label}: parse speed`,
+      value: ours.pages / ours.seconds,
+      unit: 'pages/s',
+      ...vs((r) => r.pages / r.seconds),
+      note: 'the Java figure includes one JVM start',
+    },
+    { name: `${label}: headings found`, value: ours.headings, unit: 'headings', ...vs((r) => r.headings) },
+    { name: `${label}: tables found`, value: ours.tables, unit: 'tables', ...vs((r) => r.tables) },
+    {
+      name: `${label}: whitespace runs left between two CJK characters`,
+      value: ours.cjkGaps,
+      unit: 'gaps',
+      ...vs((r) => r.cjkGaps),
+    },
+  ];
+}
+
+/** The PDF fixtures' goldens scored for both parsers (no OCR on either side, so scanned.pdf is left out). */
+async function fixtureComparison(goldens: readonly StructureGolden[], version: string): Promise<Figure[]> {
+  const pdfs = goldens.filter(
+    (g) => g.fixture.startsWith('pdf/') && !g.error && g.fixture !== 'pdf/scanned.pdf',
+  );
+  const { convert } = await import('@opendataloader/pdf');
+  const out = mkdtempSync(join(tmpdir(), 'musubi-odl-'));
+  try {
+    const paths = pdfs.map((g) => new URL(`test/fixtures/${g.fixture}`, repo).pathname);
+    await convert(paths, { outputDir: out, format: 'json', quiet: true, imageOutput: 'off' });
+    const parse = createPdfParser({ ocr: null });
+    const ours: StructureScore[] = [];
+    const theirs: StructureScore[] = [];
+    for (const [i, g] of pdfs.entries()) {
+      const bytes = new Uint8Array(readFileSync(paths[i]!));
+      ours.push(
+        scoreStructure(
+          g,
+          observe(await parse(bytes, { uri: g.fixture, format: 'pdf', sha256: '', bytes: 0 })),
+        ),
+      );
+      const name = g.fixture
+        .split('/')
+        .pop()!
+        .replace(/\.pdf$/, '');
+      const blocks = readOdl(join(out, `${name}.json`)).blocks;
+      theirs.push(
+        scoreStructure(
+          g,
+          observe({ source: { uri: name, format: 'pdf', sha256: '', bytes: 0 }, metadata: {}, blocks }),
+        ),
+      );
+    }
+    return rateFigures(
+      `structure, ${pdfs.length} PDF fixtures, vs @opendataloader/pdf ${version}`,
+      sumScores(ours),
+      sumScores(theirs),
+    );
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** One node of opendataloader-pdf's JSON output (the fields read here). */
+interface OdlNode {
+  readonly type?: string;
+  readonly content?: string;
+  readonly 'heading level'?: number;
+  readonly 'page number'?: number;
+  readonly 'numbering style'?: string;
+  readonly 'row span'?: number;
+  readonly 'column span'?: number;
+  readonly pdfua_tag?: string;
+  readonly kids?: readonly OdlNode[];
+  readonly 'list items'?: readonly OdlNode[];
+  readonly rows?: readonly { readonly cells?: readonly OdlNode[] }[];
+}
+
+/**
+ * opendataloader-pdf's JSON as our blocks, as generously as it allows: headings keep their level, items of
+ * a numbered list become steps under the heading before them (numbered from their marker), tables keep spans
+ * (TH cells are headers), text blocks and list-item children are read in order; images and running
+ * headers/footers are dropped.
+ */
+function readOdl(file: string): { pages: number; blocks: Block[] } {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { 'number of pages'?: number; kids?: OdlNode[] };
+  const blocks: Block[] = [];
+  let heading: string | undefined;
+  const at = (n: OdlNode) => ({
+    id: `b${blocks.length}`,
+    headingPath: [],
+    location: n['page number'] ? { page: n['page number'] } : {},
+  });
+  const textOf = (n: OdlNode): string => n.content ?? (n.kids ?? []).map(textOf).join('');
+  const cell = (n: OdlNode): TableCell => ({
+    text: textOf(n),
+    ...(n.pdfua_tag === 'TH' ? { header: true } : {}),
+    ...((n['row span'] ?? 1) > 1 ? { rowSpan: n['row span'] } : {}),
+    ...((n['column span'] ?? 1) > 1 ? { colSpan: n['column span'] } : {}),
+  });
+  const walk = (n: OdlNode, numbered = false): void => {
+    switch (n.type) {
+      case 'heading':
+        heading = `b${blocks.length}`;
+        blocks.push({ ...at(n), kind: 'heading', level: n['heading level'] ?? 1, text: n.content ?? '' });
+        return;
+      case 'paragraph':
+      case 'caption':
+        blocks.push({ ...at(n), kind: 'paragraph', text: n.content ?? '' });
+        return;
+      case 'list': {
+        const ordered = !/bullet|none/i.test(n['numbering style'] ?? 'none');
+        for (const item of n['list items'] ?? []) walk(item, ordered);
+        return;
+      }
+      case 'list item':
+        blocks.push(listItem(n, numbered));
+        for (const kid of n.kids ?? []) walk(kid);
+        return;
+      case 'table': {
+        const rows = (n.rows ?? []).map((r) => (r.cells ?? []).map(cell));
+        const text = rows.map((r) => r.map((c) => c.text).join(' | ')).join('\n');
+        blocks.push({ ...at(n), kind: 'table', rows, text, headerRows: 0, headerColumns: 0 });
+        return;
+      }
+      case 'image':
+      case 'header':
+      case 'footer':
+        return;
+      default:
+        for (const kid of n.kids ?? []) walk(kid);
+    }
+  };
+  const listItem = (n: OdlNode, numbered: boolean): Block => {
+    const text = n.content ?? '';
+    const marker = /^\s*([\d①-⑳⑴-⒇]+)/.exec(text.normalize('NFKC').replace(/[()（）]/g, ''));
+    if (!numbered || !marker) return { ...at(n), kind: 'list-item', text, depth: 0, ordered: numbered };
+    const number = Number(marker[1]);
+    return {
+      ...at(n),
+      kind: 'step',
+      text,
+      number,
+      marker: marker[1]!,
+      ...(heading ? { procedure: heading } : {}),
+    };
+  };
+  for (const kid of json.kids ?? []) walk(kid);
+  return { pages: json['number of pages'] ?? 0, blocks };
+}
