@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { foundationFigures } from './foundation.js';
 import type { Figure } from './measure.js';
+import { parserFigures } from './parsers.js';
 import { qualityFigures } from './quality.js';
 import { refineryFigures } from './refinery.js';
 
 /**
- * `npm run bench [-- --json] [-- --markdown docs/benchmarks.md] [-- --only foundation|refinery|quality]`:
+ * `npm run bench [-- --json] [-- --markdown docs/benchmarks.md] [-- --only foundation|refinery|quality|parsers]`:
  * prints the figures, as text or JSON, and can regenerate docs/benchmarks.md from the same run or, with
  * `--from run.json`, from a run saved earlier with `--json`.
  */
@@ -36,6 +37,7 @@ async function measure(): Promise<Run> {
     foundation: foundationFigures,
     refinery: () => refineryFigures(values.datasets ?? ''),
     quality: () => qualityFigures(values.datasets ?? ''),
+    parsers: () => parserFigures(values.datasets ?? ''),
   };
   const figures: Figure[] = [];
   for (const [name, run] of Object.entries(groups)) {
