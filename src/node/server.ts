@@ -5,6 +5,7 @@ import { healthRoutes } from './scopes/health.js';
 import { managementPrefix, managementScope } from './scopes/management.js';
 import { participantRootRoutes } from './scopes/participant-root.js';
 import { authenticatedScope, type CounterpartyVerifier, noVerifier } from './scopes/protocol.js';
+import { dataPlaneRoutes, dspRoutes } from './scopes/protocol-routes.js';
 
 export interface ServerOptions {
   readonly version: string;
@@ -54,12 +55,14 @@ export async function buildServer(ctx: NodeContext, options: ServerOptions): Pro
   await app.register(participantRootRoutes, { ctx });
   await app.register(managementScope, { ctx, version: options.version, prefix: managementPrefix });
   const verify = options.verifyCounterparty ?? noVerifier;
-  await app.register(authenticatedScope, { ctx, verify, what: 'protocol', prefix: '/dsp' });
-  await app.register(authenticatedScope, { ctx, verify, what: 'protocol', prefix: '/p/:participant/dsp' });
+  const dsp = { ctx, verify, what: 'protocol', routes: dspRoutes };
+  await app.register(authenticatedScope, { ...dsp, prefix: '/dsp' });
+  await app.register(authenticatedScope, { ...dsp, prefix: '/p/:participant/dsp' });
   await app.register(authenticatedScope, {
     ctx,
     verify: options.verifyDataToken ?? noVerifier,
     what: 'data-plane',
+    routes: dataPlaneRoutes,
     prefix: '/data',
   });
   return app as unknown as FastifyInstance;

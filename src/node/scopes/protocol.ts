@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { NotFound, Unauthorized } from '../../errors/index.js';
+import { findParticipant } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
 
 /** Proves who a protocol caller is; DCP self-issued tokens plug in here. */
@@ -16,20 +17,39 @@ declare module 'fastify' {
 }
 
 /**
+ * A capability's routes inside an authenticated scope (catalog, negotiation, transfer, data plane). Paths are
+ * relative to the scope's base: `/2025-1/catalog/request` answers at `/dsp/2025-1/catalog/request` for the
+ * default participant and at `/p/<id>/dsp/2025-1/catalog/request` for the others.
+ */
+export type ScopeRoutes = FastifyPluginAsync<{ ctx: NodeContext }>;
+
+/**
+ * The participant a protocol request is addressed to: the `:participant` of `/p/<id>/…`, or the default
+ * participant at the root. An unknown participant is a 404, like any unknown resource.
+ */
+export async function addressedParticipant(ctx: NodeContext, req: FastifyRequest): Promise<string> {
+  const id = (req.params as { participant?: string }).participant ?? ctx.config.defaultParticipantId;
+  if (!(await findParticipant(ctx.db, id))) throw new NotFound('participant', id);
+  return id;
+}
+
+/**
  * A scope whose every request must first authenticate its caller: the DSP endpoints (`/dsp`, `/p/<id>/dsp`)
- * and the data plane (`/data`). Routes come with the protocol and data-plane capabilities; until then every
- * authenticated path is unknown (404) and every unauthenticated one 401.
+ * and the data plane (`/data`). Any path no capability claims is unknown (404) once authenticated, and 401
+ * before.
  */
 export const authenticatedScope: FastifyPluginAsync<{
   ctx: NodeContext;
   verify: CounterpartyVerifier;
   what: string;
-}> = async (app, { verify, what }) => {
+  routes?: readonly ScopeRoutes[];
+}> = async (app, { ctx, verify, what, routes = [] }) => {
   app.addHook('onRequest', async (req) => {
     const who = await verify(req);
     if (!who) throw new Unauthorized(`auth.${what}`, `${what} requests must authenticate the caller`);
     req.counterparty = who;
   });
+  for (const r of routes) await app.register(r, { ctx });
   app.all('/*', async (req) => {
     throw new NotFound('resource', req.url);
   });
