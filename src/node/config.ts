@@ -123,6 +123,26 @@ export const configSchema = {
     description: 'time limit of one file parse',
   },
   refineParseMemoryMb: { type: 'int', default: 1024, min: 64, description: 'heap limit of one parse worker' },
+  embeddingsUrl: {
+    type: 'string',
+    default: '',
+    description: 'OpenAI-compatible /v1/embeddings base URL for optional dense retrieval (empty = off)',
+  },
+  embeddingsModel: { type: 'string', default: '', description: 'model name sent to the embeddings endpoint' },
+  embeddingsApiKey: { type: 'secret', default: '', description: 'bearer key of the embeddings endpoint' },
+  rerankUrl: {
+    type: 'string',
+    default: '',
+    description: '/v1/rerank base URL (vLLM, TEI, llama.cpp) to reorder the top search hits (empty = off)',
+  },
+  rerankModel: { type: 'string', default: '', description: 'model name sent to the rerank endpoint' },
+  rerankApiKey: { type: 'secret', default: '', description: 'bearer key of the rerank endpoint' },
+  providerTimeoutMs: {
+    type: 'int',
+    default: 10_000,
+    min: 1,
+    description: 'connect and read timeout of embeddings and rerank calls (search falls back to lexical)',
+  },
   claimsFile: {
     type: 'string',
     default: '',
