@@ -180,6 +180,16 @@ describe('errors, sums and golden files', () => {
     expect(parsed.gaps).toEqual(['error: expected parse.empty, got none']);
   });
 
+  it('leave a field out of the score when the golden leaves it out, but count everything found against []', () => {
+    const seen = observe(doc([heading('b0', 1, '目次'), step('b1', 1, '１．本ガイドラインの背景')]));
+    expect(scoreStructure(golden({ steps: undefined }), seen).steps).toEqual({
+      golden: 0,
+      extra: 0,
+      correct: 0,
+    });
+    expect(scoreStructure(golden({ steps: [] }), seen).steps).toEqual({ golden: 0, extra: 1, correct: 0 });
+  });
+
   it('sum counts across fixtures (micro-average)', () => {
     const a = scoreStructure(golden({ headings: [[1, 'a']] }), observe(doc([heading('b0', 1, 'a')])));
     const b = scoreStructure(golden({ headings: [[1, 'b']] }), observe(doc([])));
@@ -189,8 +199,11 @@ describe('errors, sums and golden files', () => {
     expect(structureRates(sumScores([])).cellAccuracy).toBe(1);
   });
 
-  it('reject a golden file with a missing field or duplicate order snippets, naming the file', () => {
-    expect(() => parseGolden('g.json', { fixture: 'x', headings: [] })).toThrow(InvalidDataset);
+  it('reject a golden file with nothing to score, a malformed field or duplicate order snippets, naming the file', () => {
+    expect(() => parseGolden('g.json', { fixture: 'x' })).toThrow(InvalidDataset);
+    expect(() => parseGolden('g.json', { fixture: 'x', headings: 'h1 目次' })).toThrow(
+      /"headings" must be an array/,
+    );
     expect(() => parseGolden('g.json', { fixture: 'x', headings: [], steps: [], tables: [] })).not.toThrow();
     expect(() =>
       parseGolden('g.json', { fixture: 'x', headings: [], steps: [], tables: [], order: ['a b', 'ab'] }),

@@ -24,6 +24,7 @@ export interface StructureGolden {
   readonly note?: string;
   /** The error code the file must be refused with (a corrupt, empty or encrypted file). */
   readonly error?: string;
+  /** Each field left out is not scored; an empty array means none are expected (any found is wrong). */
   readonly headings?: readonly GoldenHeading[];
   readonly steps?: readonly GoldenStep[];
   readonly tables?: readonly GoldenTable[];
@@ -110,13 +111,17 @@ export function parseGolden(file: string, json: unknown): StructureGolden {
   const bad = (detail: string) => new InvalidDataset(file, detail);
   if (typeof g !== 'object' || g === null || typeof g.fixture !== 'string') throw bad('no "fixture"');
   if (g.error !== undefined) return g;
-  for (const field of ['headings', 'steps', 'tables'] as const)
-    if (!Array.isArray(g[field])) throw bad(`"${field}" must be an array (empty when none are expected)`);
-  if (!g.headings!.every((h) => Array.isArray(h) && typeof h[0] === 'number' && typeof h[1] === 'string'))
+  const fields = ['headings', 'steps', 'tables', 'order'] as const;
+  if (!fields.some((f) => g[f] !== undefined)) throw bad(`nothing to score (${fields.join(', ')})`);
+  for (const field of fields)
+    if (g[field] !== undefined && !Array.isArray(g[field])) throw bad(`"${field}" must be an array`);
+  if (
+    !(g.headings ?? []).every((h) => Array.isArray(h) && typeof h[0] === 'number' && typeof h[1] === 'string')
+  )
     throw bad('a heading is [level, text]');
-  if (!g.steps!.every((s) => Array.isArray(s) && typeof s[0] === 'number' && typeof s[1] === 'string'))
+  if (!(g.steps ?? []).every((s) => Array.isArray(s) && typeof s[0] === 'number' && typeof s[1] === 'string'))
     throw bad('a step is [number, text prefix, procedure | null]');
-  if (!g.tables!.every((t) => Array.isArray(t.rows))) throw bad('a table has "rows"');
+  if (!(g.tables ?? []).every((t) => Array.isArray(t.rows))) throw bad('a table has "rows"');
   if (g.order !== undefined && new Set(g.order.map(fold)).size !== g.order.length)
     throw bad('"order" snippets must be unique');
   return g;
@@ -132,9 +137,11 @@ export function scoreStructure(golden: StructureGolden, seen: ObservedStructure)
   if (golden.error !== seen.error)
     gaps.push(`error: expected ${golden.error ?? 'none'}, got ${seen.error ?? 'none'}`);
   return {
-    headings: scoreHeadings(golden.headings ?? [], seen.headings, gaps),
-    steps: scoreSteps(golden.steps ?? [], seen.steps, gaps),
-    cells: scoreTables(golden.tables ?? [], seen.tables, gaps),
+    headings: golden.headings
+      ? scoreHeadings(golden.headings, seen.headings, gaps)
+      : { golden: 0, found: 0, textMatched: 0, levelMatched: 0 },
+    steps: golden.steps ? scoreSteps(golden.steps, seen.steps, gaps) : { golden: 0, extra: 0, correct: 0 },
+    cells: golden.tables ? scoreTables(golden.tables, seen.tables, gaps) : { compared: 0, correct: 0 },
     order: scoreOrder(golden.order ?? [], seen.text, gaps),
     errors,
     gaps,
