@@ -143,6 +143,23 @@ export const configSchema = {
     min: 1,
     description: 'connect and read timeout of embeddings and rerank calls (search falls back to lexical)',
   },
+  profile: {
+    type: { enum: ['standard', 'tck'] },
+    default: 'standard',
+    description:
+      "tck = the DSP conformance profile: plain HTTP, and the TCK's static Authorization header as TCK_PARTICIPANT",
+  },
+  plainHttp: {
+    type: 'bool',
+    default: false,
+    description:
+      'peers are reached over plain http:// (did:web resolution too): loopback and development only',
+  },
+  tckAuthorization: {
+    type: 'secret',
+    default: 'musubi-tck',
+    description: 'the Authorization header value the DSP TCK sends (tck profile only)',
+  },
   claimsFile: {
     type: 'string',
     default: '',
