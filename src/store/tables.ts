@@ -68,10 +68,79 @@ export interface AuditLogTable {
   signature: string | null;
 }
 
+/** A contract negotiation as one side sees it (migration 0003). */
+export interface NegotiationsTable {
+  participant_id: string;
+  /** Our own pid: the providerPid when we are the provider, the consumerPid when we are the consumer. */
+  id: string;
+  role: string;
+  provider_pid: string | null;
+  consumer_pid: string | null;
+  state: string;
+  counterparty_id: string;
+  /** The peer's DSP base (provider) or callback address (consumer) our messages go to. */
+  counterparty_address: string;
+  offer_id: string;
+  offer: string;
+  agreement_id: string | null;
+  /** When the state waiting on the counterparty gives up; null when nothing is awaited. */
+  deadline_at: string | null;
+  reason_code: string | null;
+  reason: string | null;
+  idempotency_key: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AgreementsTable {
+  participant_id: string;
+  id: string;
+  negotiation_id: string;
+  role: string;
+  counterparty_id: string;
+  offer_id: string;
+  asset_id: string;
+  /** The agreed ODRL policy (JSON), kept as agreed whatever later happens to the offer. */
+  policy: string;
+  finalized_at: string | null;
+  created_at: string;
+}
+
+/** Outgoing protocol messages, persisted with the state change that produced them. */
+export interface OutboxTable {
+  id: string;
+  participant_id: string;
+  process_type: string;
+  process_id: string;
+  url: string;
+  /** The counterparty id the message is for (its authentication audience). */
+  audience: string;
+  message: string;
+  attempts: number;
+  due_at: string;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+/** Answers given to received protocol messages, so a repeated message gets the same answer. */
+export interface ReceivedMessagesTable {
+  participant_id: string;
+  key: string;
+  status: number;
+  response: string;
+  created_at: string;
+}
+
 export interface Tables {
   participants: ParticipantsTable;
   participant_keys: ParticipantKeysTable;
   api_keys: ApiKeysTable;
   assets: AssetsTable;
   audit_log: AuditLogTable;
+  negotiations: NegotiationsTable;
+  agreements: AgreementsTable;
+  outbox: OutboxTable;
+  received_messages: ReceivedMessagesTable;
 }

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation.js';
+import * as contracts from './0003-contracts.js';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a released one. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-foundation': foundation,
+  '0003-contracts': contracts,
 });
