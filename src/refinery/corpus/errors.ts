@@ -53,3 +53,15 @@ export class InvalidFilter extends InvalidInput {
     super('corpus.invalid-filter', message, fields);
   }
 }
+
+/** Stored chunk vectors and the query vector come from models of different sizes. */
+export class VectorMismatch extends MusubiError {
+  constructor(stored: number, query: number) {
+    super(
+      'corpus.vector-mismatch',
+      'conflict',
+      `stored chunk vectors have ${stored} dimensions but the query has ${query} — re-run \`musubi refine\` after changing the embeddings model`,
+      { stored, query },
+    );
+  }
+}

@@ -5,6 +5,7 @@ export {
   CorpusMissing,
   DocumentNotFound,
   InvalidFilter,
+  VectorMismatch,
 } from './errors.js';
 export {
   highlightRanges,
@@ -14,7 +15,21 @@ export {
   type Snippet,
   snippetOf,
 } from './highlight.js';
-export type { CorpusSearch, CorpusSearchOptions, SearchFilters, SearchHit } from './search.js';
+export {
+  type EmbedOutcome,
+  embedPending,
+  reranked,
+  type SearchProviders,
+  searchWithProviders,
+} from './hybrid.js';
+export {
+  type CorpusSearch,
+  type CorpusSearchOptions,
+  chunkVectorModel,
+  type DenseQuery,
+  type SearchFilters,
+  type SearchHit,
+} from './search.js';
 export {
   type Corpus,
   type CorpusCounts,

@@ -9,21 +9,14 @@ import {
   type TermIndex,
   type UnitPlace,
 } from '../index/index.js';
-import { AnalyzerRequired, InvalidFilter } from './errors.js';
+import { cacheKey, type ProviderCache, sqliteCache } from '../providers/index.js';
+import { AnalyzerRequired } from './errors.js';
+import { documentDateSql, filterSql, normaliseTag, type SearchFilters } from './filters.js';
 import { highlightRanges, queryTerms, type Snippet, snippetOf } from './highlight.js';
 import { passageSpan, viewTable } from './schema.js';
+import { createVectorStore, denseScores, type PendingChunk } from './vectors.js';
 
-/** Narrow a search to part of the corpus (applied before the top k are taken). */
-export interface SearchFilters {
-  /** A document uri, a uri suffix or a file name. */
-  readonly file?: string;
-  /** A folder prefix of the uri (`manuals` or `manuals/pumps`). */
-  readonly folder?: string;
-  /** A format name: pdf, docx, xlsx, markdown, csv, html … */
-  readonly type?: string;
-  /** Documents refined at or after this instant. */
-  readonly since?: Date;
-}
+export type { SearchFilters } from './filters.js';
 
 export interface CorpusSearchOptions {
   readonly k?: number;
@@ -31,6 +24,18 @@ export interface CorpusSearchOptions {
   readonly weights?: RankWeights;
   /** Snippet width in characters. */
   readonly snippetWidth?: number;
+  /** Dense retrieval: the query's embedding, fused with the lexical views as the view `dense`. */
+  readonly dense?: DenseQuery;
+}
+
+export interface DenseQuery {
+  readonly vector: Float32Array;
+  /** Which stored vectors to compare with (`chunkVectorModel`). */
+  readonly model: string;
+  /** Weight of the dense view beside the lexical ones (default 1). */
+  readonly weight?: number;
+  /** Chunks the dense view contributes (default 100). */
+  readonly candidates?: number;
 }
 
 export interface SearchHit {
@@ -38,8 +43,17 @@ export interface SearchHit {
   readonly chunkId: string;
   readonly uri: string;
   readonly format: string;
+  /** Content hash of the source file the chunk came from (provenance). */
+  readonly sha256: string;
+  /** The document's date (printed in it, else the file's modification day) and its tags. */
+  readonly date: string;
+  readonly tags: readonly string[];
+  readonly blockIds: readonly string[];
   readonly score: number;
-  /** Contribution of each lexical view, `docPrior` and `neighbour` (`--explain`). */
+  /**
+   * Contribution of each lexical view, `docPrior`, `neighbour` and `dense` (`--explain`); they sum to the
+   * score unless a reranker ordered the hits, which adds `rerank` (its own score, then the hit's score).
+   */
   readonly views: Readonly<Record<string, number>>;
   readonly context: string;
   readonly headingPath: readonly string[];
@@ -54,7 +68,27 @@ export interface CorpusSearch {
   search(query: string, options?: CorpusSearchOptions): SearchHit[];
   /** Drops cached placement after a write through this connection. */
   invalidate(): void;
+  /** Sets the tags of these documents (replacing theirs); tags survive re-refining, they belong to the uri. */
+  setTags(uris: readonly string[], tags: readonly string[]): void;
+  tagsOf(uri: string): string[];
+  /** Chunks that have no vector from `model` yet. */
+  vectorsPending(model: string): PendingChunk[];
+  putVectors(model: string, rows: readonly { readonly row: number; readonly vector: Float32Array }[]): void;
+  /** Model answers cached by content hash in the corpus file (embeddings, reranking). */
+  readonly providerCache: ProviderCache;
 }
+
+/** The key chunk vectors are stored under: the same model name at two endpoints may differ. */
+export function chunkVectorModel(url: string, model: string): string {
+  return `${model}@${cacheKey(url).slice(0, 12)}`;
+}
+
+const tagSchema = `CREATE TABLE IF NOT EXISTS document_tags (
+  participant_id TEXT NOT NULL,
+  uri TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  PRIMARY KEY (participant_id, uri, tag)
+)`;
 
 interface PlaceRow {
   row: number;
@@ -72,37 +106,9 @@ interface HitRow {
   kinds: string;
   uri: string;
   format: string;
-}
-
-function filterSql(filters: SearchFilters): { where: string; params: Record<string, unknown> } {
-  const parts: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (filters.file !== undefined) {
-    parts.push(`(d.uri = @file OR d.uri LIKE @fileSuffix ESCAPE '\\')`);
-    params['file'] = filters.file;
-    params['fileSuffix'] = `%/${likeEscaped(filters.file)}`;
-  }
-  if (filters.folder !== undefined) {
-    const folder = filters.folder.replace(/\\/g, '/').replace(/^\.\/|\/+$/g, '');
-    if (folder === '') throw new InvalidFilter('--folder must name a folder');
-    parts.push(`(d.uri LIKE @folder ESCAPE '\\' OR d.uri LIKE @folderInside ESCAPE '\\')`);
-    params['folder'] = `${likeEscaped(folder)}/%`;
-    params['folderInside'] = `%/${likeEscaped(folder)}/%`;
-  }
-  if (filters.type !== undefined) {
-    parts.push('d.format = @type');
-    params['type'] = filters.type.toLowerCase().replace(/^\./, '').replace(/^md$/, 'markdown');
-  }
-  if (filters.since !== undefined) {
-    if (Number.isNaN(filters.since.getTime())) throw new InvalidFilter('--since must be a date (2025-04-01)');
-    parts.push('d.refined_at >= @since');
-    params['since'] = filters.since.toISOString();
-  }
-  return { where: parts.map((p) => ` AND ${p}`).join(''), params };
-}
-
-function likeEscaped(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+  sha256: string;
+  date: string;
+  block_ids: string;
 }
 
 /** BM25 over the corpus' FTS5 views, ranked as the index ranks them, restricted to one participant. */
@@ -124,6 +130,9 @@ export function createCorpusSearch(
   termIndexes('unit');
   termIndexes('doc');
   termIndexes('passage');
+  db.exec(tagSchema);
+  const vectors = createVectorStore(db, participantId);
+  const providerCache = sqliteCache(db);
   const dataVersion = db.prepare('PRAGMA data_version').pluck();
   let cache: { key: string; places: Map<number, UnitPlace> } | undefined;
   let indexes:
@@ -172,14 +181,41 @@ export function createCorpusSearch(
   };
 
   const hitRow = db.prepare(
-    `SELECT c.row, c.id, c.text, c.context, c.location, c.heading_path, c.kinds, d.uri, d.format
+    `SELECT c.row, c.id, c.text, c.context, c.location, c.heading_path, c.kinds, c.block_ids, d.uri, d.format,
+       d.sha256, ${documentDateSql} AS date
      FROM chunks c JOIN documents d ON d.row = c.doc_row WHERE c.row = ?`,
   );
+  const selectTags = db
+    .prepare('SELECT tag FROM document_tags WHERE participant_id = ? AND uri = ? ORDER BY tag')
+    .pluck();
+  const deleteTags = db.prepare('DELETE FROM document_tags WHERE participant_id = ? AND uri = ?');
+  const insertTag = db.prepare(
+    'INSERT OR IGNORE INTO document_tags (participant_id, uri, tag) VALUES (?, ?, ?)',
+  );
+  const setTags = db.transaction((uris: readonly string[], tags: readonly string[]) => {
+    for (const uri of uris) {
+      deleteTags.run(participantId, uri);
+      for (const tag of tags) insertTag.run(participantId, uri, tag);
+    }
+  });
+  const tagsOf = (uri: string) => selectTags.all(participantId, uri) as string[];
 
   return {
     invalidate() {
       generation++;
     },
+    setTags(uris, tags) {
+      const clean = [...new Set(tags.map(normaliseTag))].filter((t) => t !== '');
+      setTags(uris, clean);
+      generation++;
+    },
+    tagsOf,
+    vectorsPending: (model) => vectors.pending(model),
+    putVectors(model, rows) {
+      vectors.put(model, rows);
+      generation++;
+    },
+    providerCache,
     search(query, options = {}) {
       if (!analyzer) throw new AnalyzerRequired('searching');
       const weights = options.weights ?? japaneseWeights;
@@ -200,14 +236,27 @@ export function createCorpusSearch(
             ]),
         );
       const { unit, doc, passage } = currentIndexes();
+      const unitScores = scores(unit, weights.views);
+      const dense = options.dense;
+      // The dense view joins the lexical ones: normalised by its best score and weighted the same way.
       const ranked = rankUnits(
         {
-          unitScores: scores(unit, weights.views),
+          unitScores: dense
+            ? {
+                ...unitScores,
+                dense: denseScores(
+                  dense.vector,
+                  vectors.all(dense.model, version()),
+                  (row) => places.has(row),
+                  dense.candidates ?? 100,
+                ),
+              }
+            : unitScores,
           docScores: scores(doc, weights.docPrior),
           passageScores: bestPassages(passage, weights.passage ?? {}, tokens),
           placeOf: (row) => places.get(row),
         },
-        weights,
+        dense ? { ...weights, views: { ...weights.views, dense: dense.weight ?? 1 } } : weights,
         options.k ?? 10,
       );
       // Single-character morphemes (量, 方) would light up everywhere; the query's own words still count.
@@ -220,6 +269,10 @@ export function createCorpusSearch(
           chunkId: row.id,
           uri: row.uri,
           format: row.format,
+          sha256: row.sha256,
+          date: row.date,
+          tags: tagsOf(row.uri),
+          blockIds: JSON.parse(row.block_ids) as string[],
           score: r.score,
           views: r.views,
           context: row.context,
