@@ -11,6 +11,7 @@ export interface RefineFlags {
   readonly maxFileBytes?: number;
   readonly parseTimeoutMs?: number;
   readonly parseMemoryMb?: number;
+  readonly tag?: readonly string[];
 }
 
 export function positiveInt(value: string): number {
@@ -100,6 +101,12 @@ export function refineCommand(globals: () => GlobalOptions): Command {
     .option('--max-file-bytes <n>', 'refuse files larger than this (default 100 MiB)', positiveInt)
     .option('--parse-timeout-ms <n>', 'time limit of one file parse (default 300000)', positiveInt)
     .option('--parse-memory-mb <n>', 'heap limit of a parse worker (default 1024)', positiveInt)
+    .option(
+      '--tag <tag>',
+      'tag the refined documents (repeatable; search --tag filters)',
+      (v, p: string[]) => [...p, v],
+      [],
+    )
     .action(async (paths: string[], flags: RefineFlags) => {
       const g = globals();
       await runCommand(g, async () => {
@@ -110,6 +117,8 @@ export function refineCommand(globals: () => GlobalOptions): Command {
           refineSettingsFrom(loaded),
           Boolean(flags.json),
         );
+        // Tags and (when configured) chunk embeddings: see search.ts.
+        await (await import('./search.js')).afterRefine(paths, loaded, flags.tag ?? []);
         const { RefineIncomplete } = await import('../../refinery/pipeline/index.js');
         if (summary.failed > 0)
           throw new RefineIncomplete(
