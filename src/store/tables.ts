@@ -42,6 +42,56 @@ export interface AssetsTable {
   data_address: string;
   created_at: string;
   updated_at: string;
+  /** DCAT keywords, a JSON list of strings (0002-catalog). */
+  keywords: string;
+}
+
+/** One row per keyword of an asset, for selecting assets by keyword in SQL. */
+export interface AssetKeywordsTable {
+  participant_id: string;
+  asset_id: string;
+  keyword: string;
+}
+
+/** ODRL policies (compact JSON: permission / prohibition / obligation), used as access or contract policy. */
+export interface PoliciesTable {
+  participant_id: string;
+  id: string;
+  title: string;
+  definition: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An offer definition: who may see (access policy), on what terms (contract policy), which assets. */
+export interface OffersTable {
+  participant_id: string;
+  id: string;
+  access_policy_id: string;
+  contract_policy_id: string;
+  /** The asset selector as given (JSON), also spread into offer_selectors. */
+  selector: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An offer's selector terms: kind `all` | `asset` | `keyword` | `mediaType`, with the value to match. */
+export interface OfferSelectorsTable {
+  participant_id: string;
+  offer_id: string;
+  kind: string;
+  value: string;
+}
+
+/** The first answer to a management create that carried an Idempotency-Key. */
+export interface IdempotencyKeysTable {
+  participant_id: string;
+  key: string;
+  scope: string;
+  request_hash: string;
+  status: number;
+  response: string;
+  created_at: string;
 }
 
 export interface AuditLogTable {
@@ -138,6 +188,11 @@ export interface Tables {
   participant_keys: ParticipantKeysTable;
   api_keys: ApiKeysTable;
   assets: AssetsTable;
+  asset_keywords: AssetKeywordsTable;
+  policies: PoliciesTable;
+  offers: OffersTable;
+  offer_selectors: OfferSelectorsTable;
+  idempotency_keys: IdempotencyKeysTable;
   audit_log: AuditLogTable;
   negotiations: NegotiationsTable;
   agreements: AgreementsTable;
