@@ -18,6 +18,8 @@ export interface ScoredRow {
 export interface TermIndex {
   /** Inserts or replaces rows. */
   put(rows: readonly { readonly row: number; readonly tokens: readonly string[] }[]): void;
+  /** Removes the rows `from` ≤ row < `to` (one row when `to` is left out). */
+  remove(from: number, to?: number): void;
   tokensOf(row: number): string[];
   /** Best rows for the distinct query tokens, highest score first, at most `limit`. */
   search(query: readonly string[], limit: number): ScoredRow[];
@@ -58,6 +60,9 @@ export function createMemoryTermIndex(params: Bm25Params = defaultBm25): TermInd
           list.set(row, (list.get(row) ?? 0) + 1);
         }
       }
+    },
+    remove(from, to = from + 1) {
+      for (const row of [...rows.keys()]) if (row >= from && row < to) remove(row);
     },
     tokensOf: (row) => [...(rows.get(row) ?? [])],
     search(query, limit) {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { loadMorphology, normalise } from '../text/index.js';
@@ -66,5 +69,48 @@ describe('FTS5 term index', () => {
     index.put([{ row: 1, tokens: ['清掃'] }]);
     expect(index.search([normalise('点検')], 10)).toEqual([]);
     expect(index.search(['清掃'], 10).map((h) => h.row)).toEqual([1]);
+  });
+
+  it('removes rows and ranges, and sees writes made after its postings were cached', () => {
+    const db = new Database(':memory:');
+    const index = createFtsTermIndex(db, 't');
+    index.put([
+      { row: 1, tokens: ['点検', 'ポンプ'] },
+      { row: 2, tokens: ['点検'] },
+      { row: 8192, tokens: ['点検'] },
+      { row: 8193, tokens: ['点検'] },
+    ]);
+    // Row 1 is longer, so it scores lowest.
+    expect(index.search(['点検'], 10).map((h) => h.row)).toEqual([2, 8192, 8193, 1]);
+    index.remove(2);
+    index.remove(8192, 8192 + 4096);
+    expect(index.search(['点検'], 10).map((h) => h.row)).toEqual([1]);
+    // A write through another statement of the same connection, and one through another connection.
+    db.prepare(`INSERT INTO t(rowid, tokens) VALUES (3, '点検 点検')`).run();
+    expect(index.search(['点検'], 10).map((h) => h.row)).toEqual([3, 1]);
+    const memory = createMemoryTermIndex();
+    memory.put([
+      { row: 1, tokens: ['点検', 'ポンプ'] },
+      { row: 3, tokens: ['点検', '点検'] },
+    ]);
+    expect(index.search(['点検', 'ポンプ'], 10)).toEqual(memory.search(['点検', 'ポンプ'], 10));
+  });
+
+  it('sees a commit by another connection to the same file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'musubi-fts5-'));
+    try {
+      const file = join(dir, 'index.db');
+      const reader = new Database(file);
+      const index = createFtsTermIndex(reader, 't');
+      index.put([{ row: 1, tokens: ['清掃'] }]);
+      expect(index.search(['清掃'], 10).map((h) => h.row)).toEqual([1]);
+      const writer = new Database(file);
+      writer.prepare(`INSERT INTO t(rowid, tokens) VALUES (2, '清掃 清掃')`).run();
+      writer.close();
+      expect(index.search(['清掃'], 10).map((h) => h.row)).toEqual([2, 1]);
+      reader.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
