@@ -21,6 +21,9 @@ export interface SearchFilters {
   readonly dateTo?: string;
 }
 
+// File extensions people type for the format names the parsers record.
+const typeAliases: Readonly<Record<string, string>> = { md: 'markdown', txt: 'text', htm: 'html' };
+
 const partialDate = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 
 /** A document's date as an ISO day (or month) string, in SQL over `documents d`. */
@@ -54,7 +57,8 @@ export function filterSql(filters: SearchFilters): { where: string; params: Reco
   }
   if (filters.type !== undefined) {
     parts.push('d.format = @type');
-    params['type'] = filters.type.toLowerCase().replace(/^\./, '').replace(/^md$/, 'markdown');
+    const type = filters.type.toLowerCase().replace(/^\./, '');
+    params['type'] = typeAliases[type] ?? type;
   }
   (filters.tags ?? []).forEach((tag, i) => {
     const t = normaliseTag(tag);
