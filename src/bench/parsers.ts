@@ -23,8 +23,8 @@ import type { Figure } from './measure.js';
 /**
  * Parser quality and speed: our structure scores over the golden fixtures, and our PDF parser against
  * `@opendataloader/pdf` (a Java CLI wrapped for npm; a development dependency) on the 12 manufacturing PDFs
- * — pages per second, headings and tables found, whitespace left between CJK characters — and on the PDF
- * fixtures' goldens. Without Java (or the package) the comparison is one "not available" line.
+ * — pages per second, headings and tables found, whitespace left between CJK characters — and on the
+ * goldens of the PDF fixtures and of two of those 12 documents. Without Java (or the package) the comparison is one "not available" line.
  */
 const repo = new URL('../../', import.meta.url);
 
@@ -45,7 +45,38 @@ export async function parserFigures(datasetsDir: string): Promise<Figure[]> {
   }
   figures.push(...pdfFigures(ours, odl));
   figures.push(...(await fixtureComparison(goldens, odl.version)));
+  figures.push(...realComparison(ours, odl));
   return figures;
+}
+
+/** The real-document goldens (two of the 12 PDFs), scored for both parsers from the same runs. */
+function realComparison(ours: PdfRun, odl: OdlRun): Figure[] {
+  const at = new URL('test/fixtures/golden/allganize-ja/', repo);
+  const goldens = readdirSync(at)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => parseGolden(f, JSON.parse(readFileSync(new URL(f, at), 'utf8'))));
+  const score = (run: PdfRun) =>
+    sumScores(
+      goldens.map((g) => {
+        const blocks = run.byFile.get(baseName(g.fixture)) ?? [];
+        return scoreStructure(
+          g,
+          observe({ source: { uri: g.fixture, format: 'pdf', sha256: '', bytes: 0 }, metadata: {}, blocks }),
+        );
+      }),
+    );
+  const [mine, theirs] = [score(ours), score(odl)];
+  const label = `structure, ${goldens.length} real PDFs (${goldens.map((g) => baseName(g.fixture)).join(', ')}), vs @opendataloader/pdf ${odl.version}`;
+  return [
+    ...rateFigures(label, mine, theirs).filter((f) => /heading|order/.test(f.name)),
+    {
+      name: `${label}: steps found where the goldens have none`,
+      value: mine.steps.extra,
+      unit: 'steps',
+      ...against('@opendataloader/pdf', theirs.steps.extra, 'steps'),
+    },
+  ];
 }
 
 function loadGoldens(): StructureGolden[] {
@@ -71,6 +102,11 @@ async function observeFixture(fixture: string): Promise<ObservedStructure> {
 
 const percent = (x: number) => Math.round(x * 1000) / 10;
 
+/** A same-run baseline, or a note when it is zero (main.ts would print the ratio as infinite). */
+function against(name: string, value: number, unit: string): Pick<Figure, 'baseline' | 'note'> {
+  return value === 0 ? { note: `${name}: 0 ${unit}` } : { baseline: { name, value } };
+}
+
 function rateFigures(label: string, score: StructureScore, baseline?: StructureScore): Figure[] {
   const ours = structureRates(score);
   const theirs = baseline ? structureRates(baseline) : undefined;
@@ -84,14 +120,8 @@ function rateFigures(label: string, score: StructureScore, baseline?: StructureS
   };
   return (Object.keys(names) as (keyof typeof ours)[]).map((k) => {
     const other = theirs?.[k];
-    // A zero baseline would print as an infinite ratio: it goes in the note instead.
-    const against =
-      other === undefined
-        ? {}
-        : other === 0
-          ? { note: '@opendataloader/pdf: 0 %' }
-          : { baseline: { name: '@opendataloader/pdf', value: percent(other) } };
-    return { name: `${label}: ${names[k]}`, value: percent(ours[k]), unit: '%', ...against };
+    const vs = other === undefined ? {} : against('@opendataloader/pdf', percent(other), '%');
+    return { name: `${label}: ${names[k]}`, value: percent(ours[k]), unit: '%', ...vs };
   });
 }
 
@@ -117,11 +147,21 @@ interface PdfRun {
   readonly headings: number;
   readonly tables: number;
   readonly cjkGaps: number;
+  /** Blocks by file name, for the real-document goldens. */
+  readonly byFile: ReadonlyMap<string, readonly Block[]>;
 }
 
-function countRun(docs: readonly (readonly Block[])[], pages: number, seconds: number): PdfRun {
+const baseName = (path: string) => path.split('/').pop()!;
+
+function countRun(
+  files: readonly string[],
+  docs: readonly (readonly Block[])[],
+  pages: number,
+  seconds: number,
+): PdfRun {
   const all = docs.flat();
   return {
+    byFile: new Map(files.map((f, i) => [baseName(f), docs[i]!])),
     pages,
     seconds,
     headings: all.filter((b) => b.kind === 'heading').length,
@@ -142,6 +182,7 @@ async function ourPdfRun(files: readonly string[]): Promise<PdfRun> {
   const seconds = (performance.now() - started) / 1000;
   const pages = docs.reduce((n, d) => n + (d.metadata.pages ?? 0), 0);
   return countRun(
+    files,
     docs.map((d) => d.blocks),
     pages,
     seconds,
@@ -168,21 +209,12 @@ async function openDataLoaderRun(files: readonly string[]): Promise<OdlRun | str
     const started = performance.now();
     await convert([...files], { outputDir: out, format: 'json', quiet: true, imageOutput: 'off' });
     const seconds = (performance.now() - started) / 1000;
-    const results = files.map((f) =>
-      readOdl(
-        join(
-          out,
-          `${f
-            .split('/')
-            .pop()!
-            .replace(/\.pdf$/, '')}.json`,
-        ),
-      ),
-    );
+    const results = files.map((f) => readOdl(join(out, `${baseName(f).replace(/\.pdf$/, '')}.json`)));
     const pages = results.reduce((n, r) => n + r.pages, 0);
     const version = readOdlVersion();
     return {
       ...countRun(
+        files,
         results.map((r) => r.blocks),
         pages,
         seconds,
@@ -209,7 +241,7 @@ function pdfFigures(ours: PdfRun, odl: OdlRun | undefined): Figure[] {
       value: ours.pages / ours.seconds,
       unit: 'pages/s',
       ...vs((r) => r.pages / r.seconds),
-      note: 'the Java figure includes one JVM start',
+      ...(odl ? { note: 'the Java figure includes one JVM start' } : {}),
     },
     { name: `${label}: headings found`, value: ours.headings, unit: 'headings', ...vs((r) => r.headings) },
     { name: `${label}: tables found`, value: ours.tables, unit: 'tables', ...vs((r) => r.tables) },
