@@ -5,7 +5,10 @@ export interface Asset {
   readonly id: string;
   readonly title: string;
   readonly description: string;
+  /** The DCAT media type. */
   readonly contentType: string;
+  /** DCAT keywords (dcat:keyword); none when left out. */
+  readonly keywords?: readonly string[];
   readonly properties: Readonly<Record<string, unknown>>;
   /** Where the data plane fetches the bytes; never shown to peers. */
   readonly dataAddress: Readonly<Record<string, unknown>>;
@@ -19,6 +22,7 @@ function toAsset(r: AssetsTable): Asset {
     title: r.title,
     description: r.description,
     contentType: r.content_type,
+    keywords: JSON.parse(r.keywords),
     properties: JSON.parse(r.properties),
     dataAddress: JSON.parse(r.data_address),
     createdAt: r.created_at,
@@ -39,7 +43,48 @@ export async function insertAsset(db: Kysely<Tables>, participantId: string, a: 
       data_address: JSON.stringify(a.dataAddress),
       created_at: a.createdAt,
       updated_at: a.updatedAt,
+      keywords: JSON.stringify(a.keywords ?? []),
     })
+    .execute();
+  await insertKeywords(db, participantId, a);
+}
+
+async function insertKeywords(db: Kysely<Tables>, participantId: string, a: Asset): Promise<void> {
+  const distinct = [...new Set(a.keywords ?? [])];
+  if (distinct.length === 0) return;
+  await db
+    .insertInto('asset_keywords')
+    .values(distinct.map((keyword) => ({ participant_id: participantId, asset_id: a.id, keyword })))
+    .execute();
+}
+
+/** Replaces an asset's metadata and data address (its id and createdAt stay); false when it does not exist. */
+export async function updateAsset(db: Kysely<Tables>, participantId: string, a: Asset): Promise<boolean> {
+  const result = await db
+    .updateTable('assets')
+    .set({
+      title: a.title,
+      description: a.description,
+      content_type: a.contentType,
+      keywords: JSON.stringify(a.keywords ?? []),
+      properties: JSON.stringify(a.properties),
+      data_address: JSON.stringify(a.dataAddress),
+      updated_at: a.updatedAt,
+    })
+    .where('participant_id', '=', participantId)
+    .where('id', '=', a.id)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) return false;
+  await deleteKeywords(db, participantId, a.id);
+  await insertKeywords(db, participantId, a);
+  return true;
+}
+
+async function deleteKeywords(db: Kysely<Tables>, participantId: string, assetId: string): Promise<void> {
+  await db
+    .deleteFrom('asset_keywords')
+    .where('participant_id', '=', participantId)
+    .where('asset_id', '=', assetId)
     .execute();
 }
 
@@ -57,16 +102,37 @@ export async function findAsset(
   return row && toAsset(row);
 }
 
+export interface AssetQuery {
+  readonly after?: string;
+  readonly limit?: number;
+  readonly keyword?: string;
+  readonly contentType?: string;
+}
+
 export async function listAssets(
   db: Kysely<Tables>,
   participantId: string,
-  page: { readonly after?: string; readonly limit?: number } = {},
+  page: AssetQuery = {},
 ): Promise<Asset[]> {
-  const rows = await db
+  let q = db
     .selectFrom('assets')
     .selectAll()
     .where('participant_id', '=', participantId)
-    .where('id', '>', page.after ?? '')
+    .where('id', '>', page.after ?? '');
+  if (page.contentType !== undefined) q = q.where('content_type', '=', page.contentType);
+  if (page.keyword !== undefined) {
+    const keyword = page.keyword;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('asset_keywords as k')
+          .select('k.keyword')
+          .whereRef('k.participant_id', '=', 'assets.participant_id')
+          .whereRef('k.asset_id', '=', 'assets.id')
+          .where('k.keyword', '=', keyword),
+      ),
+    );
+  }
+  const rows = await q
     .orderBy('id')
     .limit(page.limit ?? 100)
     .execute();
@@ -79,5 +145,6 @@ export async function deleteAsset(db: Kysely<Tables>, participantId: string, id:
     .where('participant_id', '=', participantId)
     .where('id', '=', id)
     .executeTakeFirst();
+  await deleteKeywords(db, participantId, id);
   return Number(result.numDeletedRows) > 0;
 }

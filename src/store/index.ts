@@ -1,4 +1,4 @@
-export type { Asset } from './assets.js';
+export type { Asset, AssetQuery } from './assets.js';
 export {
   type AuditEntry,
   type AuditRecord,

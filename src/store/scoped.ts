@@ -1,5 +1,13 @@
 import type { Kysely } from 'kysely';
-import { type Asset, deleteAsset, findAsset, insertAsset, listAssets } from './assets.js';
+import {
+  type Asset,
+  type AssetQuery,
+  deleteAsset,
+  findAsset,
+  insertAsset,
+  listAssets,
+  updateAsset,
+} from './assets.js';
 import { type AuditEntry, type AuditRecord, appendAudit, listAudit } from './audit.js';
 import {
   type ApiKeyRecord,
@@ -22,7 +30,8 @@ export interface ParticipantStore {
   auditLog(page?: { afterSeq?: number; limit?: number }): Promise<AuditRecord[]>;
   insertAsset(a: Asset): Promise<void>;
   findAsset(id: string): Promise<Asset | undefined>;
-  listAssets(page?: { after?: string; limit?: number }): Promise<Asset[]>;
+  updateAsset(a: Asset): Promise<boolean>;
+  listAssets(page?: AssetQuery): Promise<Asset[]>;
   deleteAsset(id: string): Promise<boolean>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
   revokeApiKey(id: string, at: string): Promise<boolean>;
@@ -38,6 +47,7 @@ export function participantStore(db: Kysely<Tables>, participantId: string): Par
     auditLog: (page) => listAudit(db, p, page),
     insertAsset: (a) => insertAsset(db, p, a),
     findAsset: (id) => findAsset(db, p, id),
+    updateAsset: (a) => updateAsset(db, p, a),
     listAssets: (page) => listAssets(db, p, page),
     deleteAsset: (id) => deleteAsset(db, p, id),
     listApiKeys: () => listApiKeys(db, p),
