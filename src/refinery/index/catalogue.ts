@@ -19,9 +19,14 @@ export interface DocRecord {
 export interface CatalogueStore {
   load(): { units: UnitRecord[]; docs: DocRecord[] };
   save(units: readonly UnitRecord[], docs: readonly DocRecord[]): void;
+  remove(unitRows: readonly number[], docRow: number): void;
 }
 
-export const memoryCatalogue: CatalogueStore = { load: () => ({ units: [], docs: [] }), save: () => {} };
+export const memoryCatalogue: CatalogueStore = {
+  load: () => ({ units: [], docs: [] }),
+  save: () => {},
+  remove: () => {},
+};
 
 export function sqliteCatalogue(db: BetterSqlite3.Database, name: string): CatalogueStore {
   db.exec(`CREATE TABLE IF NOT EXISTS "${name}_docs" (row INTEGER PRIMARY KEY, doc_id TEXT NOT NULL UNIQUE);
@@ -36,6 +41,12 @@ export function sqliteCatalogue(db: BetterSqlite3.Database, name: string): Catal
     for (const d of docs) insertDoc.run(d.row, d.docId);
     for (const u of units) insertUnit.run(u.row, u.unitId, u.docRow, u.order, u.size);
   });
+  const deleteUnit = db.prepare(`DELETE FROM "${name}_units" WHERE row = ?`);
+  const deleteDoc = db.prepare(`DELETE FROM "${name}_docs" WHERE row = ?`);
+  const remove = db.transaction((unitRows: readonly number[], docRow: number) => {
+    for (const row of unitRows) deleteUnit.run(row);
+    deleteDoc.run(docRow);
+  });
   return {
     load: () => ({
       units: db
@@ -46,5 +57,6 @@ export function sqliteCatalogue(db: BetterSqlite3.Database, name: string): Catal
       docs: db.prepare(`SELECT row, doc_id AS docId FROM "${name}_docs"`).all() as DocRecord[],
     }),
     save: (units, docs) => save(units, docs),
+    remove: (unitRows, docRow) => remove(unitRows, docRow),
   };
 }

@@ -111,3 +111,53 @@ describe('unit index', () => {
     expect(index.size).toBe(units.length);
   });
 });
+
+describe('unit index removal', () => {
+  const replacement: IndexUnit[] = [
+    {
+      id: 'pump#v2-1',
+      docId: 'pump',
+      order: 1,
+      text: 'ポンプ取扱説明書 第2版\n吸込側のストレーナを毎月清掃する。',
+    },
+    { id: 'pump#v2-2', docId: 'pump', order: 2, text: 'インペラの摩耗を点検する。' },
+  ];
+
+  for (const engine of ['sqlite', 'memory'] as const) {
+    it(`replaces a document's units: remove then add (${engine})`, async () => {
+      const analyzer = japaneseAnalyzer(await loadMorphology());
+      const db = new Database(':memory:');
+      const make = () =>
+        engine === 'sqlite'
+          ? createSqliteIndex(db, 'manuals', { analyzer, weights: japaneseWeights })
+          : createMemoryIndex({ analyzer, weights: japaneseWeights });
+      const index = make();
+      index.add(units);
+      expect(index.remove('pump')).toBe(4);
+      expect(index.remove('pump')).toBe(0);
+      expect(index.size).toBe(2);
+      // Nothing of the old pages answers any more, not even through the document prior or passages.
+      for (const hit of index.search('羽根車とメカニカルシール 吐出圧力', 10))
+        expect(hit.docId).toBe('motor');
+      index.add(replacement);
+      expect(index.size).toBe(4);
+      expect(index.search('インペラの点検', 1)[0]?.unitId).toBe('pump#v2-2');
+      // The same answers as an index that only ever held the current units.
+      const fresh = createMemoryIndex({ analyzer, weights: japaneseWeights });
+      fresh.add([...units.filter((u) => u.docId === 'motor'), ...replacement]);
+      for (const q of ['ストレーナの清掃', 'モータの絶縁抵抗', 'グリース', 'ポンプ']) {
+        const a = index.search(q, 4);
+        const b = fresh.search(q, 4);
+        expect(new Set(a.map((h) => h.unitId))).toEqual(new Set(b.map((h) => h.unitId)));
+        expect(a.map((h) => h.score)).toEqual(b.map((h) => expect.closeTo(h.score, 6)));
+      }
+      if (engine === 'sqlite') {
+        const reopened = make();
+        expect(reopened.size).toBe(4);
+        reopened.add([{ id: 'pump#v3', docId: 'valve', order: 1, text: '弁の開閉' }]);
+        expect(reopened.search('弁の開閉', 1)[0]?.unitId).toBe('pump#v3');
+        expect(reopened.search('インペラの点検', 1)[0]?.unitId).toBe('pump#v2-2');
+      }
+    });
+  }
+});

@@ -39,6 +39,11 @@ export interface SearchOptions {
 
 export interface UnitIndex {
   add(units: readonly IndexUnit[]): void;
+  /**
+   * Removes every unit of a document and the document's own rows (re-refining replaces a document's chunks:
+   * remove, then add). Returns how many units were removed; an unknown document removes nothing.
+   */
+  remove(docId: string): number;
   search(query: string, k: number, options?: SearchOptions): Hit[];
   readonly size: number;
 }
@@ -106,6 +111,11 @@ function createUnitIndex(backend: Backend, options: UnitIndexOptions): UnitIndex
   const unitRows = new Map(stored.units.map((u) => [u.unitId, u.row]));
   const docs = new Map<number, DocRecord>(stored.docs.map((d) => [d.row, d]));
   const docRows = new Map(stored.docs.map((d) => [d.docId, d.row]));
+  // After a removal the row count no longer names a free row: new rows continue past the highest in use.
+  const next = {
+    unit: stored.units.reduce((max, u) => Math.max(max, u.row), 0) + 1,
+    doc: stored.docs.reduce((max, d) => Math.max(max, d.row), 0) + 1,
+  };
   let places = new Map<number, UnitPlace>();
   let placesStale = true;
 
@@ -123,7 +133,7 @@ function createUnitIndex(backend: Backend, options: UnitIndexOptions): UnitIndex
     },
     add(batch) {
       // Rows are assigned and every unit analysed before anything is written: a bad unit leaves no trace.
-      const plan = planRows(batch, unitRows, docRows);
+      const plan = planRows(batch, unitRows, docRows, next);
       const analysed = batch.map((unit) => analyzer.unit(indexedText(unit)));
       const passages = batch.map((unit) => analyzer.passages?.(indexedText(unit)) ?? []);
       backend.atomically(() => {
@@ -142,7 +152,30 @@ function createUnitIndex(backend: Backend, options: UnitIndexOptions): UnitIndex
         docs.set(d.row, d);
         docRows.set(d.docId, d.row);
       }
+      next.unit += plan.units.length;
+      next.doc += plan.docs.length;
       placesStale = true;
+    },
+    remove(docId) {
+      const docRow = docRows.get(docId);
+      if (docRow === undefined) return 0;
+      const rows = [...units.values()].filter((u) => u.docRow === docRow).map((u) => u.row);
+      backend.atomically(() => {
+        for (const index of unitViews.values()) for (const row of rows) index.remove(row);
+        for (const index of passageViews.values()) {
+          for (const row of rows) index.remove(row * passageSpan, (row + 1) * passageSpan);
+        }
+        for (const index of docViews.values()) index.remove(docRow);
+        backend.catalogue.remove(rows, docRow);
+      });
+      for (const row of rows) {
+        unitRows.delete(units.get(row)!.unitId);
+        units.delete(row);
+      }
+      docs.delete(docRow);
+      docRows.delete(docId);
+      placesStale = true;
+      return rows.length;
     },
     search(query, k, searchOptions = {}) {
       const weights = searchOptions.weights ?? options.weights;
@@ -197,6 +230,7 @@ function planRows(
   batch: readonly IndexUnit[],
   unitRows: ReadonlyMap<string, number>,
   docRows: ReadonlyMap<string, number>,
+  next: { readonly unit: number; readonly doc: number },
 ): { units: UnitRecord[]; docs: DocRecord[] } {
   const units: UnitRecord[] = [];
   const docs = new Map<string, DocRecord>();
@@ -206,10 +240,10 @@ function planRows(
     seen.add(unit.id);
     let docRow = docRows.get(unit.docId) ?? docs.get(unit.docId)?.row;
     if (docRow === undefined) {
-      docRow = docRows.size + docs.size + 1;
+      docRow = next.doc + docs.size;
       docs.set(unit.docId, { row: docRow, docId: unit.docId });
     }
-    const row = unitRows.size + units.length + 1;
+    const row = next.unit + units.length;
     units.push({ row, unitId: unit.id, docRow, order: unit.order, size: unit.text.length });
   }
   return { units, docs: [...docs.values()] };
