@@ -1,7 +1,7 @@
-import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
 import type { Matrix } from './geometry.js';
 import { graphicsOf, type OperatorList } from './graphics.js';
+import { OPS } from './pdfjs.js';
 
 // A4 page: PDF user space (origin bottom-left) to top-left page space.
 const viewport: Matrix = [1, 0, 0, -1, 0, 842];

@@ -2,8 +2,9 @@
  * What the page draws besides text, read from pdfjs's operator list: ruling lines (for tables), the
  * area covered by images and the number of filled curve paths (for telling scanned or outlined text).
  */
-import { OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
 import { apply, identity, type Matrix, multiply } from './geometry.js';
+import { OPS } from './pdfjs.js';
 
 /** An axis-aligned line segment in page space (top-left origin). */
 export interface Ruling {

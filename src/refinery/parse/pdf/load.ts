@@ -5,8 +5,8 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { PdfCorrupt, PdfEmpty, PdfEncrypted } from './errors.js';
+import { getDocument, type PDFDocumentProxy } from './pdfjs.js';
 
 const pdfjsRoot = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 const cMapUrl = join(pdfjsRoot, 'cmaps') + '/';

@@ -2,12 +2,13 @@
  * One page read through pdfjs: runs, lines, ruled tables and the state of its text layer. Nothing here
  * decides about blocks; `blocks.ts` does that once all pages (and their running text) are known.
  */
-import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
 import { alignedTables } from './aligned-tables.js';
 import type { Matrix } from './geometry.js';
 import { graphicsOf, type OperatorList } from './graphics.js';
 import { type Line, linesOf } from './lines.js';
 import type { OcrLine } from './ocr.js';
+import type { PDFPageProxy } from './pdfjs.js';
 import { type FontFacts, headingTags, runsOf, type TextRun } from './runs.js';
 import { type RuledTable, tablesOf } from './tables.js';
 import { needsOcr, type TextLayer, textLayerOf } from './text-layer.js';

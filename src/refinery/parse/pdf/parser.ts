@@ -3,7 +3,7 @@
  * layer go to OCR when it is available, running headers/footers are removed and mined for metadata,
  * and the rest becomes blocks in reading order with page and bbox recorded as they are found.
  */
-import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
 import type { Document, DocumentMetadata, Parser, SourceInfo } from '../../document/index.js';
 import { buildBlocks } from '../../structure/index.js';
 import { draftsOf, type FlowItem } from './blocks.js';
@@ -11,6 +11,7 @@ import type { Line } from './lines.js';
 import { openPdf } from './load.js';
 import { type PageOcr, systemOcr } from './ocr.js';
 import { type PageLayout, readPage, withOcr } from './page.js';
+import type { PDFDocumentProxy } from './pdfjs.js';
 import { readingOrder } from './reading-order.js';
 import { printedFacts, runningText } from './running-text.js';
 import { typographyOf } from './style.js';
