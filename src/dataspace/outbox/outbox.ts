@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Tables } from '../../store/index.js';
+
+/**
+ * Outgoing protocol messages, written in the same transaction as the state change that produced them and
+ * delivered afterwards with retries. A message is therefore sent exactly when its state change happened,
+ * whatever crashes in between; the receiver's idempotency makes a resend after a crash harmless.
+ */
+export interface OutboxItem {
+  readonly id: string;
+  readonly participantId: string;
+  /** Which kind of process the message belongs to (`negotiation`, `transfer`): picks the give-up handler. */
+  readonly processType: string;
+  readonly processId: string;
+  readonly url: string;
+  /** The counterparty id the message is addressed to (its authentication audience). */
+  readonly audience: string;
+  readonly message: unknown;
+  readonly attempts: number;
+}
+
+export interface NewOutboxItem {
+  readonly participantId: string;
+  readonly processType: string;
+  readonly processId: string;
+  readonly url: string;
+  readonly audience: string;
+  readonly message: unknown;
+}
+
+export interface RetryPolicy {
+  /** Delay before the first retry; doubles with each further attempt. */
+  readonly baseMs: number;
+  readonly maxDelayMs: number;
+  /** Attempts in all (the first send included) before the outbox gives up. */
+  readonly limit: number;
+}
+
+export const defaultRetry: RetryPolicy = { baseMs: 500, maxDelayMs: 60_000, limit: 8 };
+
+/** A refusal retrying cannot fix (a 4xx from the peer, a URL the egress policy forbids). */
+export class DeliveryRefused extends Error {
+  override readonly name = 'DeliveryRefused';
+}
+
+/** Delay before attempt `attempts + 1`, with ±20 % jitter so many failed peers do not retry in lockstep. */
+export function retryDelay(
+  attempts: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
+  const exponential = Math.min(policy.maxDelayMs, policy.baseMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(exponential * (0.8 + 0.4 * random()));
+}
+
+/**
+ * Adds a message to the outbox; call it with the transaction that makes the state change. With `supersede`
+ * the process's messages still waiting are dropped first (a termination makes them moot).
+ */
+export async function enqueue(
+  trx: Kysely<Tables>,
+  item: NewOutboxItem,
+  at: Date,
+  options: { supersede?: boolean } = {},
+): Promise<string> {
+  if (options.supersede) {
+    await trx
+      .deleteFrom('outbox')
+      .where('participant_id', '=', item.participantId)
+      .where('process_type', '=', item.processType)
+      .where('process_id', '=', item.processId)
+      .execute();
+  }
+  const id = randomUUID();
+  await trx
+    .insertInto('outbox')
+    .values({
+      id,
+      participant_id: item.participantId,
+      process_type: item.processType,
+      process_id: item.processId,
+      url: item.url,
+      audience: item.audience,
+      message: JSON.stringify(item.message),
+      attempts: 0,
+      due_at: at.toISOString(),
+      lease_until: null,
+      last_error: null,
+      created_at: at.toISOString(),
+    })
+    .execute();
+  return id;
+}
+
+/** Messages of one process still waiting to be delivered, oldest first (for status pages and tests). */
+export async function pendingFor(
+  db: Kysely<Tables>,
+  participantId: string,
+  processType: string,
+  processId: string,
+): Promise<OutboxItem[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('participant_id', '=', participantId)
+    .where('process_type', '=', processType)
+    .where('process_id', '=', processId)
+    .orderBy('created_at')
+    .execute();
+  return rows.map(toItem);
+}
+
+function toItem(r: Tables['outbox']): OutboxItem {
+  return {
+    id: r.id,
+    participantId: r.participant_id,
+    processType: r.process_type,
+    processId: r.process_id,
+    url: r.url,
+    audience: r.audience,
+    message: JSON.parse(r.message) as unknown,
+    attempts: r.attempts,
+  };
+}
+
+export interface DeliveryDeps {
+  readonly db: Kysely<Tables>;
+  readonly now: () => Date;
+  /** Sends one message; resolves on a 2xx, throws DeliveryRefused for a permanent refusal, else anything. */
+  readonly send: (item: OutboxItem) => Promise<void>;
+  /** Called (outside any transaction) when a message will never be delivered: the process must react. */
+  readonly gaveUp: (item: OutboxItem, reason: string) => Promise<void>;
+  readonly retry?: RetryPolicy;
+  /** How long a claim protects an item from other replicas; longer than the slowest send. */
+  readonly leaseMs?: number;
+  /** Items sent at once per run. */
+  readonly batch?: number;
+  readonly log?: (fields: Record<string, unknown>, msg: string) => void;
+}
+
+/** The earliest moment an item becomes due, or undefined when the outbox is empty. */
+export async function nextDue(db: Kysely<Tables>): Promise<Date | undefined> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.min('due_at').as('due'))
+    .executeTakeFirst();
+  const due = row?.due as string | null | undefined;
+  return due ? new Date(due) : undefined;
+}
+
+/**
+ * Sends every item due now, at most `batch` at once, each claimed first so two replicas never send the same
+ * item. Returns how many were attempted; the caller runs it again while that equals the batch size.
+ */
+export async function deliverDue(deps: DeliveryDeps): Promise<number> {
+  const at = deps.now();
+  const iso = at.toISOString();
+  const leaseUntil = new Date(at.getTime() + (deps.leaseMs ?? 60_000)).toISOString();
+  const rows = await deps.db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('due_at', '<=', iso)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', iso)]))
+    .orderBy('due_at')
+    .orderBy('created_at')
+    .limit(deps.batch ?? 64)
+    .execute();
+  // One message per process per run keeps a process's messages in the order they were written.
+  const seen = new Set<string>();
+  const mine: OutboxItem[] = [];
+  for (const r of rows) {
+    const processKey = `${r.participant_id}\u0000${r.process_type}\u0000${r.process_id}`;
+    if (seen.has(processKey)) continue;
+    seen.add(processKey);
+    const claimed = await deps.db
+      .updateTable('outbox')
+      .set({ lease_until: leaseUntil })
+      .where('id', '=', r.id)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', iso)]))
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 1) mine.push(toItem(r));
+  }
+  await Promise.all(mine.map((item) => deliverOne(deps, item)));
+  return rows.length;
+}
+
+async function deliverOne(deps: DeliveryDeps, item: OutboxItem): Promise<void> {
+  const policy = deps.retry ?? defaultRetry;
+  try {
+    await deps.send(item);
+    await deps.db.deleteFrom('outbox').where('id', '=', item.id).execute();
+    return;
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    const attempts = item.attempts + 1;
+    const permanent = e instanceof DeliveryRefused;
+    deps.log?.(
+      { outboxId: item.id, processId: item.processId, attempts, permanent, reason },
+      'delivery failed',
+    );
+    if (permanent || attempts >= policy.limit) {
+      await deps.db.deleteFrom('outbox').where('id', '=', item.id).execute();
+      await deps.gaveUp(item, permanent ? reason : `no answer after ${attempts} attempts: ${reason}`);
+      return;
+    }
+    const due = new Date(deps.now().getTime() + retryDelay(attempts, policy));
+    await deps.db
+      .updateTable('outbox')
+      .set({ attempts, due_at: due.toISOString(), lease_until: null, last_error: reason.slice(0, 500) })
+      .where('id', '=', item.id)
+      .execute();
+  }
+}
+
+/** The outbox as scheduler work: due items are delivered; a full batch asks for another run at once. */
+export function outboxWork(deps: DeliveryDeps): {
+  name: string;
+  nextDue: () => Promise<Date | undefined>;
+  runDue: () => Promise<boolean>;
+} {
+  const batch = deps.batch ?? 64;
+  return {
+    name: 'outbox',
+    nextDue: () => nextDue(deps.db),
+    runDue: async () => (await deliverDue({ ...deps, batch })) >= batch,
+  };
+}

@@ -1,0 +1,67 @@
+import type { Kysely } from 'kysely';
+import type { Tables } from '../../store/index.js';
+import { type OutboxItem, outboxWork, type RetryPolicy } from '../outbox/index.js';
+import { type DueWork, Scheduler } from './scheduler.js';
+
+/** One kind of process (negotiation, transfer): what to do when its message cannot be delivered, and its deadlines. */
+export interface ProcessKind {
+  readonly type: string;
+  /** The outbox gave up on one of this kind's messages (peer refused it, or never answered). */
+  gaveUp(item: OutboxItem, reason: string): Promise<void>;
+  /** Expires processes whose counterparty kept them waiting too long. */
+  readonly deadlines?: DueWork;
+}
+
+export interface RuntimeDeps {
+  readonly db: Kysely<Tables>;
+  readonly now: () => Date;
+  /** Sends one outbox message: resolves on 2xx; throws DeliveryRefused when retrying cannot help. */
+  readonly send: (item: OutboxItem) => Promise<void>;
+  readonly onError: (work: string, error: unknown) => void;
+  readonly log?: (fields: Record<string, unknown>, msg: string) => void;
+  readonly retry?: RetryPolicy;
+  readonly batch?: number;
+}
+
+/**
+ * The background half of every protocol process on a node: one outbox, the deadline sweeps of each
+ * registered kind, and one scheduler over them. Kinds register before start(); writers call wake() after
+ * committing a change that made something due.
+ */
+export class ProcessRuntime {
+  private readonly kinds = new Map<string, ProcessKind>();
+  private scheduler: Scheduler | undefined;
+
+  constructor(private readonly deps: RuntimeDeps) {}
+
+  register(kind: ProcessKind): void {
+    if (this.scheduler) throw new Error(`process kind ${kind.type} registered after start`);
+    this.kinds.set(kind.type, kind);
+  }
+
+  start(): void {
+    if (this.scheduler) return;
+    const d = this.deps;
+    const outbox = outboxWork({
+      db: d.db,
+      now: d.now,
+      send: d.send,
+      gaveUp: (item, reason) => this.kinds.get(item.processType)?.gaveUp(item, reason) ?? Promise.resolve(),
+      ...(d.retry ? { retry: d.retry } : {}),
+      ...(d.batch ? { batch: d.batch } : {}),
+      ...(d.log ? { log: d.log } : {}),
+    });
+    const deadlines = [...this.kinds.values()].flatMap((k) => (k.deadlines ? [k.deadlines] : []));
+    this.scheduler = new Scheduler({ works: [outbox, ...deadlines], now: d.now, onError: d.onError });
+    this.scheduler.start();
+  }
+
+  /** Something became due at `at` (default: now). */
+  wake(at?: Date): void {
+    this.scheduler?.wake(at);
+  }
+
+  async stop(): Promise<void> {
+    await this.scheduler?.stop();
+  }
+}
