@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { NodeContext } from './context.js';
+import { defaultVerifier } from './counterparty.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { healthRoutes } from './scopes/health.js';
 import { managementPrefix, managementScope } from './scopes/management.js';
@@ -9,6 +10,7 @@ import { dataPlaneRoutes, dspRoutes } from './scopes/protocol-routes.js';
 
 export interface ServerOptions {
   readonly version: string;
+  /** Default: self-issued participant JWTs (and the TCK's static header under `--profile tck`). */
   readonly verifyCounterparty?: CounterpartyVerifier;
   readonly verifyDataToken?: CounterpartyVerifier;
 }
@@ -54,7 +56,7 @@ export async function buildServer(ctx: NodeContext, options: ServerOptions): Pro
   await app.register(healthRoutes, { ctx });
   await app.register(participantRootRoutes, { ctx });
   await app.register(managementScope, { ctx, version: options.version, prefix: managementPrefix });
-  const verify = options.verifyCounterparty ?? noVerifier;
+  const verify = options.verifyCounterparty ?? defaultVerifier(ctx);
   const dsp = { ctx, verify, what: 'protocol', routes: dspRoutes };
   await app.register(authenticatedScope, { ...dsp, prefix: '/dsp' });
   await app.register(authenticatedScope, { ...dsp, prefix: '/p/:participant/dsp' });

@@ -1,4 +1,5 @@
 import type { JWK } from 'jose';
+import { InvalidInput } from '../../errors/index.js';
 
 /**
  * did:web for a participant: `did:web:<host>:p:<participant>` resolves to `https://<host>/p/<participant>/did.json`;
@@ -42,4 +43,37 @@ export function didDocument(did: string, publicJwks: readonly JWK[]): DidDocumen
 function publicOnly(jwk: JWK): JWK {
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = jwk;
   return pub;
+}
+
+export class InvalidDid extends InvalidInput {
+  constructor(did: string, why: string) {
+    super('identity.invalid-did', `${JSON.stringify(did.slice(0, 200))} is not a usable did:web: ${why}`);
+  }
+}
+
+/**
+ * Where a did:web document lives (W3C did:web method): `did:web:<host>` → `<scheme>://<host>/.well-known/did.json`,
+ * `did:web:<host>:a:b` → `<scheme>://<host>/a/b/did.json`; a port arrives percent-encoded (`localhost%3A8080`).
+ * Plain http is the caller's decision (development on loopback only).
+ */
+export function didWebDocumentUrl(did: string, scheme: 'https' | 'http' = 'https'): URL {
+  const parts = did.split(':');
+  if (parts.length < 3 || parts[0] !== 'did' || parts[1] !== 'web') throw new InvalidDid(did, 'not did:web');
+  if (did.length > 2048) throw new InvalidDid(did, 'too long');
+  let host: string;
+  try {
+    host = decodeURIComponent(parts[2] ?? '');
+  } catch {
+    throw new InvalidDid(did, 'bad percent-encoding');
+  }
+  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(host) && !/^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) {
+    throw new InvalidDid(did, 'bad host');
+  }
+  const path = parts.slice(3);
+  if (path.some((p) => !/^[A-Za-z0-9._~-]+$/.test(p) || p === '.' || p === '..')) {
+    throw new InvalidDid(did, 'bad path segment');
+  }
+  return new URL(
+    `${scheme}://${host}/${path.length ? `${path.join('/')}/did.json` : '.well-known/did.json'}`,
+  );
 }

@@ -5,7 +5,7 @@ export {
   staticClaimsSource,
   type VerifiedClaims,
 } from './claims.js';
-export { type DidDocument, didDocument, participantDid } from './did.js';
+export { type DidDocument, didDocument, didWebDocumentUrl, InvalidDid, participantDid } from './did.js';
 export {
   type GeneratedKey,
   generateParticipantKey,
@@ -17,3 +17,16 @@ export {
   secretFingerprint,
   unsealPrivateJwk,
 } from './keys.js';
+export { ReplayGuard } from './replay.js';
+export { type DidResolver, type DidResolverOptions, didWebResolver } from './resolver.js';
+export {
+  importSigningKey,
+  type SigningKey,
+  signCounterpartyToken,
+  type TokenClaims,
+  type TokenDeps,
+  type TokenPolicy,
+  TokenRejected,
+  tokenAlgorithms,
+  verifyCounterpartyToken,
+} from './token.js';

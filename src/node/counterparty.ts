@@ -1,0 +1,145 @@
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import {
+  type DidDocument,
+  type DidResolver,
+  didDocument,
+  didWebDocumentUrl,
+  didWebResolver,
+  importSigningKey,
+  participantDid,
+  ReplayGuard,
+  type SigningKey,
+  signCounterpartyToken,
+  TokenRejected,
+  verifyCounterpartyToken,
+} from '../dataspace/identity/index.js';
+import { findParticipant, listParticipantKeys } from '../store/index.js';
+import type { NodeContext } from './context.js';
+import { privateKeyOf, publicKeysOf } from './participants.js';
+import type { CounterpartyVerifier } from './scopes/protocol.js';
+
+/** The counterparty id the DSP TCK is known by under `--profile tck` (the TCK's own participant id). */
+export const tckParticipant = 'TCK_PARTICIPANT';
+
+/** Tokens live a minute: long enough for a retry through the outbox, short enough to bound the replay guard. */
+const tokenTtlSeconds = 60;
+const leewaySeconds = 30;
+const maxLifetimeSeconds = 300;
+
+/** The DIDs a participant of this node answers to (the default one also by its `:p:<id>` form). */
+export function ownDids(ctx: NodeContext, participantId: string): string[] {
+  const isDefault = participantId === ctx.config.defaultParticipantId;
+  const main = participantDid(ctx.publicHost(), participantId, isDefault);
+  return isDefault ? [main, participantDid(ctx.publicHost(), participantId, false)] : [main];
+}
+
+const signers = new WeakMap<NodeContext, Map<string, Promise<SigningKey>>>();
+
+/** The participant's newest EdDSA key, unsealed once per node process. */
+function signerOf(ctx: NodeContext, participantId: string): Promise<SigningKey> {
+  const byParticipant = signers.get(ctx) ?? new Map<string, Promise<SigningKey>>();
+  signers.set(ctx, byParticipant);
+  const cached = byParticipant.get(participantId);
+  if (cached) return cached;
+  const loading = (async () => {
+    const keys = await listParticipantKeys(ctx.db, participantId);
+    const key = keys.filter((k) => k.alg === 'EdDSA').at(-1) ?? keys.at(-1);
+    if (!key) throw new Error(`participant ${participantId} has no key to sign with`);
+    const jwk = await privateKeyOf(ctx.participants, participantId, key.kid);
+    return importSigningKey(ownDids(ctx, participantId)[0] ?? '', jwk);
+  })();
+  byParticipant.set(participantId, loading);
+  loading.catch(() => byParticipant.delete(participantId));
+  return loading;
+}
+
+/**
+ * Headers that authenticate `participantId` to the peer `audienceDid` on an outbound DSP request: a fresh
+ * self-issued JWT per request. Under the tck profile the TCK gets back its own static header.
+ */
+export async function dspAuthHeaders(
+  ctx: NodeContext,
+  participantId: string,
+  audienceDid: string,
+): Promise<Record<string, string>> {
+  if (ctx.config.profile === 'tck' && audienceDid === tckParticipant) {
+    return { authorization: ctx.config.tckAuthorization };
+  }
+  const signer = await signerOf(ctx, participantId);
+  const token = await signCounterpartyToken(signer, {
+    audience: audienceDid,
+    issuedAt: ctx.now(),
+    jti: randomUUID(),
+    ttlSeconds: tokenTtlSeconds,
+  });
+  return { authorization: `Bearer ${token}` };
+}
+
+/** did:web over the outbound client (egress policy applies); this node's own participants are read locally. */
+function nodeDidResolver(ctx: NodeContext): DidResolver {
+  const scheme = ctx.config.plainHttp || ctx.config.profile === 'tck' ? 'http' : 'https';
+  const remote = didWebResolver({ fetchJson: (url) => ctx.outbound.json(url), now: ctx.now, scheme });
+  return async (did, fresh) => {
+    const local = await localDocument(ctx, did);
+    return local ?? remote(did, fresh);
+  };
+}
+
+async function localDocument(ctx: NodeContext, did: string): Promise<DidDocument | undefined> {
+  const url = didWebDocumentUrl(did);
+  if (url.host !== new URL(`https://${ctx.publicHost()}`).host) return undefined;
+  const path = /^\/p\/([^/]+)\/did\.json$/.exec(url.pathname);
+  const id = url.pathname === '/.well-known/did.json' ? ctx.config.defaultParticipantId : path?.[1];
+  if (!id || !(await findParticipant(ctx.db, id))) throw new Error(`no participant ${id ?? ''} here`);
+  return didDocument(did, await publicKeysOf(ctx.db, id));
+}
+
+function addressedId(ctx: NodeContext, req: FastifyRequest): string {
+  return (req.params as { participant?: string }).participant ?? ctx.config.defaultParticipantId;
+}
+
+/**
+ * The default protocol verifier: a `Bearer` self-issued JWT from the sender's participant key, addressed to
+ * the participant the request is for. Refusals say nothing to the caller; the reason goes to the local log.
+ * The replay guard lives in this process (replicas do not share it yet).
+ */
+export function tokenVerifier(ctx: NodeContext): CounterpartyVerifier {
+  const replay = new ReplayGuard();
+  const resolveDid = nodeDidResolver(ctx);
+  return async (req) => {
+    const header = req.headers.authorization;
+    const token = header && /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    if (!token) {
+      req.log.info({ reason: 'no bearer token' }, 'counterparty refused');
+      return undefined;
+    }
+    const policy = { audiences: ownDids(ctx, addressedId(ctx, req)), leewaySeconds, maxLifetimeSeconds };
+    try {
+      const { did } = await verifyCounterpartyToken(token, policy, { resolveDid, replay, now: ctx.now });
+      return { id: did };
+    } catch (e) {
+      if (!(e instanceof TokenRejected)) throw e;
+      req.log.info({ reason: e.message }, 'counterparty refused');
+      return undefined;
+    }
+  };
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** The conformance profile: the TCK's static Authorization header is the counterparty TCK_PARTICIPANT. */
+export function tckVerifier(ctx: NodeContext, otherwise: CounterpartyVerifier): CounterpartyVerifier {
+  const expected = digest(ctx.config.tckAuthorization);
+  return async (req) => {
+    const header = req.headers.authorization;
+    if (header !== undefined && timingSafeEqual(digest(header), expected)) return { id: tckParticipant };
+    return otherwise(req);
+  };
+}
+
+/** What the node authenticates protocol callers with unless a test or embedder passes its own verifier. */
+export function defaultVerifier(ctx: NodeContext): CounterpartyVerifier {
+  const tokens = tokenVerifier(ctx);
+  return ctx.config.profile === 'tck' ? tckVerifier(ctx, tokens) : tokens;
+}
