@@ -6,6 +6,7 @@ interface StartFlags {
   readonly port?: string;
   readonly host?: string;
   readonly bind?: string;
+  readonly profile?: string;
 }
 
 export function nodeCommand(globals: () => GlobalOptions): Command {
@@ -16,10 +17,21 @@ export function nodeCommand(globals: () => GlobalOptions): Command {
     .addOption(new Option('-p, --port <n>', 'TCP port (0 = any free port)'))
     .addOption(new Option('--host <name>', 'public host[:port] peers use, for did:web ids'))
     .addOption(new Option('--bind <address>', 'address to listen on'))
+    .addOption(
+      new Option('--profile <name>', 'tck: DSP conformance profile (plain HTTP, the TCK header)').choices([
+        'standard',
+        'tck',
+      ]),
+    )
     .action(async (flags: StartFlags) => {
       const g = globals();
       await runCommand(g, async () => {
-        const loaded = configFrom(g, { port: flags.port, host: flags.host, bind: flags.bind });
+        const loaded = configFrom(g, {
+          port: flags.port,
+          host: flags.host,
+          bind: flags.bind,
+          profile: flags.profile,
+        });
         const running = await startNode(loaded, { announce: (line) => process.stdout.write(`${line}\n`) });
         process.stdout.write(`Musubi node listening on ${running.url}\n`);
         await new Promise<void>((resolve) => {
