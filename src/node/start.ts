@@ -87,6 +87,7 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
     {
       url,
       engine: database.engine,
+      profile: config.profile,
       store:
         target.engine === 'postgres' ? redactUrl(target.url) : 'file' in target ? target.file : target.engine,
     },
