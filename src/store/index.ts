@@ -30,4 +30,4 @@ export {
   type ParticipantKey,
 } from './participants.js';
 export { type ParticipantStore, participantStore } from './scoped.js';
-export type { Tables } from './tables.js';
+export type { OffersTable, PoliciesTable, Tables } from './tables.js';
