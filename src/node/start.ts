@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import { readClaimsFile, staticClaimsSource } from '../dataspace/identity/index.js';
+import { seedTckFixtures } from '../dataspace/tck/index.js';
 import { createOutboundClient, egressPolicy } from '../outbound/index.js';
 import { findParticipant, redactUrl } from '../store/index.js';
 import type { LoadedConfig } from './config.js';
@@ -67,6 +68,7 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
   let app: FastifyInstance | undefined;
   try {
     await ensureDefaultParticipant(context, options.announce);
+    if (config.profile === 'tck') await seedTckFixtures(context.db, config.defaultParticipantId, now());
     app = await buildServer(context, { version: packageVersion() });
     try {
       await app.listen({ port: config.port, host: config.bind });

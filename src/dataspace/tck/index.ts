@@ -1,0 +1,2 @@
+export * from './scenarios.js';
+export { agreementDataset, contractPolicyId, openAccessPolicyId, type SeedResult, seedTckFixtures } from './seed.js';
