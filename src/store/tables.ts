@@ -183,6 +183,33 @@ export interface ReceivedMessagesTable {
   created_at: string;
 }
 
+/** A transfer process as one side sees it (migration 0004). */
+export interface TransfersTable {
+  participant_id: string;
+  /** Our own pid: the providerPid when we are the provider, the consumerPid when we are the consumer. */
+  id: string;
+  role: string;
+  provider_pid: string | null;
+  consumer_pid: string | null;
+  state: string;
+  counterparty_id: string;
+  /** The peer's DSP base (we are the consumer) or its callback address (we are the provider). */
+  counterparty_address: string;
+  agreement_id: string;
+  format: string;
+  /** DataAddress JSON: the one received with the start (consumer) or the push target (provider). */
+  data_address: string | null;
+  /** sha256 of the pull access token handed to the consumer; null when none is live. */
+  access_token_hash: string | null;
+  deadline_at: string | null;
+  reason_code: string | null;
+  reason: string | null;
+  idempotency_key: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Tables {
   participants: ParticipantsTable;
   participant_keys: ParticipantKeysTable;
@@ -198,4 +225,5 @@ export interface Tables {
   agreements: AgreementsTable;
   outbox: OutboxTable;
   received_messages: ReceivedMessagesTable;
+  transfers: TransfersTable;
 }

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation.js';
 import * as catalog from './0002-catalog.js';
 import * as contracts from './0003-contracts.js';
+import * as transfers from './0004-transfers.js';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a released one. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-foundation': foundation,
   '0002-catalog': catalog,
   '0003-contracts': contracts,
+  '0004-transfers': transfers,
 });
