@@ -160,6 +160,13 @@ export const configSchema = {
     default: 'musubi-tck',
     description: 'the Authorization header value the DSP TCK sends (tck profile only)',
   },
+  processDeadlineMs: {
+    type: 'int',
+    default: 3_600_000,
+    min: 0,
+    description:
+      'how long a contract negotiation waits for the counterparty before it is terminated and the peer told (0 = never)',
+  },
   claimsFile: {
     type: 'string',
     default: '',
