@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Block, Document, TableCell } from '../refinery/document/index.js';
+import type { Block, Document } from '../refinery/document/index.js';
 import {
   cjkSpacingGaps,
   type ObservedStructure,
@@ -18,7 +18,9 @@ import {
 } from '../refinery/eval/structure.js';
 import { parseBytes } from '../refinery/parse/index.js';
 import { createPdfParser } from '../refinery/parse/pdf/index.js';
+import { openPdf } from '../refinery/parse/pdf/load.js';
 import type { Figure } from './measure.js';
+import { readOdl } from './opendataloader.js';
 
 /**
  * Parser quality and speed: our structure scores over the golden fixtures, and our PDF parser against
@@ -37,6 +39,7 @@ export async function parserFigures(datasetsDir: string): Promise<Figure[]> {
     .sort()
     .map((f) => join(pdfDir, f));
   const ours = await ourPdfRun(files);
+  figures.push(...pdfjsFigures(ours, await pdfjsRun(files)));
   const odl = await openDataLoaderRun(files);
   if (typeof odl === 'string') {
     figures.push(...pdfFigures(ours, undefined));
@@ -189,6 +192,46 @@ async function ourPdfRun(files: readonly string[]): Promise<PdfRun> {
   );
 }
 
+/**
+ * The LangChain-style baseline: pdf.js text items of each page joined as LangChain's PDFLoader joins them,
+ * no layout work. It finds no headings or tables by construction; only its speed and spacing are compared.
+ */
+async function pdfjsRun(
+  files: readonly string[],
+): Promise<{ pages: number; seconds: number; cjkGaps: number }> {
+  const pages: Block[] = [];
+  const started = performance.now();
+  for (const file of files) {
+    const pdf = await openPdf(new Uint8Array(readFileSync(file)), file);
+    for (let p = 1; p <= pdf.numPages; p++) {
+      const content = await (await pdf.getPage(p)).getTextContent();
+      const text = content.items.map((i) => ('str' in i ? i.str + (i.hasEOL ? '\n' : '') : '')).join('');
+      pages.push({ id: `p${pages.length}`, kind: 'paragraph', text, headingPath: [], location: { page: p } });
+    }
+    await pdf.destroy();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { pages: pages.length, seconds, cjkGaps: cjkSpacingGaps(pages).length };
+}
+
+function pdfjsFigures(ours: PdfRun, raw: { pages: number; seconds: number; cjkGaps: number }): Figure[] {
+  const label = `12 manufacturing PDFs (${ours.pages} pages), one process, OCR off, vs bare pdf.js text (LangChain PDFLoader style)`;
+  return [
+    {
+      name: `${label}: parse speed`,
+      value: ours.pages / ours.seconds,
+      unit: 'pages/s',
+      baseline: { name: 'pdf.js text', value: raw.pages / raw.seconds },
+    },
+    {
+      name: `${label}: whitespace runs left between two CJK characters`,
+      value: ours.cjkGaps,
+      unit: 'gaps',
+      ...against('pdf.js text', raw.cjkGaps, 'gaps'),
+    },
+  ];
+}
+
 interface OdlRun extends PdfRun {
   readonly version: string;
 }
@@ -295,92 +338,4 @@ async function fixtureComparison(goldens: readonly StructureGolden[], version: s
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
-}
-
-/** One node of opendataloader-pdf's JSON output (the fields read here). */
-interface OdlNode {
-  readonly type?: string;
-  readonly content?: string;
-  readonly 'heading level'?: number;
-  readonly 'page number'?: number;
-  readonly 'numbering style'?: string;
-  readonly 'row span'?: number;
-  readonly 'column span'?: number;
-  readonly pdfua_tag?: string;
-  readonly kids?: readonly OdlNode[];
-  readonly 'list items'?: readonly OdlNode[];
-  readonly rows?: readonly { readonly cells?: readonly OdlNode[] }[];
-}
-
-/**
- * opendataloader-pdf's JSON as our blocks, as generously as it allows: headings keep their level, items of
- * a numbered list become steps under the heading before them (numbered from their marker), tables keep spans
- * (TH cells are headers), text blocks and list-item children are read in order; images and running
- * headers/footers are dropped.
- */
-function readOdl(file: string): { pages: number; blocks: Block[] } {
-  const json = JSON.parse(readFileSync(file, 'utf8')) as { 'number of pages'?: number; kids?: OdlNode[] };
-  const blocks: Block[] = [];
-  let heading: string | undefined;
-  const at = (n: OdlNode) => ({
-    id: `b${blocks.length}`,
-    headingPath: [],
-    location: n['page number'] ? { page: n['page number'] } : {},
-  });
-  const textOf = (n: OdlNode): string => n.content ?? (n.kids ?? []).map(textOf).join('');
-  const cell = (n: OdlNode): TableCell => ({
-    text: textOf(n),
-    ...(n.pdfua_tag === 'TH' ? { header: true } : {}),
-    ...((n['row span'] ?? 1) > 1 ? { rowSpan: n['row span'] } : {}),
-    ...((n['column span'] ?? 1) > 1 ? { colSpan: n['column span'] } : {}),
-  });
-  const walk = (n: OdlNode, numbered = false): void => {
-    switch (n.type) {
-      case 'heading':
-        heading = `b${blocks.length}`;
-        blocks.push({ ...at(n), kind: 'heading', level: n['heading level'] ?? 1, text: n.content ?? '' });
-        return;
-      case 'paragraph':
-      case 'caption':
-        blocks.push({ ...at(n), kind: 'paragraph', text: n.content ?? '' });
-        return;
-      case 'list': {
-        const ordered = !/bullet|none/i.test(n['numbering style'] ?? 'none');
-        for (const item of n['list items'] ?? []) walk(item, ordered);
-        return;
-      }
-      case 'list item':
-        blocks.push(listItem(n, numbered));
-        for (const kid of n.kids ?? []) walk(kid);
-        return;
-      case 'table': {
-        const rows = (n.rows ?? []).map((r) => (r.cells ?? []).map(cell));
-        const text = rows.map((r) => r.map((c) => c.text).join(' | ')).join('\n');
-        blocks.push({ ...at(n), kind: 'table', rows, text, headerRows: 0, headerColumns: 0 });
-        return;
-      }
-      case 'image':
-      case 'header':
-      case 'footer':
-        return;
-      default:
-        for (const kid of n.kids ?? []) walk(kid);
-    }
-  };
-  const listItem = (n: OdlNode, numbered: boolean): Block => {
-    const text = n.content ?? '';
-    const marker = /^\s*([\d①-⑳⑴-⒇]+)/.exec(text.normalize('NFKC').replace(/[()（）]/g, ''));
-    if (!numbered || !marker) return { ...at(n), kind: 'list-item', text, depth: 0, ordered: numbered };
-    const number = Number(marker[1]);
-    return {
-      ...at(n),
-      kind: 'step',
-      text,
-      number,
-      marker: marker[1]!,
-      ...(heading ? { procedure: heading } : {}),
-    };
-  };
-  for (const kid of json.kids ?? []) walk(kid);
-  return { pages: json['number of pages'] ?? 0, blocks };
 }
