@@ -1,0 +1,65 @@
+import type { Decide, DecisionPoint, Negotiation, Reaction } from '../negotiation/index.js';
+import {
+  type ConsumerNegotiationAction,
+  consumerNegotiationScript,
+  type ProviderNegotiationAction,
+  type ProviderNegotiationEvent,
+  providerNegotiationScript,
+} from './scenarios.js';
+
+const scripted = (why: string): Reaction => ({
+  kind: 'terminate',
+  code: 'tck-scripted',
+  reason: `the conformance profile terminates here (${why})`,
+});
+
+/** The first scripted action of the profile, as the negotiation service's reaction. */
+function providerReaction(
+  n: Negotiation,
+  actions: readonly ProviderNegotiationAction[],
+  why: string,
+): Reaction {
+  switch (actions[0]) {
+    case 'offer':
+      // The provider offers what it publishes for the dataset: the offer the consumer asked for.
+      return { kind: 'offer', offer: n.offer };
+    case 'agree':
+      return { kind: 'agree' };
+    case 'terminate':
+      return scripted(why);
+    default:
+      // Nothing scripted here (or a finalize, which the service sends by itself once verified): wait.
+      return { kind: 'wait' };
+  }
+}
+
+function consumerReaction(actions: readonly ConsumerNegotiationAction[], why: string): Reaction | undefined {
+  switch (actions[0]) {
+    case undefined:
+      return { kind: 'wait' };
+    case 'terminate':
+      return scripted(why);
+    default:
+      // accept / counter-request / verify are the service's own consumer steps, not reactions it takes.
+      return undefined;
+  }
+}
+
+/**
+ * The negotiation decisions of the conformance profile: at each point the protocol leaves to the node, the
+ * script of the negotiated dataset decides (docs/conformance.md lists them); other datasets keep the
+ * node's ordinary rules.
+ */
+export const tckDecide: Decide = async (n, point: DecisionPoint) => {
+  const dataset = n.offer.target;
+  if (n.role === 'provider') {
+    // A negotiation back in REQUESTED after its first step was re-requested by the consumer (a counter-offer).
+    const event: ProviderNegotiationEvent =
+      point === 'requested' ? (n.version > 1 ? 'counterRequested' : 'requested') : 'accepted';
+    const actions = providerNegotiationScript(dataset, event);
+    return actions && providerReaction(n, actions, `${dataset} ${event}`);
+  }
+  if (point !== 'offered') return undefined;
+  const actions = consumerNegotiationScript(dataset, 'offered');
+  return actions && consumerReaction(actions, `${dataset} offered`);
+};
