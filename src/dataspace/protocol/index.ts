@@ -1,3 +1,4 @@
+export { bundledContexts, compactDspMessage, InvalidJsonLd, UnknownContext } from './jsonld.js';
 export {
   type Agreement,
   type DataAddress,
