@@ -7,3 +7,4 @@ export {
   type SeedResult,
   seedTckFixtures,
 } from './seed.js';
+export { tckTransferReact } from './transfer.js';
