@@ -7,4 +7,11 @@ export {
   type SeedResult,
   seedTckFixtures,
 } from './seed.js';
+export {
+  type NegotiationSignal,
+  type SignalDeps,
+  signalledOffer,
+  type TransferSignal,
+  tckSignalRoutes,
+} from './signals.js';
 export { tckTransferReact } from './transfer.js';
