@@ -1,4 +1,13 @@
 export {
+  AgreementNotFound,
+  NegotiationChanged,
+  NegotiationNotFound,
+  NegotiationTerminal,
+  OfferNotAgreeable,
+  PeerUnsupported,
+  PidMismatch,
+} from './errors.js';
+export {
   InvalidNegotiationTransition,
   isTerminalNegotiation,
   type NegotiationMessage,
@@ -8,3 +17,26 @@ export {
   nextNegotiationState,
   type Role,
 } from './negotiation.js';
+export {
+  type Decide,
+  type DecisionPoint,
+  type Incoming,
+  type NegotiationDeps,
+  type NegotiationService,
+  negotiationAnswer,
+  negotiationService,
+  type OfferLookup,
+  type Reaction,
+} from './service.js';
+export { deadlineFor, offerMismatch, waitsOnPeer } from './steps.js';
+export {
+  findAgreement,
+  findByIdempotencyKey,
+  findFinalizedAgreement,
+  findNegotiation,
+  listAgreements,
+  listNegotiations,
+  type Negotiation,
+  type NegotiationFilter,
+  type StoredAgreement,
+} from './store.js';

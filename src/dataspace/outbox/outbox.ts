@@ -127,8 +127,13 @@ function toItem(r: Tables['outbox']): OutboxItem {
 export interface DeliveryDeps {
   readonly db: Kysely<Tables>;
   readonly now: () => Date;
-  /** Sends one message; resolves on a 2xx, throws DeliveryRefused for a permanent refusal, else anything. */
-  readonly send: (item: OutboxItem) => Promise<void>;
+  /**
+   * Sends one message; resolves with the answer's body on a 2xx, throws DeliveryRefused for a permanent
+   * refusal, anything else for a failure worth retrying.
+   */
+  readonly send: (item: OutboxItem) => Promise<unknown>;
+  /** Called after a message was delivered, with the peer's answer (it may carry the peer's pid). */
+  readonly delivered?: (item: OutboxItem, answer: unknown) => Promise<void>;
   /** Called (outside any transaction) when a message will never be delivered: the process must react. */
   readonly gaveUp: (item: OutboxItem, reason: string) => Promise<void>;
   readonly retry?: RetryPolicy;
@@ -187,10 +192,9 @@ export async function deliverDue(deps: DeliveryDeps): Promise<number> {
 
 async function deliverOne(deps: DeliveryDeps, item: OutboxItem): Promise<void> {
   const policy = deps.retry ?? defaultRetry;
+  let answer: unknown;
   try {
-    await deps.send(item);
-    await deps.db.deleteFrom('outbox').where('id', '=', item.id).execute();
-    return;
+    answer = await deps.send(item);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     const attempts = item.attempts + 1;
@@ -210,7 +214,10 @@ async function deliverOne(deps: DeliveryDeps, item: OutboxItem): Promise<void> {
       .set({ attempts, due_at: due.toISOString(), lease_until: null, last_error: reason.slice(0, 500) })
       .where('id', '=', item.id)
       .execute();
+    return;
   }
+  await deps.db.deleteFrom('outbox').where('id', '=', item.id).execute();
+  await deps.delivered?.(item, answer);
 }
 
 /** The outbox as scheduler work: due items are delivered; a full batch asks for another run at once. */

@@ -8,6 +8,8 @@ export interface ProcessKind {
   readonly type: string;
   /** The outbox gave up on one of this kind's messages (peer refused it, or never answered). */
   gaveUp(item: OutboxItem, reason: string): Promise<void>;
+  /** One of this kind's messages was delivered; `answer` is the peer's response body. */
+  delivered?(item: OutboxItem, answer: unknown): Promise<void>;
   /** Expires processes whose counterparty kept them waiting too long. */
   readonly deadlines?: DueWork;
 }
@@ -16,7 +18,7 @@ export interface RuntimeDeps {
   readonly db: Kysely<Tables>;
   readonly now: () => Date;
   /** Sends one outbox message: resolves on 2xx; throws DeliveryRefused when retrying cannot help. */
-  readonly send: (item: OutboxItem) => Promise<void>;
+  readonly send: (item: OutboxItem) => Promise<unknown>;
   readonly onError: (work: string, error: unknown) => void;
   readonly log?: (fields: Record<string, unknown>, msg: string) => void;
   readonly retry?: RetryPolicy;
@@ -46,6 +48,8 @@ export class ProcessRuntime {
       db: d.db,
       now: d.now,
       send: d.send,
+      delivered: (item, answer) =>
+        this.kinds.get(item.processType)?.delivered?.(item, answer) ?? Promise.resolve(),
       gaveUp: (item, reason) => this.kinds.get(item.processType)?.gaveUp(item, reason) ?? Promise.resolve(),
       ...(d.retry ? { retry: d.retry } : {}),
       ...(d.batch ? { batch: d.batch } : {}),

@@ -1,0 +1,58 @@
+import { Conflict, InvalidInput, MusubiError, NotFound } from '../../errors/index.js';
+
+/** Unknown, or belonging to another counterparty or participant: the same answer for both. */
+export class NegotiationNotFound extends NotFound {
+  constructor(id: string) {
+    super('negotiation', id);
+  }
+}
+
+export class AgreementNotFound extends NotFound {
+  constructor(id: string) {
+    super('agreement', id);
+  }
+}
+
+/** Someone else changed the negotiation between our read and our write; the caller retries or reports. */
+export class NegotiationChanged extends Conflict {
+  constructor(id: string) {
+    super('negotiation.changed', `negotiation ${JSON.stringify(id)} changed concurrently; try again`, { id });
+  }
+}
+
+/** The requested offer is unknown, not visible to the requester, or does not match the offer as published. */
+export class OfferNotAgreeable extends InvalidInput {
+  constructor(offerId: string, why: string) {
+    super('negotiation.offer-not-agreeable', `offer ${JSON.stringify(offerId)} cannot be requested: ${why}`, {
+      offerId,
+    });
+  }
+}
+
+/** A message whose pids contradict the negotiation it is addressed to. */
+export class PidMismatch extends InvalidInput {
+  constructor(field: string, expected: string | null, got: unknown) {
+    super('negotiation.pid-mismatch', `${field} ${JSON.stringify(got)} does not match this negotiation`, {
+      field,
+      expected,
+    });
+  }
+}
+
+/** The counterparty does not speak DSP 2025-1, or could not be asked. */
+export class PeerUnsupported extends InvalidInput {
+  constructor(address: string, why: string) {
+    super('negotiation.peer-unsupported', `counterparty at ${address} cannot be negotiated with: ${why}`, {
+      address,
+    });
+  }
+}
+
+export class NegotiationTerminal extends MusubiError {
+  constructor(id: string, state: string) {
+    super('negotiation.terminal', 'invalid', `negotiation ${JSON.stringify(id)} is already ${state}`, {
+      id,
+      state,
+    });
+  }
+}

@@ -1,0 +1,568 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { InvalidInput } from '../../errors/index.js';
+import { appendAudit, type Tables } from '../../store/index.js';
+import { enqueue, type OutboxItem } from '../outbox/index.js';
+import { type Answer, messageKey, receiveOnce } from '../process/index.js';
+import { type Agreement, negotiationInput, negotiationMessages, type Offer } from '../protocol/index.js';
+import { NegotiationNotFound, OfferNotAgreeable, PidMismatch } from './errors.js';
+import {
+  isTerminalNegotiation,
+  type NegotiationMessage,
+  type NegotiationState,
+  nextNegotiationState,
+  type Role,
+} from './negotiation.js';
+import { deadlineFor, endpointAccepts, joinUrl, messagePath, offerMismatch, peerOf } from './steps.js';
+import {
+  finalizeAgreement,
+  findByConsumerPid,
+  findNegotiation,
+  insertAgreement,
+  insertNegotiation,
+  type Negotiation,
+  nextDeadline,
+  overdueNegotiations,
+  saveNegotiation,
+} from './store.js';
+
+/** The catalog's side of a negotiation (D2's findOffer / offerVisibleTo). */
+export interface OfferLookup {
+  find(
+    db: Kysely<Tables>,
+    participantId: string,
+    offerId: string,
+  ): Promise<{ id: string; assetId: string; policy: Offer } | undefined>;
+  visibleTo(
+    db: Kysely<Tables>,
+    participantId: string,
+    offerId: string,
+    counterpartyId: string,
+  ): Promise<boolean>;
+}
+
+/** What we do at a point where the protocol lets us choose. */
+export type Reaction =
+  | { readonly kind: 'agree' }
+  | { readonly kind: 'offer'; readonly offer: Offer }
+  | { readonly kind: 'terminate'; readonly code: string; readonly reason: string }
+  | { readonly kind: 'wait' };
+/** requested/accepted: the provider may agree; offered: the consumer may accept. */
+export type DecisionPoint = 'requested' | 'accepted' | 'offered';
+/** Overrides the default reactions (scripted peers, approval rules); undefined keeps the default. */
+export type Decide = (n: Negotiation, point: DecisionPoint) => Promise<Reaction | undefined>;
+
+export interface NegotiationDeps {
+  readonly db: Kysely<Tables>;
+  readonly now: () => Date;
+  /** Something became due at `at` (default now): the process runtime's wake. */
+  readonly wake: (at?: Date) => void;
+  /** This participant's protocol identity (assigner / assignee of agreements). */
+  readonly selfId: (participantId: string) => string;
+  /** This participant's DSP base, where a provider sends its messages. */
+  readonly callbackAddress: (participantId: string) => string;
+  readonly offers: OfferLookup;
+  /** How long a state waiting on the counterparty lasts before it is terminated; 0 = for ever. */
+  readonly deadlineMs: number;
+  readonly decide?: Decide;
+}
+
+/** A received DSP message, already authenticated and schema-checked. */
+export interface Incoming {
+  readonly participantId: string;
+  readonly sender: string;
+  /** Our pid from the path; undefined for the messages that open a negotiation. */
+  readonly pid?: string;
+  /** The path after the pid (`events`, `agreement/verification` …), or `request` / `offers` for new ones. */
+  readonly endpoint: string;
+  readonly body: Record<string, unknown>;
+}
+
+/** Collected while a transaction runs; acted on once it committed. */
+interface Effects {
+  sent: boolean;
+  deadlines: string[];
+}
+
+const processType = 'negotiation';
+
+export const negotiationAnswer = (n: Negotiation) =>
+  negotiationMessages.negotiation({
+    providerPid: n.providerPid ?? '',
+    consumerPid: n.consumerPid ?? '',
+    state: n.state,
+  });
+
+const stripType = ({ '@type': _t, ...rest }: Offer & { '@type'?: unknown }): Offer => rest as Offer;
+
+export function negotiationService(deps: NegotiationDeps) {
+  const audit = (
+    trx: Kysely<Tables>,
+    n: Negotiation,
+    actor: string,
+    via: string,
+    from: NegotiationState | 'NEW',
+    message: string,
+    at: Date,
+  ) =>
+    appendAudit(
+      trx,
+      {
+        participantId: n.participantId,
+        actor,
+        action: `negotiation.${n.state.toLowerCase()}`,
+        resourceType: 'negotiation',
+        resourceId: n.id,
+        via,
+        outcome: 'success',
+        ...(n.reasonCode ? { reason: n.reasonCode } : {}),
+        details: { from, to: n.state, message, role: n.role, counterparty: n.counterpartyId },
+      },
+      at,
+    );
+
+  const changed = (n: Negotiation, to: NegotiationState, at: Date, extra: Partial<Negotiation> = {}) => ({
+    ...n,
+    ...extra,
+    state: to,
+    deadlineAt: deadlineFor(to, n.role, at, deps.deadlineMs),
+    version: n.version + 1,
+    updatedAt: at.toISOString(),
+  });
+
+  function settle(e: Effects): void {
+    if (e.sent) deps.wake();
+    for (const d of e.deadlines) deps.wake(new Date(d));
+  }
+
+  /** We send `message`: our own transition, persisted with the outbox item in the caller's transaction. */
+  async function send(
+    trx: Kysely<Tables>,
+    n: Negotiation,
+    message: NegotiationMessage,
+    body: unknown,
+    at: Date,
+    effects: Effects,
+    extra: Partial<Negotiation> = {},
+    actor = 'system',
+  ): Promise<Negotiation> {
+    const to = nextNegotiationState(n.state, message, n.role);
+    const next = changed(n, to, at, extra);
+    const peerPid = n.role === 'provider' ? n.consumerPid : n.providerPid;
+    const opening = message === 'ContractRequestMessage' && n.providerPid === null;
+    // A consumer that never heard the provider's pid cannot address it: the termination stays local.
+    if (peerPid !== null || opening) {
+      const path = opening ? '/negotiations/request' : messagePath(message, peerPid ?? '');
+      await enqueue(
+        trx,
+        {
+          participantId: n.participantId,
+          processType,
+          processId: n.id,
+          url: joinUrl(n.counterpartyAddress, path),
+          audience: n.counterpartyId,
+          message: body,
+        },
+        at,
+        { supersede: message === 'ContractNegotiationTerminationMessage' },
+      );
+      effects.sent = true;
+    }
+    await saveNegotiation(trx, next);
+    await audit(trx, next, actor, actor === 'system' ? 'system' : 'management-api', n.state, message, at);
+    if (next.deadlineAt) effects.deadlines.push(next.deadlineAt);
+    return next;
+  }
+
+  const pids = (n: Negotiation) => ({ providerPid: n.providerPid ?? '', consumerPid: n.consumerPid ?? '' });
+
+  function terminate(
+    trx: Kysely<Tables>,
+    n: Negotiation,
+    code: string,
+    reason: string,
+    at: Date,
+    e: Effects,
+    actor?: string,
+  ) {
+    const body = negotiationMessages.termination({ ...pids(n), code, reason: [reason] });
+    return send(
+      trx,
+      n,
+      'ContractNegotiationTerminationMessage',
+      body,
+      at,
+      e,
+      { reasonCode: code, reason },
+      actor,
+    );
+  }
+
+  async function agree(trx: Kysely<Tables>, n: Negotiation, at: Date, e: Effects): Promise<Negotiation> {
+    const agreement: Agreement = {
+      ...stripType(n.offer),
+      '@id': `urn:uuid:${randomUUID()}`,
+      target: n.offer.target,
+      assigner: deps.selfId(n.participantId),
+      assignee: n.counterpartyId,
+      timestamp: at.toISOString(),
+    };
+    await insertAgreement(trx, {
+      participantId: n.participantId,
+      id: agreement['@id'],
+      negotiationId: n.id,
+      role: n.role,
+      counterpartyId: n.counterpartyId,
+      offerId: n.offerId,
+      assetId: n.offer.target,
+      policy: agreement,
+      finalizedAt: null,
+      createdAt: at.toISOString(),
+    });
+    const body = negotiationMessages.agreement({ ...pids(n), agreement });
+    return send(trx, n, 'ContractAgreementMessage', body, at, e, { agreementId: agreement['@id'] });
+  }
+
+  const defaultReaction = (n: Negotiation, point: DecisionPoint): Reaction =>
+    point === 'offered' || n.role !== 'provider' ? { kind: 'wait' } : { kind: 'agree' };
+
+  /** Our automatic next step after a state change, if the protocol gives us one. */
+  async function react(trx: Kysely<Tables>, n: Negotiation, at: Date, e: Effects): Promise<Negotiation> {
+    if (n.role === 'provider' && n.state === 'VERIFIED') {
+      if (n.agreementId) await finalizeAgreement(trx, n.participantId, n.agreementId, at);
+      const body = negotiationMessages.event({ ...pids(n), eventType: 'FINALIZED' });
+      return send(trx, n, 'ContractNegotiationEventMessage:FINALIZED', body, at, e);
+    }
+    if (n.role === 'consumer' && n.state === 'AGREED') {
+      return send(
+        trx,
+        n,
+        'ContractAgreementVerificationMessage',
+        negotiationMessages.verification(pids(n)),
+        at,
+        e,
+      );
+    }
+    const point: DecisionPoint | undefined =
+      n.role === 'provider'
+        ? n.state === 'REQUESTED'
+          ? 'requested'
+          : n.state === 'ACCEPTED'
+            ? 'accepted'
+            : undefined
+        : n.state === 'OFFERED'
+          ? 'offered'
+          : undefined;
+    if (!point) return n;
+    const r = (await deps.decide?.(n, point)) ?? defaultReaction(n, point);
+    switch (r.kind) {
+      case 'agree':
+        return agree(trx, n, at, e);
+      case 'offer': {
+        const body = negotiationMessages.offer({ ...pids(n), providerPid: n.id, offer: r.offer });
+        return send(trx, n, 'ContractOfferMessage', body, at, e, { offer: r.offer });
+      }
+      case 'terminate':
+        return terminate(trx, n, r.code, r.reason, at, e);
+      case 'wait':
+        return n;
+    }
+  }
+
+  /** The published offer a consumer may request, or why not; the published copy is what gets agreed. */
+  async function agreeableOffer(
+    trx: Kysely<Tables>,
+    participantId: string,
+    sender: string,
+    requested: Offer,
+  ) {
+    const id = requested['@id'];
+    const published = await deps.offers.find(trx, participantId, id);
+    if (!published || !(await deps.offers.visibleTo(trx, participantId, id, sender))) {
+      throw new OfferNotAgreeable(id, 'no such offer is available to you');
+    }
+    const why = offerMismatch(requested, published.policy);
+    if (why) throw new OfferNotAgreeable(id, why);
+    return { ...stripType(published.policy), '@id': id, target: published.assetId };
+  }
+
+  /** A ContractRequestMessage (provider) or ContractOfferMessage (consumer) that opens a negotiation. */
+  async function opened(
+    trx: Kysely<Tables>,
+    m: Incoming,
+    input: NegotiationMessage,
+    at: Date,
+    e: Effects,
+  ): Promise<Answer> {
+    const b = m.body as {
+      consumerPid?: string;
+      providerPid?: string;
+      offer: Offer;
+      callbackAddress?: string;
+    };
+    const role: Role = input === 'ContractRequestMessage' ? 'provider' : 'consumer';
+    if (role === 'provider') {
+      // A repeated consumerPid, even in a different message, is the negotiation it already opened.
+      const existing = await findByConsumerPid(trx, m.participantId, m.sender, b.consumerPid ?? '');
+      if (existing) return { status: 201, body: negotiationAnswer(existing) };
+    }
+    const offer =
+      role === 'provider'
+        ? await agreeableOffer(trx, m.participantId, m.sender, b.offer)
+        : stripType(b.offer);
+    const id = `urn:uuid:${randomUUID()}`;
+    const state = nextNegotiationState('NEW', input, peerOf(role));
+    const n: Negotiation = {
+      participantId: m.participantId,
+      id,
+      role,
+      providerPid: role === 'provider' ? id : (b.providerPid ?? null),
+      consumerPid: role === 'consumer' ? id : (b.consumerPid ?? null),
+      state,
+      counterpartyId: m.sender,
+      counterpartyAddress: b.callbackAddress ?? '',
+      offerId: offer['@id'],
+      offer,
+      agreementId: null,
+      deadlineAt: deadlineFor(state, role, at, deps.deadlineMs),
+      reasonCode: null,
+      reason: null,
+      idempotencyKey: null,
+      version: 1,
+      createdAt: at.toISOString(),
+      updatedAt: at.toISOString(),
+    };
+    await insertNegotiation(trx, n);
+    await audit(trx, n, m.sender, 'dsp', 'NEW', input, at);
+    if (n.deadlineAt) e.deadlines.push(n.deadlineAt);
+    await react(trx, n, at, e);
+    return { status: 201, body: negotiationAnswer(n) };
+  }
+
+  /** Effects of a received message on our record, beyond the state. */
+  async function absorb(
+    trx: Kysely<Tables>,
+    n: Negotiation,
+    m: Incoming,
+    input: NegotiationMessage,
+    at: Date,
+  ) {
+    const b = m.body as { offer?: Offer; agreement?: Agreement; code?: string; reason?: unknown[] };
+    switch (input) {
+      case 'ContractRequestMessage':
+        return { offer: await agreeableOffer(trx, n.participantId, m.sender, b.offer as Offer) };
+      case 'ContractOfferMessage':
+        return { offer: stripType(b.offer as Offer) };
+      case 'ContractAgreementMessage': {
+        const a = stripType(b.agreement as Agreement) as Agreement;
+        await insertAgreement(trx, {
+          participantId: n.participantId,
+          id: a['@id'],
+          negotiationId: n.id,
+          role: n.role,
+          counterpartyId: n.counterpartyId,
+          offerId: n.offerId,
+          assetId: a.target,
+          policy: a,
+          finalizedAt: null,
+          createdAt: at.toISOString(),
+        });
+        return { agreementId: a['@id'] };
+      }
+      case 'ContractNegotiationEventMessage:FINALIZED':
+        if (n.agreementId) await finalizeAgreement(trx, n.participantId, n.agreementId, at);
+        return {};
+      case 'ContractNegotiationTerminationMessage':
+        return {
+          reasonCode: typeof b.code === 'string' ? b.code : 'terminated-by-counterparty',
+          reason: Array.isArray(b.reason)
+            ? b.reason.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('; ')
+            : null,
+        };
+      default:
+        return {};
+    }
+  }
+
+  /** Finds our negotiation for a message from `sender`; another counterparty's is as unknown as a missing one. */
+  async function ours(
+    db: Kysely<Tables>,
+    participantId: string,
+    sender: string,
+    pid: string,
+  ): Promise<Negotiation> {
+    const n = await findNegotiation(db, participantId, pid);
+    if (!n || n.counterpartyId !== sender) throw new NegotiationNotFound(pid);
+    return n;
+  }
+
+  async function continued(
+    trx: Kysely<Tables>,
+    m: Incoming,
+    input: NegotiationMessage,
+    at: Date,
+    e: Effects,
+  ): Promise<Answer> {
+    const n = await ours(trx, m.participantId, m.sender, m.pid ?? '');
+    const b = m.body as { providerPid?: unknown; consumerPid?: unknown };
+    const [own, theirs, theirsField] =
+      n.role === 'provider'
+        ? [b.providerPid, b.consumerPid, 'consumerPid']
+        : [b.consumerPid, b.providerPid, 'providerPid'];
+    if (own !== n.id) throw new PidMismatch(n.role === 'provider' ? 'providerPid' : 'consumerPid', n.id, own);
+    const known = n.role === 'provider' ? n.consumerPid : n.providerPid;
+    if (known !== null && theirs !== known) throw new PidMismatch(theirsField, known, theirs);
+    const to = nextNegotiationState(n.state, input, peerOf(n.role));
+    const learned = known === null && typeof theirs === 'string' ? { providerPid: theirs } : {};
+    const next = changed(n, to, at, { ...learned, ...(await absorb(trx, n, m, input, at)) });
+    await saveNegotiation(trx, next);
+    await audit(trx, next, m.sender, 'dsp', n.state, input, at);
+    if (next.deadlineAt) e.deadlines.push(next.deadlineAt);
+    await react(trx, next, at, e);
+    return { status: 200, body: negotiationAnswer(next) };
+  }
+
+  return {
+    /** Applies a received message: persisted, with our reaction queued, before the answer is returned. */
+    async receive(m: Incoming): Promise<Answer> {
+      const input = negotiationInput(m.body);
+      if (!input || !endpointAccepts(m.endpoint, input)) {
+        throw new InvalidInput(
+          'negotiation.wrong-endpoint',
+          `${String(m.body['@type'])} does not belong at .../${m.endpoint}`,
+        );
+      }
+      const at = deps.now();
+      const e: Effects = { sent: false, deadlines: [] };
+      const key = messageKey(m.sender, `${m.pid ?? ''}/${m.endpoint}`, m.body);
+      const { answer } = await receiveOnce(deps.db, m.participantId, key, at, (trx) =>
+        m.pid === undefined ? opened(trx, m, input, at, e) : continued(trx, m, input, at, e),
+      );
+      settle(e);
+      return answer;
+    },
+
+    /** The negotiation as the counterparty may see it (DSP GET). */
+    async forCounterparty(participantId: string, sender: string, pid: string): Promise<Negotiation> {
+      return ours(deps.db, participantId, sender, pid);
+    },
+
+    /** Consumer: opens a negotiation by sending a ContractRequestMessage to the provider's DSP base. */
+    async request(input: {
+      participantId: string;
+      actor: string;
+      counterpartyId: string;
+      providerBase: string;
+      offer: Offer;
+      idempotencyKey?: string;
+    }): Promise<Negotiation> {
+      const at = deps.now();
+      const e: Effects = { sent: false, deadlines: [] };
+      const id = `urn:uuid:${randomUUID()}`;
+      const offer = stripType(input.offer);
+      const n: Negotiation = {
+        participantId: input.participantId,
+        id,
+        role: 'consumer',
+        providerPid: null,
+        consumerPid: id,
+        state: 'REQUESTED',
+        counterpartyId: input.counterpartyId,
+        counterpartyAddress: input.providerBase,
+        offerId: offer['@id'],
+        offer,
+        agreementId: null,
+        deadlineAt: null,
+        reasonCode: null,
+        reason: null,
+        idempotencyKey: input.idempotencyKey ?? null,
+        version: 0,
+        createdAt: at.toISOString(),
+        updatedAt: at.toISOString(),
+      };
+      const body = negotiationMessages.request({
+        consumerPid: id,
+        offer,
+        callbackAddress: deps.callbackAddress(input.participantId),
+      });
+      // Inserted as a placeholder, then moved to REQUESTED by our own send, like every other step.
+      const sent = await deps.db.transaction().execute(async (trx) => {
+        await insertNegotiation(trx, { ...n, state: 'TERMINATED' });
+        return send(
+          trx,
+          { ...n, state: 'NEW' as NegotiationState },
+          'ContractRequestMessage',
+          body,
+          at,
+          e,
+          {},
+          input.actor,
+        );
+      });
+      settle(e);
+      return sent;
+    },
+
+    /** Terminates a negotiation of ours (management API), telling the peer. */
+    async terminate(participantId: string, id: string, actor: string, reason: string): Promise<Negotiation> {
+      const at = deps.now();
+      const e: Effects = { sent: false, deadlines: [] };
+      const done = await deps.db.transaction().execute(async (trx) => {
+        const n = await findNegotiation(trx, participantId, id);
+        if (!n) throw new NegotiationNotFound(id);
+        return terminate(trx, n, 'terminated-by-user', reason, at, e, actor);
+      });
+      settle(e);
+      return done;
+    },
+
+    /** Terminates, and tells the peer about, every negotiation whose counterparty let its deadline pass. */
+    async expireDue(now: Date, batch = 100): Promise<boolean> {
+      const overdue = await overdueNegotiations(deps.db, now, batch);
+      const e: Effects = { sent: false, deadlines: [] };
+      for (const stale of overdue) {
+        await deps.db.transaction().execute(async (trx) => {
+          const n = await findNegotiation(trx, stale.participantId, stale.id);
+          if (!n || isTerminalNegotiation(n.state) || !n.deadlineAt || n.deadlineAt > now.toISOString())
+            return;
+          const reason = `no message from the counterparty within ${deps.deadlineMs} ms in state ${n.state}`;
+          await terminate(trx, n, 'deadline-passed', reason, now, e);
+        });
+      }
+      settle(e);
+      return overdue.length >= batch;
+    },
+
+    nextDeadline: () => nextDeadline(deps.db),
+
+    /** The peer refused our message or never answered: the negotiation ends, and the peer is told. */
+    async gaveUp(item: OutboxItem, reason: string): Promise<void> {
+      const type = (item.message as { '@type'?: string })['@type'];
+      if (type === 'ContractNegotiationTerminationMessage') return; // nothing further to tell
+      const at = deps.now();
+      const e: Effects = { sent: false, deadlines: [] };
+      await deps.db.transaction().execute(async (trx) => {
+        const n = await findNegotiation(trx, item.participantId, item.processId);
+        if (!n || isTerminalNegotiation(n.state)) return;
+        await terminate(trx, n, 'delivery-failed', `${type ?? 'message'} not delivered: ${reason}`, at, e);
+      });
+      settle(e);
+    },
+
+    /** The provider's answer to our request names its pid: remember it. */
+    async delivered(item: OutboxItem, answer: unknown): Promise<void> {
+      const providerPid = (answer as { providerPid?: unknown } | undefined)?.providerPid;
+      if ((item.message as { '@type'?: string })['@type'] !== 'ContractRequestMessage') return;
+      if (typeof providerPid !== 'string' || providerPid === '') return;
+      await deps.db
+        .updateTable('negotiations')
+        .set({ provider_pid: providerPid })
+        .where('participant_id', '=', item.participantId)
+        .where('id', '=', item.processId)
+        .where('provider_pid', 'is', null)
+        .execute();
+    },
+  };
+}
+
+export type NegotiationService = ReturnType<typeof negotiationService>;

@@ -1,0 +1,109 @@
+import type { Offer } from '../protocol/index.js';
+import {
+  type NegotiationMessage,
+  type NegotiationState,
+  negotiationSteps,
+  type Role,
+} from './negotiation.js';
+
+/** Pure rules around the transition table: who is awaited, where messages go, what an offer must match. */
+
+export const peerOf = (role: Role): Role => (role === 'provider' ? 'consumer' : 'provider');
+
+/**
+ * Whether, in this state, the next step is the counterparty's (so a deadline applies). States where the next
+ * step is ours are not: either we take it at once, or a person decides, and a person is never hurried.
+ */
+export function waitsOnPeer(state: NegotiationState, role: Role): boolean {
+  const peer = peerOf(role);
+  const next = negotiationSteps.filter(
+    (s) => s.from === state && s.message !== 'ContractNegotiationTerminationMessage',
+  );
+  return next.length > 0 && next.every((s) => s.sender === peer);
+}
+
+export function deadlineFor(
+  state: NegotiationState,
+  role: Role,
+  at: Date,
+  deadlineMs: number,
+): string | null {
+  if (deadlineMs <= 0 || !waitsOnPeer(state, role)) return null;
+  return new Date(at.getTime() + deadlineMs).toISOString();
+}
+
+/** The endpoint a message goes to, below the peer's DSP base or callback address. */
+export function messagePath(message: NegotiationMessage, peerPid: string): string {
+  const suffix: Record<NegotiationMessage, string> = {
+    ContractRequestMessage: 'request',
+    ContractOfferMessage: 'offers',
+    'ContractNegotiationEventMessage:ACCEPTED': 'events',
+    'ContractNegotiationEventMessage:FINALIZED': 'events',
+    ContractAgreementMessage: 'agreement',
+    ContractAgreementVerificationMessage: 'agreement/verification',
+    ContractNegotiationTerminationMessage: 'termination',
+  };
+  return `/negotiations/${encodeURIComponent(peerPid)}/${suffix[message]}`;
+}
+
+export function joinUrl(base: string, path: string): string {
+  return base.replace(/\/+$/, '') + path;
+}
+
+/** Which message an endpoint (the last path segments after the pid) accepts. */
+export function endpointAccepts(endpoint: string, message: NegotiationMessage): boolean {
+  switch (endpoint) {
+    case 'request':
+      return message === 'ContractRequestMessage';
+    case 'offers':
+      return message === 'ContractOfferMessage';
+    case 'events':
+      return message.startsWith('ContractNegotiationEventMessage:');
+    case 'agreement':
+      return message === 'ContractAgreementMessage';
+    case 'agreement/verification':
+      return message === 'ContractAgreementVerificationMessage';
+    case 'termination':
+      return message === 'ContractNegotiationTerminationMessage';
+    default:
+      return false;
+  }
+}
+
+type Rules = Pick<Offer, 'permission' | 'prohibition' | 'obligation'>;
+
+/** Key order and absent-vs-empty must not make two equal policies differ. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([k, v]) => !k.startsWith('@') && v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  }
+  return value;
+}
+
+function rules(o: Rules): string {
+  const nonEmpty = (r: unknown) => (Array.isArray(r) && r.length > 0 ? canonical(r) : undefined);
+  return JSON.stringify({
+    permission: nonEmpty(o.permission),
+    prohibition: nonEmpty(o.prohibition),
+    obligation: nonEmpty(o.obligation),
+  });
+}
+
+/**
+ * Why a requested (or agreed) policy differs from the published one, or undefined when they match: same
+ * target, same rules. Rules omitted entirely from a request mean "the offer as published".
+ */
+export function offerMismatch(requested: Offer, published: Offer): string | undefined {
+  if (requested.target !== undefined && requested.target !== published.target) {
+    return `target ${JSON.stringify(requested.target)} is not the offer's target`;
+  }
+  const given = requested.permission || requested.prohibition || requested.obligation;
+  if (given && rules(requested) !== rules(published)) return 'its rules differ from the published offer';
+  return undefined;
+}

@@ -1,0 +1,88 @@
+import { findOffer, offerVisibleTo } from '../dataspace/catalog/index.js';
+import { type Decide, type NegotiationService, negotiationService } from '../dataspace/negotiation/index.js';
+import { DeliveryRefused, type OutboxItem } from '../dataspace/outbox/index.js';
+import { ProcessRuntime } from '../dataspace/process/index.js';
+import { EgressDenied, InvalidUrl } from '../outbound/index.js';
+import type { NodeContext } from './context.js';
+import { dspAuthHeaders, ownDids } from './counterparty.js';
+
+/**
+ * The protocol processes of one running node: one runtime (outbox, deadlines, scheduler) shared by every
+ * process kind, and the negotiation service. Built on first use per NodeContext; the DSP route plugins start
+ * the runtime when the server is ready and stop it when it closes.
+ */
+interface NodeProcesses {
+  readonly runtime: ProcessRuntime;
+  readonly negotiations: NegotiationService;
+}
+
+const byContext = new WeakMap<NodeContext, NodeProcesses>();
+const decisions = new WeakMap<NodeContext, Decide>();
+
+/** Scripted or rule-based reactions (the conformance profile's); set before the server is built. */
+export function setNegotiationDecisions(ctx: NodeContext, decide: Decide): void {
+  if (byContext.has(ctx)) throw new Error('negotiation decisions must be set before the server is built');
+  decisions.set(ctx, decide);
+}
+
+/** This participant's DSP base URL as peers reach it (the callbackAddress of its messages). */
+export function dspBaseOf(ctx: NodeContext, participantId: string): string {
+  const root = participantId === ctx.config.defaultParticipantId ? '' : `/p/${participantId}`;
+  return `${ctx.publicUrl().replace(/\/+$/, '')}${root}/dsp/2025-1`;
+}
+
+/** Sends one outbox message as its participant; a 4xx or a forbidden address will not get better by retrying. */
+async function sendMessage(ctx: NodeContext, item: OutboxItem): Promise<unknown> {
+  let status: number;
+  let answer: unknown;
+  try {
+    const headers = await dspAuthHeaders(ctx, item.participantId, item.audience);
+    const res = await ctx.outbound.request(item.url, { method: 'POST', json: item.message, headers });
+    status = res.status;
+    answer = status >= 200 && status < 300 && res.bytes.length > 0 ? res.json() : undefined;
+  } catch (e) {
+    if (e instanceof EgressDenied || e instanceof InvalidUrl) throw new DeliveryRefused(e.message);
+    throw e;
+  }
+  if (status >= 200 && status < 300) return answer;
+  const refused = status >= 400 && status < 500 && status !== 408 && status !== 429;
+  const message = `${new URL(item.url).host} answered ${status}`;
+  throw refused ? new DeliveryRefused(message) : new Error(message);
+}
+
+export function nodeProcesses(ctx: NodeContext): NodeProcesses {
+  const existing = byContext.get(ctx);
+  if (existing) return existing;
+  const log = ctx.logger.child({ component: 'processes' });
+  const runtime = new ProcessRuntime({
+    db: ctx.db,
+    now: ctx.now,
+    send: (item) => sendMessage(ctx, item),
+    onError: (work, error) => log.error({ err: error, work }, 'background work failed'),
+    log: (fields, msg) => log.info(fields, msg),
+  });
+  const decide = decisions.get(ctx);
+  const negotiations = negotiationService({
+    db: ctx.db,
+    now: ctx.now,
+    wake: (at) => runtime.wake(at),
+    selfId: (participantId) => ownDids(ctx, participantId)[0] ?? participantId,
+    callbackAddress: (participantId) => dspBaseOf(ctx, participantId),
+    offers: { find: findOffer, visibleTo: offerVisibleTo },
+    deadlineMs: ctx.config.processDeadlineMs,
+    ...(decide ? { decide } : {}),
+  });
+  runtime.register({
+    type: 'negotiation',
+    gaveUp: (item, reason) => negotiations.gaveUp(item, reason),
+    delivered: (item, answer) => negotiations.delivered(item, answer),
+    deadlines: {
+      name: 'negotiation-deadlines',
+      nextDue: () => negotiations.nextDeadline(),
+      runDue: (now) => negotiations.expireDue(now),
+    },
+  });
+  const processes = { runtime, negotiations };
+  byContext.set(ctx, processes);
+  return processes;
+}

@@ -1,0 +1,127 @@
+import { createServer } from 'node:net';
+import { insertOffer } from '../../src/dataspace/catalog/index.js';
+import { insertPolicy } from '../../src/dataspace/policy/index.js';
+import { participantStore } from '../../src/store/index.js';
+import { dspErrors, dspSchemas } from '../support/dsp-schemas.js';
+import { startTestNode, type TestNode } from '../support/node.js';
+
+export const schemas = dspSchemas();
+
+/** Fails with the schema errors when a message is not valid against the official DSP 2025-1 schema. */
+export function assertDsp(name: string, message: unknown): void {
+  const errors = dspErrors(schemas, 'negotiation', name, message);
+  if (errors.length > 0) throw new Error(`${name} invalid: ${errors.join('; ')}\n${JSON.stringify(message)}`);
+}
+
+/** A free loopback port, so the node's did:web (which names host:port) is known before it starts. */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+/** A node on loopback that may call other loopback nodes over plain HTTP. */
+export async function loopbackNode(
+  overrides: Record<string, unknown> = {},
+): Promise<TestNode & { did: string }> {
+  const port = await freePort();
+  const t = await startTestNode({
+    port,
+    host: `127.0.0.1:${port}`,
+    plainHttp: true,
+    outboundAllow: ['127.0.0.1'],
+    ...overrides,
+  });
+  return { ...t, did: `did:web:127.0.0.1%3A${port}` };
+}
+
+export const useOffer = {
+  '@id': 'offer-部品表',
+  target: 'bom-2026',
+  permission: [
+    { action: 'use', constraint: [{ leftOperand: 'purpose', operator: 'eq', rightOperand: '品質保証' }] },
+  ],
+};
+
+/** Publishes asset bom-2026 with offer `offer-部品表` (visible to everyone) on the node's default participant. */
+export async function publishOffer(t: TestNode): Promise<void> {
+  const ctx = t.node.context;
+  const p = ctx.config.defaultParticipantId;
+  const at = ctx.now().toISOString();
+  await participantStore(ctx.db, p).insertAsset({
+    id: 'bom-2026',
+    title: '2026年度 部品表',
+    description: '量産品の部品構成',
+    contentType: 'application/json',
+    keywords: ['部品表'],
+    properties: {},
+    dataAddress: { type: 'HttpData', baseUrl: 'http://127.0.0.1:9/bom' },
+    createdAt: at,
+    updatedAt: at,
+  });
+  await insertPolicy(ctx.db, p, {
+    id: 'everyone',
+    title: '全員',
+    permission: [{ action: 'use' }],
+    createdAt: at,
+    updatedAt: at,
+  });
+  await insertPolicy(ctx.db, p, {
+    id: 'qa-only',
+    title: '品質保証目的のみ',
+    permission: useOffer.permission,
+    createdAt: at,
+    updatedAt: at,
+  });
+  await insertOffer(ctx.db, p, {
+    id: 'offer-部品表',
+    accessPolicyId: 'everyone',
+    contractPolicyId: 'qa-only',
+    selector: { assetIds: ['bom-2026'] },
+    createdAt: at,
+    updatedAt: at,
+  });
+}
+
+export async function api<T = Record<string, unknown>>(
+  t: TestNode,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${t.node.url}/management/v1${path}`, {
+    method,
+    headers: {
+      'x-api-key': t.apiKey,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** Polls until `check` returns a value, or fails after the deadline naming what it last saw. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T>,
+  check: (v: T) => boolean,
+  deadlineMs = 15_000,
+): Promise<T> {
+  const until = Date.now() + deadlineMs;
+  let last: T = await probe();
+  while (!check(last)) {
+    if (Date.now() > until) throw new Error(`${what}: gave up waiting; last seen ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 20));
+    last = await probe();
+  }
+  return last;
+}
+
+export async function negotiationState(t: TestNode, id: string): Promise<Record<string, unknown>> {
+  return (await api(t, 'GET', `/negotiations/${encodeURIComponent(id)}`)).body;
+}
