@@ -1,9 +1,11 @@
 import swagger from '@fastify/swagger';
 import type { FastifyPluginAsync } from 'fastify';
 import type { NodeContext } from '../context.js';
+import { agreementManagementRoutes } from '../management/agreements.js';
 import { assetManagementRoutes } from '../management/assets.js';
 import { auditManagementRoutes } from '../management/audit.js';
 import { apiKeyAuth } from '../management/auth.js';
+import { negotiationManagementRoutes } from '../management/negotiations.js';
 import { participantManagementRoutes } from '../management/participant.js';
 
 export const managementPrefix = '/management/v1';
@@ -44,5 +46,7 @@ export const managementScope: FastifyPluginAsync<{ ctx: NodeContext; version: st
     await secured.register(participantManagementRoutes, { ctx });
     await secured.register(assetManagementRoutes, { ctx });
     await secured.register(auditManagementRoutes, { ctx });
+    await secured.register(negotiationManagementRoutes, { ctx });
+    await secured.register(agreementManagementRoutes, { ctx });
   });
 };
