@@ -1,3 +1,5 @@
+export { type CatalogFrame, catalogError, catalogMessage, datasetMessage, formatsOf } from './dcat.js';
+export { InvalidContinuationToken, UnsupportedFilter } from './errors.js';
 export {
   type AssetSelector,
   type OfferDefinition,
@@ -6,6 +8,7 @@ export {
   selects,
   singleAsset,
 } from './offer.js';
+export { decodeCursor, encodeCursor, parseCatalogFilter } from './paging.js';
 export {
   type CatalogAsset,
   type Cursor,

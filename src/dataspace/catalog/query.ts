@@ -16,6 +16,8 @@ export interface CatalogAsset {
   readonly description: string;
   readonly contentType: string;
   readonly keywords: readonly string[];
+  /** The data address's type alone (e.g. HttpData): it decides the transfer formats offered. */
+  readonly addressType: string;
 }
 
 export interface VisibleDataset {
@@ -116,7 +118,7 @@ async function pageAssets(
   const everything = await coversAll(db, participantId, policies);
   let q = db
     .selectFrom('assets as a')
-    .select(['a.id', 'a.title', 'a.description', 'a.content_type', 'a.keywords'])
+    .select(['a.id', 'a.title', 'a.description', 'a.content_type', 'a.keywords', 'a.data_address'])
     .where('a.participant_id', '=', participantId);
   if (!everything)
     q = q.where((eb) =>
@@ -166,6 +168,7 @@ async function pageAssets(
     description: r.description,
     contentType: r.content_type,
     keywords: JSON.parse(r.keywords) as string[],
+    addressType: String((JSON.parse(r.data_address) as { type?: unknown }).type ?? 'HttpData'),
   }));
 }
 
