@@ -1,4 +1,30 @@
 export {
+  AgreementNotUsable,
+  ProviderAddressUnknown,
+  PushTargetMissing,
+  TransferChanged,
+  TransferNotFound,
+  TransferPidMismatch,
+  UnsupportedFormat,
+} from './errors.js';
+export {
+  type Incoming,
+  type NewTransfer,
+  type TransferAction,
+  type TransferDeps,
+  type TransferReact,
+  type TransferService,
+  transferAnswer,
+  transferService,
+} from './service.js';
+export { deadlineFor, httpEndpointType, transferFormats, waitsOnPeer } from './steps.js';
+export {
+  findTransfer,
+  listTransfers,
+  type Transfer,
+  type TransferQuery,
+} from './store.js';
+export {
   InvalidTransferTransition,
   isTerminalTransfer,
   nextTransferState,

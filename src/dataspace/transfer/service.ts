@@ -1,0 +1,582 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { InvalidInput } from '../../errors/index.js';
+import { appendAudit, type Tables } from '../../store/index.js';
+import { enqueue, type OutboxItem } from '../outbox/index.js';
+import { type Answer, messageKey, receiveOnce } from '../process/index.js';
+import { type DataAddress, transferInput, transferMessages } from '../protocol/index.js';
+import {
+  AgreementNotUsable,
+  ProviderAddressUnknown,
+  PushTargetMissing,
+  TransferChanged,
+  TransferNotFound,
+  TransferPidMismatch,
+  UnsupportedFormat,
+} from './errors.js';
+import {
+  deadlineFor,
+  httpEndpointType,
+  isCallbackAddress,
+  joinUrl,
+  messageOfEndpoint,
+  messagePath,
+  peerOf,
+  transferFormats,
+} from './steps.js';
+import {
+  findByConsumerPid,
+  findByIdempotencyKey,
+  findTransfer,
+  insertTransfer,
+  nextTransferDeadline,
+  providerAddressOf,
+  type Transfer,
+  transfersPastDeadline,
+  updateTransfer,
+  usableAgreement,
+} from './store.js';
+import {
+  isTerminalTransfer,
+  nextTransferState,
+  type TransferMessage,
+  type TransferState,
+} from './transfer.js';
+
+/** A step we take ourselves: from the management API, a scripted reaction, or a deadline. */
+export type TransferAction =
+  | { readonly kind: 'start' }
+  | { readonly kind: 'complete' }
+  | { readonly kind: 'suspend'; readonly code?: string; readonly reason?: string }
+  | { readonly kind: 'terminate'; readonly code: string; readonly reason: string };
+
+/**
+ * Our automatic steps after the counterparty moved a transfer (default: a provider starts a requested transfer
+ * at once). Scripted peers (the conformance profile) return their own list; undefined keeps the default.
+ */
+export type TransferReact = (t: Transfer) => Promise<readonly TransferAction[] | undefined>;
+
+export interface TransferDeps {
+  readonly db: Kysely<Tables>;
+  readonly now: () => Date;
+  /** Something became due at `at` (default now): the process runtime's wake. */
+  readonly wake: (at?: Date) => void;
+  /** This participant's DSP base: the callbackAddress of the requests it sends. */
+  readonly callbackAddress: (participantId: string) => string;
+  /** Where a consumer pulls the data of a started transfer (the data plane). */
+  readonly dataEndpoint: (participantId: string, transferId: string) => string;
+  /** How long a state waiting on the counterparty lasts before it is terminated; 0 = for ever. */
+  readonly deadlineMs: number;
+  readonly react?: TransferReact;
+}
+
+/** A received DSP transfer message, already authenticated and schema-checked. */
+export interface Incoming {
+  readonly participantId: string;
+  readonly sender: string;
+  /** Our pid from the path; undefined for a TransferRequestMessage. */
+  readonly pid?: string;
+  /** `request`, or the path after the pid: `start`, `completion`, `suspension`, `termination`. */
+  readonly endpoint: string;
+  readonly body: Record<string, unknown>;
+}
+
+export interface NewTransfer {
+  readonly participantId: string;
+  readonly actor: string;
+  readonly agreementId: string;
+  readonly format: string;
+  /** The provider's DSP base; default: where the agreement was negotiated. */
+  readonly providerAddress?: string;
+  /** PUSH: where the provider pushes to. */
+  readonly dataAddress?: DataAddress;
+  readonly idempotencyKey?: string;
+}
+
+/** Collected while a transaction runs; acted on once it committed. */
+interface Effects {
+  sent: boolean;
+  deadlines: string[];
+}
+
+const processType = 'transfer';
+
+/** The TransferProcess acknowledgement: the process as it now stands. */
+export const transferAnswer = (t: Transfer) =>
+  transferMessages.process({
+    providerPid: t.providerPid ?? '',
+    consumerPid: t.consumerPid ?? '',
+    state: t.state,
+  });
+
+const messageOf: Readonly<Record<TransferAction['kind'], TransferMessage>> = {
+  start: 'TransferStartMessage',
+  complete: 'TransferCompletionMessage',
+  suspend: 'TransferSuspensionMessage',
+  terminate: 'TransferTerminationMessage',
+};
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+function reasonText(reason: unknown): string | null {
+  if (!Array.isArray(reason)) return null;
+  return reason.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('; ') || null;
+}
+
+export function transferService(deps: TransferDeps) {
+  const audit = (
+    trx: Kysely<Tables>,
+    t: Transfer,
+    actor: string,
+    via: string,
+    from: TransferState | 'NEW',
+    message: string,
+    at: Date,
+  ) =>
+    appendAudit(
+      trx,
+      {
+        participantId: t.participantId,
+        actor,
+        action: `transfer.${t.state.toLowerCase()}`,
+        resourceType: 'transfer',
+        resourceId: t.id,
+        via,
+        outcome: 'success',
+        ...(t.reasonCode ? { reason: t.reasonCode } : {}),
+        details: {
+          from,
+          to: t.state,
+          message,
+          role: t.role,
+          counterparty: t.counterpartyId,
+          agreementId: t.agreementId,
+          format: t.format,
+        },
+      },
+      at,
+    );
+
+  const changed = (t: Transfer, to: TransferState, at: Date, extra: Partial<Transfer> = {}): Transfer => ({
+    ...t,
+    ...extra,
+    state: to,
+    deadlineAt: deadlineFor(to, t.role, at, deps.deadlineMs),
+    // a finished transfer's pull token is dead; the data plane also checks the state
+    ...(isTerminalTransfer(to) ? { accessTokenHash: null } : {}),
+    updatedAt: at.toISOString(),
+  });
+
+  function settle(e: Effects): void {
+    if (e.sent) deps.wake();
+    for (const d of e.deadlines) deps.wake(new Date(d));
+  }
+
+  const pids = (t: Transfer) => ({ providerPid: t.providerPid ?? '', consumerPid: t.consumerPid ?? '' });
+
+  /** The message for our own action, and what it changes on our record beyond the state. */
+  function outgoing(t: Transfer, action: TransferAction): { body: unknown; extra: Partial<Transfer> } {
+    switch (action.kind) {
+      case 'start': {
+        if (t.role === 'consumer' || t.format !== 'HttpData-PULL')
+          return { body: transferMessages.start(pids(t)), extra: {} };
+        // A fresh bearer token per start: the consumer presents it to the data plane; only its hash stays here.
+        const token = randomBytes(32).toString('base64url');
+        const dataAddress: DataAddress = {
+          endpointType: httpEndpointType,
+          endpoint: deps.dataEndpoint(t.participantId, t.id),
+          endpointProperties: [
+            { name: 'authorization', value: token },
+            { name: 'authType', value: 'bearer' },
+          ],
+        };
+        return {
+          body: transferMessages.start({ ...pids(t), dataAddress }),
+          extra: { accessTokenHash: tokenHash(token) },
+        };
+      }
+      case 'complete':
+        return { body: transferMessages.completion(pids(t)), extra: {} };
+      case 'suspend':
+        return {
+          body: transferMessages.suspension({
+            ...pids(t),
+            ...(action.code ? { code: action.code } : {}),
+            ...(action.reason ? { reason: [action.reason] } : {}),
+          }),
+          extra: { reasonCode: action.code ?? null, reason: action.reason ?? null },
+        };
+      case 'terminate':
+        return {
+          body: transferMessages.termination({ ...pids(t), code: action.code, reason: [action.reason] }),
+          extra: { reasonCode: action.code, reason: action.reason },
+        };
+    }
+  }
+
+  /**
+   * We take `action`: our own transition, persisted with its outbox message in the caller's transaction.
+   * `order` keeps several messages written in one transaction in their order (the outbox sends by due time).
+   */
+  async function act(
+    trx: Kysely<Tables>,
+    t: Transfer,
+    action: TransferAction,
+    at: Date,
+    e: Effects,
+    actor = 'system',
+    order = 0,
+  ): Promise<Transfer> {
+    const message = messageOf[action.kind];
+    const to = nextTransferState(t.state, message, t.role);
+    const { body, extra } = outgoing(t, action);
+    const next = changed(t, to, at, extra);
+    const peerPid = t.role === 'provider' ? t.consumerPid : t.providerPid;
+    // A consumer that never heard the provider's pid cannot address it: its termination stays local.
+    if (peerPid !== null) {
+      await enqueue(
+        trx,
+        {
+          participantId: t.participantId,
+          processType,
+          processId: t.id,
+          url: joinUrl(t.counterpartyAddress, messagePath(message, peerPid)),
+          audience: t.counterpartyId,
+          message: body,
+        },
+        new Date(at.getTime() + order),
+        { supersede: action.kind === 'terminate' },
+      );
+      e.sent = true;
+    }
+    const saved = await updateTransfer(trx, t, next);
+    await audit(trx, saved, actor, actor === 'system' ? 'system' : 'management-api', t.state, message, at);
+    if (saved.deadlineAt) e.deadlines.push(saved.deadlineAt);
+    return saved;
+  }
+
+  const defaultReaction = (t: Transfer): readonly TransferAction[] =>
+    t.role === 'provider' && t.state === 'REQUESTED' ? [{ kind: 'start' }] : [];
+
+  /** Our automatic steps after the counterparty moved the transfer; a scripted step that no longer fits ends the script. */
+  async function react(trx: Kysely<Tables>, t: Transfer, at: Date, e: Effects): Promise<Transfer> {
+    const actions = (await deps.react?.(t)) ?? defaultReaction(t);
+    let current = t;
+    for (const [i, action] of actions.entries()) {
+      if (isTerminalTransfer(current.state)) break;
+      current = await act(trx, current, action, at, e, 'system', i);
+    }
+    return current;
+  }
+
+  /** A TransferRequestMessage: the provider opens the transfer under a finalized agreement with the sender. */
+  async function opened(trx: Kysely<Tables>, m: Incoming, at: Date, e: Effects): Promise<Answer> {
+    const b = m.body as {
+      consumerPid: string;
+      agreementId: string;
+      format: string;
+      callbackAddress: string;
+      dataAddress?: DataAddress;
+    };
+    // A repeated consumerPid, even in a different message, is the transfer it already opened.
+    const existing = await findByConsumerPid(trx, m.participantId, m.sender, b.consumerPid);
+    if (existing) return { status: 201, body: transferAnswer(existing) };
+    if (!(await usableAgreement(trx, m.participantId, b.agreementId, 'provider', m.sender)))
+      throw new AgreementNotUsable(b.agreementId);
+    if (!(transferFormats as readonly string[]).includes(b.format))
+      throw new UnsupportedFormat(b.format, transferFormats);
+    if (b.format === 'HttpData-PUSH' && !b.dataAddress) throw new PushTargetMissing();
+    if (!isCallbackAddress(b.callbackAddress))
+      throw new InvalidInput('transfer.invalid-callback', 'callbackAddress must be an absolute http(s) URL');
+    const id = `urn:uuid:${randomUUID()}`;
+    const state = nextTransferState('NEW', 'TransferRequestMessage', 'consumer');
+    const t: Transfer = {
+      participantId: m.participantId,
+      id,
+      role: 'provider',
+      providerPid: id,
+      consumerPid: b.consumerPid,
+      state,
+      counterpartyId: m.sender,
+      counterpartyAddress: b.callbackAddress,
+      agreementId: b.agreementId,
+      format: b.format,
+      dataAddress: b.dataAddress ? stripTypes(b.dataAddress) : null,
+      accessTokenHash: null,
+      deadlineAt: deadlineFor(state, 'provider', at, deps.deadlineMs),
+      reasonCode: null,
+      reason: null,
+      idempotencyKey: null,
+      version: 1,
+      createdAt: at.toISOString(),
+      updatedAt: at.toISOString(),
+    };
+    await insertTransfer(trx, t);
+    await audit(trx, t, m.sender, 'dsp', 'NEW', 'TransferRequestMessage', at);
+    if (t.deadlineAt) e.deadlines.push(t.deadlineAt);
+    await react(trx, t, at, e);
+    // The acknowledgement is of the request itself; our reaction reaches the consumer as its own message.
+    return { status: 201, body: transferAnswer(t) };
+  }
+
+  /** Finds our transfer for a message from `sender`; another counterparty's is as unknown as a missing one. */
+  async function ours(db: Kysely<Tables>, participantId: string, sender: string, pid: string) {
+    const t = await findTransfer(db, participantId, pid);
+    if (!t || t.counterpartyId !== sender) throw new TransferNotFound(pid);
+    return t;
+  }
+
+  /** Effects of a received message on our record, beyond the state. */
+  function absorb(t: Transfer, input: TransferMessage, b: Record<string, unknown>): Partial<Transfer> {
+    switch (input) {
+      case 'TransferStartMessage':
+        return t.role === 'consumer' && b.dataAddress
+          ? { dataAddress: stripTypes(b.dataAddress as DataAddress) }
+          : {};
+      case 'TransferSuspensionMessage':
+      case 'TransferTerminationMessage':
+        return {
+          reasonCode:
+            typeof b.code === 'string'
+              ? b.code
+              : `${input === 'TransferSuspensionMessage' ? 'suspended' : 'terminated'}-by-counterparty`,
+          reason: reasonText(b.reason),
+        };
+      default:
+        return {};
+    }
+  }
+
+  async function continued(trx: Kysely<Tables>, m: Incoming, input: TransferMessage, at: Date, e: Effects) {
+    const t = await ours(trx, m.participantId, m.sender, m.pid ?? '');
+    const b = m.body;
+    const [own, theirs, ownField, theirsField] =
+      t.role === 'provider'
+        ? [b.providerPid, b.consumerPid, 'providerPid', 'consumerPid']
+        : [b.consumerPid, b.providerPid, 'consumerPid', 'providerPid'];
+    if (own !== t.id) throw new TransferPidMismatch(ownField, own);
+    const known = t.role === 'provider' ? t.consumerPid : t.providerPid;
+    if (known !== null && theirs !== known) throw new TransferPidMismatch(theirsField, theirs);
+    const to = nextTransferState(t.state, input, peerOf(t.role));
+    const learned = known === null && typeof theirs === 'string' ? { providerPid: theirs } : {};
+    const next = await updateTransfer(trx, t, changed(t, to, at, { ...learned, ...absorb(t, input, b) }));
+    await audit(trx, next, m.sender, 'dsp', t.state, input, at);
+    if (next.deadlineAt) e.deadlines.push(next.deadlineAt);
+    await react(trx, next, at, e);
+    return { status: 200, body: null };
+  }
+
+  /** Consumer: opens a transfer under a finalized agreement by sending the provider a TransferRequestMessage. */
+  async function requested(input: NewTransfer): Promise<Transfer> {
+    if (!(transferFormats as readonly string[]).includes(input.format))
+      throw new UnsupportedFormat(input.format, transferFormats);
+    if (input.format === 'HttpData-PUSH' && !input.dataAddress) throw new PushTargetMissing();
+    if (input.idempotencyKey) {
+      const earlier = await findByIdempotencyKey(deps.db, input.participantId, input.idempotencyKey);
+      if (earlier) return earlier;
+    }
+    const agreement = await usableAgreement(deps.db, input.participantId, input.agreementId, 'consumer');
+    if (!agreement) throw new AgreementNotUsable(input.agreementId);
+    const providerBase =
+      input.providerAddress ??
+      (await providerAddressOf(deps.db, input.participantId, agreement.negotiationId));
+    if (!providerBase || !isCallbackAddress(providerBase))
+      throw new ProviderAddressUnknown(input.agreementId);
+    const at = deps.now();
+    const e: Effects = { sent: false, deadlines: [] };
+    const id = `urn:uuid:${randomUUID()}`;
+    const t: Transfer = {
+      participantId: input.participantId,
+      id,
+      role: 'consumer',
+      providerPid: null,
+      consumerPid: id,
+      state: 'REQUESTED',
+      counterpartyId: agreement.counterpartyId,
+      counterpartyAddress: providerBase,
+      agreementId: input.agreementId,
+      format: input.format,
+      dataAddress: input.dataAddress ?? null,
+      accessTokenHash: null,
+      deadlineAt: deadlineFor('REQUESTED', 'consumer', at, deps.deadlineMs),
+      reasonCode: null,
+      reason: null,
+      idempotencyKey: input.idempotencyKey ?? null,
+      version: 1,
+      createdAt: at.toISOString(),
+      updatedAt: at.toISOString(),
+    };
+    const body = transferMessages.request({
+      consumerPid: id,
+      agreementId: input.agreementId,
+      format: input.format,
+      callbackAddress: deps.callbackAddress(input.participantId),
+      ...(input.dataAddress ? { dataAddress: input.dataAddress } : {}),
+    });
+    await deps.db.transaction().execute(async (trx) => {
+      await insertTransfer(trx, t);
+      await enqueue(
+        trx,
+        {
+          participantId: t.participantId,
+          processType,
+          processId: id,
+          url: joinUrl(providerBase, messagePath('TransferRequestMessage', '')),
+          audience: t.counterpartyId,
+          message: body,
+        },
+        at,
+      );
+      await audit(trx, t, input.actor, 'management-api', 'NEW', 'TransferRequestMessage', at);
+    });
+    e.sent = true;
+    if (t.deadlineAt) e.deadlines.push(t.deadlineAt);
+    settle(e);
+    return t;
+  }
+
+  /** Runs `work` on one of our transfers in a transaction, then wakes the runtime for what it queued. */
+  async function withTransfer(
+    participantId: string,
+    id: string,
+    work: (trx: Kysely<Tables>, t: Transfer, at: Date, e: Effects) => Promise<Transfer>,
+  ): Promise<Transfer> {
+    const at = deps.now();
+    const e: Effects = { sent: false, deadlines: [] };
+    const done = await deps.db.transaction().execute(async (trx) => {
+      const t = await findTransfer(trx, participantId, id);
+      if (!t) throw new TransferNotFound(id);
+      return work(trx, t, at, e);
+    });
+    settle(e);
+    return done;
+  }
+
+  return {
+    /** Applies a received message: persisted, with our reaction queued, before the answer is returned. */
+    async receive(m: Incoming): Promise<Answer> {
+      const input = transferInput(m.body);
+      const expected = m.pid === undefined ? 'TransferRequestMessage' : messageOfEndpoint(m.endpoint);
+      if (!input || input !== expected) {
+        throw new InvalidInput(
+          'transfer.wrong-endpoint',
+          `${String(m.body['@type'])} does not belong at .../${m.endpoint}`,
+        );
+      }
+      const at = deps.now();
+      const e: Effects = { sent: false, deadlines: [] };
+      const key = messageKey(m.sender, `transfers/${m.pid ?? ''}/${m.endpoint}`, m.body);
+      const { answer } = await receiveOnce(deps.db, m.participantId, key, at, (trx) =>
+        m.pid === undefined ? opened(trx, m, at, e) : continued(trx, m, input, at, e),
+      );
+      settle(e);
+      return answer;
+    },
+
+    /** The transfer as the counterparty may see it (DSP GET). */
+    forCounterparty: (participantId: string, sender: string, pid: string) =>
+      ours(deps.db, participantId, sender, pid),
+
+    /** Consumer: asks the provider of a finalized agreement for a transfer. */
+    request: requested,
+
+    /** Our own step on a transfer (management API): start, complete, suspend or terminate, telling the peer. */
+    act: (participantId: string, id: string, actor: string, action: TransferAction) =>
+      withTransfer(participantId, id, (trx, t, at, e) => act(trx, t, action, at, e, actor)),
+
+    /** The provider answered our request: its TransferProcess names the providerPid we address it by. */
+    async delivered(item: OutboxItem, answer: unknown): Promise<void> {
+      const providerPid = (answer as { providerPid?: unknown } | undefined)?.providerPid;
+      if (typeof providerPid !== 'string' || providerPid === '') return;
+      const t = await findTransfer(deps.db, item.participantId, item.processId);
+      if (t?.role !== 'consumer' || t.providerPid !== null) return;
+      // The provider's first message may have told us already (it also carries the pid): then nothing to do.
+      await updateTransfer(deps.db, t, { ...t, providerPid, updatedAt: deps.now().toISOString() }).catch(
+        (err) => {
+          if (!(err instanceof TransferChanged)) throw err;
+        },
+      );
+    },
+
+    /** A message of ours will never arrive: the transfer ends here, and the peer is told if it can be. */
+    async gaveUp(item: OutboxItem, reason: string): Promise<void> {
+      const message = (item.message as { '@type'?: unknown } | undefined)?.['@type'];
+      await withTransfer(item.participantId, item.processId, async (trx, t, at, e) => {
+        if (isTerminalTransfer(t.state)) return t;
+        const action = { kind: 'terminate', code: 'delivery-failed', reason } as const;
+        // After a failed termination, do not send another one: end it locally.
+        if (message === 'TransferTerminationMessage') return localTermination(trx, t, action, at);
+        return act(trx, t, action, at, e);
+      }).catch((err) => {
+        if (!(err instanceof TransferNotFound)) throw err;
+      });
+    },
+
+    nextDeadline: () => nextTransferDeadline(deps.db),
+
+    /** Terminates, and tells the peer about, every transfer whose counterparty let its deadline pass. */
+    async expireDue(now: Date, batch = 100): Promise<boolean> {
+      const due = await transfersPastDeadline(deps.db, now, batch);
+      for (const t of due) {
+        await withTransfer(t.participantId, t.id, async (trx, current, at, e) => {
+          if (current.version !== t.version || isTerminalTransfer(current.state)) return current;
+          const reason = `the counterparty did not answer within ${deps.deadlineMs} ms (state ${current.state})`;
+          return act(trx, current, { kind: 'terminate', code: 'deadline-passed', reason }, at, e);
+        });
+      }
+      return due.length >= batch;
+    },
+  };
+}
+
+export type TransferService = ReturnType<typeof transferService>;
+
+async function localTermination(
+  trx: Kysely<Tables>,
+  t: Transfer,
+  action: { code: string; reason: string },
+  at: Date,
+): Promise<Transfer> {
+  const next: Transfer = {
+    ...t,
+    state: 'TERMINATED',
+    deadlineAt: null,
+    accessTokenHash: null,
+    reasonCode: action.code,
+    reason: action.reason,
+    updatedAt: at.toISOString(),
+  };
+  const saved = await updateTransfer(trx, t, next);
+  await appendAudit(
+    trx,
+    {
+      participantId: t.participantId,
+      actor: 'system',
+      action: 'transfer.terminated',
+      resourceType: 'transfer',
+      resourceId: t.id,
+      via: 'system',
+      outcome: 'success',
+      reason: action.code,
+      details: { from: t.state, to: 'TERMINATED', role: t.role, counterparty: t.counterpartyId },
+    },
+    at,
+  );
+  return saved;
+}
+
+/** Compact `@type` markers are protocol framing; the record keeps the address itself. */
+function stripTypes(a: DataAddress): DataAddress {
+  const { '@type': _t, ...rest } = a as DataAddress & { '@type'?: unknown };
+  return {
+    ...rest,
+    ...(a.endpointProperties
+      ? {
+          endpointProperties: a.endpointProperties.map((p) => {
+            const { '@type': _p, ...prop } = p as typeof p & { '@type'?: unknown };
+            return prop;
+          }),
+        }
+      : {}),
+  };
+}
