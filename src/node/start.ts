@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import { readClaimsFile, staticClaimsSource } from '../dataspace/identity/index.js';
-import { seedTckFixtures } from '../dataspace/tck/index.js';
+import { seedTckFixtures, tckDecide } from '../dataspace/tck/index.js';
 import { createOutboundClient, egressPolicy } from '../outbound/index.js';
 import { findParticipant, redactUrl } from '../store/index.js';
 import type { LoadedConfig } from './config.js';
@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { openNodeStore } from './open.js';
 import { createParticipant } from './participants.js';
+import { setNegotiationDecisions } from './processes.js';
 import { buildServer } from './server.js';
 
 export interface RunningNode {
@@ -68,7 +69,10 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
   let app: FastifyInstance | undefined;
   try {
     await ensureDefaultParticipant(context, options.announce);
-    if (config.profile === 'tck') await seedTckFixtures(context.db, config.defaultParticipantId, now());
+    if (config.profile === 'tck') {
+      await seedTckFixtures(context.db, config.defaultParticipantId, now());
+      setNegotiationDecisions(context, tckDecide);
+    }
     app = await buildServer(context, { version: packageVersion() });
     try {
       await app.listen({ port: config.port, host: config.bind });
