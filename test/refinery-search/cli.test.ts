@@ -32,9 +32,9 @@ beforeAll(async () => {
       'コンプレッサー点検.md',
       '# コンプレッサー点検\n\n吐出圧力の判定基準は0.7MPa以下。安全弁を点検する。\n',
     ],
-  ]) {
+  ] as const) {
     mkdirSync(join(root, folder), { recursive: true });
-    writeFileSync(join(root, folder, name!), text!);
+    writeFileSync(join(root, folder, name), text);
   }
 }, 30_000);
 afterAll(async () => {
@@ -84,7 +84,9 @@ describe('musubi refine --tag and search with filters and providers', () => {
     server.mode.embeddings = 'error';
     server.mode.rerank = 'hang';
     try {
-      const r = await runCli(['search', '羽根車の点検', '--store', store, '--explain'], { env: providerEnv() });
+      const r = await runCli(['search', '羽根車の点検', '--store', store, '--explain'], {
+        env: providerEnv(),
+      });
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/ポンプ分解手順\.md/);
       expect(r.stdout).not.toMatch(/dense|rerank/);

@@ -78,9 +78,9 @@ describe.each(engines.length > 0 ? engines : (['pglite'] as const))('BM25 on %s'
     afterAll(() => db.close());
 
     beforeAll(async () => {
-      // Ten documents (a few hundred pages) keep the test quick; the full corpus is the eval script's job.
+      // Six documents (a few hundred pages) keep the test quick; the full corpus is the eval script's job.
       const pages = await allganizePages();
-      const files = [...new Set(pages.map((p) => p.docId))].slice(0, 10);
+      const files = [...new Set(pages.map((p) => p.docId))].slice(0, 6);
       const units = pages.filter((p) => files.includes(p.docId));
       sqlite = createSqliteIndex(db, 'reference', { analyzer, weights: japaneseWeights });
       sqlite.add(units);
@@ -102,17 +102,18 @@ describe.each(engines.length > 0 ? engines : (['pglite'] as const))('BM25 on %s'
       expect(questions.length).toBeGreaterThan(20);
       let compared = 0;
       for (const q of questions) {
-        const want = sqlite.search(q.text, 10);
-        const got = await postgres.search(q.text, 10);
-        expect(
-          got.map((h) => h.unitId),
-          q.id,
-        ).toEqual(want.map((h) => h.unitId));
-        got.forEach((h: Hit, i) => {
+        // 20 deep so a tie straddling rank 10 is seen whole on both sides.
+        const want = sqlite.search(q.text, 20);
+        const got = await postgres.search(q.text, 20);
+        expect(tieGroups(got, 10), q.id).toEqual(tieGroups(want, 10));
+        for (const [i, h] of got.slice(0, 10).entries()) {
           expect(h.score).toBeCloseTo(want[i]!.score, 6);
-          for (const [view, s] of Object.entries(want[i]!.views)) expect(h.views[view]).toBeCloseTo(s, 6);
-        });
-        compared += got.length;
+          // Tied units may swap places; their scores (checked above) agree, their views per unit too.
+          const same = want.find((w) => w.unitId === h.unitId);
+          if (!same) continue;
+          for (const [view, s] of Object.entries(same.views)) expect(h.views[view]).toBeCloseTo(s, 6);
+        }
+        compared += Math.min(10, got.length);
       }
       expect(compared).toBe(questions.length * 10);
     }, 300_000);
@@ -127,3 +128,20 @@ describe.each(engines.length > 0 ? engines : (['pglite'] as const))('BM25 on %s'
     });
   });
 });
+
+/**
+ * The ranking as groups of units with equal scores (within 1e-9: the two engines sum floats in different
+ * orders), down to the group holding rank `k`. Unit order inside a group is arbitrary, so each is sorted;
+ * the last group is cut to the units both engines must have seen.
+ */
+function tieGroups(hits: readonly Hit[], k: number): string[][] {
+  const groups: { score: number; ids: string[] }[] = [];
+  for (const h of hits) {
+    const last = groups.at(-1);
+    if (last && Math.abs(last.score - h.score) <= 1e-9) last.ids.push(h.unitId);
+    else if (groups.reduce((n, g) => n + g.ids.length, 0) < k)
+      groups.push({ score: h.score, ids: [h.unitId] });
+    else break;
+  }
+  return groups.map((g) => [...g.ids].sort());
+}

@@ -15,6 +15,8 @@ export interface PgTermIndex {
   append(tx: SqlRunner, rows: readonly TokenRow[]): Promise<void>;
   /** Removes rows in [from, to). */
   removeRange(tx: SqlRunner, from: number, to: number): Promise<void>;
+  /** Refreshes the planner's statistics after a bulk load (outside any transaction). */
+  analyse(): Promise<void>;
   /** Best rows for the distinct query tokens, highest score first, at most `limit`. */
   search(query: readonly string[], limit: number): Promise<ScoredRow[]>;
 }
@@ -38,21 +40,23 @@ export async function createPgTermIndex(
   await sql.query(`CREATE TABLE IF NOT EXISTS ${lengths} (row int8 PRIMARY KEY, length int4 NOT NULL)`);
   await sql.query(
     `CREATE TABLE IF NOT EXISTS ${postings} (term text NOT NULL, row int8 NOT NULL, tf int4 NOT NULL,
-       PRIMARY KEY (term, row))`,
+       PRIMARY KEY (term, row) INCLUDE (tf))`,
   );
   await sql.query(`CREATE INDEX IF NOT EXISTS "${table}_postings_row" ON ${postings} (row)`);
   const { k1, b } = params;
+  // The query's postings are read once through the (term, row) key — tf rides in the index, so PostgreSQL
+  // can answer from the index alone — then give both df (hence idf) and the per-row sums.
   const search = `
-    WITH s AS (SELECT count(*)::float8 AS n, coalesce(avg(length), 0)::float8 AS avgdl FROM ${lengths}),
-    q AS (SELECT DISTINCT unnest($1::text[]) AS term),
+    WITH m AS MATERIALIZED (SELECT term, row, tf FROM ${postings} WHERE term = ANY($1::text[])),
+    s AS (SELECT count(*)::float8 AS n, coalesce(avg(length), 0)::float8 AS avgdl FROM ${lengths}),
     w AS (
-      SELECT p.term, greatest(ln((s.n - count(*) + 0.5) / (count(*) + 0.5)), 1e-6) AS idf
-      FROM ${postings} p JOIN q ON q.term = p.term CROSS JOIN s GROUP BY p.term, s.n
+      SELECT m.term, greatest(ln((s.n - count(*) + 0.5) / (count(*) + 0.5)), 1e-6) AS idf
+      FROM m CROSS JOIN s GROUP BY m.term, s.n
     )
-    SELECT p.row::float8 AS row,
-      sum(w.idf * p.tf * ${k1 + 1} / (p.tf + ${k1} * (1 - ${b} + ${b} * r.length / s.avgdl)))::float8 AS score
-    FROM ${postings} p JOIN w ON w.term = p.term JOIN ${lengths} r ON r.row = p.row CROSS JOIN s
-    GROUP BY p.row ORDER BY score DESC, p.row LIMIT $2`;
+    SELECT m.row::float8 AS row,
+      sum(w.idf * m.tf * ${k1 + 1} / (m.tf + ${k1} * (1 - ${b} + ${b} * r.length / s.avgdl)))::float8 AS score
+    FROM m JOIN w ON w.term = m.term JOIN ${lengths} r ON r.row = m.row CROSS JOIN s
+    GROUP BY m.row ORDER BY score DESC, m.row LIMIT $2`;
 
   const write = async (tx: SqlRunner, rows: readonly TokenRow[], adding: boolean): Promise<void> => {
     // One statement may not touch a row twice: tokens of the same row (a document's units) are merged first.
@@ -107,6 +111,9 @@ export async function createPgTermIndex(
     async removeRange(tx, from, to) {
       await tx.query(`DELETE FROM ${postings} WHERE row >= $1 AND row < $2`, [from, to]);
       await tx.query(`DELETE FROM ${lengths} WHERE row >= $1 AND row < $2`, [from, to]);
+    },
+    async analyse() {
+      await sql.query(`ANALYZE ${postings}, ${lengths}`);
     },
     async search(query, limit) {
       const terms = [...new Set(query)].filter((t) => t.length > 0);

@@ -90,6 +90,10 @@ export async function createPostgresIndex(
         }
         await saveCatalogue(tx, name, plan.units, plan.docs);
       });
+      // Without fresh statistics the planner guesses and scans whole posting tables.
+      for (const index of [...unitViews.values(), ...docViews.values(), ...passageViews.values()]) {
+        await index.analyse();
+      }
       for (const u of plan.units) {
         units.set(u.row, u);
         unitRows.set(u.unitId, u.row);
