@@ -123,7 +123,8 @@ export class TestPeer {
         this.violations.push(`${req.method} ${req.url}: body is not JSON: ${text.slice(0, 200)}`);
       }
     }
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // Pids such as urn:uuid:… may come percent-encoded in the path; compare them decoded.
+    const path = ((req.url ?? '/').split('?')[0] ?? '/').split('/').map(decodeURIComponent).join('/');
     const m: Received = { method: req.method ?? 'GET', path, headers: req.headers, body, type: typeOf(body) };
     if (m.method === 'POST') {
       const errors = messageErrors(body);
