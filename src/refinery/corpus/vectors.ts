@@ -1,6 +1,5 @@
 import type Sqlite from 'better-sqlite3';
 import { type Chunk, chunkContent } from '../chunk/index.js';
-import { cosineScores } from '../providers/index.js';
 import { VectorMismatch } from './errors.js';
 
 /**
@@ -22,6 +21,7 @@ export interface PendingChunk {
 
 export interface StoredVectors {
   readonly rows: readonly number[];
+  /** Scaled to unit length when loaded, so a cosine is one dot product. */
   readonly vectors: readonly Float32Array[];
 }
 
@@ -65,7 +65,7 @@ export function createVectorStore(db: Sqlite.Database, participantId: string): V
       const stored = {
         rows: rows.map((r) => r.row),
         // Copied out: a Buffer from SQLite may share memory that is not 4-byte aligned.
-        vectors: rows.map((r) => new Float32Array(new Uint8Array(r.vector).buffer)),
+        vectors: rows.map((r) => unit(new Float32Array(new Uint8Array(r.vector).buffer))),
       };
       cached = { key, stored };
       return stored;
@@ -86,11 +86,23 @@ export function denseScores(
 ): Map<number, number> {
   const dims = stored.vectors[0]?.length;
   if (dims !== undefined && dims !== query.length) throw new VectorMismatch(dims, query.length);
-  const similarities = cosineScores(query, stored.vectors);
+  const q = unit(Float32Array.from(query));
   const ranked = stored.rows
-    .map((row, i) => ({ row, score: similarities[i]! }))
+    .map((row, i) => ({ row, score: dot(q, stored.vectors[i]!) }))
     .filter((r) => allowed(r.row))
     .sort((a, b) => b.score - a.score || a.row - b.row);
   const floor = Math.max(0, ranked[top]?.score ?? 0);
   return new Map(ranked.slice(0, top).flatMap((r) => (r.score > floor ? [[r.row, r.score - floor]] : [])));
+}
+
+function unit(v: Float32Array): Float32Array {
+  const norm = Math.sqrt(dot(v, v));
+  if (norm > 0) for (let i = 0; i < v.length; i++) v[i]! /= norm;
+  return v;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
 }
