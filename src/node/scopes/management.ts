@@ -7,6 +7,7 @@ import { auditManagementRoutes } from '../management/audit.js';
 import { apiKeyAuth } from '../management/auth.js';
 import { negotiationManagementRoutes } from '../management/negotiations.js';
 import { participantManagementRoutes } from '../management/participant.js';
+import { transferManagementRoutes } from '../management/transfers.js';
 
 export const managementPrefix = '/management/v1';
 
@@ -48,5 +49,6 @@ export const managementScope: FastifyPluginAsync<{ ctx: NodeContext; version: st
     await secured.register(auditManagementRoutes, { ctx });
     await secured.register(negotiationManagementRoutes, { ctx });
     await secured.register(agreementManagementRoutes, { ctx });
+    await secured.register(transferManagementRoutes, { ctx });
   });
 };

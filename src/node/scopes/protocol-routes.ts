@@ -1,12 +1,13 @@
 import { catalogRoutes } from './catalog.js';
 import { negotiationRoutes } from './negotiations.js';
 import type { ScopeRoutes } from './protocol.js';
+import { transferRoutes } from './transfers.js';
 
 /**
  * The DSP capabilities mounted under `/dsp` and `/p/<participant>/dsp`. Each capability adds its plugin here
  * (one line), so the server does not need to know them one by one.
  */
-export const dspRoutes: readonly ScopeRoutes[] = [catalogRoutes, negotiationRoutes];
+export const dspRoutes: readonly ScopeRoutes[] = [catalogRoutes, negotiationRoutes, transferRoutes];
 
 /** The data-plane capabilities mounted under `/data`. */
 export const dataPlaneRoutes: readonly ScopeRoutes[] = [];
