@@ -68,6 +68,18 @@ describe.each(engines.length > 0 ? engines : (['pglite'] as const))('BM25 on %s'
     expect((await pg.search(tokens, 10)).map((r) => r.row)).toEqual(
       reference.search(tokens, 10).map((r) => r.row),
     );
+    // Removing rows takes their postings and lengths out of N, df and the average length.
+    await sql.transaction((tx) => pg.removeRange(tx, 1, 3));
+    const rest = createMemoryTermIndex();
+    rest.put(rows.slice(2, 4));
+    rest.put([{ row: 5, tokens: analyzer.unit('ポンプ')['bigram'] ?? [] }]);
+    for (const q of ['ポンプの吐出圧力', '点検記録']) {
+      const t = analyzer.query(q)['bigram'] ?? [];
+      const want = rest.search(t, 10);
+      const got = await pg.search(t, 10);
+      expect(got.map((r) => r.row)).toEqual(want.map((r) => r.row));
+      for (const [i, r] of got.entries()) expect(r.score).toBeCloseTo(want[i]!.score, 9);
+    }
   });
 
   describe('the five-view unit index over allganize-ja pages', () => {
