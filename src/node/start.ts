@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import { readClaimsFile, staticClaimsSource } from '../dataspace/identity/index.js';
-import { seedTckFixtures, tckDecide } from '../dataspace/tck/index.js';
+import { seedTckFixtures, tckDecide, tckTransferReact } from '../dataspace/tck/index.js';
 import { createOutboundClient, egressPolicy } from '../outbound/index.js';
 import { findParticipant, redactUrl } from '../store/index.js';
 import type { LoadedConfig } from './config.js';
@@ -12,6 +12,7 @@ import { createMetrics } from './metrics.js';
 import { openNodeStore } from './open.js';
 import { createParticipant } from './participants.js';
 import { setNegotiationDecisions } from './processes.js';
+import { setTransferReactions } from './scopes/transfers.js';
 import { buildServer } from './server.js';
 
 export interface RunningNode {
@@ -72,6 +73,7 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
     if (config.profile === 'tck') {
       await seedTckFixtures(context.db, config.defaultParticipantId, now());
       setNegotiationDecisions(context, tckDecide);
+      setTransferReactions(context, tckTransferReact);
     }
     app = await buildServer(context, { version: packageVersion() });
     try {
