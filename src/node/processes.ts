@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { findOffer, offerVisibleTo } from '../dataspace/catalog/index.js';
 import { type Decide, type NegotiationService, negotiationService } from '../dataspace/negotiation/index.js';
 import { DeliveryRefused, type OutboxItem } from '../dataspace/outbox/index.js';
@@ -14,6 +15,8 @@ import { dspAuthHeaders, ownDids } from './counterparty.js';
 interface NodeProcesses {
   readonly runtime: ProcessRuntime;
   readonly negotiations: NegotiationService;
+  /** Emits `negotiation` with each state a negotiation reached, once committed. */
+  readonly events: EventEmitter;
 }
 
 const byContext = new WeakMap<NodeContext, NodeProcesses>();
@@ -62,6 +65,8 @@ export function nodeProcesses(ctx: NodeContext): NodeProcesses {
     log: (fields, msg) => log.info(fields, msg),
   });
   const decide = decisions.get(ctx);
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
   const negotiations = negotiationService({
     db: ctx.db,
     now: ctx.now,
@@ -71,6 +76,7 @@ export function nodeProcesses(ctx: NodeContext): NodeProcesses {
     offers: { find: findOffer, visibleTo: offerVisibleTo },
     deadlineMs: ctx.config.processDeadlineMs,
     ...(decide ? { decide } : {}),
+    notify: (n) => events.emit('negotiation', n),
   });
   runtime.register({
     type: 'negotiation',
@@ -82,7 +88,7 @@ export function nodeProcesses(ctx: NodeContext): NodeProcesses {
       runDue: (now) => negotiations.expireDue(now),
     },
   });
-  const processes = { runtime, negotiations };
+  const processes = { runtime, negotiations, events };
   byContext.set(ctx, processes);
   return processes;
 }

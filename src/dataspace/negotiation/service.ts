@@ -65,6 +65,8 @@ export interface NegotiationDeps {
   /** How long a state waiting on the counterparty lasts before it is terminated; 0 = for ever. */
   readonly deadlineMs: number;
   readonly decide?: Decide;
+  /** Told, after commit, of every state a negotiation reached (event webhooks, waiting callers). */
+  readonly notify?: (n: Negotiation) => void;
 }
 
 /** A received DSP message, already authenticated and schema-checked. */
@@ -82,7 +84,10 @@ export interface Incoming {
 interface Effects {
   sent: boolean;
   deadlines: string[];
+  changed: Negotiation[];
 }
+
+const noEffects = (): Effects => ({ sent: false, deadlines: [], changed: [] });
 
 const processType = 'negotiation';
 
@@ -133,6 +138,7 @@ export function negotiationService(deps: NegotiationDeps) {
   function settle(e: Effects): void {
     if (e.sent) deps.wake();
     for (const d of e.deadlines) deps.wake(new Date(d));
+    if (deps.notify) for (const n of e.changed) deps.notify(n);
   }
 
   /** We send `message`: our own transition, persisted with the outbox item in the caller's transaction. */
@@ -171,6 +177,7 @@ export function negotiationService(deps: NegotiationDeps) {
     await saveNegotiation(trx, next);
     await audit(trx, next, actor, actor === 'system' ? 'system' : 'management-api', n.state, message, at);
     if (next.deadlineAt) effects.deadlines.push(next.deadlineAt);
+    effects.changed.push(next);
     return next;
   }
 
@@ -335,6 +342,7 @@ export function negotiationService(deps: NegotiationDeps) {
     await insertNegotiation(trx, n);
     await audit(trx, n, m.sender, 'dsp', 'NEW', input, at);
     if (n.deadlineAt) e.deadlines.push(n.deadlineAt);
+    e.changed.push(n);
     await react(trx, n, at, e);
     return { status: 201, body: negotiationAnswer(n) };
   }
@@ -418,6 +426,7 @@ export function negotiationService(deps: NegotiationDeps) {
     await saveNegotiation(trx, next);
     await audit(trx, next, m.sender, 'dsp', n.state, input, at);
     if (next.deadlineAt) e.deadlines.push(next.deadlineAt);
+    e.changed.push(next);
     await react(trx, next, at, e);
     return { status: 200, body: negotiationAnswer(next) };
   }
@@ -433,12 +442,12 @@ export function negotiationService(deps: NegotiationDeps) {
         );
       }
       const at = deps.now();
-      const e: Effects = { sent: false, deadlines: [] };
+      const e = noEffects();
       const key = messageKey(m.sender, `${m.pid ?? ''}/${m.endpoint}`, m.body);
-      const { answer } = await receiveOnce(deps.db, m.participantId, key, at, (trx) =>
+      const { answer, repeated } = await receiveOnce(deps.db, m.participantId, key, at, (trx) =>
         m.pid === undefined ? opened(trx, m, input, at, e) : continued(trx, m, input, at, e),
       );
-      settle(e);
+      if (!repeated) settle(e); // a repeat changed nothing (its own attempt, if any, rolled back)
       return answer;
     },
 
@@ -457,7 +466,7 @@ export function negotiationService(deps: NegotiationDeps) {
       idempotencyKey?: string;
     }): Promise<Negotiation> {
       const at = deps.now();
-      const e: Effects = { sent: false, deadlines: [] };
+      const e = noEffects();
       const id = `urn:uuid:${randomUUID()}`;
       const offer = stripType(input.offer);
       const n: Negotiation = {
@@ -506,7 +515,7 @@ export function negotiationService(deps: NegotiationDeps) {
     /** Terminates a negotiation of ours (management API), telling the peer. */
     async terminate(participantId: string, id: string, actor: string, reason: string): Promise<Negotiation> {
       const at = deps.now();
-      const e: Effects = { sent: false, deadlines: [] };
+      const e = noEffects();
       const done = await deps.db.transaction().execute(async (trx) => {
         const n = await findNegotiation(trx, participantId, id);
         if (!n) throw new NegotiationNotFound(id);
@@ -519,7 +528,7 @@ export function negotiationService(deps: NegotiationDeps) {
     /** Terminates, and tells the peer about, every negotiation whose counterparty let its deadline pass. */
     async expireDue(now: Date, batch = 100): Promise<boolean> {
       const overdue = await overdueNegotiations(deps.db, now, batch);
-      const e: Effects = { sent: false, deadlines: [] };
+      const e = noEffects();
       for (const stale of overdue) {
         await deps.db.transaction().execute(async (trx) => {
           const n = await findNegotiation(trx, stale.participantId, stale.id);
@@ -540,7 +549,7 @@ export function negotiationService(deps: NegotiationDeps) {
       const type = (item.message as { '@type'?: string })['@type'];
       if (type === 'ContractNegotiationTerminationMessage') return; // nothing further to tell
       const at = deps.now();
-      const e: Effects = { sent: false, deadlines: [] };
+      const e = noEffects();
       await deps.db.transaction().execute(async (trx) => {
         const n = await findNegotiation(trx, item.participantId, item.processId);
         if (!n || isTerminalNegotiation(n.state)) return;

@@ -196,12 +196,15 @@ export async function overdueNegotiations(
 }
 
 export async function nextDeadline(db: Kysely<Tables>): Promise<Date | undefined> {
+  // ORDER BY … LIMIT 1 walks the index from its first non-null entry; min() would step over every null.
   const row = await db
     .selectFrom('negotiations')
-    .select((eb) => eb.fn.min('deadline_at').as('due'))
+    .select('deadline_at')
+    .where('deadline_at', 'is not', null)
+    .orderBy('deadline_at')
+    .limit(1)
     .executeTakeFirst();
-  const due = row?.due as string | null | undefined;
-  return due ? new Date(due) : undefined;
+  return row?.deadline_at ? new Date(row.deadline_at) : undefined;
 }
 
 type AgreementRow = Tables['agreements'];

@@ -1,0 +1,251 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { insertOffer } from '../dataspace/catalog/index.js';
+import type { Negotiation } from '../dataspace/negotiation/index.js';
+import { insertPolicy } from '../dataspace/policy/index.js';
+import { createLogger, loadConfig, type RunningNode, startNode } from '../node/index.js';
+import { nodeProcesses } from '../node/processes.js';
+import { participantStore } from '../store/index.js';
+import type { Figure } from './measure.js';
+
+/**
+ * The data-space floors: two nodes on loopback in this process, SQLite, plain HTTP. Every DSP message still
+ * carries a signed self-issued token and is verified (the floors allow leaving that out; we do not).
+ */
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+interface BenchNode {
+  readonly node: RunningNode;
+  readonly apiKey: string;
+  readonly did: string;
+  readonly dir: string;
+}
+
+export async function benchNode(overrides: Record<string, unknown> = {}): Promise<BenchNode> {
+  const dir = mkdtempSync(join(tmpdir(), 'musubi-bench-dsp-'));
+  const port = await freePort();
+  const lines: string[] = [];
+  const loaded = loadConfig({
+    flags: {
+      port,
+      host: `127.0.0.1:${port}`,
+      store: dir,
+      plainHttp: true,
+      outboundAllow: ['127.0.0.1'],
+      logLevel: 'error',
+      ...overrides,
+    },
+    env: {},
+  });
+  const node = await startNode(loaded, { announce: (l) => lines.push(l), logger: createLogger('error') });
+  const apiKey = lines.join('\n').match(/msk_\S+/)?.[0] ?? '';
+  return { node, apiKey, did: `did:web:127.0.0.1%3A${port}`, dir };
+}
+
+const offer = {
+  '@id': 'offer-bench',
+  target: 'bom-bench',
+  permission: [
+    { action: 'use', constraint: [{ leftOperand: 'purpose', operator: 'eq', rightOperand: '品質保証' }] },
+  ],
+};
+
+export async function publish(n: BenchNode): Promise<void> {
+  const ctx = n.node.context;
+  const p = ctx.config.defaultParticipantId;
+  const at = ctx.now().toISOString();
+  await participantStore(ctx.db, p).insertAsset({
+    id: 'bom-bench',
+    title: '部品表',
+    description: '',
+    contentType: 'application/json',
+    properties: {},
+    dataAddress: { type: 'HttpData' },
+    createdAt: at,
+    updatedAt: at,
+  });
+  await insertPolicy(ctx.db, p, {
+    id: 'all',
+    title: 'all',
+    permission: [{ action: 'use' }],
+    createdAt: at,
+    updatedAt: at,
+  });
+  await insertPolicy(ctx.db, p, {
+    id: 'qa',
+    title: 'qa',
+    permission: offer.permission,
+    createdAt: at,
+    updatedAt: at,
+  });
+  await insertOffer(ctx.db, p, {
+    id: 'offer-bench',
+    accessPolicyId: 'all',
+    contractPolicyId: 'qa',
+    selector: { assetIds: ['bom-bench'] },
+    createdAt: at,
+    updatedAt: at,
+  });
+}
+
+/** Starts one negotiation through the consumer's management API and resolves when it is FINALIZED there. */
+export function negotiateOnce(consumer: BenchNode, provider: BenchNode): Promise<void> {
+  const { events } = nodeProcesses(consumer.node.context);
+  return new Promise<void>((resolve, reject) => {
+    let id: string | undefined;
+    const early: Negotiation[] = [];
+    const check = (n: Negotiation) => {
+      if (id === undefined) return void early.push(n);
+      if (n.id !== id) return;
+      if (n.state === 'FINALIZED' || n.state === 'TERMINATED') {
+        events.off('negotiation', check);
+        if (n.state === 'FINALIZED') resolve();
+        else reject(new Error(`negotiation ${id} TERMINATED: ${n.reason}`));
+      }
+    };
+    events.on('negotiation', check);
+    fetch(`${consumer.node.url}/management/v1/negotiations`, {
+      method: 'POST',
+      headers: { 'x-api-key': consumer.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        counterpartyAddress: provider.node.url,
+        counterpartyId: provider.did,
+        offer,
+        force: true,
+      }),
+    })
+      .then(async (res) => {
+        const body = (await res.json()) as { id?: string };
+        if (res.status !== 201 || !body.id) throw new Error(`start answered ${res.status}`);
+        id = body.id;
+        for (const n of early.splice(0)) check(n);
+      })
+      .catch((e) => {
+        events.off('negotiation', check);
+        reject(e);
+      });
+  });
+}
+
+async function negotiationFigures(consumer: BenchNode, provider: BenchNode): Promise<Figure[]> {
+  for (let i = 0; i < 20; i++) await negotiateOnce(consumer, provider); // warm-up: DID documents cached
+  const samples: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const t = performance.now();
+    await negotiateOnce(consumer, provider);
+    samples.push(performance.now() - t);
+  }
+  samples.sort((a, b) => a - b);
+  const p50 = samples[Math.floor(samples.length * 0.5)] ?? 0;
+  const p95 = samples[Math.floor(samples.length * 0.95)] ?? 0;
+
+  const inFlight = 50;
+  const seconds = 5;
+  let done = 0;
+  const until = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (performance.now() < until) {
+        await negotiateOnce(consumer, provider);
+        done++;
+      }
+    }),
+  );
+  const rate = done / ((performance.now() - started) / 1000);
+  return [
+    {
+      name: 'dataspace: contract negotiation request → FINALIZED, p50 (two nodes, loopback, SQLite)',
+      value: p50,
+      unit: 'ms',
+      note: `p95 ${Math.round(p95 * 10) / 10} ms; floor ≤ 30 ms; signed tokens verified on every message`,
+    },
+    {
+      name: `dataspace: contract negotiations FINALIZED per second, ${inFlight} in flight`,
+      value: rate,
+      unit: 'negotiations/s',
+      note: 'floor ≥ 100/s',
+    },
+  ];
+}
+
+/** Idle node with many open negotiations: the query counter must not move while nothing is due. */
+async function idleFigure(
+  consumer: BenchNode,
+  provider: BenchNode,
+  open: number,
+  idleMs: number,
+): Promise<Figure> {
+  // The provider's agreements go to a consumer that acknowledges and never verifies: each stays AGREED.
+  const swallow = createHttpServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+  await new Promise<void>((r) => swallow.listen(0, '127.0.0.1', r));
+  const callbackAddress = `http://127.0.0.1:${(swallow.address() as { port: number }).port}/callback`;
+  const { negotiations } = nodeProcesses(provider.node.context);
+  const p = provider.node.context.config.defaultParticipantId;
+  for (let i = 0; i < open; i++) {
+    await negotiations.receive({
+      participantId: p,
+      sender: consumer.did,
+      endpoint: 'request',
+      body: {
+        '@context': ['https://w3id.org/dspace/2025/1/context.jsonld'],
+        '@type': 'ContractRequestMessage',
+        consumerPid: `urn:uuid:idle-${i}`,
+        offer: { '@type': 'Offer', ...offer },
+        callbackAddress,
+      },
+    });
+  }
+  const db = provider.node.context.db;
+  const outboxEmpty = async () =>
+    (await db.selectFrom('outbox').select('id').limit(1).execute()).length === 0;
+  while (!(await outboxEmpty())) await new Promise((r) => setTimeout(r, 100));
+  swallow.close();
+  const counter = async () => {
+    const text = await (await fetch(`${provider.node.url}/metrics`)).text();
+    return Number(/^musubi_db_queries_total (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+  };
+  await new Promise((r) => setTimeout(r, 500)); // the last run re-arms the timer for the earliest deadline
+  const before = await counter();
+  const cpu = process.cpuUsage();
+  await new Promise((r) => setTimeout(r, idleMs));
+  const used = process.cpuUsage(cpu);
+  const after = await counter();
+  const cpuPercent = ((used.user + used.system) / 1000 / idleMs) * 100;
+  return {
+    name: `dataspace: DB queries by an idle node with ${open.toLocaleString('en')} open negotiations over ${idleMs / 1000} s`,
+    value: after - before,
+    unit: 'queries',
+    note: `floor 0; process CPU ${Math.round(cpuPercent * 100) / 100} % (both nodes)`,
+  };
+}
+
+export async function dataspaceFigures(
+  options: { idleOpen?: number; idleMs?: number } = {},
+): Promise<Figure[]> {
+  const provider = await benchNode();
+  const consumer = await benchNode();
+  try {
+    await publish(provider);
+    const figures = await negotiationFigures(consumer, provider);
+    figures.push(await idleFigure(consumer, provider, options.idleOpen ?? 10_000, options.idleMs ?? 60_000));
+    return figures;
+  } finally {
+    await consumer.node.close();
+    await provider.node.close();
+    rmSync(consumer.dir, { recursive: true, force: true });
+    rmSync(provider.dir, { recursive: true, force: true });
+  }
+}
