@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { dataspaceFigures } from './dataspace.js';
 import { foundationFigures } from './foundation.js';
 import type { Figure } from './measure.js';
 import { parserFigures } from './parsers.js';
@@ -38,6 +39,7 @@ async function measure(): Promise<Run> {
     refinery: () => refineryFigures(values.datasets ?? ''),
     quality: () => qualityFigures(values.datasets ?? ''),
     parsers: () => parserFigures(values.datasets ?? ''),
+    dataspace: () => dataspaceFigures(),
   };
   const figures: Figure[] = [];
   for (const [name, run] of Object.entries(groups)) {
