@@ -15,3 +15,20 @@ export class InvalidContinuationToken extends InvalidInput {
     super('catalog.invalid-continuation-token', 'the continuation token is not one this catalog issued');
   }
 }
+
+export class PeerCatalogRefused extends InvalidInput {
+  constructor(url: string, status: number, reason: string) {
+    super('catalog.peer-refused', `the counterparty's catalog at ${url} answered ${status}: ${reason}`, {
+      url,
+      status,
+    });
+  }
+}
+
+export class PeerUnsupported extends InvalidInput {
+  constructor(address: string, why: string) {
+    super('catalog.peer-unsupported', `counterparty at ${address} has no usable DSP 2025-1 catalog: ${why}`, {
+      address,
+    });
+  }
+}

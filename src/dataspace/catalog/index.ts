@@ -1,5 +1,10 @@
 export { type CatalogFrame, catalogError, catalogMessage, datasetMessage, formatsOf } from './dcat.js';
-export { InvalidContinuationToken, UnsupportedFilter } from './errors.js';
+export {
+  InvalidContinuationToken,
+  PeerCatalogRefused,
+  PeerUnsupported,
+  UnsupportedFilter,
+} from './errors.js';
 export {
   type AssetSelector,
   type OfferDefinition,
