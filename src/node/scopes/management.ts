@@ -4,9 +4,12 @@ import type { NodeContext } from '../context.js';
 import { agreementManagementRoutes } from '../management/agreements.js';
 import { assetManagementRoutes } from '../management/assets.js';
 import { auditManagementRoutes } from '../management/audit.js';
+import { catalogManagementRoutes } from '../management/catalog.js';
 import { apiKeyAuth } from '../management/auth.js';
 import { negotiationManagementRoutes } from '../management/negotiations.js';
+import { offerManagementRoutes } from '../management/offers.js';
 import { participantManagementRoutes } from '../management/participant.js';
+import { policyManagementRoutes } from '../management/policies.js';
 import { transferManagementRoutes } from '../management/transfers.js';
 
 export const managementPrefix = '/management/v1';
@@ -47,6 +50,9 @@ export const managementScope: FastifyPluginAsync<{ ctx: NodeContext; version: st
     await secured.register(participantManagementRoutes, { ctx });
     await secured.register(assetManagementRoutes, { ctx });
     await secured.register(auditManagementRoutes, { ctx });
+    await secured.register(policyManagementRoutes, { ctx });
+    await secured.register(offerManagementRoutes, { ctx });
+    await secured.register(catalogManagementRoutes, { ctx });
     await secured.register(negotiationManagementRoutes, { ctx });
     await secured.register(agreementManagementRoutes, { ctx });
     await secured.register(transferManagementRoutes, { ctx });
