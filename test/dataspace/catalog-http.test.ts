@@ -139,7 +139,7 @@ describe('DSP catalog endpoints', () => {
         },
       ],
     });
-    const formats = (first?.distribution as { format: string }[]).map((d) => d.format);
+    const formats = ((first?.distribution ?? []) as { format: string }[]).map((d) => d.format);
     expect(formats).toEqual(['HttpData-PULL', 'HttpData-PUSH']);
     // The data address stays private.
     expect(res.body).not.toContain('internal.example');
