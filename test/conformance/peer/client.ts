@@ -32,6 +32,12 @@ export class NodeClient {
     return this.call('POST', `${this.dspBase}${path}`, JSON.stringify(message));
   }
 
+  /** POSTs a DSP message to an absolute URL (the node's callback address, when the peer is the provider). */
+  async postTo(url: string, message: Json): Promise<NodeResponse> {
+    checkMessage(message);
+    return this.call('POST', url, JSON.stringify(message));
+  }
+
   /** POSTs anything at all, bypassing the checks: for malformed-input scenarios and the fuzzer. */
   async postRaw(path: string, body: string, contentType = 'application/json'): Promise<NodeResponse> {
     return this.call('POST', `${this.dspBase}${path}`, body, contentType);
