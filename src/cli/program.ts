@@ -10,6 +10,7 @@ import { participantCommand } from './commands/participant.js';
 import { refineCommand } from './commands/refine.js';
 import { searchCommand } from './commands/search.js';
 import { showCommand } from './commands/show.js';
+import { transferCommand } from './commands/transfer.js';
 import type { GlobalOptions } from './run.js';
 
 /** The `musubi` command tree. Global options precede or follow the subcommand. */
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
     exportCommand(globals),
     evalCommand(globals),
     demoCommand(globals),
+    transferCommand(globals),
   ]) {
     program.addCommand(sub);
   }
