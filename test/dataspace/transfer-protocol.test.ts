@@ -126,6 +126,33 @@ describe('transfer endpoints, provider side', () => {
     expect(got.body).toMatchObject({ providerPid: ppid, consumerPid: cpid, state: 'STARTED' });
   });
 
+  it('starts a push transfer without handing out a pull address, keeping the push target', async () => {
+    const cpid = `urn:uuid:consumer-${++seq}`;
+    const target = {
+      '@type': 'DataAddress',
+      endpointType: 'https://w3id.org/idsa/v4.1/HTTP',
+      endpoint: 'https://consumer.example/受信/bom',
+      endpointProperties: [{ '@type': 'EndpointProperty', name: 'authorization', value: 'push-token' }],
+    };
+    const msg = request(cpid, { format: 'HttpData-PUSH', dataAddress: target });
+    assertTransfer('transfer-request-message', msg);
+    const res = await dsp('/transfers/request', msg);
+    expect(res.status).toBe(201);
+    const start = await sent('TransferStartMessage', cpid);
+    assertTransfer('transfer-start-message', start?.body);
+    expect(start?.body.dataAddress).toBeUndefined();
+    const view = await api(provider, 'GET', `/transfers/${encodeURIComponent(String(res.body.providerPid))}`);
+    expect(view.body).toMatchObject({
+      state: 'STARTED',
+      format: 'HttpData-PUSH',
+      dataAddress: {
+        endpointType: 'https://w3id.org/idsa/v4.1/HTTP',
+        endpoint: 'https://consumer.example/受信/bom',
+        endpointProperties: [{ name: 'authorization', value: 'push-token' }],
+      },
+    });
+  });
+
   it('gives a repeated request, or a repeated consumerPid, the same transfer', async () => {
     const cpid = `urn:uuid:consumer-${++seq}`;
     const first = await dsp('/transfers/request', request(cpid));
