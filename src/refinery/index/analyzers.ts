@@ -42,7 +42,9 @@ export function japaneseAnalyzer(morph: MorphTokenizer): Analyzer {
       return { bigram: bigramTokens(n), morph: morph(joined), numbers: numberTokens(joined) };
     },
     passageViews: ['bigram'],
-    passages: (text) => windows(normalise(text), 400, 200).map((w) => ({ bigram: bigramTokens(w) })),
+    // 300-character windows every 150: on the tuning half of allganize-ja, MRR@10 0.804 → 0.807 against 400/200
+    // (within noise, never worse at any cutoff); 200 and 600+ were worse.
+    passages: (text) => windows(normalise(text), 300, 150).map((w) => ({ bigram: bigramTokens(w) })),
     query(text) {
       const n = normalise(text);
       const topic = stripQuestionBoilerplate(n);
