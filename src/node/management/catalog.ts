@@ -24,7 +24,8 @@ const requestBody = {
       type: 'string',
       minLength: 1,
       maxLength: 2048,
-      description: "the provider's DID; by default the did:web of counterpartyAddress",
+      description:
+        "the provider's DID; by default the id of the DID document published at counterpartyAddress",
     },
     filter: {
       type: 'array',
@@ -47,10 +48,26 @@ const answerSchema = {
   },
 } as const;
 
-/** did:web of a root URL: host (port percent-encoded) then the path segments. */
-export function didWebOf(root: URL): string {
-  const path = root.pathname.split('/').filter(Boolean).map(encodeURIComponent);
-  return ['did:web', encodeURIComponent(root.host), ...path].join(':');
+/**
+ * The peer's DID when the caller did not name it: the `id` of the did:web document the peer publishes at its
+ * root (`/.well-known/did.json`, or `<root>/did.json` below a path). It only addresses our token to the peer.
+ */
+async function peerDid(ctx: NodeContext, root: string): Promise<string> {
+  const u = new URL(root);
+  const url =
+    u.pathname === '/' || u.pathname === '' ? `${u.origin}/.well-known/did.json` : `${root}/did.json`;
+  let doc: { id?: unknown };
+  try {
+    doc = await ctx.outbound.json(url);
+  } catch (e) {
+    if (e instanceof InvalidInput) throw e;
+    throw new PeerUnsupported(
+      root,
+      `no counterpartyId given and ${url} did not answer (${(e as Error).message})`,
+    );
+  }
+  if (typeof doc?.id !== 'string') throw new PeerUnsupported(root, `${url} holds no DID document`);
+  return doc.id;
 }
 
 /** The peer's DSP 2025-1 base from its `/.well-known/dspace-version`; a peer without 2025-1 is refused. */
@@ -100,11 +117,17 @@ export const catalogManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> =
     async (req) => {
       const b = req.body;
       const root = b.counterpartyAddress.replace(/\/+$/, '').replace(/\/dsp(\/2025-1)?$/, '');
-      const audience = b.counterpartyId ?? didWebOf(new URL(root));
+      const audience = b.counterpartyId ?? (await peerDid(ctx, root));
       const endpoint = `${await peerDspBase(ctx, root)}/catalog/request`;
-      const target = new URL(b.page ?? endpoint);
-      if (`${target.origin}${target.pathname}` !== endpoint)
-        throw new InvalidInput('catalog.foreign-page', `page ${b.page} is not a page of ${endpoint}`);
+      // A page link only contributes its query (the continuation token): the request always goes to the
+      // endpoint the peer's version document named, whatever host its Link header spelled.
+      const target = new URL(endpoint);
+      if (b.page !== undefined) {
+        const page = new URL(b.page, endpoint);
+        if (page.pathname !== target.pathname)
+          throw new InvalidInput('catalog.foreign-page', `page ${b.page} is not a page of ${endpoint}`);
+        target.search = page.search;
+      }
       if (b.limit !== undefined) target.searchParams.set('limit', String(b.limit));
       const res = await ctx.outbound.request(target, {
         method: 'POST',
