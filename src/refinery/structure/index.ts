@@ -10,6 +10,13 @@ export {
   type StepLine,
 } from './line.js';
 export { circledValue, enclosedValue, numeralValue } from './numerals.js';
+export {
+  type BodyStyle,
+  type LineRole,
+  type OutlineItem,
+  type OutlineLine,
+  outlineRoles,
+} from './outline.js';
 export { detectHeaderRows, markHeaderRows, tableText } from './table.js';
 export {
   bulletOf,

@@ -66,6 +66,13 @@ const chapterHeading = new RegExp(
   `^第${spaceAfter}(${digits}|${kanji})${spaceAfter}(部|編|章|節|款|項|条)${spaceAfter}`,
 );
 const chapterLevels: Readonly<Record<string, number>> = { 部: 1, 編: 1, 章: 1, 節: 2, 款: 3, 項: 3, 条: 3 };
+// Appendices numbered like chapters: 別表第1, 別紙２, 付録 A is not one (no number), 附属書三.
+const appendixHeading = new RegExp(
+  `^(?:別表|別紙|別添|付表|附表|付録|附録|附属書)${spaceAfter}第?${spaceAfter}(${digits}|${kanji})(?![0-9０-９])${spaceAfter}`,
+);
+// Text right after a marker that opens with a particle is a cross-reference, not an item: "（１）のとおり",
+// "第２章で述べた", "別表第1に掲げる". Titles and instructions start with a noun or a verb.
+const referenceText = /^[のはがをにでともへや]/;
 const dottedHeading = /^([0-9０-９]{1,3}(?:[.．][0-9０-９]{1,3})+)[.．]?(?:[ \t\u3000]+|$)/;
 const letterHeading = /^([A-ZＡ-Ｚ](?:[.．][0-9０-９]{1,3})*)[.．](?:[ \t\u3000]+|$)/;
 const bracketHeading = /^【([^】]{1,30})】[ \t\u3000]*$/;
@@ -84,14 +91,18 @@ export function classifyLine(raw: string, options: ClassifyOptions = {}): LineCl
   const indent = raw.length - raw.trimStart().length;
   const line = raw.slice(indent).trimEnd();
   if (line === '') return null;
-  return (
-    caution(line, indent) ?? heading(line, indent) ?? step(line, indent, options.inProcedure === true) ?? null
-  );
+  const c =
+    caution(line, indent) ?? heading(line, indent) ?? step(line, indent, options.inProcedure === true);
+  if (c === null || (c.kind !== 'caution' && referenceText.test(c.text))) return null;
+  return c;
 }
 
 /** A heading title that introduces a procedure: its numbered items are steps. */
 export function isProcedureTitle(title: string): boolean {
-  return /手順|要領|やり方|方法|操作|作業の流れ|procedure|instructions|steps/i.test(title.normalize('NFKC'));
+  // 操作 counts only as the subject ("操作", "操作の仕方"): "遠隔操作を行う機器の分類" is not a procedure.
+  return /手順|要領|やり方|方法|操作(?:$|の(?:仕方|流れ))|作業の流れ|procedure|instructions|steps/i.test(
+    title.normalize('NFKC').trim(),
+  );
 }
 
 /**
@@ -132,6 +143,16 @@ function heading(line: string, indent: number): HeadingLine | null {
       marker,
       markerStart: indent,
       ...after(line, indent, chapter[0].length),
+    };
+  }
+  const appendix = appendixHeading.exec(line);
+  if (appendix !== null && numeralValue(appendix[1]!) !== undefined) {
+    return {
+      kind: 'heading',
+      level: 1,
+      marker: appendix[0].trimEnd(),
+      markerStart: indent,
+      ...after(line, indent, appendix[0].length),
     };
   }
   const dotted = dottedHeading.exec(line);

@@ -1,0 +1,331 @@
+/**
+ * Headings, steps and cautions over a whole document of styled lines (PDF text layer or OCR), decided
+ * together. One line cannot say whether "（１）想定される被害の考え方" is a section or a step, nor how deep
+ * "１．" sits: size relative to the body, weight, numbering (第N章 > N. > N.N > （N） > N) > ①), the
+ * document's own 目次, sibling sequences and the procedure context decide, and levels come from a stack
+ * of open headings compared by those same signals — never from absolute points or a fixed marker table.
+ */
+import type { CautionLevel } from '../document/index.js';
+import { classifyLine, isProcedureTitle, type LineClass } from './line.js';
+import { numeralValue } from './numerals.js';
+
+/** A line as a layout parser sees it: text, raw text (markers, spaces kept), font and box. */
+export interface OutlineLine {
+  /** Spacing repaired: what a title reads as. */
+  readonly text: string;
+  /** As extracted, spaces kept: "１ 総則" keeps the space that makes "１" a marker. */
+  readonly raw: string;
+  readonly size: number;
+  readonly bold: boolean;
+  readonly x0: number;
+  readonly x1: number;
+  readonly top: number;
+  readonly bottom: number;
+  /** Heading level from the PDF tag tree (H1 → 1), when the file is tagged. */
+  readonly tagLevel?: number;
+}
+
+/** A line in reading order with its page and column. */
+export interface OutlineItem {
+  readonly page: number;
+  readonly column: number;
+  readonly line: OutlineLine;
+}
+
+export interface BodyStyle {
+  /** The size most characters are set in. */
+  readonly bodySize: number;
+  readonly bodyBold: boolean;
+}
+
+/** What a line starts. Lines without a role carry on the block before them or start a paragraph. */
+export type LineRole =
+  | {
+      readonly kind: 'heading';
+      readonly level: number;
+      /** Lines the title spans, this one included: the rest follow it directly. */
+      readonly lines: number;
+    }
+  | { readonly kind: 'step'; readonly number: number; readonly marker: string }
+  | { readonly kind: 'caution'; readonly level: CautionLevel; readonly label: string }
+  /** A block of its own that is none of the above: a 目次 entry, a numbered line that is not an item. */
+  | { readonly kind: 'text' };
+
+/** How a heading looks: what decides whether it encloses another one. */
+interface HeadingStyle {
+  readonly size: number;
+  readonly bold: boolean;
+  /** Numbering depth: 第N章 1, N. 4, N.N 5, （N） 7, N) 8; undefined for an unnumbered title. */
+  readonly rank?: number;
+  readonly number?: number;
+  readonly tag?: number;
+}
+
+interface OpenHeading {
+  readonly level: number;
+  readonly style: HeadingStyle;
+  /** 目次 closes at its last entry: nothing nests under it. */
+  readonly leaf: boolean;
+}
+
+const tocEntry = /(?:[.．…・‥·]{3,}|\s{2,})\s*[0-9０-９]{1,4}$/;
+const tocTitle = /^(?:目次|もくじ|contents|tableofcontents)$/i;
+const bullet = /^[・●○■□◆◇•▪◦‣⚫⚪➢➤►▶▸✓✔]/u;
+// "１ 総則", "２　防腐剤…": a bare number and a space, the legal-text numbering. Weak on its own (a table
+// row reads the same), so it counts only with a numbered sibling.
+const spacedNumber = /^([0-9０-９]{1,2})[ \u3000]+(?=[^\s0-9０-９.．,，])/;
+const dateLine = /^(?:令和|平成|昭和|[0-9０-９]{4}\s*年|[0-9]{4}[-/.][0-9])/;
+
+/** The role of each line (undefined: no role of its own), in the order given. */
+export function outlineRoles(items: readonly OutlineItem[], body: BodyStyle): (LineRole | undefined)[] {
+  const facts = factsOf(items);
+  const roles: (LineRole | undefined)[] = new Array(items.length);
+  const stack: OpenHeading[] = [];
+  const seenTitles = new Map<string, number>();
+  const lastOfStyle = new Map<string, { number: number; level: number }>();
+  let inProcedure = false;
+  for (let i = 0; i < items.length; i++) {
+    const { line } = items[i]!;
+    if (tocEntry.test(line.text)) {
+      roles[i] = { kind: 'text' };
+      continue;
+    }
+    const cls = classifyLine(line.raw, { inProcedure });
+    if (cls?.kind === 'caution') {
+      roles[i] = { kind: 'caution', level: cls.level, label: cls.label };
+      continue;
+    }
+    const found = headingAt(i, items, cls, inProcedure, body, facts, seenTitles);
+    if (found !== undefined) {
+      const level = found.repeat ?? place(found.style, stack, lastOfStyle);
+      if (found.repeat === undefined) stack.push({ level, style: found.style, leaf: found.toc });
+      else while (stack.length > 0 && stack[stack.length - 1]!.level > level) stack.pop();
+      const title = fold(
+        items
+          .slice(i, i + found.lines)
+          .map((it) => it.line.text)
+          .join(''),
+      );
+      if (!seenTitles.has(title)) seenTitles.set(title, level);
+      roles[i] = { kind: 'heading', level, lines: found.lines };
+      inProcedure = isProcedureTitle(line.text);
+      i += found.lines - 1;
+      continue;
+    }
+    if (cls?.kind === 'step') roles[i] = { kind: 'step', number: cls.number, marker: cls.marker };
+    else if (cls !== null) roles[i] = { kind: 'text' };
+  }
+  return roles;
+}
+
+interface Facts {
+  /** Folded titles listed in the document's 目次 (leaders and page numbers cut off). */
+  readonly toc: ReadonlySet<string>;
+  /** Right edge of the text in each page column: a line reaching it wraps on. */
+  readonly rightEdge: ReadonlyMap<string, number>;
+  /** Lines numbered "N title" that have a numbered sibling (N−1 or N+1, same indent). */
+  readonly spaced: ReadonlyMap<number, number>;
+}
+
+function factsOf(items: readonly OutlineItem[]): Facts {
+  const toc = new Set<string>();
+  const rightEdge = new Map<string, number>();
+  const candidates: { i: number; number: number; x0: number; size: number }[] = [];
+  items.forEach(({ page, column, line }, i) => {
+    const key = `${page}/${column}`;
+    rightEdge.set(key, Math.max(rightEdge.get(key) ?? 0, line.x1));
+    const m = tocEntry.exec(line.text);
+    if (m !== null) {
+      const title = fold(line.text.slice(0, m.index));
+      if ([...title].length >= 2) toc.add(title);
+    }
+    const n = spacedNumber.exec(line.raw.trim());
+    if (n !== null && titleLike(line.raw.trim().slice(n[0].length)))
+      candidates.push({ i, number: numeralValue(n[1]!)!, x0: line.x0, size: line.size });
+  });
+  const spaced = new Map<number, number>();
+  for (const c of candidates) {
+    const sibling = candidates.some(
+      (o) => Math.abs(o.number - c.number) === 1 && Math.abs(o.x0 - c.x0) <= c.size,
+    );
+    if (sibling) spaced.set(c.i, c.number);
+  }
+  return { toc, rightEdge, spaced };
+}
+
+interface Found {
+  readonly style: HeadingStyle;
+  readonly lines: number;
+  /** 目次 itself. */
+  readonly toc: boolean;
+  /** The level of the earlier heading this one repeats (a title printed again over the text). */
+  readonly repeat?: number;
+}
+
+/** Whether line i starts a heading, and how it looks. */
+function headingAt(
+  i: number,
+  items: readonly OutlineItem[],
+  cls: LineClass | null,
+  inProcedure: boolean,
+  body: BodyStyle,
+  facts: Facts,
+  seenTitles: ReadonlyMap<string, number>,
+): Found | undefined {
+  const { line } = items[i]!;
+  const chars = [...line.text].length;
+  const base = { size: Math.round(line.size * 2) / 2, bold: line.bold };
+  const style: HeadingStyle = line.tagLevel === undefined ? base : { ...base, tag: line.tagLevel };
+  if (line.tagLevel !== undefined && chars <= 120) return { style, lines: 1, toc: false };
+  if ((line.text.match(/\p{L}/gu)?.length ?? 0) < 2 || bullet.test(line.text)) return undefined;
+  if (chars > 60 || /[。、，,]$/.test(line.text) || dateLine.test(line.text)) return undefined;
+  const listed = facts.toc.has(fold(line.text));
+  if (cls !== null && cls.kind !== 'caution') {
+    const numbered = { ...style, ...numbering(cls.marker, cls.kind === 'step' ? cls.number : undefined) };
+    if (cls.kind === 'heading') return chars <= 50 ? { style: numbered, lines: 1, toc: false } : undefined;
+    // A numbered line standing alone as a title is a section, unless a procedure is numbering its steps:
+    // ① and 手順1 are always steps.
+    const itemMarker = /^[(（]|^[0-9０-９]{1,3}[.．、)）]$/.test(cls.marker);
+    const section = itemMarker && !inProcedure && titleLike(cls.text) && standsAlone(i, items, facts);
+    return listed || section ? { style: numbered, lines: 1, toc: false } : undefined;
+  }
+  const spaced = facts.spaced.get(i);
+  if (spaced !== undefined && standsAlone(i, items, facts))
+    return { style: { ...style, rank: 4, number: spaced }, lines: 1, toc: false };
+  const toc = tocTitle.test(fold(line.text));
+  if (listed || toc) return { style, lines: 1, toc };
+  const wrapped = listedOver(i, items, facts);
+  if (wrapped > 1) return { style, lines: wrapped, toc: false };
+  const lines = larger(line.size, body.bodySize) ? wrapLength(i, items) : 1;
+  const repeat = seenTitles.get(
+    fold(
+      items
+        .slice(i, i + lines)
+        .map((it) => it.line.text)
+        .join(''),
+    ),
+  );
+  if (repeat !== undefined) return { style, lines, toc: false, repeat };
+  if (lines > 1 || larger(line.size, body.bodySize)) return { style, lines, toc: false };
+  if (line.bold && !body.bodyBold && chars >= 2 && chars <= 40 && !/[。．.!！?？)）」』]$/.test(line.text))
+    return { style, lines: 1, toc: false };
+  return undefined;
+}
+
+/** Numbering depth and number of a marker: 第N章 1, 別表第N 1, 第N節 2, N. 4, N.N 5, （N） 7, N) 8. */
+function numbering(marker: string, number: number | undefined): { rank?: number; number?: number } {
+  const m = marker.normalize('NFKC').replace(/\s/g, '');
+  const chapter = /^第(.+?)(部|編|章|節|款|項|条)/.exec(m);
+  if (chapter !== null) {
+    const rank = { 部: 0, 編: 0, 章: 1, 節: 2 }[chapter[2] as '部'] ?? 3;
+    return { rank, number: numeralValue(chapter[1]!) ?? 0 };
+  }
+  const appendix = /^(?:別表|別紙|別添|付表|附表|付録|附録|附属書)第?(.+)$/.exec(m);
+  if (appendix !== null) return { rank: 1, number: numeralValue(appendix[1]!) ?? 0 };
+  const dotted = /^([0-9]+(?:\.[0-9]+)*)\.?$/.exec(m.replace(/、$/, '.'));
+  if (dotted !== null) {
+    const parts = dotted[1]!.split('.');
+    return { rank: 3 + parts.length, number: Number(parts[parts.length - 1]) };
+  }
+  const letter = /^([A-Z])((?:\.[0-9]+)*)\.$/.exec(m);
+  if (letter !== null)
+    return { rank: 3 + letter[2]!.split('.').length, number: letter[1]!.charCodeAt(0) - 64 };
+  if (m.startsWith('(')) return { rank: 7, ...(number === undefined ? {} : { number }) };
+  if (m.endsWith(')')) return { rank: 8, ...(number === undefined ? {} : { number }) };
+  return {};
+}
+
+/**
+ * The level of a new heading. It continues a numbered sequence at its predecessor's level ("２．" after
+ * "１．", even with an unnumbered heading between them); otherwise it closes every open heading that does
+ * not enclose it and nests under the first that does.
+ */
+function place(
+  style: HeadingStyle,
+  stack: OpenHeading[],
+  lastOfStyle: Map<string, { number: number; level: number }>,
+): number {
+  while (stack.length > 0 && stack[stack.length - 1]!.leaf) stack.pop();
+  const key = `${style.rank}/${style.size}/${style.bold}`;
+  const last = style.rank === undefined ? undefined : lastOfStyle.get(key);
+  let level: number;
+  if (last !== undefined && style.number !== undefined && style.number === last.number + 1) {
+    level = last.level;
+    while (stack.length > 0 && stack[stack.length - 1]!.level >= level) stack.pop();
+  } else {
+    while (stack.length > 0 && !encloses(stack[stack.length - 1]!.style, style)) stack.pop();
+    level = (stack[stack.length - 1]?.level ?? 0) + 1;
+  }
+  if (style.rank !== undefined && style.number !== undefined)
+    lastOfStyle.set(key, { number: style.number, level });
+  return level;
+}
+
+/** Whether a heading styled `a` encloses one styled `b`: tag level, then size, weight, numbering depth. */
+function encloses(a: HeadingStyle, b: HeadingStyle): boolean {
+  if (a.tag !== undefined && b.tag !== undefined && a.tag !== b.tag) return a.tag < b.tag;
+  if (larger(a.size, b.size)) return true;
+  if (larger(b.size, a.size)) return false;
+  if (a.bold !== b.bold) return a.bold;
+  if (a.rank !== undefined && b.rank !== undefined) return a.rank < b.rank;
+  // An unnumbered title set like the numbered ones ("（別紙）…", "用語の定義") is their sibling at the
+  // outermost level, and what follows it numbered again belongs to it.
+  return a.rank === undefined && b.rank !== undefined;
+}
+
+function larger(a: number, b: number): boolean {
+  return a - b >= 1 && a >= b * 1.08;
+}
+
+/** A title, not an instruction or a sentence: short, no closing punctuation, no verb ending. */
+function titleLike(text: string): boolean {
+  const t = text.trim();
+  return (
+    [...t].length >= 2 &&
+    [...t].length <= 40 &&
+    !/[。．.!！?？、，,:：]$/.test(t) &&
+    !/[るすくうつむぶぐぬ]$|ください$|こと$/.test(t)
+  );
+}
+
+/** The line does not run on: it stops short of the column's right edge, or nothing follows it closely. */
+function standsAlone(i: number, items: readonly OutlineItem[], facts: Facts): boolean {
+  const { page, column, line } = items[i]!;
+  const next = items[i + 1];
+  if (next === undefined || next.page !== page || next.column !== column) return true;
+  const edge = facts.rightEdge.get(`${page}/${column}`) ?? line.x1;
+  return line.x1 < edge - 2 * line.size || next.line.top - line.bottom > 0.8 * line.size;
+}
+
+/** Lines (2 or 3) that together spell a 目次 entry, or 1. */
+function listedOver(i: number, items: readonly OutlineItem[], facts: Facts): number {
+  let text = items[i]!.line.text;
+  for (let n = 2; n <= 3 && items[i + n - 1]?.page === items[i]!.page; n++) {
+    text += items[i + n - 1]!.line.text;
+    if (facts.toc.has(fold(text))) return n;
+  }
+  return 1;
+}
+
+/** How many lines a large title wraps over: same size and weight, close below, short together. */
+function wrapLength(i: number, items: readonly OutlineItem[]): number {
+  const first = items[i]!;
+  let n = 1;
+  let chars = [...first.line.text].length;
+  for (let j = i + 1; j < items.length; j++) {
+    const { page, column, line } = items[j]!;
+    const prev = items[j - 1]!.line;
+    const gap = line.top - prev.bottom;
+    chars += [...line.text].length;
+    if (page !== first.page || column !== first.column || chars > 60) break;
+    if (Math.abs(line.size - prev.size) > 0.5 || line.bold !== prev.bold) break;
+    if (gap > 0.8 * line.size || gap < -0.6 * line.size || tocEntry.test(line.text)) break;
+    if (classifyLine(line.raw) !== null || dateLine.test(line.text)) break;
+    n++;
+  }
+  return n;
+}
+
+function fold(text: string): string {
+  return text.normalize('NFKC').replace(/\s+/g, '');
+}
