@@ -4,11 +4,11 @@
  * lines joined the Japanese way. Ids, heading paths and step procedures are derived by `buildBlocks`.
  */
 import type { TableCell } from '../../document/index.js';
-import { type BlockDraft, classifyLine, isProcedureTitle, type LineClass } from '../../structure/index.js';
+import { type BlockDraft, type LineRole, outlineRoles } from '../../structure/index.js';
 import { joinPieces } from './cjk.js';
 import { type Box, bboxOf, union } from './geometry.js';
 import type { Line } from './lines.js';
-import { isLarger, sizeLevel, type Typography } from './style.js';
+import type { Typography } from './style.js';
 import type { RuledTable } from './tables.js';
 
 export type FlowItem =
@@ -33,12 +33,14 @@ const bullet = /^[・●○■□◆◇•▪◦‣⚫⚪➢➤►▶▸✓✔]/
 const tocEntry = /(?:[.．…・‥·]{3,}|\s{2,})\s*[0-9０-９]{1,4}$/;
 const sentenceEnd = /[。．.!！?？)）」』]$/;
 
-/** Block drafts in reading order. */
+/** Block drafts in reading order; which lines start headings, steps and cautions is decided document-wide. */
 export function draftsOf(items: readonly FlowItem[], type: Typography): BlockDraft[] {
+  const lineItems = items.filter((i): i is FlowItem & { kind: 'line' } => i.kind === 'line');
+  const roles = outlineRoles(lineItems, type);
+  const roleOf = new Map(lineItems.map((item, i) => [item.line, roles[i]]));
   const drafts: BlockDraft[] = [];
   let open: Open | undefined;
-  let procedure = false;
-  let lastSizeLevel = 0;
+  let titleLines = 0;
   const close = () => {
     if (open === undefined) return;
     const text = open.lines.map((l) => l.text).reduce(joinPieces, '');
@@ -52,18 +54,19 @@ export function draftsOf(items: readonly FlowItem[], type: Typography): BlockDra
       continue;
     }
     const { line } = item;
-    if (open !== undefined && continues(open, item, type)) {
+    const role = roleOf.get(line);
+    if (open !== undefined && (titleLines > 0 || (role === undefined && continues(open, item)))) {
       open.lines.push(line);
+      titleLines--;
       continue;
     }
     close();
-    const cls = tocEntry.test(line.text) ? null : classifyLine(line.raw, { inProcedure: procedure });
-    const level = headingLevel(line, cls, type, lastSizeLevel);
-    if (level !== undefined) {
-      if (isLarger(line.size, type.bodySize) || line.tagLevel !== undefined) lastSizeLevel = level;
-      procedure = isProcedureTitle(line.text);
+    titleLines = 0;
+    if (role?.kind === 'heading') {
+      const { level } = role;
+      titleLines = role.lines - 1;
       open = start(item, 'heading', (text, location) => ({ kind: 'heading', level, text, location }));
-    } else open = startOf(item, cls);
+    } else open = startOf(item, role);
   }
   close();
   return drafts;
@@ -73,7 +76,7 @@ function start(item: FlowItem & { kind: 'line' }, role: Open['role'], make: Open
   return { start: item.line, page: item.page, column: item.column, lines: [item.line], make, role };
 }
 
-function startOf(item: FlowItem & { kind: 'line' }, cls: LineClass | null): Open {
+function startOf(item: FlowItem & { kind: 'line' }, cls: LineRole | undefined): Open {
   if (cls?.kind === 'step') {
     const { number, marker } = cls;
     return start(item, 'text', (text, location) => ({ kind: 'step', number, marker, text, location }));
@@ -94,46 +97,17 @@ function startOf(item: FlowItem & { kind: 'line' }, cls: LineClass | null): Open
   return start(item, 'text', (text, location) => ({ kind: 'paragraph', text, location }));
 }
 
-function headingLevel(
-  line: Line,
-  cls: LineClass | null,
-  type: Typography,
-  lastSizeLevel: number,
-): number | undefined {
-  const chars = [...line.text].length;
-  // Table-of-contents entries ("1．概要……3") repeat heading titles but are not headings, tagged or not.
-  if (tocEntry.test(line.text)) return undefined;
-  if (line.tagLevel !== undefined && chars <= 120) return line.tagLevel;
-  // Chart axis values and bullets are set large on slides but are never titles.
-  if ((line.text.match(/\p{L}/gu)?.length ?? 0) < 2 || bullet.test(line.text)) return undefined;
-  if (chars > 60 || /[。、，,]$/.test(line.text) || tocEntry.test(line.text)) return undefined;
-  // "第１章は、…" is a sentence about a chapter, not its title.
-  if (cls?.kind === 'heading')
-    return chars <= 50 && !/^[はがをにのでとも、]/.test(cls.text) ? cls.level : undefined;
-  if (cls !== null) return undefined;
-  if (isLarger(line.size, type.bodySize) && chars >= 2) return sizeLevel(line.size, type);
-  if (line.bold && !type.bodyBold && chars <= 40 && chars >= 2 && !sentenceEnd.test(line.text)) {
-    return Math.min(6, lastSizeLevel + 1);
-  }
-  return undefined;
-}
-
 /** Whether `next` carries on the open block (a wrapped line) rather than starting a new one. */
-function continues(open: Open, item: FlowItem & { kind: 'line' }, type: Typography): boolean {
+function continues(open: Open, item: FlowItem & { kind: 'line' }): boolean {
   const prev = open.lines[open.lines.length - 1]!;
   const next = item.line;
-  if (item.page !== open.page || item.column !== open.column) return false;
+  // A heading's lines are counted by the outline; anything after them is body text.
+  if (open.role === 'heading' || item.page !== open.page || item.column !== open.column) return false;
   const size = Math.max(prev.size, next.size);
   const gap = next.top - prev.bottom;
   if (Math.abs(next.size - prev.size) > 1 || gap > 0.8 * size || gap < -0.6 * size) return false;
   if (next.x0 < open.start.x0 - 1.5 * size || next.x0 > open.start.x0 + 4 * size) return false;
-  if (classifyLine(next.raw) !== null || bullet.test(next.text) || tocEntry.test(next.text)) return false;
-  if (open.role === 'heading') {
-    // A long title wraps at the same size and weight; anything else after a heading is body text.
-    const long = [...prev.text].length + [...next.text].length > 60;
-    return next.size === prev.size && next.bold === prev.bold && isLarger(next.size, type.bodySize) && !long;
-  }
-  if (headingLevel(next, null, type, 0) !== undefined && next.bold !== prev.bold) return false;
+  if (bullet.test(next.text) || tocEntry.test(next.text)) return false;
   // A finished sentence followed by an indented line: a new Japanese paragraph (字下げ).
   if (sentenceEnd.test(prev.text) && next.x0 > open.start.x0 + 0.6 * size && open.lines.length > 1)
     return false;
