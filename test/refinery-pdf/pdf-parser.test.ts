@@ -52,15 +52,16 @@ describe('a Japanese procedure PDF', () => {
     expect(headings.map((h) => [h.text, h.level])).toEqual([
       ['ポンプ点検手順書', 1],
       ['目次', 2],
-      ['第1章概要', 1],
-      ['第2章作業手順', 1],
-      ['第3章記録', 1],
-      ['第4章保管', 1],
-      ['保管場所について', 2],
+      // The 14 pt chapters sit under the 20 pt title; the body-sized (tagged H2) section under its chapter.
+      ['第1章概要', 2],
+      ['第2章作業手順', 2],
+      ['第3章記録', 2],
+      ['第4章保管', 2],
+      ['保管場所について', 3],
     ]);
     const last = doc.blocks[doc.blocks.length - 1]!;
     expect(last.text).toBe('保管場所は施錠できる倉庫とする。');
-    expect(last.headingPath).toEqual(['第4章保管', '保管場所について']);
+    expect(last.headingPath).toEqual(['ポンプ点検手順書', '第4章保管', '保管場所について']);
   });
 
   it('joins letter-spaced titles and mid-sentence line wraps without spaces, and keeps Latin spaces', async () => {
