@@ -167,6 +167,12 @@ export const configSchema = {
     description:
       'how long a contract negotiation waits for the counterparty before it is terminated and the peer told (0 = never)',
   },
+  negotiationAutoAgree: {
+    type: 'bool',
+    default: true,
+    description:
+      'as provider, agree at once to a request for a visible offer as published (false: wait for POST …/negotiations/<id>/agree)',
+  },
   claimsFile: {
     type: 'string',
     default: '',
