@@ -63,9 +63,23 @@ export function withOcr(layout: PageLayout, lines: readonly OcrLine[]): PageLayo
   const runs: TextRun[] = lines.map((l) => ({
     ...l,
     baseline: l.bottom,
-    size: Math.max(4, Math.round((l.bottom - l.top) * 0.85 * 2) / 2),
+    size: Math.max(4, Math.round(ocrSize(l) * 2) / 2),
     bold: false,
     vertical: false,
   }));
   return { ...layout, lines: linesOf(runs), ocr: true };
+}
+
+/**
+ * Font size of an OCR'd line. Box heights swing with the glyphs (ポ, 。, descenders), so a 22 pt title can
+ * measure shorter than 16 pt text; full-width characters are square, so a line of them is as tall as its
+ * width per character.
+ */
+function ocrSize(l: OcrLine): number {
+  const chars = [...l.text.replace(/\s/g, '')];
+  const wide = chars.filter((c) =>
+    /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u30ff\uff01-\uff60]/u.test(c),
+  );
+  if (chars.length >= 2 && wide.length * 10 >= chars.length * 8) return (l.x1 - l.x0) / chars.length;
+  return (l.bottom - l.top) * 0.85;
 }
