@@ -64,7 +64,9 @@ export function nodeProcesses(ctx: NodeContext): NodeProcesses {
     onError: (work, error) => log.error({ err: error, work }, 'background work failed'),
     log: (fields, msg) => log.info(fields, msg),
   });
-  const decide = decisions.get(ctx);
+  // Without auto-agree a person approves each request (management POST …/negotiations/<id>/agree).
+  const waitForPerson: Decide = async (_n, point) => (point === 'offered' ? undefined : { kind: 'wait' });
+  const decide = decisions.get(ctx) ?? (ctx.config.negotiationAutoAgree ? undefined : waitForPerson);
   const events = new EventEmitter();
   events.setMaxListeners(0);
   const negotiations = negotiationService({

@@ -1,4 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import type { TestNode } from '../support/node.js';
 import {
   api,
@@ -81,18 +85,18 @@ describe('contract negotiation between two nodes on loopback', () => {
     expect(again.body.id).toBe(first.body.id);
   });
 
-  it('terminates from the consumer side, and the provider is told', async () => {
+  it('refuses to terminate a FINALIZED negotiation', async () => {
     const created = await start({ force: true });
     const id = String(created.body.id);
-    const finalized = await eventually(
+    await eventually(
       'FINALIZED',
       () => negotiationState(consumer, id),
       (n) => n.state === 'FINALIZED',
     );
     const refused = await api(consumer, 'POST', `/negotiations/${encodeURIComponent(id)}/terminate`, {});
-    expect(refused.status).toBe(400); // nothing leaves FINALIZED
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('negotiation.invalid-transition');
     expect((await negotiationState(consumer, id)).state).toBe('FINALIZED');
-    expect(finalized.state).toBe('FINALIZED');
   });
 
   it('lists negotiations by state with keyset pages', async () => {
@@ -110,5 +114,146 @@ describe('contract negotiation between two nodes on loopback', () => {
     expect(finalized.body.every((n) => n.state === 'FINALIZED')).toBe(true);
     const bad = await api(consumer, 'GET', '/negotiations?state=DONE');
     expect(bad.status).toBe(400);
+  });
+
+  it('is driven from the CLI: musubi negotiate start --wait, show, list, agreements; mistakes exit non-zero in one line', async () => {
+    const offerFile = join(tmpdir(), `musubi-offer-${process.pid}.json`);
+    writeFileSync(offerFile, JSON.stringify(useOffer));
+    const conn = ['--node', consumer.node.url, '--api-key', consumer.apiKey];
+    const started = await runCli([
+      'negotiate',
+      'start',
+      ...conn,
+      '--provider',
+      provider.node.url,
+      '--provider-id',
+      provider.did,
+      '--offer-file',
+      offerFile,
+      '--force',
+      '--wait',
+      '--json',
+    ]);
+    expect(started.code, started.stderr).toBe(0);
+    const n = JSON.parse(started.stdout) as { id: string; state: string; agreementId: string };
+    expect(n.state).toBe('FINALIZED');
+    const shown = await runCli(['negotiate', 'show', n.id, ...conn]);
+    expect(shown.stdout).toContain(`${n.id}\tFINALIZED\tconsumer\toffer-部品表\t${n.agreementId}`);
+    const listed = await runCli(['negotiate', 'list', ...conn, '--state', 'FINALIZED']);
+    expect(listed.stdout).toContain(n.id);
+    const agreements = await runCli(['negotiate', 'agreements', ...conn, '--finalized']);
+    expect(agreements.stdout).toContain(`${n.agreementId}\tconsumer\toffer-部品表\tbom-2026\tFINALIZED`);
+
+    const noOffer = await runCli([
+      'negotiate',
+      'start',
+      ...conn,
+      '--provider',
+      provider.node.url,
+      '--provider-id',
+      provider.did,
+    ]);
+    expect(noOffer.code).not.toBe(0);
+    expect(noOffer.stderr.trim().split('\n')).toEqual([
+      'musubi: give --offer-id with --dataset, or --offer-file',
+    ]);
+    const unknown = await runCli(['negotiate', 'terminate', 'urn:uuid:nobody', ...conn]);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/^musubi: negotiation "urn:uuid:nobody" not found\n$/);
+    const noPeer = await runCli([
+      'negotiate',
+      'start',
+      ...conn,
+      '--provider',
+      'http://127.0.0.1:9',
+      '--provider-id',
+      'did:web:nowhere',
+      '--offer-file',
+      offerFile,
+      '--force',
+    ]);
+    expect(noPeer.code).not.toBe(0);
+    expect(noPeer.stderr).toMatch(
+      /^musubi: counterparty at http:\/\/127\.0\.0\.1:9 cannot be negotiated with: .*dspace-version did not answer/,
+    );
+  });
+
+  describe('with a provider that waits for a person to approve', () => {
+    let approver: TestNode & { did: string };
+    beforeAll(async () => {
+      approver = await loopbackNode({ negotiationAutoAgree: false });
+      await publishOffer(approver);
+    });
+    afterAll(async () => {
+      await approver?.stop();
+    });
+
+    const ask = async () => {
+      const created = await api(consumer, 'POST', '/negotiations', {
+        counterpartyAddress: approver.node.url,
+        counterpartyId: approver.did,
+        offer: useOffer,
+        force: true,
+      });
+      const id = String(created.body.id);
+      // the consumer learns the provider's pid from the provider's answer to its request
+      const n = await eventually(
+        'providerPid',
+        () => negotiationState(consumer, id),
+        (x) => Boolean(x.providerPid),
+      );
+      const providerPid = String(n.providerPid);
+      expect(await negotiationState(approver, providerPid)).toMatchObject({
+        state: 'REQUESTED',
+        deadlineAt: null,
+      });
+      return { id, providerPid };
+    };
+
+    it('terminates from the consumer side, and the provider is told', async () => {
+      const { id, providerPid } = await ask();
+      const t = await api(consumer, 'POST', `/negotiations/${encodeURIComponent(id)}/terminate`, {
+        reason: '発注取消',
+      });
+      expect(t.body).toMatchObject({ state: 'TERMINATED', reasonCode: 'terminated-by-user' });
+      const told = await eventually(
+        'provider TERMINATED',
+        () => negotiationState(approver, providerPid),
+        (n) => n.state === 'TERMINATED',
+      );
+      expect(told).toMatchObject({ reasonCode: 'terminated-by-user', reason: '発注取消' });
+    });
+
+    it('terminates from the provider side, and the consumer is told', async () => {
+      const { id, providerPid } = await ask();
+      const t = await api(approver, 'POST', `/negotiations/${encodeURIComponent(providerPid)}/terminate`, {
+        reason: '在庫なし',
+      });
+      expect(t.status).toBe(200);
+      const told = await eventually(
+        'consumer TERMINATED',
+        () => negotiationState(consumer, id),
+        (n) => n.state === 'TERMINATED',
+      );
+      expect(told).toMatchObject({ reasonCode: 'terminated-by-user', reason: '在庫なし' });
+    });
+
+    it('agrees when the person approves, and both sides reach FINALIZED', async () => {
+      const { id, providerPid } = await ask();
+      const wrongSide = await api(consumer, 'POST', `/negotiations/${encodeURIComponent(id)}/agree`);
+      expect(wrongSide.status).toBe(400); // a consumer cannot agree
+      const ok = await api(approver, 'POST', `/negotiations/${encodeURIComponent(providerPid)}/agree`);
+      expect(ok.body.state).toBe('AGREED');
+      await eventually(
+        'consumer FINALIZED',
+        () => negotiationState(consumer, id),
+        (n) => n.state === 'FINALIZED',
+      );
+      await eventually(
+        'provider FINALIZED',
+        () => negotiationState(approver, providerPid),
+        (n) => n.state === 'FINALIZED',
+      );
+    });
   });
 });

@@ -205,7 +205,15 @@ export function negotiationService(deps: NegotiationDeps) {
     );
   }
 
-  async function agree(trx: Kysely<Tables>, n: Negotiation, at: Date, e: Effects): Promise<Negotiation> {
+  async function agree(
+    trx: Kysely<Tables>,
+    n: Negotiation,
+    at: Date,
+    e: Effects,
+    actor = 'system',
+  ): Promise<Negotiation> {
+    // Refuse before writing the agreement row: the transition must be valid for us.
+    nextNegotiationState(n.state, 'ContractAgreementMessage', n.role);
     const agreement: Agreement = {
       ...stripType(n.offer),
       '@id': `urn:uuid:${randomUUID()}`,
@@ -227,7 +235,7 @@ export function negotiationService(deps: NegotiationDeps) {
       createdAt: at.toISOString(),
     });
     const body = negotiationMessages.agreement({ ...pids(n), agreement });
-    return send(trx, n, 'ContractAgreementMessage', body, at, e, { agreementId: agreement['@id'] });
+    return send(trx, n, 'ContractAgreementMessage', body, at, e, { agreementId: agreement['@id'] }, actor);
   }
 
   const defaultReaction = (n: Negotiation, point: DecisionPoint): Reaction =>
@@ -510,6 +518,19 @@ export function negotiationService(deps: NegotiationDeps) {
       });
       settle(e);
       return sent;
+    },
+
+    /** Provider: a person approves a request waiting in REQUESTED or ACCEPTED; the agreement is sent. */
+    async agree(participantId: string, id: string, actor: string): Promise<Negotiation> {
+      const at = deps.now();
+      const e = noEffects();
+      const done = await deps.db.transaction().execute(async (trx) => {
+        const n = await findNegotiation(trx, participantId, id);
+        if (!n) throw new NegotiationNotFound(id);
+        return agree(trx, n, at, e, actor);
+      });
+      settle(e);
+      return done;
     },
 
     /** Terminates a negotiation of ours (management API), telling the peer. */

@@ -267,6 +267,19 @@ export const negotiationManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext 
   );
 
   app.post(
+    '/negotiations/:id/agree',
+    {
+      schema: {
+        tags,
+        summary: 'Approve a request waiting for a person (as provider): the agreement is sent',
+        params: idParams,
+        response: { 200: negotiationView, ...problemResponses },
+      },
+    },
+    async (req) => view(await negotiations.agree(req.participantId, req.params.id, req.actor)),
+  );
+
+  app.post(
     '/negotiations/:id/terminate',
     {
       schema: {
