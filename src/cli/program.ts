@@ -5,6 +5,7 @@ import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
+import { negotiateCommand } from './commands/negotiate.js';
 import { nodeCommand } from './commands/node.js';
 import { participantCommand } from './commands/participant.js';
 import { refineCommand } from './commands/refine.js';
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
     evalCommand(globals),
     demoCommand(globals),
     transferCommand(globals),
+    negotiateCommand(globals),
   ]) {
     program.addCommand(sub);
   }
