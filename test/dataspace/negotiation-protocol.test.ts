@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
+import jsonld from 'jsonld';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundledContexts } from '../../src/dataspace/protocol/index.js';
 import { dspAuthHeaders } from '../../src/node/counterparty.js';
 import type { TestNode } from '../support/node.js';
 import {
@@ -302,5 +304,28 @@ describe('negotiation endpoints, driven message by message', () => {
     expect(view.body).toEqual(res.body);
     const local = await negotiationState(provider, String(res.body.consumerPid));
     expect(local).toMatchObject({ role: 'consumer', state: 'OFFERED', deadlineAt: null }); // a person decides
+  });
+
+  it('accepts the request as expanded JSON-LD too, and names an unknown @context in a 400', async () => {
+    const cpid = `urn:uuid:consumer-${++seq}`;
+    const documentLoader = async (url: string) => ({
+      contextUrl: null,
+      documentUrl: url,
+      document: structuredClone(bundledContexts[url]),
+    });
+    const expanded = await (jsonld.expand as unknown as (d: unknown, o: unknown) => Promise<unknown>)(
+      request(cpid),
+      { documentLoader },
+    );
+    const res = await dsp(provider, '/negotiations/request', expanded);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ consumerPid: cpid, state: 'REQUESTED' });
+    const unknownContext = await dsp(provider, '/negotiations/request', {
+      ...request(`urn:uuid:consumer-${++seq}`),
+      '@context': ['https://example.com/ctx.jsonld'],
+    });
+    expect(unknownContext.status).toBe(400);
+    assertDsp('contract-negotiation-error', unknownContext.body);
+    expect(JSON.stringify(unknownContext.body.reason)).toContain('https://example.com/ctx.jsonld');
   });
 });

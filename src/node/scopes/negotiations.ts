@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { negotiationAnswer } from '../../dataspace/negotiation/index.js';
-import { negotiationMessages } from '../../dataspace/protocol/index.js';
+import { compactDspMessage, negotiationMessages } from '../../dataspace/protocol/index.js';
 import { toProblem } from '../problem.js';
 import { nodeProcesses } from '../processes.js';
 import { addressedParticipant, type ScopeRoutes } from './protocol.js';
@@ -128,6 +128,11 @@ export const negotiationRoutes: ScopeRoutes = async (app, { ctx }) => {
     { parseAs: 'string' },
     app.getDefaultJsonParser('error', 'error'),
   );
+
+  // Expanded JSON-LD becomes the compact shape before the schema sees it; compact bodies pass untouched.
+  app.addHook('preValidation', async (req) => {
+    if (req.method === 'POST') req.body = await compactDspMessage(req.body);
+  });
 
   const sender = (req: FastifyRequest) => req.counterparty?.id ?? '';
 
