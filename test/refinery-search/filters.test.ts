@@ -74,6 +74,29 @@ describe('search filters on a Japanese corpus', () => {
     expect(corpus.search('羽根車', { k: 1 })[0]!.date).toBe('2023-05-10');
   });
 
+  it('prefers the date printed in the document (its metadata) over the file’s', () => {
+    const uri = 'docs/records/保全記録.txt';
+    const stored = corpus.document(uri)!;
+    const doc = corpus.parsed(uri)!;
+    corpus.putDocument(
+      {
+        uri,
+        sha256: stored.sha256,
+        format: stored.format,
+        bytes: stored.bytes,
+        mtimeMs: stored.mtimeMs,
+        pipeline: stored.pipeline,
+        refinedAt: stored.refinedAt,
+      },
+      { ...doc, metadata: { ...doc.metadata, date: '2019-07' } },
+      corpus.chunks(uri),
+    );
+    expect(uris('ポンプ 点検 吐出', { dateTo: '2019-12-31' })).toEqual([uri]);
+    expect(uris('ポンプ 点検 吐出', { dateFrom: '2019-07-20', dateTo: '2019-07' })).toEqual([uri]);
+    expect(uris('ポンプ 点検 吐出', { dateFrom: '2024-11' })).toEqual([]);
+    expect(corpus.search('保管', { k: 1 })[0]!.date).toBe('2019-07');
+  });
+
   it('refuses malformed or reversed dates with a clear error', () => {
     expect(() => corpus.search('ポンプ', { filters: { dateFrom: '昨日' } })).toThrow(
       /--date-from must be a date/,

@@ -76,7 +76,9 @@ export function filterSql(filters: SearchFilters): { where: string; params: Reco
   }
   const from = filters.dateFrom === undefined ? undefined : checkedDate(filters.dateFrom, '--date-from');
   const to = filters.dateTo === undefined ? undefined : checkedDate(filters.dateTo, '--date-to');
-  if (from !== undefined && to !== undefined && from > to)
+  // Compared at the coarser precision: 2019-07-20 … 2019-07 is a valid range (the rest of July).
+  const common = Math.min(from?.length ?? 0, to?.length ?? 0);
+  if (from !== undefined && to !== undefined && from.slice(0, common) > to.slice(0, common))
     throw new InvalidFilter(`--date-from ${from} is after --date-to ${to}`);
   if (from !== undefined) {
     // A month-precision document date (2024-04) is on or after 2024-04-15 if its month is.
