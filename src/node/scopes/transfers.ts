@@ -64,7 +64,11 @@ export function nodeTransfers(ctx: NodeContext): TransferService {
 
 const str = { type: 'string', minLength: 1, maxLength: 2048 } as const;
 const context = {
-  anyOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'object'] } }, { type: 'object' }],
+  anyOf: [
+    { type: 'string' },
+    { type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'object' }] } },
+    { type: 'object' },
+  ],
 } as const;
 const dataAddress = {
   type: 'object',
