@@ -113,3 +113,26 @@ describe('isProcedureLead', () => {
     expect(isProcedureLead('本書は冷却ポンプの保守について定める。')).toBe(false);
   });
 });
+
+describe('classifyLine: appendices and cross-references', () => {
+  it('reads 別表第1 and 別紙２ as top-level headings', () => {
+    expect(classifyLine('別表第1')).toMatchObject({ kind: 'heading', level: 1, marker: '別表第1' });
+    expect(classifyLine('別紙２　用語集')).toMatchObject({ kind: 'heading', level: 1, text: '用語集' });
+  });
+
+  it('gives no role to a marker followed by a particle or closing punctuation (a reference, not an item)', () => {
+    for (const line of [
+      '（１）のとおり、製品設計において通信回線の分離を推奨している',
+      '第２章で述べたとおり、点検は停止中に行う。',
+      '別表第1に掲げる物を配合してはならない。',
+      '第２項）、「不当な経済上の利益の収受等」に該当するおそれ',
+    ])
+      expect(classifyLine(line), line).toBeNull();
+  });
+
+  it('takes 操作 as a procedure title only as the subject, not inside 遠隔操作を行う…', () => {
+    expect(isProcedureTitle('3. 操作')).toBe(true);
+    expect(isProcedureTitle('操作方法')).toBe(true);
+    expect(isProcedureTitle('６．遠隔操作を行う機器の分類の考え方について')).toBe(false);
+  });
+});

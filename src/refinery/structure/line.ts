@@ -71,8 +71,9 @@ const appendixHeading = new RegExp(
   `^(?:別表|別紙|別添|付表|附表|付録|附録|附属書)${spaceAfter}第?${spaceAfter}(${digits}|${kanji})(?![0-9０-９])${spaceAfter}`,
 );
 // Text right after a marker that opens with a particle is a cross-reference, not an item: "（１）のとおり",
-// "第２章で述べた", "別表第1に掲げる". Titles and instructions start with a noun or a verb.
-const referenceText = /^[のはがをにでともへや]/;
+// "第２章で述べた", "別表第1に掲げる"; with closing punctuation, a wrapped citation ("第２項）、…").
+// Titles and instructions start with a noun or a verb.
+const referenceText = /^[のはがをにでともへや）)」』、，,。．]/;
 const dottedHeading = /^([0-9０-９]{1,3}(?:[.．][0-9０-９]{1,3})+)[.．]?(?:[ \t\u3000]+|$)/;
 const letterHeading = /^([A-ZＡ-Ｚ](?:[.．][0-9０-９]{1,3})*)[.．](?:[ \t\u3000]+|$)/;
 const bracketHeading = /^【([^】]{1,30})】[ \t\u3000]*$/;

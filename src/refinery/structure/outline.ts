@@ -283,7 +283,8 @@ function titleLike(text: string): boolean {
   return (
     [...t].length >= 2 &&
     [...t].length <= 40 &&
-    !/[。．.!！?？、，,:：]$/.test(t) &&
+    // A title ending in a particle or an opening bracket runs on to the next line.
+    !/[。．.!！?？、，,:：のにをがはとで「『（(]$/.test(t) &&
     !/[るすくうつむぶぐぬ]$|ください$|こと$/.test(t)
   );
 }

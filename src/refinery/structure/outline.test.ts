@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { type LineRole, type OutlineItem, outlineRoles } from './outline.js';
+
+interface Spec {
+  readonly size?: number;
+  readonly bold?: boolean;
+  readonly x0?: number;
+  /** Right end; default: short lines stop early, long ones reach the 520 pt margin. */
+  readonly x1?: number;
+  /** Vertical gap above the line, in points (default: ordinary line spacing). */
+  readonly gap?: number;
+  readonly tag?: number;
+  readonly page?: number;
+}
+
+const body = { bodySize: 12, bodyBold: false };
+
+/** Lines laid out top to bottom on one column; `[text, spec]` or just the text at body size. */
+function layout(lines: readonly (string | readonly [string, Spec])[]): OutlineItem[] {
+  let y = 60;
+  let page = 1;
+  return lines.map((l) => {
+    const [raw, spec] = typeof l === 'string' ? [l, {} as Spec] : l;
+    const size = spec.size ?? 12;
+    if (spec.page !== undefined && spec.page !== page) {
+      page = spec.page;
+      y = 60;
+    }
+    y += spec.gap ?? 6;
+    const top = y;
+    y += size;
+    const chars = [...raw].length;
+    const x0 = spec.x0 ?? 70;
+    const x1 = spec.x1 ?? Math.min(520, x0 + chars * size);
+    return {
+      page,
+      column: 0,
+      line: {
+        // As the PDF parser repairs spacing: no space left between two non-ASCII characters.
+        text: raw.replace(/(?<=[^ -~])[ \u3000]+(?=[^ -~])/g, ''),
+        raw,
+        size,
+        bold: spec.bold ?? false,
+        x0,
+        x1,
+        top,
+        bottom: top + size,
+        ...(spec.tag === undefined ? {} : { tagLevel: spec.tag }),
+      },
+    };
+  });
+}
+
+/** `[text, role]` for each line that has a role. */
+function roles(items: readonly OutlineItem[]): [string, string][] {
+  return outlineRoles(items, body).flatMap((r: LineRole | undefined, i) => {
+    if (r === undefined) return [];
+    const what =
+      r.kind === 'heading'
+        ? `h${r.level}${r.lines > 1 ? `×${r.lines}` : ''}`
+        : r.kind === 'step'
+          ? `s${r.number}`
+          : r.kind;
+    return [[items[i]!.line.text, what]];
+  });
+}
+
+describe('outlineRoles: levels', () => {
+  it('puts 14 pt bold chapters under the 20 pt title and a body-sized tagged section under its chapter', () => {
+    const items = layout([
+      ['ポンプ点検手順書', { size: 20, bold: true, tag: 1 }],
+      ['目 次', { size: 14, bold: true, x0: 250, gap: 20 }],
+      ['第1章　概要', { size: 14, bold: true, gap: 20 }],
+      '本手順書は、冷却水ポンプの定期点検の方法を定める。',
+      ['第2章　作業手順', { size: 14, bold: true, gap: 20 }],
+      '① ポンプの電源を切り、ロックアウトする。',
+      '② 吐出弁と吸込弁を閉じる。',
+      ['第4章　保管', { size: 14, bold: true, page: 2 }],
+      '取り外した部品は所定の棚に保管する。',
+      ['保管場所について', { tag: 2, gap: 20 }],
+      '保管場所は施錠できる倉庫とする。',
+    ]);
+    expect(roles(items)).toEqual([
+      ['ポンプ点検手順書', 'h1'],
+      ['目次', 'h2'],
+      ['第1章概要', 'h2'],
+      ['第2章作業手順', 'h2'],
+      ['①ポンプの電源を切り、ロックアウトする。', 's1'],
+      ['②吐出弁と吸込弁を閉じる。', 's2'],
+      ['第4章保管', 'h2'],
+      ['保管場所について', 'h3'],
+    ]);
+  });
+
+  it('reads body-sized numbered sections from their numbering, and titles listed in the 目次', () => {
+    const explanation =
+      '遠隔操作を行う機器は、火災等の防止対策としてヒューズなどの安全機能を原則使用すること。';
+    const items = layout([
+      ['ガイドライン', { size: 22, bold: true }],
+      ['目次', { size: 14, gap: 30 }],
+      '１．本ガイドラインの背景..................1',
+      '（１）想定される被害の考え方..............2',
+      '（別紙）概念図における用語の解釈..........5',
+      '用語の定義................................7',
+      ['１．本ガイドラインの背景', { page: 2 }],
+      ['（１）想定される被害の考え方', { gap: 16 }],
+      [explanation, { x1: 520 }],
+      ['（２）直接発生する被害', { gap: 16 }],
+      ['（別紙）概念図における用語の解釈', { page: 3 }],
+      ['１．遠隔操作の禁止', { gap: 20 }],
+      [explanation, { x0: 92, x1: 520 }],
+      ['２．安全機能の分離・分割', { gap: 20 }],
+      [explanation, { x0: 92, x1: 520 }],
+      ['用語の定義', { page: 4 }],
+    ]);
+    expect(roles(items)).toEqual([
+      ['ガイドライン', 'h1'],
+      ['目次', 'h2'],
+      ['１．本ガイドラインの背景..................1', 'text'],
+      ['（１）想定される被害の考え方..............2', 'text'],
+      ['（別紙）概念図における用語の解釈..........5', 'text'],
+      ['用語の定義................................7', 'text'],
+      // 目次 holds only its entries: the first section is its sibling, not its child.
+      ['１．本ガイドラインの背景', 'h2'],
+      ['（１）想定される被害の考え方', 'h3'],
+      ['（２）直接発生する被害', 'h3'],
+      // An unnumbered title set like the sections is their sibling; numbering restarting under it nests.
+      ['（別紙）概念図における用語の解釈', 'h2'],
+      ['１．遠隔操作の禁止', 'h3'],
+      ['２．安全機能の分離・分割', 'h3'],
+      ['用語の定義', 'h2'],
+    ]);
+  });
+
+  it('gives a title printed again over the text the level of the first, and joins a wrapped large title', () => {
+    const items = layout([
+      ['電気用品の IoT 化等による', { size: 22, bold: true }],
+      ['安全確保の在り方に関するガイドライン', { size: 22, bold: true, gap: 8 }],
+      ['令和３年４月', { size: 18, bold: true, gap: 200 }],
+      ['電気用品の IoT 化等による', { size: 14, page: 2 }],
+      ['安全確保の在り方に関するガイドライン', { size: 14, gap: 6 }],
+      ['目次', { size: 14, gap: 30 }],
+    ]);
+    expect(roles(items)).toEqual([
+      ['電気用品の IoT 化等による', 'h1×2'],
+      ['電気用品の IoT 化等による', 'h1×2'],
+      ['目次', 'h2'],
+    ]);
+  });
+});
+
+describe('outlineRoles: headings, steps and references', () => {
+  it('takes "１ 総則" numbering as headings when numbered siblings follow, a lone "1 6－…" row as text', () => {
+    const items = layout([
+      ['化粧品基準', { size: 14, x0: 263 }],
+      ['１ 総則', { gap: 20 }],
+      [
+        '化粧品の原料は、それに含有される不純物等も含め、感染のおそれがある物を含む等その使用によって',
+        { x0: 95 },
+      ],
+      '２ 防腐剤、紫外線吸収剤及びタール色素以外の成分の配合の禁止',
+      ['化粧品は、医薬品の成分を配合してはならない。', { x0: 95 }],
+      ['５ 化粧品に配合されるグリセリンは、当該成分100g中ジエチレングリコール', { x1: 520 }],
+      ['以下のものでなければならない。', { x0: 83 }],
+      ['別表第1', { page: 2 }],
+      ['1 6－アセトキシ－2,4－ジメチル－m－ジオキサン', { x0: 64 }],
+      ['別表第2', { page: 3 }],
+      '１ すべての化粧品に配合の制限がある成分',
+      ['２ 化粧品の種類又は使用目的により配合の制限がある成分', { gap: 80 }],
+    ]);
+    expect(roles(items)).toEqual([
+      ['化粧品基準', 'h1'],
+      ['１総則', 'h2'],
+      ['２防腐剤、紫外線吸収剤及びタール色素以外の成分の配合の禁止', 'h2'],
+      ['別表第1', 'h2'],
+      ['別表第2', 'h2'],
+      ['１すべての化粧品に配合の制限がある成分', 'h3'],
+      ['２化粧品の種類又は使用目的により配合の制限がある成分', 'h3'],
+    ]);
+  });
+
+  it('keeps numbered instructions under a procedure heading as steps, and a title-like (N) elsewhere as a heading', () => {
+    const items = layout([
+      ['第1章　作業手順', { size: 14, bold: true }],
+      '(1) 電源を切る',
+      '(2) 弁を閉じる',
+      ['第2章　リスク評価の考え方', { size: 14, bold: true, gap: 20 }],
+      ['（１）想定される被害の考え方', { gap: 12 }],
+      ['対象製品を設計するに際しては、製品に発生する被害に加え、間接的な被害がある。', { x1: 520 }],
+      ['（２）電源を切り、ロックアウトする。', { gap: 12 }],
+    ]);
+    expect(roles(items)).toEqual([
+      ['第1章作業手順', 'h1'],
+      ['(1) 電源を切る', 's1'],
+      ['(2) 弁を閉じる', 's2'],
+      ['第2章リスク評価の考え方', 'h1'],
+      ['（１）想定される被害の考え方', 'h2'],
+      ['（２）電源を切り、ロックアウトする。', 's2'],
+    ]);
+  });
+
+  it('gives a cross-reference that happens to start a line ("（１）のとおり") no role of its own', () => {
+    const items = layout([
+      ['・アップデートする際の機器の運転継続は使用者にとって重要である。７．', { x1: 520 }],
+      ['（１）のとおり、製品設計において通信回線と機能安全との分離を強く推奨している', { x0: 115 }],
+    ]);
+    expect(roles(items)).toEqual([]);
+  });
+
+  it('marks cautions and 目次 entries', () => {
+    const items = layout(['注意　ケーシングは高温になっている場合がある。', '第1章 概要 ........ 3']);
+    expect(outlineRoles(items, body)).toEqual([
+      { kind: 'caution', level: 'caution', label: '注意' },
+      { kind: 'text' },
+    ]);
+  });
+});
