@@ -1,8 +1,7 @@
 /**
  * Human-written goldens for real documents (test/fixtures/golden/allganize-ja/: two of the 12 manufacturing
  * PDFs in shared/, their outline taken from the documents' own 目次 and layout), scored on the text layer.
- * The floors are today's figures: far below 1, they record how much heading structure the PDF parser
- * still misses on real print, and keep it from getting worse.
+ * The floors are today's figures; they keep the heading structure found on real print from getting worse.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -41,11 +40,13 @@ describe('structure goldens for real manufacturing PDFs', () => {
         .map(([k, v]) => `${k} ${v.toFixed(3)}`)
         .join(', ')}, ${total.steps.extra} steps where the goldens have none`,
     );
-    // Floors at today's figures (2026-11-25); see the report in the goldens' notes for what is missed.
-    expect(rates.headingTextRecall).toBeGreaterThanOrEqual(0.18);
-    expect(rates.headingRecall).toBeGreaterThanOrEqual(0.05);
-    expect(rates.headingPrecision).toBeGreaterThanOrEqual(0.23);
-    expect(total.steps.extra).toBeLessThanOrEqual(35);
+    // Floors at today's figures (2026-11-25, document-wide outline). Still missed: iot_guideline's cover-letter
+    // subject and its centred 委員名簿 title (body-sized, unnumbered, not in the 目次); its sender line
+    // 経済産業省 (twice) and the （別紙） label are taken for headings.
+    expect(rates.headingTextRecall).toBeGreaterThanOrEqual(0.96);
+    expect(rates.headingRecall).toBeGreaterThanOrEqual(0.96);
+    expect(rates.headingPrecision).toBeGreaterThanOrEqual(0.94);
+    expect(total.steps.extra).toBe(0);
     expect(rates.orderAccuracy).toBe(1);
   }, 120_000);
 });

@@ -40,12 +40,11 @@ describe('structure goldens', () => {
         .join(', ')}`,
     );
     expect(total.errors).toEqual({ expected: 3, matched: 3 });
-    // Floors at today's figures (2026-11-25). Known gaps: procedure.pdf puts 第N章 level with the title;
-    // procedure.txt keeps its title line as metadata; scanned.pdf's OCR'd title is not a heading;
+    // Floors at today's figures (2026-11-25). Known gaps: procedure.txt keeps its title line as metadata;
     // merged.xlsx's one-column 担当/山田 table has no header.
-    expect(rates.headingPrecision).toBeGreaterThanOrEqual(0.84);
-    expect(rates.headingRecall).toBeGreaterThanOrEqual(0.8);
-    expect(rates.headingTextRecall).toBeGreaterThanOrEqual(0.94);
+    expect(rates.headingPrecision).toBe(1);
+    expect(rates.headingRecall).toBeGreaterThanOrEqual(0.97);
+    expect(rates.headingTextRecall).toBeGreaterThanOrEqual(0.97);
     expect(rates.stepAccuracy).toBe(1);
     expect(rates.cellAccuracy).toBeGreaterThanOrEqual(0.99);
     expect(rates.orderAccuracy).toBe(1);
