@@ -11,7 +11,7 @@ describe('allganize-ja page retrieval (test half = even questions)', () => {
     result = (await runBenchmark('allganize', { datasetsDir })) as AllganizeResult;
     // The table is the benchmark's output; keep it in the test log.
     process.stdout.write(`${formatReport(result)}\n`);
-  }, 110_000);
+  }, 600_000); // indexing takes ~40 s alone, several times that on a busy machine
 
   it('evaluates all 2,126 pages and both halves of the 300 questions', () => {
     expect(result.units).toBe(2126);
@@ -26,13 +26,14 @@ describe('allganize-ja page retrieval (test half = even questions)', () => {
     expect(tuning.mrr10).toBeGreaterThanOrEqual(0.8);
   });
 
-  // The brief's test-half floors (R@5 88, R@20 96, MRR 0.80) are not reached yet: measured 87.3 / 95.3 / 0.789.
-  // These assertions hold that level so a regression fails; raise them when the figures move.
-  it('keeps the test half at R@5 ≥ 87, R@20 ≥ 95 and MRR@10 ≥ 0.785', () => {
+  // The issue's test-half floors: R@20 ≥ 96 is met (96.0); R@5 ≥ 88 and MRR@10 ≥ 0.80 are not yet (87.3 and
+  // 0.793, deterministic). Those two assertions hold the reached level so a regression fails; raise them to the
+  // floors when the figures get there.
+  it('meets R@20 ≥ 96 on the test half and keeps R@5 ≥ 87.3 and MRR@10 ≥ 0.79', () => {
     const test = result.halves.test.system;
-    expect(test.recall[5]).toBeGreaterThanOrEqual(87);
-    expect(test.recall[20]).toBeGreaterThanOrEqual(95);
-    expect(test.mrr10).toBeGreaterThanOrEqual(0.785);
+    expect(test.recall[20]).toBeGreaterThanOrEqual(96);
+    expect(test.recall[5]).toBeGreaterThanOrEqual(87.3);
+    expect(test.mrr10).toBeGreaterThanOrEqual(0.79);
   });
 
   it('beats the char-bigram BM25 baseline with bootstrap intervals above zero on R@20 and MRR@10', () => {
