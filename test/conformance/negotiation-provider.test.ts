@@ -213,4 +213,12 @@ describe('CN_03: provider negative test scenarios', () => {
     expect(await providerState(p)).toBe('ACCEPTED');
     await refused(send.verify(p), p, 'ACCEPTED');
   });
+
+  it('CN:03-04: Verify contract request, offer received, consumer counter-offer (x2), provider terminated', async () => {
+    const p = await request('ACN0304');
+    await offered(p, 'ACN0304');
+    ok(await send.counter(p, 'ACN0304'));
+    expect(await providerState(p)).toBe('REQUESTED');
+    await refused(send.counter(p, 'ACN0304'), p, 'REQUESTED');
+  });
 });

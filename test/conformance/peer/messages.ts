@@ -2,7 +2,15 @@
  * The peer's own DSP 2025-1 messages, written from the specification and its examples — deliberately not
  * the node's builders (src/dataspace/protocol), so a shared misreading cannot pass unnoticed.
  */
+import { randomUUID } from 'node:crypto';
+
 const context = ['https://w3id.org/dspace/2025/1/context.jsonld'];
+
+/**
+ * Every message gets its own `@id`, as the TCK's do: two messages with the same content sent on purpose
+ * (a second start after a suspension, a repeated counter-request) are two messages, not one retried.
+ */
+const id = () => `urn:uuid:${randomUUID()}`;
 
 export type Json = Record<string, unknown>;
 
@@ -25,6 +33,7 @@ export function offerPolicy(offerId: string, target: string, assigner?: string):
 export const catalog = {
   request: (filter: unknown[] = []): Json => ({
     '@context': context,
+    '@id': id(),
     '@type': 'CatalogRequestMessage',
     filter,
   }),
@@ -40,6 +49,7 @@ export const negotiation = {
     callbackAddress: string;
   }): Json => ({
     '@context': context,
+    '@id': id(),
     '@type': 'ContractRequestMessage',
     consumerPid: m.consumerPid,
     offer: offerPolicy(m.offerId, m.target, m.assigner),
@@ -48,6 +58,7 @@ export const negotiation = {
   }),
   offer: (m: Pids & { offerId: string; target: string; assigner: string }): Json => ({
     '@context': context,
+    '@id': id(),
     '@type': 'ContractOfferMessage',
     providerPid: m.providerPid,
     consumerPid: m.consumerPid,
@@ -57,6 +68,7 @@ export const negotiation = {
     m: Pids & { agreementId: string; target: string; assigner: string; assignee: string; at: Date },
   ): Json => ({
     '@context': context,
+    '@id': id(),
     '@type': 'ContractAgreementMessage',
     providerPid: m.providerPid,
     consumerPid: m.consumerPid,
@@ -74,11 +86,13 @@ export const negotiation = {
   finalized: (p: Pids): Json => event(p, 'FINALIZED'),
   verification: (p: Pids): Json => ({
     '@context': context,
+    '@id': id(),
     '@type': 'ContractAgreementVerificationMessage',
     ...p,
   }),
   termination: (p: Pids, code = '1'): Json => ({
     '@context': context,
+    '@id': id(),
     '@type': 'ContractNegotiationTerminationMessage',
     ...p,
     code,
@@ -87,6 +101,7 @@ export const negotiation = {
   /** The acknowledgement the peer answers with when it plays a side. */
   ack: (p: Pids, state: string): Json => ({
     '@context': context,
+    '@id': id(),
     '@type': 'ContractNegotiation',
     ...p,
     state,
@@ -94,7 +109,7 @@ export const negotiation = {
 };
 
 function event(p: Pids, eventType: 'ACCEPTED' | 'FINALIZED'): Json {
-  return { '@context': context, '@type': 'ContractNegotiationEventMessage', ...p, eventType };
+  return { '@context': context, '@id': id(), '@type': 'ContractNegotiationEventMessage', ...p, eventType };
 }
 
 export const transfer = {
@@ -105,6 +120,7 @@ export const transfer = {
     callbackAddress: string;
   }): Json => ({
     '@context': context,
+    '@id': id(),
     '@type': 'TransferRequestMessage',
     consumerPid: m.consumerPid,
     agreementId: m.agreementId,
@@ -113,6 +129,7 @@ export const transfer = {
   }),
   start: (p: Pids, endpoint?: string): Json => ({
     '@context': context,
+    '@id': id(),
     '@type': 'TransferStartMessage',
     ...p,
     ...(endpoint
@@ -129,9 +146,15 @@ export const transfer = {
         }
       : {}),
   }),
-  completion: (p: Pids): Json => ({ '@context': context, '@type': 'TransferCompletionMessage', ...p }),
+  completion: (p: Pids): Json => ({
+    '@context': context,
+    '@id': id(),
+    '@type': 'TransferCompletionMessage',
+    ...p,
+  }),
   suspension: (p: Pids, code = '1'): Json => ({
     '@context': context,
+    '@id': id(),
     '@type': 'TransferSuspensionMessage',
     ...p,
     code,
@@ -139,10 +162,17 @@ export const transfer = {
   }),
   termination: (p: Pids, code = '1'): Json => ({
     '@context': context,
+    '@id': id(),
     '@type': 'TransferTerminationMessage',
     ...p,
     code,
     reason: ['terminated by the conformance peer'],
   }),
-  ack: (p: Pids, state: string): Json => ({ '@context': context, '@type': 'TransferProcess', ...p, state }),
+  ack: (p: Pids, state: string): Json => ({
+    '@context': context,
+    '@id': id(),
+    '@type': 'TransferProcess',
+    ...p,
+    state,
+  }),
 };
