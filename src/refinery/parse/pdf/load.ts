@@ -1,12 +1,12 @@
 /**
  * Opens a PDF with pdfjs-dist's legacy (Node) build. The CMap and standard-font directories must be
- * passed explicitly, or Japanese text comes out empty or garbled; fonts are never turned into FontFaces
- * and no code is evaluated, so parsing needs no DOM and runs inside a worker thread.
+ * passed explicitly, or Japanese text comes out empty or garbled; fonts go to an inert document (no glyph
+ * is ever drawn) and no code is evaluated, so parsing needs no DOM and runs inside a worker thread.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PdfCorrupt, PdfEmpty, PdfEncrypted } from './errors.js';
-import { getDocument, type PDFDocumentProxy } from './pdfjs.js';
+import { getDocument, inertFontDocument, type PDFDocumentProxy } from './pdfjs.js';
 
 const pdfjsRoot = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 const cMapUrl = join(pdfjsRoot, 'cmaps') + '/';
@@ -21,7 +21,8 @@ export async function openPdf(bytes: Uint8Array, uri: string): Promise<PDFDocume
     cMapUrl,
     cMapPacked: true,
     standardFontDataUrl,
-    disableFontFace: true,
+    disableFontFace: false,
+    ownerDocument: inertFontDocument as never,
     useSystemFonts: false,
     isEvalSupported: false,
     verbosity: 0,

@@ -29,5 +29,20 @@ function restore<T extends object, K extends keyof T>(owner: T, key: K, value: T
   }
 }
 
+/**
+ * Where pdfjs "installs" the fonts it loads, so it need not draw glyphs itself. With `disableFontFace`
+ * (the Node default) its worker compiles every glyph it meets into a path and posts it over — a fifth of
+ * the parse, for pictures nobody renders here. With fonts "installed" into this inert document instead,
+ * text, fonts and operators come out the same (checked on the manufacturing PDFs) and nothing is drawn.
+ */
+export const inertFontDocument = { fonts: { add() {}, delete() {} } };
+
+// pdfjs makes a FontFace per font for that document; Node has none, and an inert one is all it needs.
+const scope = globalThis as { FontFace?: unknown };
+scope.FontFace ??= class InertFontFace {
+  readonly loaded: Promise<this> = Promise.resolve(this);
+  constructor(readonly family: string) {}
+};
+
 export const { getDocument, OPS } = pdfjs;
 export type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
