@@ -1,13 +1,17 @@
 import { Command, type CommanderError, Option } from 'commander';
 import { exitCodes } from '../errors/index.js';
 import { packageVersion } from '../node/index.js';
+import { assetCommand } from './commands/asset.js';
+import { catalogCommand } from './commands/catalog.js';
 import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { negotiateCommand } from './commands/negotiate.js';
 import { nodeCommand } from './commands/node.js';
+import { offerCommand } from './commands/offer.js';
 import { participantCommand } from './commands/participant.js';
+import { policyCommand } from './commands/policy.js';
 import { refineCommand } from './commands/refine.js';
 import { searchCommand } from './commands/search.js';
 import { showCommand } from './commands/show.js';
@@ -48,6 +52,10 @@ export function buildProgram(): Command {
     demoCommand(globals),
     transferCommand(globals),
     negotiateCommand(globals),
+    assetCommand(globals),
+    policyCommand(globals),
+    offerCommand(globals),
+    catalogCommand(globals),
   ]) {
     program.addCommand(sub);
   }
