@@ -9,6 +9,7 @@ import { insertPolicy } from '../dataspace/policy/index.js';
 import { createLogger, loadConfig, type RunningNode, startNode } from '../node/index.js';
 import { nodeProcesses } from '../node/processes.js';
 import { participantStore } from '../store/index.js';
+import { catalogFigures } from './catalog.js';
 import type { Figure } from './measure.js';
 
 /**
@@ -241,6 +242,7 @@ export async function dataspaceFigures(
     await publish(provider);
     const figures = await negotiationFigures(consumer, provider);
     figures.push(await idleFigure(consumer, provider, options.idleOpen ?? 10_000, options.idleMs ?? 60_000));
+    figures.push(...(await catalogFigures()));
     return figures;
   } finally {
     await consumer.node.close();
