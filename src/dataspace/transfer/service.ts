@@ -245,7 +245,9 @@ export function transferService(deps: TransferDeps) {
           message: body,
         },
         new Date(at.getTime() + order),
-        { supersede: action.kind === 'terminate' },
+        // A termination makes what still waits moot — but not the steps queued before it in this same
+        // transaction (a scripted start-then-terminate must reach the peer as both).
+        { supersede: action.kind === 'terminate' && order === 0 },
       );
       e.sent = true;
     }
