@@ -492,12 +492,20 @@ export function transferService(deps: TransferDeps) {
       if (typeof providerPid !== 'string' || providerPid === '') return;
       const t = await findTransfer(deps.db, item.participantId, item.processId);
       if (t?.role !== 'consumer' || t.providerPid !== null) return;
-      // The provider's first message may have told us already (it also carries the pid): then nothing to do.
-      await updateTransfer(deps.db, t, { ...t, providerPid, updatedAt: deps.now().toISOString() }).catch(
-        (err) => {
+      const at = deps.now();
+      const e: Effects = { sent: false, deadlines: [] };
+      // Now the provider can be addressed: a script may act on the request right away (terminate it).
+      await deps.db
+        .transaction()
+        .execute(async (trx) => {
+          const known = await updateTransfer(trx, t, { ...t, providerPid, updatedAt: at.toISOString() });
+          if (known.state === 'REQUESTED') await react(trx, known, at, e);
+        })
+        .catch((err) => {
+          // The provider's first message told us already (it carries the pid too): nothing to do.
           if (!(err instanceof TransferChanged)) throw err;
-        },
-      );
+        });
+      settle(e);
     },
 
     /** A message of ours will never arrive: the transfer ends here, and the peer is told if it can be. */
