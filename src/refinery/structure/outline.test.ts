@@ -199,6 +199,29 @@ describe('outlineRoles: headings, steps and references', () => {
     ]);
   });
 
+  it('heads a section with ① over an explanation outside a procedure, and keeps a run of short ① items steps', () => {
+    const explanation =
+      '日本経済を持続的な成長軌道に乗せていくためには、下請などの中小企業の取引条件を改善していく';
+    const items = layout([
+      ['（１）ガイドライン策定の背景', { gap: 20 }],
+      ['① 中小企業の活性化のための下請適正取引等の推進の必要性', { gap: 16 }],
+      [explanation, { x0: 118, x1: 520 }],
+      ['② 食品製造業者・小売業者間における適正取引の推進', { gap: 16 }],
+      [explanation, { x0: 118, x1: 520 }],
+      ['（２）点検の記録', { gap: 20 }],
+      '① 点検日時を記入する',
+      '② 異常の有無を記入する',
+    ]);
+    expect(roles(items)).toEqual([
+      ['（１）ガイドライン策定の背景', 'h1'],
+      ['①中小企業の活性化のための下請適正取引等の推進の必要性', 'h2'],
+      ['②食品製造業者・小売業者間における適正取引の推進', 'h2'],
+      ['（２）点検の記録', 'h1'],
+      ['①点検日時を記入する', 's1'],
+      ['②異常の有無を記入する', 's2'],
+    ]);
+  });
+
   it('gives a cross-reference that happens to start a line ("（１）のとおり") no role of its own', () => {
     const items = layout([
       ['・アップデートする際の機器の運転継続は使用者にとって重要である。７．', { x1: 520 }],

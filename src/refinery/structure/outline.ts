@@ -183,10 +183,15 @@ function headingAt(
   if (cls !== null && cls.kind !== 'caution') {
     const numbered = { ...style, ...numbering(cls.marker, cls.kind === 'step' ? cls.number : undefined) };
     if (cls.kind === 'heading') return chars <= 50 ? { style: numbered, lines: 1, toc: false } : undefined;
-    // A numbered line standing alone as a title is a section, unless a procedure is numbering its steps:
-    // ① and 手順1 are always steps.
-    const itemMarker = /^[(（]|^[0-9０-９]{1,3}[.．、)）]$/.test(cls.marker);
-    const section = itemMarker && !inProcedure && titleLike(cls.text) && standsAlone(i, items, facts);
+    // A numbered line standing alone as a title is a section, unless a procedure is numbering its steps.
+    // ① and ⑴ are step markers first: outside a procedure they head a section only over an explanation
+    // (a full-width paragraph below, not the next item); 手順1 is always a step.
+    const alone = !inProcedure && titleLike(cls.text) && standsAlone(i, items, facts);
+    const section = /^[(（]|^[0-9０-９]{1,3}[.．、)）]$/.test(cls.marker)
+      ? alone
+      : /^[\u2460-\u24ff\u3251-\u32bf\u2776-\u2793]$/u.test(cls.marker) &&
+        alone &&
+        explained(i, items, facts);
     return listed || section ? { style: numbered, lines: 1, toc: false } : undefined;
   }
   const spaced = facts.spaced.get(i);
@@ -212,8 +217,11 @@ function headingAt(
   return undefined;
 }
 
-/** Numbering depth and number of a marker: 第N章 1, 別表第N 1, 第N節 2, N. 4, N.N 5, （N） 7, N) 8. */
+/** Numbering depth and number of a marker: 第N章 1, 別表第N 1, 第N節 2, N. 4, N.N 5, （N） 7, N) 8, ① 9. */
 function numbering(marker: string, number: number | undefined): { rank?: number; number?: number } {
+  // ① folds to 1 under NFKC: circled numbers are the innermost level, told apart before folding.
+  if (/^[\u2460-\u2473\u3251-\u32bf\u2776-\u2793]/u.test(marker))
+    return { rank: 9, ...(number === undefined ? {} : { number }) };
   const m = marker.normalize('NFKC').replace(/\s/g, '');
   const chapter = /^第(.+?)(部|編|章|節|款|項|条)/.exec(m);
   if (chapter !== null) {
@@ -296,6 +304,15 @@ function standsAlone(i: number, items: readonly OutlineItem[], facts: Facts): bo
   if (next === undefined || next.page !== page || next.column !== column) return true;
   const edge = facts.rightEdge.get(`${page}/${column}`) ?? line.x1;
   return line.x1 < edge - 2 * line.size || next.line.top - line.bottom > 0.8 * line.size;
+}
+
+/** The next line is running text that fills the column: an explanation, not the next short item. */
+function explained(i: number, items: readonly OutlineItem[], facts: Facts): boolean {
+  const { page, column } = items[i]!;
+  const next = items[i + 1];
+  if (next === undefined || next.page !== page || next.column !== column) return false;
+  const edge = facts.rightEdge.get(`${page}/${column}`) ?? next.line.x1;
+  return classifyLine(next.line.raw) === null && next.line.x1 >= edge - 2 * next.line.size;
 }
 
 /** Lines (2 or 3) that together spell a 目次 entry, or 1. */
