@@ -36,6 +36,8 @@ describe('compactDspMessage', () => {
   it('passes a compact message on the DSP context through untouched (the same object)', async () => {
     const body = { '@context': [dspContext], '@type': 'CatalogRequestMessage', filter: [] };
     expect(await compactDspMessage(body)).toBe(body);
+    const single = { '@context': dspContext, '@type': 'CatalogRequestMessage' };
+    expect(await compactDspMessage(single)).toEqual({ ...single, '@context': [dspContext] });
   });
 
   it.each(examples)(

@@ -83,7 +83,8 @@ export async function compactDspMessage(body: unknown): Promise<Record<string, u
   if (isRecord(body)) {
     for (const url of namedContexts(body['@context']))
       if (!(url in bundledContexts)) throw new UnknownContext(url);
-    if (isCompact(body)) return body;
+    if (isCompact(body))
+      return Array.isArray(body['@context']) ? body : { ...body, '@context': [dspContext] };
   } else if (!Array.isArray(body)) {
     throw new InvalidJsonLd('expected a JSON object');
   }
