@@ -165,6 +165,24 @@ describe('transfer endpoints, provider side', () => {
     expect(peer.of('TransferStartMessage').filter((m) => m.body.consumerPid === cpid)).toHaveLength(1);
   });
 
+  it('opens one transfer when two different requests with one consumerPid race', async () => {
+    const cpid = `urn:uuid:consumer-${++seq}`;
+    const push = { endpointType: 'https://w3id.org/idsa/v4.1/HTTP', endpoint: 'https://consumer.example/in' };
+    const answers = await Promise.all([
+      dsp('/transfers/request', request(cpid)),
+      dsp('/transfers/request', request(cpid, { format: 'HttpData-PUSH', dataAddress: push })),
+      dsp('/transfers/request', request(cpid, { callbackAddress: `${peer.base}/` })),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201]);
+    expect(new Set(answers.map((a) => a.body.providerPid)).size).toBe(1);
+    const listed = await api<{ consumerPid: string }[]>(
+      provider,
+      'GET',
+      '/transfers?role=provider&limit=1000',
+    );
+    expect(listed.body.filter((t) => t.consumerPid === cpid)).toHaveLength(1);
+  });
+
   it('refuses unusable agreements, formats and bodies with a 400 TransferError, creating nothing', async () => {
     const cases: [string, unknown][] = [
       ['unknown agreement', request(`urn:uuid:c-${++seq}`, { agreementId: 'urn:uuid:nope' })],

@@ -468,9 +468,22 @@ export function transferService(deps: TransferDeps) {
       const at = deps.now();
       const e: Effects = { sent: false, deadlines: [] };
       const key = messageKey(m.sender, `transfers/${m.pid ?? ''}/${m.endpoint}`, m.body);
-      const { answer } = await receiveOnce(deps.db, m.participantId, key, at, (trx) =>
-        m.pid === undefined ? opened(trx, m, at, e) : continued(trx, m, input, at, e),
-      );
+      let answer: Answer;
+      try {
+        ({ answer } = await receiveOnce(deps.db, m.participantId, key, at, (trx) =>
+          m.pid === undefined ? opened(trx, m, at, e) : continued(trx, m, input, at, e),
+        ));
+      } catch (err) {
+        // Two different requests with one consumerPid raced: the loser's insert broke the unique index and
+        // rolled back; it gets the transfer the winner opened, as a repeated consumerPid always does.
+        const consumerPid = m.body.consumerPid;
+        const winner =
+          m.pid === undefined && typeof consumerPid === 'string'
+            ? await findByConsumerPid(deps.db, m.participantId, m.sender, consumerPid)
+            : undefined;
+        if (!winner) throw err;
+        return { status: 201, body: transferAnswer(winner) };
+      }
       settle(e);
       return answer;
     },
