@@ -66,7 +66,8 @@ export function didWebDocumentUrl(did: string, scheme: 'https' | 'http' = 'https
   } catch {
     throw new InvalidDid(did, 'bad percent-encoding');
   }
-  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(host) && !/^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) {
+  // Internationalised names (工場.example) are allowed; the URL parser turns them into punycode.
+  if (!/^[\p{L}\p{N}.-]+(:\d{1,5})?$/u.test(host) && !/^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host)) {
     throw new InvalidDid(did, 'bad host');
   }
   const path = parts.slice(3);
