@@ -132,9 +132,10 @@ describe('outlineRoles: levels', () => {
     ]);
   });
 
-  it('gives a title printed again over the text the level of the first, and joins a wrapped large title', () => {
+  it('gives a title printed again over the text the level of the first, joins a wrapped large title, skips labels and dates', () => {
     const items = layout([
-      ['電気用品の IoT 化等による', { size: 22, bold: true }],
+      ['（別紙）', { size: 14, x0: 474 }],
+      ['電気用品の IoT 化等による', { size: 22, bold: true, gap: 100 }],
       ['安全確保の在り方に関するガイドライン', { size: 22, bold: true, gap: 8 }],
       ['令和３年４月', { size: 18, bold: true, gap: 200 }],
       ['電気用品の IoT 化等による', { size: 14, page: 2 }],

@@ -197,6 +197,8 @@ function headingAt(
   const spaced = facts.spaced.get(i);
   if (spaced !== undefined && standsAlone(i, items, facts))
     return { style: { ...style, rank: 4, number: spaced }, lines: 1, toc: false };
+  // A label wholly in parentheses ("（別紙）", "(案)") marks the page; the title is what follows it.
+  if (/^[（(][^（()）]*[）)]$/.test(line.text.trim())) return undefined;
   const toc = tocTitle.test(fold(line.text));
   if (listed || toc) return { style, lines: 1, toc };
   const wrapped = listedOver(i, items, facts);
