@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import type { SourceInfo } from '../../src/refinery/document/index.js';
 import { ParsePool, parseInWorker } from '../../src/refinery/parse/worker/index.js';
@@ -66,6 +67,34 @@ describe('ParsePool', () => {
       expect(await hung).toMatchObject({ code: 'parse.timeout' });
       const after = await pool.parse(fixture('table.pdf'), source('table.pdf'));
       expect(after.blocks.some((b) => b.kind === 'table')).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('runs an after-parse step in the worker and returns its result with the Document', async () => {
+    const pool = new ParsePool({ ...limits, size: 1 });
+    try {
+      const bytes = fixture('procedure.pdf');
+      const step = { module: stubs, export: 'describeInWorker', options: { tag: '手順' } };
+      const parsed = await pool.parseThen<{ blocks: number; tag: string; threadId: number }>(
+        bytes,
+        source('procedure.pdf', 'pdf', bytes.length),
+        step,
+      );
+      expect(parsed.extra).toEqual({
+        blocks: parsed.document.blocks.length,
+        tag: '手順',
+        threadId: expect.any(Number),
+      });
+      expect(parsed.extra.threadId).not.toBe(threadId);
+      const failing = pool.parseThen(bytes, source('procedure.pdf'), {
+        module: stubs,
+        export: 'failingStep',
+      });
+      await expect(failing).rejects.toMatchObject({ message: expect.stringContaining('step refused') });
+      // The worker survives a failing step.
+      expect((await pool.parse(bytes, source('procedure.pdf'))).metadata.pages).toBe(3);
     } finally {
       await pool.close();
     }

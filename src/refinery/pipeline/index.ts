@@ -7,6 +7,14 @@ export {
 } from './errors.js';
 export { type FailureReason, type FileFailure, failureOf } from './failure.js';
 export {
+  type AnalysedText,
+  type Prepared,
+  type PreparedAnalyzer,
+  type PrepareOptions,
+  prepareDocument,
+  preparedAnalyzer,
+} from './prepare.js';
+export {
   defaultRefineSettings,
   pipelineVersion,
   type RefineOptions,

@@ -6,10 +6,17 @@ import { type Corpus, type DocumentEntry, openCorpus, type StoredDocument } from
 import type { Document } from '../document/index.js';
 import { type Analyzer, loadJapaneseAnalyzer } from '../index/index.js';
 import { sourceInfoFor } from '../parse/index.js';
-import { ParsePool } from '../parse/worker/index.js';
+import { type AfterParse, ParsePool, type ParserModule } from '../parse/worker/index.js';
 import { FileTooLarge, InvalidRefineOptions, NoText } from './errors.js';
 import { type FileFailure, failureOf } from './failure.js';
+import { type Prepared, type PreparedAnalyzer, type PrepareOptions, preparedAnalyzer } from './prepare.js';
 import { type FoundFile, inScope, type Walked, walk } from './walk.js';
+
+// The worker step: the module as the pool's workers load it (TypeScript sources in tests, dist/ built).
+const prepareModule = new URL(
+  import.meta.url.endsWith('.ts') ? './prepare.ts' : './prepare.js',
+  import.meta.url,
+).href;
 
 /** Bumped whenever parsing, chunking or indexing changes what a file refines to: every file is redone. */
 export const pipelineVersion = 'refine-2';
@@ -58,8 +65,13 @@ export interface RefineOptions {
   readonly onProgress?: (progress: RefineProgress) => void;
   /** Called once the files are known, before any is refined. */
   readonly onStart?: (total: number) => void;
-  /** Defaults to the Japanese analyzer (kuromoji's dictionary is loaded once). */
+  /**
+   * Defaults to the Japanese analyzer (kuromoji's dictionary is loaded once), which then also runs in the
+   * parse workers; a given analyzer runs on the calling thread.
+   */
   readonly analyzer?: Analyzer;
+  /** Parsers by format that replace the built-in ones in the workers (a text-layer-only PDF parser …). */
+  readonly parsers?: Readonly<Record<string, ParserModule>>;
   readonly now?: () => Date;
 }
 
@@ -79,6 +91,9 @@ export interface RefineSummary {
 
 interface Run {
   readonly corpus: Corpus;
+  readonly analyzer: PreparedAnalyzer;
+  /** Chunking and tokenising in the worker, after the parse. */
+  readonly after: AfterParse;
   readonly settings: RefineSettings;
   readonly pipeline: string;
   readonly stored: ReadonlyMap<string, StoredDocument>;
@@ -113,7 +128,7 @@ export async function refine(paths: readonly string[], options: RefineOptions): 
   const settings: RefineSettings = { ...defaultRefineSettings, ...options.config };
   checkSettings(settings);
   const walked = await walk(paths, [options.store]);
-  const analyzer = options.analyzer ?? (await loadJapaneseAnalyzer());
+  const analyzer = preparedAnalyzer(options.analyzer ?? (await loadJapaneseAnalyzer()));
   const corpus = openCorpus({
     dir: options.store,
     participantId: settings.participantId,
@@ -124,8 +139,14 @@ export async function refine(paths: readonly string[], options: RefineOptions): 
   const workers = settings.workers ?? availableParallelism();
   try {
     const stored = new Map(corpus.documents().map((d) => [d.uri, d]));
+    const prepare: PrepareOptions = {
+      chunkSize: settings.chunkSize,
+      analyse: options.analyzer === undefined,
+    };
     const run: Run = {
       corpus,
+      analyzer,
+      after: { module: prepareModule, export: 'prepareDocument', options: prepare },
       settings,
       pipeline: `${pipelineVersion}/chars-${settings.chunkSize}`,
       stored,
@@ -135,6 +156,7 @@ export async function refine(paths: readonly string[], options: RefineOptions): 
           timeoutMs: settings.parseTimeoutMs,
           maxOldGenerationSizeMb: settings.parseMemoryMb,
           size: workers,
+          ...(options.parsers ? { parsers: options.parsers } : {}),
         });
         return pool;
       },
@@ -143,7 +165,9 @@ export async function refine(paths: readonly string[], options: RefineOptions): 
     const tally = createTally(walked.files.length + walked.missing.length, options);
     for (const m of walked.missing)
       tally.report(String(m.fields['path']), failed(failureOf(String(m.fields['path']), m)));
-    await inParallel(walked.files, workers * 2, async (file) =>
+    // Largest first: the big files start early instead of leaving one worker busy at the end.
+    const largestFirst = [...walked.files].sort((a, b) => b.bytes - a.bytes);
+    await inParallel(largestFirst, workers * 2, async (file) =>
       tally.report(file.uri, await refineFile(file, run)),
     );
     // Whatever vanished and was not claimed by a rename is pruned.
@@ -254,10 +278,11 @@ async function refineFile(file: FoundFile, run: Run): Promise<FileResult> {
   try {
     const source = { ...sourceInfoFor(bytes, file.uri), sha256 };
     format = source.format;
-    const doc = await run.pool().parse(bytes, source);
+    const parsed = await run.pool().parseThen<Prepared>(bytes, source, run.after);
+    const doc = parsed.document;
     if (!doc.blocks.some((b) => b.text.trim() !== '')) throw new NoText(file.uri);
-    const chunks = chunkByStructure(doc, { size: run.settings.chunkSize });
-    run.corpus.putDocument(entry(sha256, format), doc, chunks);
+    const { chunks, analysed } = parsed.extra;
+    run.analyzer.withPrepared(analysed, () => run.corpus.putDocument(entry(sha256, format), doc, chunks));
     return { outcome: before?.status === 'ok' ? 'changed' : 'added', chunks: chunks.length };
   } catch (e) {
     return refuse(e, sha256, format);

@@ -4,10 +4,10 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { isMusubiError } from '../../../errors/index.js';
-import type { Parser } from '../../document/index.js';
+import type { Document, Parser } from '../../document/index.js';
 import { parserFor } from '../registry.js';
 import type { SerialisedError } from './errors.js';
-import type { ParseReply, ParseRequest, ParserModule } from './protocol.js';
+import type { AfterParse, ParseReply, ParseRequest, ParserModule } from './protocol.js';
 
 async function parserOf(format: string, named: ParserModule | undefined): Promise<Parser> {
   if (named === undefined) return parserFor(format);
@@ -15,6 +15,13 @@ async function parserOf(format: string, named: ParserModule | undefined): Promis
   const parser = mod[named.export];
   if (typeof parser !== 'function') throw new Error(`${named.module} has no parser export ${named.export}`);
   return parser as Parser;
+}
+
+async function runAfter(after: AfterParse, document: Document): Promise<unknown> {
+  const mod = (await import(after.module)) as Record<string, unknown>;
+  const step = mod[after.export];
+  if (typeof step !== 'function') throw new Error(`${after.module} has no export ${after.export}`);
+  return (step as (d: Document, o: unknown) => unknown)(document, after.options);
 }
 
 function serialise(e: unknown): SerialisedError {
@@ -28,7 +35,11 @@ parentPort?.on('message', async (request: ParseRequest) => {
   parentPort?.postMessage(reply);
   try {
     const parse = await parserOf(request.source.format, request.parser);
-    reply = { id: request.id, ok: true, document: await parse(request.bytes, request.source) };
+    const document = await parse(request.bytes, request.source);
+    reply =
+      request.after === undefined
+        ? { id: request.id, ok: true, document }
+        : { id: request.id, ok: true, document, extra: await runAfter(request.after, document) };
   } catch (e) {
     reply = { id: request.id, ok: false, error: serialise(e) };
   }

@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadJapaneseAnalyzer } from '../../src/refinery/index/index.js';
+import { preparedAnalyzer, refine } from '../../src/refinery/pipeline/index.js';
+import { consistency, copySamples, expectConsistent } from './corpus-check.js';
+
+/** Every full-text row of the store (rowid and tokens), by table. */
+function ftsRows(store: string): Record<string, unknown[]> {
+  const db = new Sqlite(join(store, 'refinery.db'), { readonly: true });
+  try {
+    const tables = db
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%USING fts5%' ORDER BY name`,
+      )
+      .pluck()
+      .all() as string[];
+    return Object.fromEntries(
+      tables.map((t) => [t, db.prepare(`SELECT rowid, tokens FROM "${t}" ORDER BY rowid`).raw().all()]),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+describe('tokenising in the parse workers', () => {
+  const inWorkers = copySamples();
+  const onMainThread = copySamples();
+  beforeAll(async () => {
+    // One worker each, so documents are stored in the same order and get the same rows.
+    await refine([inWorkers.samples], { store: inWorkers.store, config: { workers: 1 } });
+    await refine([onMainThread.samples], {
+      store: onMainThread.store,
+      analyzer: await loadJapaneseAnalyzer(), // a given analyzer runs on the calling thread
+      config: { workers: 1 },
+    });
+  });
+
+  it('stores exactly the index rows the calling thread would have written', () => {
+    const worker = ftsRows(inWorkers.store);
+    expect(Object.keys(worker).length).toBeGreaterThan(3);
+    expect(Object.values(worker).every((rows) => rows.length > 0)).toBe(true);
+    expect(worker).toEqual(ftsRows(onMainThread.store));
+    expectConsistent(consistency(inWorkers.store));
+  });
+});
+
+describe('preparedAnalyzer', () => {
+  it('answers prepared texts from their tokens and any other text from the base analyzer', async () => {
+    const base = await loadJapaneseAnalyzer();
+    const analyzer = preparedAnalyzer(base);
+    expect(analyzer.views).toEqual(base.views);
+    const text = 'ポンプの吐出弁を閉じる';
+    const prepared = { text, unit: { bigram: ['準備'] }, passages: [{ bigram: ['済み'] }] };
+    analyzer.withPrepared([prepared], () => {
+      expect(analyzer.unit(text)).toEqual({ bigram: ['準備'] });
+      expect(analyzer.passages?.(text)).toEqual([{ bigram: ['済み'] }]);
+      expect(analyzer.unit('吸込弁')).toEqual(base.unit('吸込弁'));
+    });
+    // Outside withPrepared nothing is served from the prepared tokens.
+    expect(analyzer.unit(text)).toEqual(base.unit(text));
+    expect(analyzer.query('吐出弁とは')).toEqual(base.query('吐出弁とは'));
+  });
+});
