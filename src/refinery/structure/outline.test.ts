@@ -232,9 +232,14 @@ describe('outlineRoles: headings, steps and references', () => {
   });
 
   it('marks cautions and 目次 entries', () => {
-    const items = layout(['注意　ケーシングは高温になっている場合がある。', '第1章 概要 ........ 3']);
+    const items = layout([
+      '注意　ケーシングは高温になっている場合がある。',
+      '第1章 概要 ........ 3',
+      '3.1.1 リユース部品の必要性....- 6 -',
+    ]);
     expect(outlineRoles(items, body)).toEqual([
       { kind: 'caution', level: 'caution', label: '注意' },
+      { kind: 'text' },
       { kind: 'text' },
     ]);
   });

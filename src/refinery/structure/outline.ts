@@ -68,7 +68,8 @@ interface OpenHeading {
   readonly leaf: boolean;
 }
 
-const tocEntry = /(?:[.．…・‥·]{3,}|\s{2,})\s*[0-9０-９]{1,4}$/;
+// A 目次 entry: leaders or a wide gap, then the page number ("……12", "....- 6 -").
+const tocEntry = /(?:[.．…・‥·]{3,}|\s{2,})\s*[-－‐―]?\s*[0-9０-９]{1,4}\s*[-－‐―]?$/;
 const tocTitle = /^(?:目次|もくじ|contents|tableofcontents)$/i;
 const bullet = /^[・●○■□◆◇•▪◦‣⚫⚪➢➤►▶▸✓✔]/u;
 // "１ 総則", "２　防腐剤…": a bare number and a space, the legal-text numbering. Weak on its own (a table
