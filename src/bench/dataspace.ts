@@ -32,7 +32,7 @@ interface BenchNode {
   readonly dir: string;
 }
 
-export async function benchNode(overrides: Record<string, unknown> = {}): Promise<BenchNode> {
+async function benchNode(overrides: Record<string, unknown> = {}): Promise<BenchNode> {
   const dir = mkdtempSync(join(tmpdir(), 'musubi-bench-dsp-'));
   const port = await freePort();
   const lines: string[] = [];
@@ -61,7 +61,7 @@ const offer = {
   ],
 };
 
-export async function publish(n: BenchNode): Promise<void> {
+async function publish(n: BenchNode): Promise<void> {
   const ctx = n.node.context;
   const p = ctx.config.defaultParticipantId;
   const at = ctx.now().toISOString();
@@ -100,7 +100,7 @@ export async function publish(n: BenchNode): Promise<void> {
 }
 
 /** Starts one negotiation through the consumer's management API and resolves when it is FINALIZED there. */
-export function negotiateOnce(consumer: BenchNode, provider: BenchNode): Promise<void> {
+function negotiateOnce(consumer: BenchNode, provider: BenchNode): Promise<void> {
   const { events } = nodeProcesses(consumer.node.context);
   return new Promise<void>((resolve, reject) => {
     let id: string | undefined;

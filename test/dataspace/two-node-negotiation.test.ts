@@ -176,7 +176,7 @@ describe('contract negotiation between two nodes on loopback', () => {
     expect(noPeer.stderr).toMatch(
       /^musubi: counterparty at http:\/\/127\.0\.0\.1:9 cannot be negotiated with: .*dspace-version did not answer/,
     );
-  });
+  }, 180_000);
 
   describe('with a provider that waits for a person to approve', () => {
     let approver: TestNode & { did: string };

@@ -144,21 +144,40 @@ export interface DeliveryDeps {
   readonly log?: (fields: Record<string, unknown>, msg: string) => void;
 }
 
-/** The earliest moment an item becomes due, or undefined when the outbox is empty. */
-export async function nextDue(db: Kysely<Tables>): Promise<Date | undefined> {
+/**
+ * The earliest moment an item becomes due, or undefined when there is none. Items claimed by a sender are due
+ * again only when their lease runs out (a crashed replica's claim); items of the processes in `busy` (a send of
+ * theirs is in flight here) wait for that send, which wakes the scheduler when it finishes.
+ */
+export async function nextDue(db: Kysely<Tables>, busy: readonly string[] = []): Promise<Date | undefined> {
   const row = await db
     .selectFrom('outbox')
-    .select((eb) => eb.fn.min('due_at').as('due'))
+    .select((eb) => {
+      const free =
+        busy.length > 0
+          ? eb.case().when('process_id', 'in', busy).then(null).else(eb.ref('due_at')).end()
+          : eb.ref('due_at');
+      const due = eb.case().when('lease_until', 'is not', null).then(eb.ref('lease_until')).else(free).end();
+      return eb.fn.min(due).as('due');
+    })
     .executeTakeFirst();
   const due = row?.due as string | null | undefined;
   return due ? new Date(due) : undefined;
 }
 
+const processKey = (r: { participant_id: string; process_type: string; process_id: string }) =>
+  `${r.participant_id}\u0000${r.process_type}\u0000${r.process_id}`;
+
 /**
- * Sends every item due now, at most `batch` at once, each claimed first so two replicas never send the same
- * item. Returns how many were attempted; the caller runs it again while that equals the batch size.
+ * Claims up to `limit` items due now, each with a lease so two replicas never send the same item, and at
+ * most one per process — none of a process in `busy` — so a process's messages go out in the order written.
+ * `scanned` tells whether more may be due.
  */
-export async function deliverDue(deps: DeliveryDeps): Promise<number> {
+async function claimDue(
+  deps: DeliveryDeps,
+  limit: number,
+  busy: ReadonlySet<string>,
+): Promise<{ items: OutboxItem[]; scanned: number }> {
   const at = deps.now();
   const iso = at.toISOString();
   const leaseUntil = new Date(at.getTime() + (deps.leaseMs ?? 60_000)).toISOString();
@@ -169,25 +188,34 @@ export async function deliverDue(deps: DeliveryDeps): Promise<number> {
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', iso)]))
     .orderBy('due_at')
     .orderBy('created_at')
-    .limit(deps.batch ?? 64)
+    .limit(limit + busy.size)
     .execute();
-  // One message per process per run keeps a process's messages in the order they were written.
-  const seen = new Set<string>();
-  const mine: OutboxItem[] = [];
+  const seen = new Set<string>(busy);
+  const items: OutboxItem[] = [];
   for (const r of rows) {
-    const processKey = `${r.participant_id}\u0000${r.process_type}\u0000${r.process_id}`;
-    if (seen.has(processKey)) continue;
-    seen.add(processKey);
+    if (items.length >= limit) break;
+    const key = processKey(r);
+    if (seen.has(key)) continue;
+    seen.add(key);
     const claimed = await deps.db
       .updateTable('outbox')
       .set({ lease_until: leaseUntil })
       .where('id', '=', r.id)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', iso)]))
       .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 1) mine.push(toItem(r));
+    if (Number(claimed.numUpdatedRows) === 1) items.push(toItem(r));
   }
-  await Promise.all(mine.map((item) => deliverOne(deps, item)));
-  return rows.length;
+  return { items, scanned: rows.length };
+}
+
+/**
+ * Sends every item due now (at most `batch`), and waits for all of them. Returns how many were due; the
+ * caller runs it again while that equals the batch size.
+ */
+export async function deliverDue(deps: DeliveryDeps): Promise<number> {
+  const { items, scanned } = await claimDue(deps, deps.batch ?? 64, new Set());
+  await Promise.all(items.map((item) => deliverOne(deps, item)));
+  return scanned;
 }
 
 async function deliverOne(deps: DeliveryDeps, item: OutboxItem): Promise<void> {
@@ -220,16 +248,47 @@ async function deliverOne(deps: DeliveryDeps, item: OutboxItem): Promise<void> {
   await deps.delivered?.(item, answer);
 }
 
-/** The outbox as scheduler work: due items are delivered; a full batch asks for another run at once. */
-export function outboxWork(deps: DeliveryDeps): {
+/**
+ * The outbox as scheduler work, pipelined: a run claims what is due and starts sending without waiting for
+ * the answers, up to `batch` sends in flight; each finished send calls `settled` (the scheduler's wake), so
+ * a slow peer never holds up messages to the others, nor the next step of a fast one.
+ */
+export function outboxWork(deps: DeliveryDeps & { settled: () => void }): {
   name: string;
   nextDue: () => Promise<Date | undefined>;
   runDue: () => Promise<boolean>;
+  idle: () => Promise<void>;
 } {
-  const batch = deps.batch ?? 64;
+  const limit = deps.batch ?? 64;
+  const inFlight = new Map<string, Promise<void>>();
+  const busyProcesses = new Map<string, string>(); // process key → process id
   return {
     name: 'outbox',
-    nextDue: () => nextDue(deps.db),
-    runDue: async () => (await deliverDue({ ...deps, batch })) >= batch,
+    nextDue: () => nextDue(deps.db, [...busyProcesses.values()]),
+    runDue: async () => {
+      const room = limit - inFlight.size;
+      if (room <= 0) return false; // a finishing send wakes us
+      const { items } = await claimDue(deps, room, new Set(inFlight.keys()));
+      for (const item of items) {
+        const key = processKey({
+          participant_id: item.participantId,
+          process_type: item.processType,
+          process_id: item.processId,
+        });
+        const sending = deliverOne(deps, item)
+          .catch((e) => deps.log?.({ outboxId: item.id, err: String(e) }, 'delivery bookkeeping failed'))
+          .finally(() => {
+            inFlight.delete(key);
+            busyProcesses.delete(key);
+            deps.settled();
+          });
+        inFlight.set(key, sending);
+        busyProcesses.set(key, item.processId);
+      }
+      return false;
+    },
+    idle: async () => {
+      while (inFlight.size > 0) await Promise.all([...inFlight.values()]);
+    },
   };
 }

@@ -33,6 +33,7 @@ export interface RuntimeDeps {
 export class ProcessRuntime {
   private readonly kinds = new Map<string, ProcessKind>();
   private scheduler: Scheduler | undefined;
+  private outboxIdle: () => Promise<void> = async () => {};
 
   constructor(private readonly deps: RuntimeDeps) {}
 
@@ -45,6 +46,7 @@ export class ProcessRuntime {
     if (this.scheduler) return;
     const d = this.deps;
     const outbox = outboxWork({
+      settled: () => this.wake(),
       db: d.db,
       now: d.now,
       send: d.send,
@@ -57,6 +59,7 @@ export class ProcessRuntime {
     });
     const deadlines = [...this.kinds.values()].flatMap((k) => (k.deadlines ? [k.deadlines] : []));
     this.scheduler = new Scheduler({ works: [outbox, ...deadlines], now: d.now, onError: d.onError });
+    this.outboxIdle = outbox.idle;
     this.scheduler.start();
   }
 
@@ -65,7 +68,9 @@ export class ProcessRuntime {
     this.scheduler?.wake(at);
   }
 
+  /** Stops scheduling, then waits for the sends in flight (their outcome is recorded like any other). */
   async stop(): Promise<void> {
     await this.scheduler?.stop();
+    await this.outboxIdle();
   }
 }

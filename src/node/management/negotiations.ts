@@ -111,9 +111,25 @@ function view(n: Negotiation, reused?: boolean) {
   return reused ? { ...shown, reused } : shown;
 }
 
+// Peers' version documents, briefly remembered: one lookup per peer, not one per negotiation.
+const versionTtlMs = 5 * 60_000;
+const versionCache = new WeakMap<NodeContext, Map<string, { base: string; at: number }>>();
+
 /** The peer's DSP 2025-1 base, read from its `/.well-known/dspace-version`; a peer without 2025-1 is refused. */
 async function peerDspBase(ctx: NodeContext, address: string): Promise<string> {
   const root = address.replace(/\/+$/, '').replace(/\/dsp\/2025-1$/, '');
+  const cache = versionCache.get(ctx) ?? new Map<string, { base: string; at: number }>();
+  versionCache.set(ctx, cache);
+  const now = ctx.now().getTime();
+  const hit = cache.get(root);
+  if (hit && now - hit.at < versionTtlMs) return hit.base;
+  const base = await readDspBase(ctx, root);
+  if (cache.size > 1000) cache.clear();
+  cache.set(root, { base, at: now });
+  return base;
+}
+
+async function readDspBase(ctx: NodeContext, root: string): Promise<string> {
   const url = `${root}/.well-known/dspace-version`;
   let versions: { protocolVersions?: { version?: unknown; path?: unknown }[] };
   try {
