@@ -173,6 +173,12 @@ export const configSchema = {
     description:
       'as provider, agree at once to a request for a visible offer as published (false: wait for POST …/negotiations/<id>/agree)',
   },
+  eventWebhookUrl: {
+    type: 'string',
+    default: '',
+    description:
+      'URL that receives a POST for each negotiation FINALIZED or TERMINATED (through the outbox, retried; empty = none)',
+  },
   claimsFile: {
     type: 'string',
     default: '',
