@@ -3,6 +3,7 @@ import jsonld from 'jsonld';
 import ContextResolver from 'jsonld/lib/ContextResolver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledContexts } from '../../src/dataspace/protocol/index.js';
+import { transferForAccessToken } from '../../src/dataspace/transfer/index.js';
 import { dspAuthHeaders } from '../../src/node/counterparty.js';
 import type { TestNode } from '../support/node.js';
 import { assertTransfer, dspContext, recordingPeer, seedAgreement } from './transfer-support.js';
@@ -119,6 +120,13 @@ describe('transfer endpoints, provider side', () => {
       `${provider.node.context.publicUrl()}/data/transfers/${encodeURIComponent(ppid)}`,
     );
     expect(address.endpointProperties.map((p) => p.name)).toEqual(['authorization', 'authType']);
+    // the data plane finds the transfer by the token the consumer got; the store holds only its hash
+    const token = (address.endpointProperties as unknown as { value: string }[])[0]?.value ?? '';
+    const db = provider.node.context.db;
+    expect((await transferForAccessToken(db, token))?.id).toBe(ppid);
+    expect(await transferForAccessToken(db, `${token}x`)).toBeUndefined();
+    const stored = await db.selectFrom('transfers').selectAll().where('id', '=', ppid).executeTakeFirst();
+    expect(JSON.stringify(stored)).not.toContain(token);
 
     const got = await dsp(`/transfers/${encodeURIComponent(ppid)}`);
     expect(got.status).toBe(200);

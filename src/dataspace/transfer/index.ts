@@ -23,6 +23,7 @@ export {
   listTransfers,
   type Transfer,
   type TransferQuery,
+  transferForAccessToken,
 } from './store.js';
 export {
   InvalidTransferTransition,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../store/index.js';
 import type { Role } from '../negotiation/negotiation.js';
@@ -239,4 +240,21 @@ export async function providerAddressOf(
     .where('id', '=', negotiationId)
     .executeTakeFirst();
   return row?.counterparty_address || undefined;
+}
+
+/**
+ * The STARTED transfer a pull access token was handed out for (the data plane's check); only the token's
+ * sha256 is stored, so a leaked database does not leak live tokens.
+ */
+export async function transferForAccessToken(
+  db: Kysely<Tables>,
+  token: string,
+): Promise<Transfer | undefined> {
+  const row = await db
+    .selectFrom('transfers')
+    .selectAll()
+    .where('access_token_hash', '=', createHash('sha256').update(token).digest('hex'))
+    .where('state', '=', 'STARTED')
+    .executeTakeFirst();
+  return row ? fromRow(row) : undefined;
 }
