@@ -104,6 +104,12 @@ function providerDriven(group: '01' | '02'): void {
     expect(await providerState(p)).toBe('COMPLETED');
   });
 
+  it(`TP:${group}-03: Verify transfer request, provider started, provider suspended, provider terminated`, async () => {
+    const p = await request(`ATP${group}03`);
+    await received(p, 'TransferStartMessage', 'TransferSuspensionMessage', 'TransferTerminationMessage');
+    expect(await providerState(p)).toBe('TERMINATED');
+  });
+
   it(`TP:${group}-04: Verify transfer request, provider started, provider suspended, provider started, provider completed`, async () => {
     const p = await request(`ATP${group}04`);
     await received(
@@ -124,6 +130,12 @@ function providerDriven(group: '01' | '02'): void {
 }
 
 describe('TP_01: transfer request provider scenarios', () => {
+  it('TP:01-01: Verify transfer request, provider started, provider terminated', async () => {
+    const p = await request('ATP0101');
+    const [start] = await received(p, 'TransferStartMessage', 'TransferTerminationMessage');
+    pullAddress(start as Json);
+    expect(await providerState(p)).toBe('TERMINATED');
+  });
   providerDriven('01');
 });
 
