@@ -39,7 +39,9 @@ async function sendMessage(ctx: NodeContext, item: OutboxItem): Promise<unknown>
   let status: number;
   let answer: unknown;
   try {
-    const headers = await dspAuthHeaders(ctx, item.participantId, item.audience);
+    // Webhooks go to the operator's own application: no DSP token.
+    const headers =
+      item.processType === 'webhook' ? {} : await dspAuthHeaders(ctx, item.participantId, item.audience);
     const res = await ctx.outbound.request(item.url, { method: 'POST', json: item.message, headers });
     status = res.status;
     answer = status >= 200 && status < 300 && res.bytes.length > 0 ? res.json() : undefined;
@@ -84,6 +86,7 @@ export function nodeProcesses(ctx: NodeContext): NodeProcesses {
     deadlineMs: ctx.config.processDeadlineMs,
     ...(decide ? { decide } : {}),
     notify: (n) => events.emit('negotiation', n),
+    ...(ctx.config.eventWebhookUrl ? { webhookUrl: ctx.config.eventWebhookUrl } : {}),
   });
   const deadlines = deadlineWork('negotiation-deadlines', {
     next: () => negotiations.nextDeadline(),

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,15 +17,32 @@ import {
 describe('contract negotiation between two nodes on loopback', () => {
   let provider: TestNode & { did: string };
   let consumer: TestNode & { did: string };
+  let hook: Server;
+  const events: { type: string; negotiation: Record<string, unknown> }[] = [];
 
   beforeAll(async () => {
+    // the consumer's application listens for negotiations that ended
+    hook = createServer((req, res) => {
+      let text = '';
+      req.on('data', (d) => {
+        text += d;
+      });
+      req.on('end', () => {
+        events.push(JSON.parse(text));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     provider = await loopbackNode();
-    consumer = await loopbackNode();
+    consumer = await loopbackNode({
+      eventWebhookUrl: `http://127.0.0.1:${(hook.address() as { port: number }).port}/events`,
+    });
     await publishOffer(provider);
   });
   afterAll(async () => {
     await consumer?.stop();
     await provider?.stop();
+    await new Promise<void>((r) => hook?.close(() => r()));
   });
 
   const start = (extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
@@ -66,6 +84,15 @@ describe('contract negotiation between two nodes on loopback', () => {
     });
     expect(ours.body.finalizedAt).toEqual(expect.any(String));
     expect(theirs.body.finalizedAt).toEqual(expect.any(String));
+    const event = await eventually(
+      'webhook',
+      async () => events.find((e) => e.negotiation.id === id),
+      Boolean,
+    );
+    expect(event).toMatchObject({
+      type: 'negotiation.finalized',
+      negotiation: { id, state: 'FINALIZED', agreementId: done.agreementId, role: 'consumer' },
+    });
   });
 
   it('reuses a FINALIZED agreement for the same offer instead of negotiating again, unless forced', async () => {
@@ -216,6 +243,12 @@ describe('contract negotiation between two nodes on loopback', () => {
         reason: '発注取消',
       });
       expect(t.body).toMatchObject({ state: 'TERMINATED', reasonCode: 'terminated-by-user' });
+      const ended = await eventually(
+        'webhook',
+        async () => events.find((e) => e.negotiation.id === id),
+        Boolean,
+      );
+      expect(ended).toMatchObject({ type: 'negotiation.terminated', negotiation: { reason: '発注取消' } });
       const told = await eventually(
         'provider TERMINATED',
         () => negotiationState(approver, providerPid),

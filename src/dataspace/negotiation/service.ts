@@ -65,7 +65,9 @@ export interface NegotiationDeps {
   /** How long a state waiting on the counterparty lasts before it is terminated; 0 = for ever. */
   readonly deadlineMs: number;
   readonly decide?: Decide;
-  /** Told, after commit, of every state a negotiation reached (event webhooks, waiting callers). */
+  /** Where applications hear of negotiations that ended (FINALIZED, TERMINATED); sent through the outbox. */
+  readonly webhookUrl?: string;
+  /** Told, after commit, of every state a negotiation reached (waiting callers, metrics). */
   readonly notify?: (n: Negotiation) => void;
 }
 
@@ -141,6 +143,25 @@ export function negotiationService(deps: NegotiationDeps) {
     if (deps.notify) for (const n of e.changed) deps.notify(n);
   }
 
+  /** An ended negotiation is announced to the application's webhook, in the transaction that ended it. */
+  async function announce(trx: Kysely<Tables>, n: Negotiation, at: Date, effects: Effects): Promise<void> {
+    if (!deps.webhookUrl || !isTerminalNegotiation(n.state)) return;
+    const { offer: _o, version: _v, idempotencyKey: _k, ...negotiation } = n;
+    await enqueue(
+      trx,
+      {
+        participantId: n.participantId,
+        processType: 'webhook',
+        processId: n.id,
+        url: deps.webhookUrl,
+        audience: '',
+        message: { type: `negotiation.${n.state.toLowerCase()}`, at: at.toISOString(), negotiation },
+      },
+      at,
+    );
+    effects.sent = true;
+  }
+
   /** We send `message`: our own transition, persisted with the outbox item in the caller's transaction. */
   async function send(
     trx: Kysely<Tables>,
@@ -176,6 +197,7 @@ export function negotiationService(deps: NegotiationDeps) {
     }
     await saveNegotiation(trx, next);
     await audit(trx, next, actor, actor === 'system' ? 'system' : 'management-api', n.state, message, at);
+    await announce(trx, next, at, effects);
     if (next.deadlineAt) effects.deadlines.push(next.deadlineAt);
     effects.changed.push(next);
     return next;
@@ -433,6 +455,7 @@ export function negotiationService(deps: NegotiationDeps) {
     const next = changed(n, to, at, { ...learned, ...(await absorb(trx, n, m, input, at)) });
     await saveNegotiation(trx, next);
     await audit(trx, next, m.sender, 'dsp', n.state, input, at);
+    await announce(trx, next, at, e);
     if (next.deadlineAt) e.deadlines.push(next.deadlineAt);
     e.changed.push(next);
     await react(trx, next, at, e);
