@@ -32,7 +32,7 @@ interface BenchNode {
   readonly dir: string;
 }
 
-async function benchNode(overrides: Record<string, unknown> = {}): Promise<BenchNode> {
+export async function benchNode(overrides: Record<string, unknown> = {}): Promise<BenchNode> {
   const dir = mkdtempSync(join(tmpdir(), 'musubi-bench-dsp-'));
   const port = await freePort();
   const lines: string[] = [];
