@@ -1,13 +1,44 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { insertOffer } from '../dataspace/catalog/index.js';
+import { participantDid } from '../dataspace/identity/index.js';
 import { insertPolicy } from '../dataspace/policy/index.js';
 import { dspContext } from '../dataspace/protocol/index.js';
 import { dspAuthHeaders } from '../node/counterparty.js';
+import { createLogger, loadConfig, type RunningNode, startNode } from '../node/index.js';
 import type { Database } from '../store/index.js';
-import { benchNode } from './dataspace.js';
 import type { Figure } from './measure.js';
 
 type Db = Database['db'];
+
+interface BenchNode {
+  readonly node: RunningNode;
+  readonly apiKey: string;
+  readonly did: string;
+  readonly dir: string;
+}
+
+/** A node on a free loopback port, plain HTTP, its store in a temp dir, allowed to call loopback peers. */
+async function benchNode(): Promise<BenchNode> {
+  const dir = mkdtempSync(join(tmpdir(), 'musubi-bench-catalog-'));
+  const lines: string[] = [];
+  const loaded = loadConfig({
+    flags: {
+      port: 0,
+      bind: '127.0.0.1',
+      store: dir,
+      plainHttp: true,
+      outboundAllow: ['127.0.0.1'],
+      logLevel: 'error',
+    },
+    env: {},
+  });
+  const node = await startNode(loaded, { announce: (l) => lines.push(l), logger: createLogger('error') });
+  const apiKey = lines.join('\n').match(/msk_\S+/)?.[0] ?? '';
+  const ctx = node.context;
+  return { node, apiKey, did: participantDid(ctx.publicHost(), ctx.config.defaultParticipantId, true), dir };
+}
 
 /**
  * The catalog floor: 100,000 datasets on the provider, read by a consumer node through its management API
