@@ -287,7 +287,7 @@ describe('negotiation endpoints, driven message by message', () => {
     expect(told?.body.reason).toEqual(['契約条件の見直し']);
   });
 
-  it('opens a consumer-side negotiation from a provider offer (201 OFFERED) and serves GET on it', async () => {
+  it('opens a consumer-side negotiation from a provider offer (201 OFFERED), serves GET, and runs accept → agreement → verification → FINALIZED', async () => {
     const offer = {
       '@context': ['https://w3id.org/dspace/2025/1/context.jsonld'],
       '@type': 'ContractOfferMessage',
@@ -304,6 +304,58 @@ describe('negotiation endpoints, driven message by message', () => {
     expect(view.body).toEqual(res.body);
     const local = await negotiationState(provider, String(res.body.consumerPid));
     expect(local).toMatchObject({ role: 'consumer', state: 'OFFERED', deadlineAt: null }); // a person decides
+
+    // the person accepts; the (recorded) provider hears ACCEPTED, then agrees; the consumer verifies
+    const cpid = String(res.body.consumerPid);
+    const ppid = offer.providerPid;
+    const accepted = await api(provider, 'POST', `/negotiations/${encodeURIComponent(cpid)}/accept`);
+    expect(accepted.body).toMatchObject({ state: 'ACCEPTED' });
+    const event = await eventually(
+      'ACCEPTED sent',
+      async () => received('ContractNegotiationEventMessage', cpid),
+      Boolean,
+    );
+    assertDsp('contract-negotiation-event-message', event?.body);
+    expect(event?.path).toBe(`/callback/negotiations/${encodeURIComponent(ppid)}/events`);
+    const agreement = {
+      '@context': ['https://w3id.org/dspace/2025/1/context.jsonld'],
+      '@type': 'ContractAgreementMessage',
+      providerPid: ppid,
+      consumerPid: cpid,
+      agreement: {
+        '@type': 'Agreement',
+        '@id': `urn:uuid:agreement-${seq}`,
+        target: 'bom-2026',
+        assigner: 'did:web:provider.example',
+        assignee: consumer.did,
+        timestamp: new Date().toISOString(),
+        permission: useOffer.permission,
+      },
+    };
+    assertDsp('contract-agreement-message', agreement);
+    const agreed = await dsp(provider, `/negotiations/${cpid}/agreement`, agreement);
+    expect(agreed.status).toBe(200);
+    expect(agreed.body.state).toBe('AGREED');
+    const verification = await eventually(
+      'verification sent',
+      async () => received('ContractAgreementVerificationMessage', cpid),
+      Boolean,
+    );
+    assertDsp('contract-agreement-verification-message', verification?.body);
+    const fin = await dsp(provider, `/negotiations/${cpid}/events`, {
+      '@context': ['https://w3id.org/dspace/2025/1/context.jsonld'],
+      '@type': 'ContractNegotiationEventMessage',
+      providerPid: ppid,
+      consumerPid: cpid,
+      eventType: 'FINALIZED',
+    });
+    expect(fin.body.state).toBe('FINALIZED');
+    const kept = await api(provider, 'GET', `/agreements/${encodeURIComponent(agreement.agreement['@id'])}`);
+    expect(kept.body).toMatchObject({
+      role: 'consumer',
+      assetId: 'bom-2026',
+      finalizedAt: expect.any(String),
+    });
   });
 
   it('accepts the request as expanded JSON-LD too, and names an unknown @context in a 400', async () => {

@@ -44,6 +44,7 @@ export interface OfferLookup {
 /** What we do at a point where the protocol lets us choose. */
 export type Reaction =
   | { readonly kind: 'agree' }
+  | { readonly kind: 'accept' }
   | { readonly kind: 'offer'; readonly offer: Offer }
   | { readonly kind: 'terminate'; readonly code: string; readonly reason: string }
   | { readonly kind: 'wait' };
@@ -260,6 +261,12 @@ export function negotiationService(deps: NegotiationDeps) {
     return send(trx, n, 'ContractAgreementMessage', body, at, e, { agreementId: agreement['@id'] }, actor);
   }
 
+  /** Consumer: accepts the provider's offer as it stands. */
+  function accept(trx: Kysely<Tables>, n: Negotiation, at: Date, e: Effects, actor = 'system') {
+    const body = negotiationMessages.event({ ...pids(n), eventType: 'ACCEPTED' });
+    return send(trx, n, 'ContractNegotiationEventMessage:ACCEPTED', body, at, e, {}, actor);
+  }
+
   const defaultReaction = (n: Negotiation, point: DecisionPoint): Reaction =>
     point === 'offered' || n.role !== 'provider' ? { kind: 'wait' } : { kind: 'agree' };
 
@@ -295,6 +302,8 @@ export function negotiationService(deps: NegotiationDeps) {
     switch (r.kind) {
       case 'agree':
         return agree(trx, n, at, e);
+      case 'accept':
+        return accept(trx, n, at, e);
       case 'offer': {
         const body = negotiationMessages.offer({ ...pids(n), providerPid: n.id, offer: r.offer });
         return send(trx, n, 'ContractOfferMessage', body, at, e, { offer: r.offer });
@@ -551,6 +560,19 @@ export function negotiationService(deps: NegotiationDeps) {
         const n = await findNegotiation(trx, participantId, id);
         if (!n) throw new NegotiationNotFound(id);
         return agree(trx, n, at, e, actor);
+      });
+      settle(e);
+      return done;
+    },
+
+    /** Consumer: a person accepts the provider's offer (OFFERED → ACCEPTED); the provider then agrees. */
+    async accept(participantId: string, id: string, actor: string): Promise<Negotiation> {
+      const at = deps.now();
+      const e = noEffects();
+      const done = await deps.db.transaction().execute(async (trx) => {
+        const n = await findNegotiation(trx, participantId, id);
+        if (!n) throw new NegotiationNotFound(id);
+        return accept(trx, n, at, e, actor);
       });
       settle(e);
       return done;

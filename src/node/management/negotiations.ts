@@ -296,6 +296,20 @@ export const negotiationManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext 
   );
 
   app.post(
+    '/negotiations/:id/accept',
+    {
+      schema: {
+        tags,
+        summary:
+          "Accept the provider's offer (as consumer, in OFFERED): the provider then sends the agreement",
+        params: idParams,
+        response: { 200: negotiationView, ...problemResponses },
+      },
+    },
+    async (req) => view(await negotiations.accept(req.participantId, req.params.id, req.actor)),
+  );
+
+  app.post(
     '/negotiations/:id/terminate',
     {
       schema: {
