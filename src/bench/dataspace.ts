@@ -3,6 +3,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { insertOffer } from '../dataspace/catalog/index.js';
 import type { Negotiation } from '../dataspace/negotiation/index.js';
 import { insertPolicy } from '../dataspace/policy/index.js';
@@ -23,6 +24,30 @@ async function freePort(): Promise<number> {
   const port = (srv.address() as { port: number }).port;
   await new Promise<void>((r) => srv.close(() => r()));
   return port;
+}
+
+/** A node as its peers see it. */
+interface Peer {
+  readonly url: string;
+  readonly did: string;
+}
+
+/** The provider node started in a worker thread (its own event loop, its own core). */
+async function providerThread(): Promise<Peer & { close: () => Promise<void> }> {
+  const worker = new Worker(new URL('./dataspace-provider.js', import.meta.url));
+  const peer = await new Promise<Peer>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return {
+    ...peer,
+    close: async () => {
+      const closed = new Promise((r) => worker.once('message', r));
+      worker.postMessage('close');
+      await closed;
+      await worker.terminate();
+    },
+  };
 }
 
 interface BenchNode {
@@ -61,7 +86,7 @@ const offer = {
   ],
 };
 
-async function publish(n: BenchNode): Promise<void> {
+export async function publish(n: BenchNode): Promise<void> {
   const ctx = n.node.context;
   const p = ctx.config.defaultParticipantId;
   const at = ctx.now().toISOString();
@@ -100,7 +125,7 @@ async function publish(n: BenchNode): Promise<void> {
 }
 
 /** Starts one negotiation through the consumer's management API and resolves when it is FINALIZED there. */
-function negotiateOnce(consumer: BenchNode, provider: BenchNode): Promise<void> {
+function negotiateOnce(consumer: BenchNode, provider: Peer): Promise<void> {
   const { events } = nodeProcesses(consumer.node.context);
   return new Promise<void>((resolve, reject) => {
     let id: string | undefined;
@@ -119,7 +144,7 @@ function negotiateOnce(consumer: BenchNode, provider: BenchNode): Promise<void> 
       method: 'POST',
       headers: { 'x-api-key': consumer.apiKey, 'content-type': 'application/json' },
       body: JSON.stringify({
-        counterpartyAddress: provider.node.url,
+        counterpartyAddress: provider.url,
         counterpartyId: provider.did,
         offer,
         force: true,
@@ -138,7 +163,7 @@ function negotiateOnce(consumer: BenchNode, provider: BenchNode): Promise<void> 
   });
 }
 
-async function negotiationFigures(consumer: BenchNode, provider: BenchNode): Promise<Figure[]> {
+async function negotiationFigures(consumer: BenchNode, provider: Peer): Promise<Figure[]> {
   for (let i = 0; i < 20; i++) await negotiateOnce(consumer, provider); // warm-up: DID documents cached
   const samples: number[] = [];
   for (let i = 0; i < 200; i++) {
@@ -166,7 +191,7 @@ async function negotiationFigures(consumer: BenchNode, provider: BenchNode): Pro
   const rate = done / ((performance.now() - started) / 1000);
   return [
     {
-      name: 'dataspace: contract negotiation request → FINALIZED, p50 (two nodes, loopback, SQLite)',
+      name: 'dataspace: contract negotiation request → FINALIZED, p50 (two nodes on loopback, each its own thread, SQLite)',
       value: p50,
       unit: 'ms',
       note: `p95 ${Math.round(p95 * 10) / 10} ms; floor ≤ 30 ms; signed tokens verified on every message`,
@@ -240,7 +265,8 @@ export async function dataspaceFigures(
   const consumer = await benchNode();
   try {
     await publish(provider);
-    const figures = await negotiationFigures(consumer, provider);
+    const remote = await providerThread();
+    const figures = await negotiationFigures(consumer, remote).finally(() => remote.close());
     figures.push(await idleFigure(consumer, provider, options.idleOpen ?? 10_000, options.idleMs ?? 60_000));
     figures.push(...(await catalogFigures()));
     return figures;
