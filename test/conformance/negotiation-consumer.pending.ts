@@ -1,6 +1,7 @@
 /**
  * NOT YET PASSING (kept out of the run; see docs/conformance.md): the negotiation service's consumer cannot
- * accept an offer, send a counter-request, terminate right after its request, or hold an agreement unverified.
+ * send a counter-request, terminate right after its request, or hold an agreement unverified (or terminate
+ * on it).
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -126,7 +127,7 @@ async function accepted(s: Started): Promise<void> {
   expect(await consumerState(s)).toBe('ACCEPTED');
 }
 
-async function verified(s: Started): Promise<void> {
+async function _verified(s: Started): Promise<void> {
   await received('ContractAgreementVerificationMessage', s, 'agreement/verification');
   expect(await consumerState(s)).toBe('VERIFIED');
 }
@@ -148,16 +149,6 @@ async function refused(r: Promise<NodeResponse>, s: Started, state: string): Pro
 }
 
 describe('CN_C: not yet passing', () => {
-  it('CN_C:01-01: Verify contract request, offer received, consumer accepted, provider agreed, consumer verified, provider finalized', async () => {
-    const s = await initiate('ACNC0101');
-    await offered(s, false);
-    await accepted(s);
-    ok(await send.agreement(s));
-    await verified(s);
-    ok(await send.finalized(s));
-    expect(await consumerState(s)).toBe('FINALIZED');
-  });
-
   it('CN_C:01-02: Verify contract request, offer received, consumer counter-offer, provider terminated', async () => {
     const s = await initiate('ACNC0102');
     await offered(s, false);
@@ -176,27 +167,6 @@ describe('CN_C: not yet passing', () => {
     const s = await initiate('ACNC0203');
     ok(await send.agreement(s));
     await terminatedByNode(s);
-  });
-
-  it('CN_C:02-05: Verify contract request, offer received, consumer accepted, provider terminated', async () => {
-    const s = await initiate('ACNC0205');
-    await offered(s, false);
-    await accepted(s);
-    await terminatedByPeer(s);
-  });
-
-  it('CN_C:03-04: Verify contract request, offer received, consumer accepted, invalid provider finalized', async () => {
-    const s = await initiate('ACNC0304');
-    await offered(s, false);
-    await accepted(s);
-    await refused(send.finalized(s), s, 'ACCEPTED');
-  });
-
-  it('CN_C:03-05: Verify contract request, offer received, consumer accepted, invalid provider offer', async () => {
-    const s = await initiate('ACNC0305');
-    await offered(s, false);
-    await accepted(s);
-    await refused(send.offer(s), s, 'ACCEPTED');
   });
 
   it('CN_C:03-06: Verify contract request, offer received, consumer accepted, provider agreed, invalid provider finalized', async () => {

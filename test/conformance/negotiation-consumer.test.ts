@@ -116,6 +116,12 @@ async function offered(s: Started, settled = true): Promise<void> {
   if (settled) expect(await consumerState(s)).toBe('OFFERED');
 }
 
+async function accepted(s: Started): Promise<void> {
+  const m = await received('ContractNegotiationEventMessage', s, 'events');
+  expect(m.eventType).toBe('ACCEPTED');
+  expect(await consumerState(s)).toBe('ACCEPTED');
+}
+
 async function verified(s: Started): Promise<void> {
   await received('ContractAgreementVerificationMessage', s, 'agreement/verification');
   expect(await consumerState(s)).toBe('VERIFIED');
@@ -138,6 +144,16 @@ async function refused(r: Promise<NodeResponse>, s: Started, state: string): Pro
 }
 
 describe('CN_C_01: contract request scenarios', () => {
+  it('CN_C:01-01: Verify contract request, offer received, consumer accepted, provider agreed, consumer verified, provider finalized', async () => {
+    const s = await initiate('ACNC0101');
+    await offered(s, false);
+    await accepted(s);
+    ok(await send.agreement(s));
+    await verified(s);
+    ok(await send.finalized(s));
+    expect(await consumerState(s)).toBe('FINALIZED');
+  });
+
   it('CN_C:01-03: Verify contract request, offer received, consumer terminated', async () => {
     const s = await initiate('ACNC0103');
     await offered(s, false);
@@ -165,6 +181,13 @@ describe('CN_C_02: contract request consumer scenarios', () => {
     await terminatedByPeer(s);
   });
 
+  it('CN_C:02-05: Verify contract request, offer received, consumer accepted, provider terminated', async () => {
+    const s = await initiate('ACNC0205');
+    await offered(s, false);
+    await accepted(s);
+    await terminatedByPeer(s);
+  });
+
   it('CN_C:02-06: Verify contract request, provider agreement, consumer verified, provider terminated', async () => {
     const s = await initiate('ACNC0206');
     ok(await send.agreement(s));
@@ -189,5 +212,19 @@ describe('CN_C_03: contract request consumer negative test scenarios', () => {
     const s = await initiate('ACNC0303');
     await offered(s);
     await refused(send.finalized(s), s, 'OFFERED');
+  });
+
+  it('CN_C:03-04: Verify contract request, offer received, consumer accepted, invalid provider finalized', async () => {
+    const s = await initiate('ACNC0304');
+    await offered(s, false);
+    await accepted(s);
+    await refused(send.finalized(s), s, 'ACCEPTED');
+  });
+
+  it('CN_C:03-05: Verify contract request, offer received, consumer accepted, invalid provider offer', async () => {
+    const s = await initiate('ACNC0305');
+    await offered(s, false);
+    await accepted(s);
+    await refused(send.offer(s), s, 'ACCEPTED');
   });
 });

@@ -57,6 +57,7 @@ describe('conformance negotiation decisions', () => {
     const consumer = { role: 'consumer' as const, state: 'OFFERED' as const };
     expect(await tckDecide(on('ACNC0103', consumer), 'offered')).toMatchObject({ kind: 'terminate' });
     expect(await tckDecide(on('ACNC0204', consumer), 'offered')).toEqual({ kind: 'wait' });
-    expect(await tckDecide(on('ACNC0101', consumer), 'offered')).toBeUndefined();
+    expect(await tckDecide(on('ACNC0101', consumer), 'offered')).toEqual({ kind: 'accept' });
+    expect(await tckDecide(on('ACNC0102', consumer), 'offered')).toBeUndefined();
   });
 });

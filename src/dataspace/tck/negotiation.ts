@@ -37,10 +37,12 @@ function consumerReaction(actions: readonly ConsumerNegotiationAction[], why: st
   switch (actions[0]) {
     case undefined:
       return { kind: 'wait' };
+    case 'accept':
+      return { kind: 'accept' };
     case 'terminate':
       return scripted(why);
     default:
-      // accept / counter-request / verify are the service's own consumer steps, not reactions it takes.
+      // A counter-request is not a reaction the service offers; verifying is its own step.
       return undefined;
   }
 }
