@@ -86,4 +86,13 @@ describe('compactDspMessage', () => {
     ];
     await expect(compactDspMessage(two)).rejects.toBeInstanceOf(InvalidJsonLd);
   });
+
+  it('refuses expanded JSON-LD nested deeper than any DSP message, before jsonld recurses into it', async () => {
+    let deep: Record<string, unknown> = { '@value': '深い' };
+    for (let i = 0; i < 5000; i++) deep = { 'https://w3id.org/dspace/2025/1/filter': [deep] };
+    const message = { '@type': ['https://w3id.org/dspace/2025/1/CatalogRequestMessage'], ...deep };
+    const error = await compactDspMessage(message).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidJsonLd);
+    expect((error as InvalidJsonLd).message).toMatch(/nested deeper than 32 levels/);
+  });
 });

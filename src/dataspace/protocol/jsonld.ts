@@ -68,6 +68,20 @@ function namedContexts(ctx: unknown): string[] {
   return list.filter((c): c is string => typeof c === 'string');
 }
 
+/** Deeper than any DSP message nests; jsonld recurses per level and overflows the stack on hostile input. */
+const maxDepth = 32;
+
+function tooDeep(value: unknown): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (depth > maxDepth) return true;
+    if (typeof v === 'object' && v !== null)
+      for (const child of Object.values(v)) if (typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** True when the message is already compact on the DSP context alone: nothing to do. */
 function isCompact(body: Record<string, unknown>): boolean {
   const ctx = body['@context'];
@@ -88,6 +102,7 @@ export async function compactDspMessage(body: unknown): Promise<Record<string, u
   } else if (!Array.isArray(body)) {
     throw new InvalidJsonLd('expected a JSON object');
   }
+  if (tooDeep(body)) throw new InvalidJsonLd(`nested deeper than ${maxDepth} levels`);
   const unknown: string[] = [];
   let compacted: Record<string, unknown>;
   try {
