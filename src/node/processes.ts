@@ -67,7 +67,8 @@ export function nodeProcesses(ctx: NodeContext): NodeProcesses {
     log: (fields, msg) => log.info(fields, msg),
   });
   // Without auto-agree a person approves each request (management POST …/negotiations/<id>/agree).
-  const waitForPerson: Decide = async (_n, point) => (point === 'offered' ? undefined : { kind: 'wait' });
+  const waitForPerson: Decide = async (_n, point) =>
+    point === 'requested' || point === 'accepted' ? { kind: 'wait' } : undefined;
   const decide = decisions.get(ctx) ?? (ctx.config.negotiationAutoAgree ? undefined : waitForPerson);
   const events = new EventEmitter();
   events.setMaxListeners(0);
