@@ -1,7 +1,6 @@
 /**
  * NOT YET PASSING (kept out of the run; see docs/conformance.md): the negotiation service's consumer cannot
- * send a counter-request, terminate right after its request, or hold an agreement unverified (or terminate
- * on it).
+ * send a counter-request, or terminate right after its request.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -121,7 +120,7 @@ async function offered(s: Started, settled = true): Promise<void> {
   if (settled) expect(await consumerState(s)).toBe('OFFERED');
 }
 
-async function accepted(s: Started): Promise<void> {
+async function _accepted(s: Started): Promise<void> {
   const m = await received('ContractNegotiationEventMessage', s, 'events');
   expect(m.eventType).toBe('ACCEPTED');
   expect(await consumerState(s)).toBe('ACCEPTED');
@@ -142,7 +141,7 @@ async function terminatedByNode(s: Started): Promise<void> {
   expect(await consumerState(s)).toBe('TERMINATED');
 }
 
-async function refused(r: Promise<NodeResponse>, s: Started, state: string): Promise<void> {
+async function _refused(r: Promise<NodeResponse>, s: Started, state: string): Promise<void> {
   const error = expectRefusal(await r, 'ContractNegotiationError');
   expect(error.consumerPid).toBe(s.consumerPid);
   expect(await consumerState(s)).toBe(state);
@@ -161,20 +160,5 @@ describe('CN_C: not yet passing', () => {
   it('CN_C:02-02: Verify contract request, consumer terminated', async () => {
     const s = await initiate('ACNC0202');
     await terminatedByNode(s);
-  });
-
-  it('CN_C:02-03: Verify contract request, provider agreement, consumer terminated', async () => {
-    const s = await initiate('ACNC0203');
-    ok(await send.agreement(s));
-    await terminatedByNode(s);
-  });
-
-  it('CN_C:03-06: Verify contract request, offer received, consumer accepted, provider agreed, invalid provider finalized', async () => {
-    const s = await initiate('ACNC0306');
-    await offered(s, false);
-    await accepted(s);
-    ok(await send.agreement(s));
-    expect(await consumerState(s)).toBe('AGREED');
-    await refused(send.finalized(s), s, 'AGREED');
   });
 });

@@ -175,6 +175,12 @@ describe('CN_C_02: contract request consumer scenarios', () => {
     await terminatedByPeer(s);
   });
 
+  it('CN_C:02-03: Verify contract request, provider agreement, consumer terminated', async () => {
+    const s = await initiate('ACNC0203');
+    ok(await send.agreement(s));
+    await terminatedByNode(s);
+  });
+
   it('CN_C:02-04: Verify contract request, offer received, provider terminated', async () => {
     const s = await initiate('ACNC0204');
     await offered(s);
@@ -226,5 +232,14 @@ describe('CN_C_03: contract request consumer negative test scenarios', () => {
     await offered(s, false);
     await accepted(s);
     await refused(send.offer(s), s, 'ACCEPTED');
+  });
+
+  it('CN_C:03-06: Verify contract request, offer received, consumer accepted, provider agreed, invalid provider finalized', async () => {
+    const s = await initiate('ACNC0306');
+    await offered(s, false);
+    await accepted(s);
+    ok(await send.agreement(s));
+    expect(await consumerState(s)).toBe('AGREED');
+    await refused(send.finalized(s), s, 'AGREED');
   });
 });

@@ -189,6 +189,13 @@ describe('CN_02: provider test scenarios', () => {
     ok(await send.accept(p));
     await terminatedByNode(p);
   });
+
+  it('CN:02-07: Verify contract request, provider agreement, consumer verified, provider terminated', async () => {
+    const p = await request('ACN0207');
+    await agreed(p, 'ACN0207');
+    ok(await send.verify(p));
+    await terminatedByNode(p);
+  });
 });
 
 describe('CN_03: provider negative test scenarios', () => {

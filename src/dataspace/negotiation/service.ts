@@ -46,10 +46,15 @@ export type Reaction =
   | { readonly kind: 'agree' }
   | { readonly kind: 'accept' }
   | { readonly kind: 'offer'; readonly offer: Offer }
+  | { readonly kind: 'finalize' }
+  | { readonly kind: 'verify' }
   | { readonly kind: 'terminate'; readonly code: string; readonly reason: string }
   | { readonly kind: 'wait' };
-/** requested/accepted: the provider may agree; offered: the consumer may accept. */
-export type DecisionPoint = 'requested' | 'accepted' | 'offered';
+/**
+ * requested/accepted: the provider may agree; offered: the consumer may accept; verified: the provider
+ * finalizes by default; agreed: the consumer verifies by default (either may terminate or wait instead).
+ */
+export type DecisionPoint = 'requested' | 'accepted' | 'offered' | 'verified' | 'agreed';
 /** Overrides the default reactions (scripted peers, approval rules); undefined keeps the default. */
 export type Decide = (n: Negotiation, point: DecisionPoint) => Promise<Reaction | undefined>;
 
@@ -267,36 +272,25 @@ export function negotiationService(deps: NegotiationDeps) {
     return send(trx, n, 'ContractNegotiationEventMessage:ACCEPTED', body, at, e, {}, actor);
   }
 
-  const defaultReaction = (n: Negotiation, point: DecisionPoint): Reaction =>
-    point === 'offered' || n.role !== 'provider' ? { kind: 'wait' } : { kind: 'agree' };
+  const defaultReaction = (n: Negotiation, point: DecisionPoint): Reaction => {
+    if (point === 'verified') return { kind: 'finalize' };
+    if (point === 'agreed') return { kind: 'verify' };
+    return point === 'offered' || n.role !== 'provider' ? { kind: 'wait' } : { kind: 'agree' };
+  };
+
+  const decisionPoint = (n: Negotiation): DecisionPoint | undefined => {
+    if (n.role === 'provider') {
+      if (n.state === 'REQUESTED') return 'requested';
+      if (n.state === 'ACCEPTED') return 'accepted';
+      return n.state === 'VERIFIED' ? 'verified' : undefined;
+    }
+    if (n.state === 'OFFERED') return 'offered';
+    return n.state === 'AGREED' ? 'agreed' : undefined;
+  };
 
   /** Our automatic next step after a state change, if the protocol gives us one. */
   async function react(trx: Kysely<Tables>, n: Negotiation, at: Date, e: Effects): Promise<Negotiation> {
-    if (n.role === 'provider' && n.state === 'VERIFIED') {
-      if (n.agreementId) await finalizeAgreement(trx, n.participantId, n.agreementId, at);
-      const body = negotiationMessages.event({ ...pids(n), eventType: 'FINALIZED' });
-      return send(trx, n, 'ContractNegotiationEventMessage:FINALIZED', body, at, e);
-    }
-    if (n.role === 'consumer' && n.state === 'AGREED') {
-      return send(
-        trx,
-        n,
-        'ContractAgreementVerificationMessage',
-        negotiationMessages.verification(pids(n)),
-        at,
-        e,
-      );
-    }
-    const point: DecisionPoint | undefined =
-      n.role === 'provider'
-        ? n.state === 'REQUESTED'
-          ? 'requested'
-          : n.state === 'ACCEPTED'
-            ? 'accepted'
-            : undefined
-        : n.state === 'OFFERED'
-          ? 'offered'
-          : undefined;
+    const point = decisionPoint(n);
     if (!point) return n;
     const r = (await deps.decide?.(n, point)) ?? defaultReaction(n, point);
     switch (r.kind) {
@@ -304,6 +298,20 @@ export function negotiationService(deps: NegotiationDeps) {
         return agree(trx, n, at, e);
       case 'accept':
         return accept(trx, n, at, e);
+      case 'finalize': {
+        if (n.agreementId) await finalizeAgreement(trx, n.participantId, n.agreementId, at);
+        const body = negotiationMessages.event({ ...pids(n), eventType: 'FINALIZED' });
+        return send(trx, n, 'ContractNegotiationEventMessage:FINALIZED', body, at, e);
+      }
+      case 'verify':
+        return send(
+          trx,
+          n,
+          'ContractAgreementVerificationMessage',
+          negotiationMessages.verification(pids(n)),
+          at,
+          e,
+        );
       case 'offer': {
         const body = negotiationMessages.offer({ ...pids(n), providerPid: n.id, offer: r.offer });
         return send(trx, n, 'ContractOfferMessage', body, at, e, { offer: r.offer });

@@ -45,6 +45,10 @@ describe('conformance negotiation decisions', () => {
       kind: 'terminate',
     });
     expect(await tckDecide(on('ACN0303', { state: 'ACCEPTED' }), 'accepted')).toEqual({ kind: 'wait' });
+    const verified = { state: 'VERIFIED' as const };
+    expect(await tckDecide(on('ACN0103', verified), 'verified')).toEqual({ kind: 'finalize' });
+    expect(await tckDecide(on('ACN0207', verified), 'verified')).toMatchObject({ kind: 'terminate' });
+    expect(await tckDecide(on('ACN0203', verified), 'verified')).toBeUndefined();
   });
 
   it('tell a counter-request from the opening request', async () => {
@@ -59,5 +63,10 @@ describe('conformance negotiation decisions', () => {
     expect(await tckDecide(on('ACNC0204', consumer), 'offered')).toEqual({ kind: 'wait' });
     expect(await tckDecide(on('ACNC0101', consumer), 'offered')).toEqual({ kind: 'accept' });
     expect(await tckDecide(on('ACNC0102', consumer), 'offered')).toBeUndefined();
+    const agreed = { role: 'consumer' as const, state: 'AGREED' as const };
+    expect(await tckDecide(on('ACNC0101', agreed), 'agreed')).toEqual({ kind: 'verify' });
+    expect(await tckDecide(on('ACNC0203', agreed), 'agreed')).toMatchObject({ kind: 'terminate' });
+    expect(await tckDecide(on('ACNC0306', agreed), 'agreed')).toEqual({ kind: 'wait' });
+    expect(await tckDecide(on('my-own-dataset', agreed), 'agreed')).toBeUndefined();
   });
 });

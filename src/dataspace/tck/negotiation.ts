@@ -1,6 +1,7 @@
 import type { Decide, DecisionPoint, Negotiation, Reaction } from '../negotiation/index.js';
 import {
   type ConsumerNegotiationAction,
+  type ConsumerNegotiationEvent,
   consumerNegotiationScript,
   type ProviderNegotiationAction,
   type ProviderNegotiationEvent,
@@ -25,10 +26,12 @@ function providerReaction(
       return { kind: 'offer', offer: n.offer };
     case 'agree':
       return { kind: 'agree' };
+    case 'finalize':
+      return { kind: 'finalize' };
     case 'terminate':
       return scripted(why);
     default:
-      // Nothing scripted here (or a finalize, which the service sends by itself once verified): wait.
+      // Nothing scripted here: wait.
       return { kind: 'wait' };
   }
 }
@@ -39,10 +42,12 @@ function consumerReaction(actions: readonly ConsumerNegotiationAction[], why: st
       return { kind: 'wait' };
     case 'accept':
       return { kind: 'accept' };
+    case 'verify':
+      return { kind: 'verify' };
     case 'terminate':
       return scripted(why);
     default:
-      // A counter-request is not a reaction the service offers; verifying is its own step.
+      // A counter-request is not a reaction the service offers.
       return undefined;
   }
 }
@@ -57,11 +62,19 @@ export const tckDecide: Decide = async (n, point: DecisionPoint) => {
   if (n.role === 'provider') {
     // A negotiation back in REQUESTED after its first step was re-requested by the consumer (a counter-offer).
     const event: ProviderNegotiationEvent =
-      point === 'requested' ? (n.version > 1 ? 'counterRequested' : 'requested') : 'accepted';
+      point === 'requested'
+        ? n.version > 1
+          ? 'counterRequested'
+          : 'requested'
+        : point === 'verified'
+          ? 'verified'
+          : 'accepted';
     const actions = providerNegotiationScript(dataset, event);
     return actions && providerReaction(n, actions, `${dataset} ${event}`);
   }
-  if (point !== 'offered') return undefined;
-  const actions = consumerNegotiationScript(dataset, 'offered');
-  return actions && consumerReaction(actions, `${dataset} offered`);
+  const event: ConsumerNegotiationEvent | undefined =
+    point === 'offered' ? 'offered' : point === 'agreed' ? 'agreed' : undefined;
+  if (!event) return undefined;
+  const actions = consumerNegotiationScript(dataset, event);
+  return actions && consumerReaction(actions, `${dataset} ${event}`);
 };
