@@ -1,6 +1,6 @@
 /**
  * NOT YET PASSING (kept out of the run; see docs/conformance.md): the negotiation service's consumer cannot
- * send a counter-request, or terminate right after its request.
+ * send a counter-request.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -136,7 +136,7 @@ async function terminatedByPeer(s: Started): Promise<void> {
   expect(await consumerState(s)).toBe('TERMINATED');
 }
 
-async function terminatedByNode(s: Started): Promise<void> {
+async function _terminatedByNode(s: Started): Promise<void> {
   await received('ContractNegotiationTerminationMessage', s, 'termination');
   expect(await consumerState(s)).toBe('TERMINATED');
 }
@@ -155,10 +155,5 @@ describe('CN_C: not yet passing', () => {
     expect((m.offer as Json)['@id']).toBe(`offer${s.dataset}`);
     expect(await consumerState(s)).toBe('REQUESTED');
     await terminatedByPeer(s);
-  });
-
-  it('CN_C:02-02: Verify contract request, consumer terminated', async () => {
-    const s = await initiate('ACNC0202');
-    await terminatedByNode(s);
   });
 });

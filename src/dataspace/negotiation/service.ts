@@ -51,7 +51,8 @@ export type Reaction =
   | { readonly kind: 'terminate'; readonly code: string; readonly reason: string }
   | { readonly kind: 'wait' };
 /**
- * requested/accepted: the provider may agree; offered: the consumer may accept; verified: the provider
+ * requested/accepted: the provider may agree (requested also reaches a consumer once its request was answered,
+ * where only a termination is acted on); offered: the consumer may accept; verified: the provider
  * finalizes by default; agreed: the consumer verifies by default (either may terminate or wait instead).
  */
 export type DecisionPoint = 'requested' | 'accepted' | 'offered' | 'verified' | 'agreed';
@@ -632,18 +633,31 @@ export function negotiationService(deps: NegotiationDeps) {
       settle(e);
     },
 
-    /** The provider's answer to our request names its pid: remember it. */
+    /**
+     * The provider's answer to our request names its pid: remember it. Only now can the consumer address the
+     * provider, so its `requested` decision point comes here (default: wait for the provider).
+     */
     async delivered(item: OutboxItem, answer: unknown): Promise<void> {
       const providerPid = (answer as { providerPid?: unknown } | undefined)?.providerPid;
       if ((item.message as { '@type'?: string })['@type'] !== 'ContractRequestMessage') return;
       if (typeof providerPid !== 'string' || providerPid === '') return;
-      await deps.db
-        .updateTable('negotiations')
-        .set({ provider_pid: providerPid })
-        .where('participant_id', '=', item.participantId)
-        .where('id', '=', item.processId)
-        .where('provider_pid', 'is', null)
-        .execute();
+      const at = deps.now();
+      const e = noEffects();
+      await deps.db.transaction().execute(async (trx) => {
+        const learned = await trx
+          .updateTable('negotiations')
+          .set({ provider_pid: providerPid })
+          .where('participant_id', '=', item.participantId)
+          .where('id', '=', item.processId)
+          .where('provider_pid', 'is', null)
+          .executeTakeFirst();
+        if (Number(learned.numUpdatedRows) === 0 || !deps.decide) return;
+        const n = await findNegotiation(trx, item.participantId, item.processId);
+        if (n?.role !== 'consumer' || n.state !== 'REQUESTED') return;
+        const r = await deps.decide(n, 'requested');
+        if (r?.kind === 'terminate') await terminate(trx, n, r.code, r.reason, at, e);
+      });
+      settle(e);
     },
   };
 }

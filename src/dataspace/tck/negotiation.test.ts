@@ -68,5 +68,8 @@ describe('conformance negotiation decisions', () => {
     expect(await tckDecide(on('ACNC0203', agreed), 'agreed')).toMatchObject({ kind: 'terminate' });
     expect(await tckDecide(on('ACNC0306', agreed), 'agreed')).toEqual({ kind: 'wait' });
     expect(await tckDecide(on('my-own-dataset', agreed), 'agreed')).toBeUndefined();
+    const requested = { role: 'consumer' as const, state: 'REQUESTED' as const };
+    expect(await tckDecide(on('ACNC0202', requested), 'requested')).toMatchObject({ kind: 'terminate' });
+    expect(await tckDecide(on('ACNC0101', requested), 'requested')).toBeUndefined();
   });
 });

@@ -73,7 +73,7 @@ export const tckDecide: Decide = async (n, point: DecisionPoint) => {
     return actions && providerReaction(n, actions, `${dataset} ${event}`);
   }
   const event: ConsumerNegotiationEvent | undefined =
-    point === 'offered' ? 'offered' : point === 'agreed' ? 'agreed' : undefined;
+    point === 'offered' || point === 'agreed' || point === 'requested' ? point : undefined;
   if (!event) return undefined;
   const actions = consumerNegotiationScript(dataset, event);
   return actions && consumerReaction(actions, `${dataset} ${event}`);
