@@ -183,6 +183,12 @@ describe('CN_02: provider test scenarios', () => {
     await terminatedByPeer(p);
   });
 
+  it('CN:02-05: Verify contract request, offer received, provider terminated', async () => {
+    const p = await request('ACN0205');
+    await offered(p, 'ACN0205', false);
+    await terminatedByNode(p);
+  });
+
   it('CN:02-06: Verify contract request, offer received, consumer accepted, provider terminated', async () => {
     const p = await request('ACN0206');
     await offered(p, 'ACN0206');

@@ -52,7 +52,8 @@ export type Reaction =
   | { readonly kind: 'wait' };
 /**
  * requested/accepted: the provider may agree (requested also reaches a consumer once its request was answered,
- * where only a termination is acted on); offered: the consumer may accept; verified: the provider
+ * where only a termination is acted on); offered: the consumer may accept (a provider reaches it once its offer
+ * was delivered, and may only terminate); verified: the provider
  * finalizes by default; agreed: the consumer verifies by default (either may terminate or wait instead).
  */
 export type DecisionPoint = 'requested' | 'accepted' | 'offered' | 'verified' | 'agreed';
@@ -480,6 +481,23 @@ export function negotiationService(deps: NegotiationDeps) {
     return { status: 200, body: negotiationAnswer(next) };
   }
 
+  /**
+   * Provider: our offer reached the consumer; the `offered` decision point may now terminate (queued any
+   * earlier, the termination would supersede the offer before it was sent).
+   */
+  async function offerDelivered(item: OutboxItem): Promise<void> {
+    if (!deps.decide) return;
+    const at = deps.now();
+    const e = noEffects();
+    await deps.db.transaction().execute(async (trx) => {
+      const n = await findNegotiation(trx, item.participantId, item.processId);
+      if (n?.role !== 'provider' || n.state !== 'OFFERED') return;
+      const r = await deps.decide?.(n, 'offered');
+      if (r?.kind === 'terminate') await terminate(trx, n, r.code, r.reason, at, e);
+    });
+    settle(e);
+  }
+
   return {
     /** Applies a received message: persisted, with our reaction queued, before the answer is returned. */
     async receive(m: Incoming): Promise<Answer> {
@@ -639,7 +657,9 @@ export function negotiationService(deps: NegotiationDeps) {
      */
     async delivered(item: OutboxItem, answer: unknown): Promise<void> {
       const providerPid = (answer as { providerPid?: unknown } | undefined)?.providerPid;
-      if ((item.message as { '@type'?: string })['@type'] !== 'ContractRequestMessage') return;
+      const type = (item.message as { '@type'?: string })['@type'];
+      if (type === 'ContractOfferMessage') return offerDelivered(item);
+      if (type !== 'ContractRequestMessage') return;
       if (typeof providerPid !== 'string' || providerPid === '') return;
       const at = deps.now();
       const e = noEffects();

@@ -49,6 +49,10 @@ describe('conformance negotiation decisions', () => {
     expect(await tckDecide(on('ACN0103', verified), 'verified')).toEqual({ kind: 'finalize' });
     expect(await tckDecide(on('ACN0207', verified), 'verified')).toMatchObject({ kind: 'terminate' });
     expect(await tckDecide(on('ACN0203', verified), 'verified')).toBeUndefined();
+    expect(await tckDecide(on('ACN0205', { state: 'OFFERED' }), 'offered')).toMatchObject({
+      kind: 'terminate',
+    });
+    expect(await tckDecide(on('ACN0204', { state: 'OFFERED' }), 'offered')).toBeUndefined();
   });
 
   it('tell a counter-request from the opening request', async () => {

@@ -66,8 +66,8 @@ export const tckDecide: Decide = async (n, point: DecisionPoint) => {
         ? n.version > 1
           ? 'counterRequested'
           : 'requested'
-        : point === 'verified'
-          ? 'verified'
+        : point === 'verified' || point === 'offered'
+          ? point
           : 'accepted';
     const actions = providerNegotiationScript(dataset, event);
     return actions && providerReaction(n, actions, `${dataset} ${event}`);
