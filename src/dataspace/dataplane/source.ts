@@ -1,0 +1,58 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * Where an asset's bytes come from. A source is a plugin keyed by the asset's private data address `type`
+ * (`HttpData`, `File`, or one an application registers, e.g. a refined corpus): `dataspace/` never imports
+ * the refinery or the applications, they register a source instead.
+ */
+export interface DataSource {
+  /** The data address `type` this source serves. */
+  readonly type: string;
+  /** Checks an address when an asset is created, so a bad address fails then and not at first pull. */
+  validate(address: SourceAddress): void;
+  /** Opens the bytes for one access; the body is a stream (never buffered whole). */
+  open(address: SourceAddress, request: SourceRequest): Promise<SourceResponse>;
+}
+
+/** An asset's private data address as stored (`type` plus source-specific members). */
+export type SourceAddress = Readonly<Record<string, unknown>> & { readonly type: string };
+
+export interface SourceRequest {
+  /** A single byte range asked for by the consumer (RFC 9110 `Range: bytes=start-end`). */
+  readonly range?: { readonly start: number; readonly end?: number };
+  /** Whether the consumer accepts gzip. */
+  readonly acceptGzip: boolean;
+  readonly signal: AbortSignal;
+}
+
+export interface SourceResponse {
+  /** 200, or 206 when the range was honoured. */
+  readonly status: 200 | 206;
+  readonly body: Readable;
+  readonly contentType?: string;
+  /** Bytes the body will carry, when known. */
+  readonly contentLength?: number;
+  /** For 206: `bytes start-end/total`. */
+  readonly contentRange?: string;
+  readonly contentEncoding?: 'gzip';
+  readonly etag?: string;
+  readonly lastModified?: string;
+}
+
+/** Sources by type; the node registers the built-in ones, applications add theirs. */
+export class SourceRegistry {
+  readonly #sources = new Map<string, DataSource>();
+
+  register(source: DataSource): this {
+    this.#sources.set(source.type, source);
+    return this;
+  }
+
+  get(type: string): DataSource | undefined {
+    return this.#sources.get(type);
+  }
+
+  get types(): readonly string[] {
+    return [...this.#sources.keys()];
+  }
+}
