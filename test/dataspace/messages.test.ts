@@ -41,6 +41,8 @@ describe('DSP 2025-1 message builders', () => {
         'contract-request-message',
         n.request({ consumerPid: pids.consumerPid, offer, callbackAddress: 'https://buyer.example/dsp' }),
       ],
+      // a counter-request names the process instead of a callback (the schema's oneOf)
+      ['contract-request-message', n.request({ ...pids, offer })],
       ['contract-offer-message', n.offer({ ...pids, offer })],
       [
         'contract-offer-message',

@@ -50,13 +50,15 @@ const address = (a: DataAddress) => ({
 });
 
 export const negotiationMessages = {
-  request: (m: { consumerPid: string; providerPid?: string; offer: Offer; callbackAddress: string }) => ({
+  /** An initial request carries a callbackAddress, a counter-request the providerPid: exactly one of them. */
+  request: (
+    m: { consumerPid: string; offer: Offer } & ({ providerPid: string } | { callbackAddress: string }),
+  ) => ({
     '@context': context,
     '@type': 'ContractRequestMessage',
     consumerPid: m.consumerPid,
-    ...(m.providerPid ? { providerPid: m.providerPid } : {}),
+    ...('providerPid' in m ? { providerPid: m.providerPid } : { callbackAddress: m.callbackAddress }),
     offer: offer(m.offer),
-    callbackAddress: m.callbackAddress,
   }),
   /** An initial offer carries a callbackAddress, a counter-offer the consumerPid: exactly one of them. */
   offer: (
