@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Agent, type Dispatcher } from 'undici';
 import { isMusubiError } from '../errors/index.js';
 import { guardedConnector, type Resolve, systemResolve } from './connector.js';
@@ -48,8 +49,28 @@ export interface OutboundInit {
   readonly maxResponseBytes?: number;
 }
 
+/** A response whose body is still streaming: the caller reads or destroys `body` (nothing is buffered). */
+export interface OutboundStream {
+  readonly url: string;
+  readonly status: number;
+  /** Lower-case names; repeated headers joined with ", ". */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The raw body (not decompressed); a stall past the read timeout errors it with code `UND_ERR_BODY_TIMEOUT`. */
+  readonly body: Readable;
+}
+
+export interface OutboundStreamInit extends OutboundInit {
+  /** Longest wait for the headers and longest pause between body chunks, for this request. */
+  readonly readTimeoutMs?: number;
+}
+
 export interface OutboundClient {
   request(url: string | URL, init?: OutboundInit): Promise<OutboundResponse>;
+  /**
+   * One request whose body streams to the caller (a data-plane source, a push), under the same egress check;
+   * redirects are not followed and `maxResponseBytes` does not apply (the caller bounds what it relays).
+   */
+  stream(url: string | URL, init?: OutboundStreamInit): Promise<OutboundStream>;
   /** GET (or `init.method`) expecting a 2xx JSON answer. */
   json<T = unknown>(url: string | URL, init?: OutboundInit): Promise<T>;
   /** Waits for requests in flight, then closes every connection. */
@@ -96,8 +117,39 @@ export function createOutboundClient(options: OutboundOptions = {}): OutboundCli
       if (res.status < 200 || res.status > 299) throw new BadStatus(new URL(res.url).host, res.status);
       return res.json<T>();
     },
+    stream: async (url, init = {}) => openStream(agent, settings, toUrl(url), init),
     close: () => agent.close(),
   };
+}
+
+async function openStream(
+  agent: Agent,
+  settings: Settings,
+  url: URL,
+  init: OutboundStreamInit,
+): Promise<OutboundStream> {
+  const hop = firstHop(init, settings.userAgent);
+  const timeout = init.readTimeoutMs ?? settings.readTimeoutMs;
+  const started = performance.now();
+  try {
+    const res = await agent.request({
+      origin: url.origin,
+      path: url.pathname + url.search,
+      method: hop.method as Dispatcher.HttpMethod,
+      headers: hop.headers,
+      body: hop.body ?? null,
+      signal: init.signal ?? null,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+    });
+    logExchange(settings.logger, hop.method, url, started, { status: res.statusCode });
+    const headers = outboundResponse(url, res.statusCode, res.headers, new Uint8Array()).headers;
+    return { url: url.href, status: res.statusCode, headers, body: res.body };
+  } catch (e) {
+    const error = translate(e, url.host, { ...settings, readTimeoutMs: timeout }, init.signal);
+    logExchange(settings.logger, hop.method, url, started, { error: codeOf(error) });
+    throw error;
+  }
 }
 
 function settingsFrom(options: OutboundOptions): Settings {

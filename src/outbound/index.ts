@@ -16,6 +16,8 @@ export {
   type OutboundInit,
   type OutboundLogger,
   type OutboundOptions,
+  type OutboundStream,
+  type OutboundStreamInit,
   outboundDefaults,
 } from './client.js';
 export { type Resolve, type ResolvedAddress, systemResolve } from './connector.js';
