@@ -210,6 +210,25 @@ export interface TransfersTable {
   updated_at: string;
 }
 
+/** A data-plane token of a pull transfer, provider side (migration 0005); only its sha256 is stored. */
+export interface DataplaneTokensTable {
+  hash: string;
+  participant_id: string;
+  /** `access` or `refresh`. */
+  kind: string;
+  transfer_id: string;
+  agreement_id: string;
+  consumer_id: string;
+  asset_id: string;
+  /** The access and refresh token issued together share a generation. */
+  generation: number;
+  expires_at: string;
+  revoked_at: string | null;
+  /** rotated, suspended, terminated, completed, or a policy reason code. */
+  revoked_reason: string | null;
+  created_at: string;
+}
+
 export interface Tables {
   participants: ParticipantsTable;
   participant_keys: ParticipantKeysTable;
@@ -226,4 +245,5 @@ export interface Tables {
   outbox: OutboxTable;
   received_messages: ReceivedMessagesTable;
   transfers: TransfersTable;
+  dataplane_tokens: DataplaneTokensTable;
 }

@@ -3,6 +3,7 @@ import * as foundation from './0001-foundation.js';
 import * as catalog from './0002-catalog.js';
 import * as contracts from './0003-contracts.js';
 import * as transfers from './0004-transfers.js';
+import * as dataplane from './0005-dataplane.js';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a released one. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -10,4 +11,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0002-catalog': catalog,
   '0003-contracts': contracts,
   '0004-transfers': transfers,
+  '0005-dataplane': dataplane,
 });
