@@ -5,6 +5,7 @@ import {
   initiate,
   offered,
   ok,
+  received,
   refused,
   send,
   terminatedByNode,
@@ -24,6 +25,23 @@ describe('CN_C_01: contract request scenarios', () => {
     await verified(s);
     ok(await send.finalized(s));
     expect(await consumerState(s)).toBe('FINALIZED');
+  });
+
+  it('CN_C:01-02: Verify contract request, offer received, consumer counter-offer, provider terminated', async () => {
+    const s = await initiate('ACNC0102');
+    await offered(s, false);
+    // The counter-request goes to the provider's process and carries no callbackAddress (the schema's oneOf),
+    // nor anything of the provider's offer beyond its id, target and rules.
+    const m = await received('ContractRequestMessage', s, 'request');
+    expect(m.callbackAddress).toBeUndefined();
+    expect(m.offer).toEqual({
+      '@type': 'Offer',
+      '@id': `offer${s.dataset}`,
+      target: s.dataset,
+      permission: [{ action: 'use' }],
+    });
+    expect(await consumerState(s)).toBe('REQUESTED');
+    await terminatedByPeer(s);
   });
 
   it('CN_C:01-03: Verify contract request, offer received, consumer terminated', async () => {

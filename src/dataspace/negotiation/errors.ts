@@ -56,3 +56,12 @@ export class NegotiationTerminal extends MusubiError {
     });
   }
 }
+
+/** A counter-offer the provider could not read as one: another dataset, or no rule at all. */
+export class CounterOfferInvalid extends InvalidInput {
+  constructor(negotiationId: string, why: string) {
+    super('negotiation.counter-offer-invalid', `this counter-offer cannot be sent: ${why}`, {
+      negotiationId,
+    });
+  }
+}

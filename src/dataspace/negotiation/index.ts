@@ -1,5 +1,6 @@
 export {
   AgreementNotFound,
+  CounterOfferInvalid,
   NegotiationChanged,
   NegotiationNotFound,
   NegotiationTerminal,
@@ -28,7 +29,13 @@ export {
   type OfferLookup,
   type Reaction,
 } from './service.js';
-export { deadlineFor, offerMismatch, waitsOnPeer } from './steps.js';
+export {
+  type CounterProposal,
+  counterOffer,
+  deadlineFor,
+  offerMismatch,
+  waitsOnPeer,
+} from './steps.js';
 export {
   findAgreement,
   findByIdempotencyKey,

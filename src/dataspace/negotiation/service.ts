@@ -13,7 +13,16 @@ import {
   nextNegotiationState,
   type Role,
 } from './negotiation.js';
-import { deadlineFor, endpointAccepts, joinUrl, messagePath, offerMismatch, peerOf } from './steps.js';
+import {
+  type CounterProposal,
+  counterOffer,
+  deadlineFor,
+  endpointAccepts,
+  joinUrl,
+  messagePath,
+  offerMismatch,
+  peerOf,
+} from './steps.js';
 import {
   finalizeAgreement,
   findByConsumerPid,
@@ -45,6 +54,7 @@ export interface OfferLookup {
 export type Reaction =
   | { readonly kind: 'agree' }
   | { readonly kind: 'accept' }
+  | { readonly kind: 'counter'; readonly offer: CounterProposal }
   | { readonly kind: 'offer'; readonly offer: Offer }
   | { readonly kind: 'finalize' }
   | { readonly kind: 'verify' }
@@ -52,8 +62,8 @@ export type Reaction =
   | { readonly kind: 'wait' };
 /**
  * requested/accepted: the provider may agree (requested also reaches a consumer once its request was answered,
- * where only a termination is acted on); offered: the consumer may accept (a provider reaches it once its offer
- * was delivered, and may only terminate); verified: the provider
+ * where only a termination is acted on); offered: the consumer may accept or counter (a provider reaches it once
+ * its offer was delivered, and may only terminate); verified: the provider
  * finalizes by default; agreed: the consumer verifies by default (either may terminate or wait instead).
  */
 export type DecisionPoint = 'requested' | 'accepted' | 'offered' | 'verified' | 'agreed';
@@ -274,6 +284,24 @@ export function negotiationService(deps: NegotiationDeps) {
     return send(trx, n, 'ContractNegotiationEventMessage:ACCEPTED', body, at, e, {}, actor);
   }
 
+  /**
+   * Consumer: answers the provider's offer with a request of its own (OFFERED → REQUESTED), sent to the
+   * provider's process: a ContractRequestMessage with the providerPid and no callbackAddress.
+   */
+  function counter(
+    trx: Kysely<Tables>,
+    n: Negotiation,
+    proposed: CounterProposal,
+    at: Date,
+    e: Effects,
+    actor = 'system',
+  ) {
+    nextNegotiationState(n.state, 'ContractRequestMessage', n.role); // a wrong state says so before the offer
+    const offer = counterOffer(n.id, n.offer, proposed);
+    const body = negotiationMessages.request({ ...pids(n), offer });
+    return send(trx, n, 'ContractRequestMessage', body, at, e, { offer, offerId: offer['@id'] }, actor);
+  }
+
   const defaultReaction = (n: Negotiation, point: DecisionPoint): Reaction => {
     if (point === 'verified') return { kind: 'finalize' };
     if (point === 'agreed') return { kind: 'verify' };
@@ -300,6 +328,8 @@ export function negotiationService(deps: NegotiationDeps) {
         return agree(trx, n, at, e);
       case 'accept':
         return accept(trx, n, at, e);
+      case 'counter':
+        return counter(trx, n, r.offer, at, e);
       case 'finalize': {
         if (n.agreementId) await finalizeAgreement(trx, n.participantId, n.agreementId, at);
         const body = negotiationMessages.event({ ...pids(n), eventType: 'FINALIZED' });
@@ -498,6 +528,23 @@ export function negotiationService(deps: NegotiationDeps) {
     settle(e);
   }
 
+  /** A step a person takes on a negotiation of ours (management API), in one transaction. */
+  async function byPerson(
+    participantId: string,
+    id: string,
+    step: (trx: Kysely<Tables>, n: Negotiation, at: Date, e: Effects) => Promise<Negotiation>,
+  ): Promise<Negotiation> {
+    const at = deps.now();
+    const e = noEffects();
+    const done = await deps.db.transaction().execute(async (trx) => {
+      const n = await findNegotiation(trx, participantId, id);
+      if (!n) throw new NegotiationNotFound(id);
+      return step(trx, n, at, e);
+    });
+    settle(e);
+    return done;
+  }
+
   return {
     /** Applies a received message: persisted, with our reaction queued, before the answer is returned. */
     async receive(m: Incoming): Promise<Answer> {
@@ -580,43 +627,22 @@ export function negotiationService(deps: NegotiationDeps) {
     },
 
     /** Provider: a person approves a request waiting in REQUESTED or ACCEPTED; the agreement is sent. */
-    async agree(participantId: string, id: string, actor: string): Promise<Negotiation> {
-      const at = deps.now();
-      const e = noEffects();
-      const done = await deps.db.transaction().execute(async (trx) => {
-        const n = await findNegotiation(trx, participantId, id);
-        if (!n) throw new NegotiationNotFound(id);
-        return agree(trx, n, at, e, actor);
-      });
-      settle(e);
-      return done;
-    },
+    agree: (participantId: string, id: string, actor: string) =>
+      byPerson(participantId, id, (trx, n, at, e) => agree(trx, n, at, e, actor)),
 
     /** Consumer: a person accepts the provider's offer (OFFERED → ACCEPTED); the provider then agrees. */
-    async accept(participantId: string, id: string, actor: string): Promise<Negotiation> {
-      const at = deps.now();
-      const e = noEffects();
-      const done = await deps.db.transaction().execute(async (trx) => {
-        const n = await findNegotiation(trx, participantId, id);
-        if (!n) throw new NegotiationNotFound(id);
-        return accept(trx, n, at, e, actor);
-      });
-      settle(e);
-      return done;
-    },
+    accept: (participantId: string, id: string, actor: string) =>
+      byPerson(participantId, id, (trx, n, at, e) => accept(trx, n, at, e, actor)),
+
+    /** Consumer: a person answers the provider's offer with another (OFFERED → REQUESTED). */
+    counter: (participantId: string, id: string, actor: string, proposed: CounterProposal) =>
+      byPerson(participantId, id, (trx, n, at, e) => counter(trx, n, proposed, at, e, actor)),
 
     /** Terminates a negotiation of ours (management API), telling the peer. */
-    async terminate(participantId: string, id: string, actor: string, reason: string): Promise<Negotiation> {
-      const at = deps.now();
-      const e = noEffects();
-      const done = await deps.db.transaction().execute(async (trx) => {
-        const n = await findNegotiation(trx, participantId, id);
-        if (!n) throw new NegotiationNotFound(id);
-        return terminate(trx, n, 'terminated-by-user', reason, at, e, actor);
-      });
-      settle(e);
-      return done;
-    },
+    terminate: (participantId: string, id: string, actor: string, reason: string) =>
+      byPerson(participantId, id, (trx, n, at, e) =>
+        terminate(trx, n, 'terminated-by-user', reason, at, e, actor),
+      ),
 
     /** Terminates, and tells the peer about, every negotiation whose counterparty let its deadline pass. */
     async expireDue(now: Date, batch = 100): Promise<boolean> {

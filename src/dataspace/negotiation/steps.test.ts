@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deadlineFor, endpointAccepts, offerMismatch, waitsOnPeer } from './steps.js';
+import { CounterOfferInvalid } from './errors.js';
+import { counterOffer, deadlineFor, endpointAccepts, offerMismatch, waitsOnPeer } from './steps.js';
 
 const published = {
   '@id': 'offer-部品表',
@@ -43,5 +44,34 @@ describe('negotiation steps', () => {
     expect(endpointAccepts('events', 'ContractNegotiationEventMessage:ACCEPTED')).toBe(true);
     expect(endpointAccepts('events', 'ContractAgreementVerificationMessage')).toBe(false);
     expect(endpointAccepts('nonsense', 'ContractRequestMessage')).toBe(false);
+  });
+
+  it('shapes a counter-offer to the negotiated target and the rules only, keeping the offer id unless renamed', () => {
+    const received = { ...published, assigner: 'did:web:supplier.example', '@type': 'Offer' };
+    const narrower = [
+      { action: 'use', constraint: [{ leftOperand: 'purpose', operator: 'eq', rightOperand: '設計検証' }] },
+    ];
+    expect(counterOffer('n1', received, { permission: narrower })).toEqual({
+      '@id': 'offer-部品表',
+      target: 'bom-2026',
+      permission: narrower,
+    });
+    expect(
+      counterOffer('n1', received, {
+        '@id': 'counter-1',
+        target: 'bom-2026',
+        prohibition: narrower,
+        permission: [],
+      }),
+    ).toEqual({ '@id': 'counter-1', target: 'bom-2026', prohibition: narrower });
+  });
+
+  it('refuses a counter-offer for another dataset or without any permission or prohibition', () => {
+    expect(() => counterOffer('n1', published, { target: 'other', permission: [{ action: 'use' }] })).toThrow(
+      CounterOfferInvalid,
+    );
+    expect(() => counterOffer('n1', published, { obligation: [{ action: 'compensate' }] })).toThrow(
+      /permission or prohibition/,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import type { Offer } from '../protocol/index.js';
+import { CounterOfferInvalid } from './errors.js';
 import {
   type NegotiationMessage,
   type NegotiationState,
@@ -106,4 +107,40 @@ export function offerMismatch(requested: Offer, published: Offer): string | unde
   const given = requested.permission || requested.prohibition || requested.obligation;
   if (given && rules(requested) !== rules(published)) return 'its rules differ from the published offer';
   return undefined;
+}
+
+/** What a consumer proposes instead of the provider's offer: its own rules, and optionally its own offer id. */
+export interface CounterProposal extends Rules {
+  readonly '@id'?: string;
+  readonly target?: string;
+}
+
+const someRules = (r: Rules['permission']) => (r && r.length > 0 ? r : undefined);
+
+/**
+ * The offer a consumer's counter-request carries, shaped to the request schema's MessageOffer: the negotiated
+ * target (a counter-offer cannot move to another dataset), an id (the offer's own unless the consumer names
+ * one), and only the rules. Nothing else of the provider's offer (its assigner, its `@type`) is sent back as
+ * if the consumer had said it.
+ */
+export function counterOffer(negotiationId: string, current: Offer, proposed: CounterProposal): Offer {
+  if (proposed.target !== undefined && proposed.target !== current.target) {
+    throw new CounterOfferInvalid(
+      negotiationId,
+      `target ${JSON.stringify(proposed.target)} is not the negotiated dataset ${JSON.stringify(current.target)}`,
+    );
+  }
+  const permission = someRules(proposed.permission);
+  const prohibition = someRules(proposed.prohibition);
+  const obligation = someRules(proposed.obligation);
+  if (!permission && !prohibition) {
+    throw new CounterOfferInvalid(negotiationId, 'it needs at least one permission or prohibition');
+  }
+  return {
+    '@id': proposed['@id'] ?? current['@id'],
+    target: current.target,
+    ...(permission ? { permission } : {}),
+    ...(prohibition ? { prohibition } : {}),
+    ...(obligation ? { obligation } : {}),
+  };
 }

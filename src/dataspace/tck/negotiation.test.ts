@@ -66,7 +66,10 @@ describe('conformance negotiation decisions', () => {
     expect(await tckDecide(on('ACNC0103', consumer), 'offered')).toMatchObject({ kind: 'terminate' });
     expect(await tckDecide(on('ACNC0204', consumer), 'offered')).toEqual({ kind: 'wait' });
     expect(await tckDecide(on('ACNC0101', consumer), 'offered')).toEqual({ kind: 'accept' });
-    expect(await tckDecide(on('ACNC0102', consumer), 'offered')).toBeUndefined();
+    expect(await tckDecide(on('ACNC0102', consumer), 'offered')).toEqual({
+      kind: 'counter',
+      offer: on('ACNC0102').offer,
+    });
     const agreed = { role: 'consumer' as const, state: 'AGREED' as const };
     expect(await tckDecide(on('ACNC0101', agreed), 'agreed')).toEqual({ kind: 'verify' });
     expect(await tckDecide(on('ACNC0203', agreed), 'agreed')).toMatchObject({ kind: 'terminate' });

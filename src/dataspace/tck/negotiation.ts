@@ -36,19 +36,24 @@ function providerReaction(
   }
 }
 
-function consumerReaction(actions: readonly ConsumerNegotiationAction[], why: string): Reaction | undefined {
+function consumerReaction(
+  n: Negotiation,
+  actions: readonly ConsumerNegotiationAction[],
+  why: string,
+): Reaction {
   switch (actions[0]) {
-    case undefined:
-      return { kind: 'wait' };
     case 'accept':
       return { kind: 'accept' };
+    case 'counterRequest':
+      // As the TCK's reference consumer does: ask again for the offer's rules, as a request of our own.
+      return { kind: 'counter', offer: n.offer };
     case 'verify':
       return { kind: 'verify' };
     case 'terminate':
       return scripted(why);
     default:
-      // A counter-request is not a reaction the service offers.
-      return undefined;
+      // Nothing scripted here: wait.
+      return { kind: 'wait' };
   }
 }
 
@@ -76,5 +81,5 @@ export const tckDecide: Decide = async (n, point: DecisionPoint) => {
     point === 'offered' || point === 'agreed' || point === 'requested' ? point : undefined;
   if (!event) return undefined;
   const actions = consumerNegotiationScript(dataset, event);
-  return actions && consumerReaction(actions, `${dataset} ${event}`);
+  return actions && consumerReaction(n, actions, `${dataset} ${event}`);
 };

@@ -1,6 +1,7 @@
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyPluginAsync } from 'fastify';
 import {
+  type CounterProposal,
   findByIdempotencyKey,
   findFinalizedAgreement,
   findNegotiation,
@@ -29,6 +30,88 @@ const offerBody = {
     obligation: { type: 'array', items: { type: 'object' } },
   },
   description: "the offer as the provider's catalog shows it (compact ODRL)",
+} as const;
+
+/** An ODRL rule as the DSP 2025-1 contract schema takes it: an action, constraints atomic or logical. */
+const constraint = {
+  type: 'object',
+  anyOf: [
+    { required: ['leftOperand', 'operator', 'rightOperand'] },
+    { required: ['and'] },
+    { required: ['or'] },
+    { required: ['xone'] },
+    { required: ['andSequence'] },
+  ],
+  properties: {
+    leftOperand: { type: 'string', minLength: 1, maxLength: 200 },
+    operator: {
+      type: 'string',
+      enum: [
+        'eq',
+        'gt',
+        'gteq',
+        'lteq',
+        'hasPart',
+        'isA',
+        'isAllOf',
+        'isAnyOf',
+        'isNoneOf',
+        'isPartOf',
+        'lt',
+        'term-lteq',
+        'neq',
+      ],
+    },
+    rightOperand: { anyOf: [{ type: 'string' }, { type: 'object' }, { type: 'array' }] },
+    and: { type: 'array', maxItems: 100, items: { type: 'object' } },
+    or: { type: 'array', maxItems: 100, items: { type: 'object' } },
+    xone: { type: 'array', maxItems: 100, items: { type: 'object' } },
+    andSequence: { type: 'array', maxItems: 100, items: { type: 'object' } },
+  },
+} as const;
+const rules = {
+  type: 'array',
+  minItems: 1,
+  maxItems: 100,
+  items: {
+    type: 'object',
+    required: ['action'],
+    properties: {
+      action: { type: 'string', minLength: 1, maxLength: 200 },
+      constraint: { type: 'array', maxItems: 100, items: constraint },
+    },
+  },
+} as const;
+
+const counterBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['offer'],
+  properties: {
+    offer: {
+      type: 'object',
+      additionalProperties: false,
+      anyOf: [{ required: ['permission'] }, { required: ['prohibition'] }],
+      properties: {
+        '@id': {
+          type: 'string',
+          minLength: 1,
+          maxLength: 2048,
+          description: "the counter-offer's id; default: the id of the offer it answers",
+        },
+        target: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 2048,
+          description: 'if given, must be the negotiated dataset',
+        },
+        permission: rules,
+        prohibition: rules,
+        obligation: rules,
+      },
+      description: 'the rules the consumer proposes instead of the provider’s (compact ODRL)',
+    },
+  },
 } as const;
 
 const startBody = {
@@ -307,6 +390,32 @@ export const negotiationManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext 
       },
     },
     async (req) => view(await negotiations.accept(req.participantId, req.params.id, req.actor)),
+  );
+
+  app.post(
+    '/negotiations/:id/counter',
+    {
+      schema: {
+        tags,
+        summary:
+          "Answer the provider's offer with another (as consumer, in OFFERED): a counter-request is sent",
+        description:
+          'Sends a ContractRequestMessage to the provider’s process with the proposed rules for the same dataset ' +
+          '(OFFERED → REQUESTED); the provider then offers again, agrees, or terminates.',
+        params: idParams,
+        body: counterBody,
+        response: { 200: negotiationView, ...problemResponses },
+      },
+    },
+    async (req) =>
+      view(
+        await negotiations.counter(
+          req.participantId,
+          req.params.id,
+          req.actor,
+          req.body.offer as unknown as CounterProposal,
+        ),
+      ),
   );
 
   app.post(
