@@ -67,7 +67,7 @@ describe('evaluateAccess', () => {
       { id: 'a' },
     );
     expect(unknown.allowed).toBe(false);
-    expect(unknown.trace.join('\n')).toContain('counterparty has no spatial');
+    expect(unknown.trace.map((e) => e.reason).join('\n')).toContain('counterparty has no spatial');
   });
 
   it('lets a holding prohibition take the grant away', () => {

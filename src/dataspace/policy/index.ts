@@ -1,3 +1,18 @@
+export { compilePolicy } from './compile.js';
+export type { PolicyContext, Scope } from './context.js';
+export { InvalidPolicy } from './errors.js';
+export {
+  type CompiledPolicy,
+  type CompileOptions,
+  type Decision,
+  evaluate,
+  evaluatePolicy,
+  type PolicyProblem,
+} from './evaluate.js';
+export { allScopes, type Operand, usageScopes } from './operand.js';
+export { claimOperand } from './operands/claim.js';
+export { type Operator, operatorNames, operatorsFor } from './operators.js';
+export { parsePolicy } from './parse.js';
 export {
   type AtomicConstraint,
   type Constraint,
@@ -7,5 +22,26 @@ export {
   type Rule,
   rulesOf,
 } from './policy.js';
+export { type ReasonCode, reasons } from './reasons.js';
+export {
+  builtinOperands,
+  createRegistry,
+  defaultRegistry,
+  type OperandRegistry,
+  type RegistryOptions,
+} from './registry.js';
 export { deletePolicy, findPolicies, findPolicy, insertPolicy, listPolicies, updatePolicy } from './store.js';
-export { type Counterparty, type Decision, evaluateAccess } from './visibility.js';
+export { formatTrace, type Outcome, type RuleKind, type TraceEntry } from './trace.js';
+export type { Duration, Elapsed, Interval, ValueType } from './values.js';
+export { type AccessDecision, type Counterparty, evaluateAccess } from './visibility.js';
+export {
+  defaultPrefixes,
+  expandIri,
+  type Hierarchy,
+  hierarchyOf,
+  localName,
+  odrlActions,
+  type Prefixes,
+  type Vocabulary,
+  vocabularyFromNarrower,
+} from './vocabulary.js';

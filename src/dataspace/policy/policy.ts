@@ -17,6 +17,8 @@ export type Constraint = AtomicConstraint | LogicalConstraint;
 export interface Rule {
   readonly action: string;
   readonly constraint?: readonly Constraint[];
+  /** Duties that come with a permission (ODRL `duty`); returned with the decision for the caller to fulfil. */
+  readonly duty?: readonly Rule[];
   readonly [extra: string]: unknown;
 }
 

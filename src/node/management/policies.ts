@@ -3,12 +3,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Kysely } from 'kysely';
 import { offersUsingPolicy } from '../../dataspace/catalog/index.js';
 import {
+  defaultRegistry,
   deletePolicy,
   findPolicy,
   insertPolicy,
   listPolicies,
   type Policy,
-  type PolicyRules,
+  parsePolicy,
   updatePolicy,
 } from '../../dataspace/policy/index.js';
 import { Conflict, NotFound } from '../../errors/index.js';
@@ -83,6 +84,9 @@ function shown(p: Policy) {
   };
 }
 
+/** The operands a stored policy may use; a policy naming another is refused at creation (400, with its path). */
+const operands = defaultRegistry();
+
 const changeRule =
   'Agreements keep what was agreed: each agreement stores its own copy of the agreed policy, so changing a ' +
   'policy changes only what later catalog requests show and later negotiations agree to.';
@@ -120,7 +124,9 @@ export const policyManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = 
         tags,
         summary: 'Create an ODRL policy',
         description:
-          'Permission, prohibition and obligation rules in compact ODRL (as DSP messages carry them).',
+          'Permission, prohibition and obligation rules in compact ODRL (as DSP messages carry them). ' +
+          'Left operands, operators and right operands are checked: a policy that would not evaluate is refused ' +
+          'with 400 naming the offending path (e.g. permission[0].constraint[2].rightOperand).',
         headers: idempotencyHeaders,
         body: policyBody,
         response: { 201: policySchema, ...problemResponses },
@@ -133,7 +139,7 @@ export const policyManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = 
         const policy: Policy = {
           id,
           title: title ?? id,
-          ...(rest as PolicyRules),
+          ...parsePolicy(rest, operands),
           createdAt: at.toISOString(),
           updatedAt: at.toISOString(),
         };
@@ -204,7 +210,7 @@ export const policyManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = 
         const policy: Policy = {
           id: old.id,
           title: title ?? old.title,
-          ...(rest as PolicyRules),
+          ...parsePolicy(rest, operands),
           createdAt: old.createdAt,
           updatedAt: at.toISOString(),
         };

@@ -12,6 +12,7 @@ import {
   visibleDataset,
 } from '../../dataspace/catalog/index.js';
 import { participantDid } from '../../dataspace/identity/index.js';
+import { formatTrace } from '../../dataspace/policy/index.js';
 import { compactDspMessage } from '../../dataspace/protocol/index.js';
 import { NotFound } from '../../errors/index.js';
 import { appendAudit } from '../../store/index.js';
@@ -84,7 +85,12 @@ export const catalogRoutes: ScopeRoutes = async (app, { ctx }) => {
     (req: FastifyRequest): Explain =>
     (policyId, decision) =>
       req.log.debug(
-        { counterparty: req.counterparty?.id, policyId, trace: decision.trace },
+        {
+          counterparty: req.counterparty?.id,
+          policyId,
+          reasonCode: decision.reasonCode,
+          trace: formatTrace(decision.trace),
+        },
         'offers hidden from the counterparty by their access policy',
       );
   const audit = (participantId: string, req: FastifyRequest, resourceId: string, count: number) =>
