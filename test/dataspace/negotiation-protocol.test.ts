@@ -1,8 +1,12 @@
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import jsonld from 'jsonld';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledContexts } from '../../src/dataspace/protocol/index.js';
 import { dspAuthHeaders } from '../../src/node/counterparty.js';
+import { runCli } from '../support/cli.js';
 import type { TestNode } from '../support/node.js';
 import {
   api,
@@ -357,6 +361,88 @@ describe('negotiation endpoints, driven message by message', () => {
       finalizedAt: expect.any(String),
     });
   });
+
+  it('answers a provider offer with a counter-request (management API and CLI): schema-valid, to the provider pid, the negotiated target, the proposed rules only', async () => {
+    const ppid = `urn:uuid:provider-${++seq}`;
+    const offerMessage = (consumerPid?: string) => ({
+      '@context': ['https://w3id.org/dspace/2025/1/context.jsonld'],
+      '@type': 'ContractOfferMessage',
+      providerPid: ppid,
+      ...(consumerPid ? { consumerPid } : { callbackAddress: peer.url }),
+      offer: { '@type': 'Offer', ...useOffer, assigner: 'did:web:provider.example' },
+    });
+    const opened = await dsp(provider, '/negotiations/offers', offerMessage());
+    expect(opened.status).toBe(201);
+    const cpid = String(opened.body.consumerPid);
+    const counter = (body: unknown) =>
+      api(provider, 'POST', `/negotiations/${encodeURIComponent(cpid)}/counter`, body);
+
+    // mistakes change nothing: another dataset, no rule at all, an unknown negotiation
+    const elsewhere = await counter({ offer: { target: 'other-dataset', permission: [{ action: 'use' }] } });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body).toMatchObject({ code: 'negotiation.counter-offer-invalid' });
+    expect((await counter({ offer: { obligation: [{ action: 'compensate' }] } })).status).toBe(400);
+    expect(
+      (
+        await counter({
+          offer: {
+            permission: [
+              {
+                action: 'use',
+                constraint: [{ leftOperand: 'purpose', operator: 'like', rightOperand: 'x' }],
+              },
+            ],
+          },
+        })
+      ).status,
+    ).toBe(400);
+    const nobody = await api(provider, 'POST', '/negotiations/urn%3Auuid%3Anobody/counter', {
+      offer: { permission: [{ action: 'use' }] },
+    });
+    expect(nobody.status).toBe(404);
+    expect(await negotiationState(provider, cpid)).toMatchObject({ state: 'OFFERED' });
+
+    // the CLI takes the proposed offer from a file, dropping what the node does not send (@type, assigner)
+    const narrower = [
+      { action: 'use', constraint: [{ leftOperand: 'purpose', operator: 'eq', rightOperand: '設計検証' }] },
+    ];
+    const file = join(tmpdir(), `musubi-counter-${process.pid}-${seq}.json`);
+    writeFileSync(file, JSON.stringify({ '@type': 'Offer', assigner: 'did:web:x', permission: narrower }));
+    const conn = ['--node', provider.node.url, '--api-key', provider.apiKey];
+    const countered = await runCli(['negotiate', 'counter', cpid, '--offer-file', file, ...conn]);
+    expect(countered.code, countered.stderr).toBe(0);
+    expect(countered.stdout).toMatch(new RegExp(`^${cpid}\tREQUESTED\tconsumer\toffer-部品表\t`));
+
+    const sent = await eventually(
+      'counter-request sent',
+      async () => received('ContractRequestMessage', cpid),
+      Boolean,
+    );
+    assertDsp('contract-request-message', sent?.body);
+    expect(sent?.path).toBe(`/callback/negotiations/${encodeURIComponent(ppid)}/request`);
+    expect(sent?.body).toMatchObject({ providerPid: ppid, consumerPid: cpid });
+    expect(sent?.body.callbackAddress).toBeUndefined();
+    expect(sent?.body.offer).toEqual({
+      '@type': 'Offer',
+      '@id': 'offer-部品表',
+      target: 'bom-2026',
+      permission: narrower,
+    });
+    expect(await negotiationState(provider, cpid)).toMatchObject({
+      state: 'REQUESTED',
+      offer: { permission: narrower },
+    });
+
+    // not in OFFERED any more: a second counter is refused, in one line from the CLI
+    const again = await runCli(['negotiate', 'counter', cpid, '--offer-file', file, ...conn]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(
+      /^musubi: a consumer may not send ContractRequestMessage to a negotiation in state REQUESTED\n$/,
+    );
+    // the provider answers with another offer: back to OFFERED, where the consumer may counter again
+    const reoffered = await dsp(provider, `/negotiations/${cpid}/offers`, offerMessage(cpid));
+    expect(reoffered.body.state).toBe('OFFERED');
+  }, 60_000);
 
   it('accepts the request as expanded JSON-LD too, and names an unknown @context in a 400', async () => {
     const cpid = `urn:uuid:consumer-${++seq}`;

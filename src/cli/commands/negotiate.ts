@@ -1,27 +1,28 @@
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { InvalidInput, MusubiError } from '../../errors/index.js';
 import { type GlobalOptions, printJson, runCommand } from '../run.js';
+import {
+  type ConnectionFlags,
+  connection,
+  enc,
+  idempotency,
+  managementCall,
+  query,
+  readJsonFile,
+  withConnection,
+} from './management.js';
+import { follow, type ProcessView, why } from './processes.js';
 
 /**
  * `musubi negotiate …`: contract negotiations through a running node's management API, so nobody writes DSP
  * messages or ODRL by hand. Every command acts for the participant that owns the API key.
  */
 
-interface Connection {
-  readonly node: string;
-  readonly apiKey: string;
-}
-
-interface NegotiationView {
-  readonly id: string;
+interface NegotiationView extends ProcessView {
   readonly role: string;
-  readonly state: string;
   readonly offerId: string;
   readonly counterpartyId: string;
   readonly agreementId?: string | null;
-  readonly reasonCode?: string | null;
-  readonly reason?: string | null;
   readonly reused?: boolean;
 }
 
@@ -34,102 +35,31 @@ interface AgreementView {
   readonly finalizedAt: string | null;
 }
 
-const kindOfStatus = (status: number) =>
-  status === 404
-    ? 'not-found'
-    : status === 401 || status === 403
-      ? 'unauthorized'
-      : status === 409
-        ? 'conflict'
-        : status === 503
-          ? 'unavailable'
-          : status >= 400 && status < 500
-            ? 'invalid'
-            : 'internal';
-
-/** One management API call; a problem answer becomes one readable line and the exit code of its kind. */
-async function call<T>(
-  c: Connection,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers = {},
-): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(`${c.node.replace(/\/+$/, '')}/management/v1${path}`, {
-      method,
-      headers: {
-        'x-api-key': c.apiKey,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-  } catch (e) {
-    throw new MusubiError(
-      'cli.node-unreachable',
-      'unavailable',
-      `cannot reach the node at ${c.node}: ${(e as Error).message}`,
-    );
-  }
-  const text = await res.text();
-  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
-  if (!res.ok) {
-    const p = (parsed ?? {}) as { code?: string; detail?: string; title?: string };
-    throw new MusubiError(
-      p.code ?? 'cli.request-failed',
-      kindOfStatus(res.status),
-      p.detail ?? p.title ?? `HTTP ${res.status}`,
-    );
-  }
-  return parsed as T;
-}
+const states = ['REQUESTED', 'OFFERED', 'ACCEPTED', 'AGREED', 'VERIFIED', 'FINALIZED', 'TERMINATED'];
 
 function line(n: NegotiationView): string {
-  const why = n.reasonCode ? `\t${n.reasonCode}${n.reason ? `: ${n.reason}` : ''}` : '';
-  return `${n.id}\t${n.state}\t${n.role}\t${n.offerId}\t${n.agreementId ?? '-'}${n.reused ? '\t(reused)' : ''}${why}`;
+  return `${n.id}\t${n.state}\t${n.role}\t${n.offerId}\t${n.agreementId ?? '-'}${n.reused ? '\t(reused)' : ''}${why(n)}`;
 }
 
-function withConnection(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--node <url>', 'the node’s URL').default('http://127.0.0.1:8080'))
-    .addOption(new Option('--api-key <key>', 'management API key of the participant').makeOptionMandatory())
-    .option('--json', 'output as JSON');
+function show(n: NegotiationView, json: boolean | undefined): void {
+  if (json) printJson(n);
+  else process.stdout.write(`${line(n)}\n`);
 }
 
-const connection = (f: { node: string; apiKey: string }): Connection => ({ node: f.node, apiKey: f.apiKey });
-const path = (id: string) => `/negotiations/${encodeURIComponent(id)}`;
+const path = (id: string) => `/negotiations/${enc(id)}`;
 
-/** Follows a negotiation until it ends; TERMINATED is a failure the exit code tells. */
-async function waitForEnd(c: Connection, n: NegotiationView, timeoutS: number): Promise<NegotiationView> {
-  const until = Date.now() + timeoutS * 1000;
-  let current = n;
-  while (current.state !== 'FINALIZED' && current.state !== 'TERMINATED') {
-    if (Date.now() > until)
-      throw new MusubiError(
-        'cli.wait-timeout',
-        'unavailable',
-        `negotiation ${n.id} still ${current.state} after ${timeoutS} s`,
-      );
-    await new Promise((r) => setTimeout(r, 100));
-    current = await call<NegotiationView>(c, 'GET', path(n.id));
-  }
-  return current;
+/** The members of a counter-offer the node takes; whatever else the file holds (`@type`, assigner…) stays. */
+function counterOfferFrom(file: string, offerId: string | undefined): Record<string, unknown> {
+  const o = readJsonFile(file, 'counter-offer');
+  const picked = Object.fromEntries(
+    ['@id', 'target', 'permission', 'prohibition', 'obligation']
+      .filter((k) => o[k] !== undefined)
+      .map((k) => [k, o[k]]),
+  );
+  return offerId ? { ...picked, '@id': offerId } : picked;
 }
 
-function readOffer(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new InvalidInput('cli.offer-file', `cannot read the offer from ${file}: ${(e as Error).message}`);
-  }
-}
-
-interface StartFlags {
-  node: string;
-  apiKey: string;
-  json?: boolean;
+interface StartFlags extends ConnectionFlags {
   provider: string;
   providerId: string;
   offerId?: string;
@@ -141,11 +71,7 @@ interface StartFlags {
   timeout: string;
 }
 
-export function negotiateCommand(globals: () => GlobalOptions): Command {
-  const cmd = new Command('negotiate').description(
-    'contract negotiations: agree on an offer of another participant',
-  );
-
+function startCommand(cmd: Command, globals: () => GlobalOptions): void {
   withConnection(
     cmd
       .command('start')
@@ -163,8 +89,7 @@ export function negotiateCommand(globals: () => GlobalOptions): Command {
       .option('--wait', 'wait until the negotiation is FINALIZED or TERMINATED')
       .option('--timeout <seconds>', 'how long --wait waits', '60'),
   ).action(async (flags: StartFlags) => {
-    const g = globals();
-    await runCommand(g, async () => {
+    await runCommand(globals(), async () => {
       const c = connection(flags);
       if (!flags.offerFile && !(flags.offerId && flags.dataset))
         throw new InvalidInput('cli.offer-missing', 'give --offer-id with --dataset, or --offer-file');
@@ -172,15 +97,19 @@ export function negotiateCommand(globals: () => GlobalOptions): Command {
         counterpartyAddress: flags.provider,
         counterpartyId: flags.providerId,
         ...(flags.offerFile
-          ? { offer: readOffer(flags.offerFile) }
+          ? { offer: readJsonFile(flags.offerFile, 'offer') }
           : { offerId: flags.offerId, datasetId: flags.dataset }),
         ...(flags.force ? { force: true } : {}),
       };
-      const headers = flags.idempotencyKey ? { 'idempotency-key': flags.idempotencyKey } : {};
-      let n = await call<NegotiationView>(c, 'POST', '/negotiations', body, headers);
-      if (flags.wait) n = await waitForEnd(c, n, Number(flags.timeout));
-      if (flags.json) printJson(n);
-      else process.stdout.write(`${line(n)}\n`);
+      const headers = idempotency(flags.idempotencyKey);
+      let n = await managementCall<NegotiationView>(c, 'POST', '/negotiations', body, headers);
+      if (flags.wait)
+        n = await follow(c, path(n.id), n, (x) => x.state === 'FINALIZED' || x.state === 'TERMINATED', {
+          kind: 'negotiation',
+          timeoutS: Number(flags.timeout) || 60,
+          everyMs: 100,
+        });
+      show(n, flags.json);
       if (n.state === 'TERMINATED')
         throw new MusubiError(
           'negotiation.terminated',
@@ -189,92 +118,93 @@ export function negotiateCommand(globals: () => GlobalOptions): Command {
         );
     });
   });
+}
+
+function counterCommand(cmd: Command, globals: () => GlobalOptions): void {
+  withConnection(
+    cmd
+      .command('counter <id>')
+      .description(
+        "answer the provider's offer with your own (as consumer, in OFFERED): a counter-request is sent",
+      )
+      .requiredOption(
+        '--offer-file <file>',
+        'the rules you propose as JSON (compact ODRL: permission, prohibition, obligation) for the same dataset',
+      )
+      .option('--offer-id <id>', "the counter-offer's id (default: the id of the offer it answers)"),
+  ).action(async (id: string, flags: ConnectionFlags & { offerFile: string; offerId?: string }) => {
+    await runCommand(globals(), async () => {
+      const offer = counterOfferFrom(flags.offerFile, flags.offerId);
+      show(
+        await managementCall<NegotiationView>(connection(flags), 'POST', `${path(id)}/counter`, { offer }),
+        flags.json,
+      );
+    });
+  });
+}
+
+export function negotiateCommand(globals: () => GlobalOptions): Command {
+  const cmd = new Command('negotiate').description(
+    'contract negotiations: agree on an offer of another participant',
+  );
+  startCommand(cmd, globals);
 
   withConnection(
     cmd
       .command('list')
       .description('list negotiations, oldest first')
-      .addOption(
-        new Option('--state <state>', 'only this state').choices([
-          'REQUESTED',
-          'OFFERED',
-          'ACCEPTED',
-          'AGREED',
-          'VERIFIED',
-          'FINALIZED',
-          'TERMINATED',
-        ]),
-      )
+      .addOption(new Option('--state <state>', 'only this state').choices(states))
       .addOption(new Option('--role <role>', 'only this role').choices(['provider', 'consumer']))
       .option('--limit <n>', 'page size', '100')
       .option('--after <id>', 'the last id of the previous page'),
-  ).action(
-    async (flags: {
-      node: string;
-      apiKey: string;
-      json?: boolean;
-      state?: string;
-      role?: string;
-      limit: string;
-      after?: string;
-    }) => {
-      const g = globals();
-      await runCommand(g, async () => {
-        const q = new URLSearchParams({ limit: flags.limit });
-        if (flags.state) q.set('state', flags.state);
-        if (flags.role) q.set('role', flags.role);
-        if (flags.after) q.set('after', flags.after);
-        const page = await call<NegotiationView[]>(connection(flags), 'GET', `/negotiations?${q}`);
-        if (flags.json) return printJson(page);
-        for (const n of page) process.stdout.write(`${line(n)}\n`);
-      });
-    },
-  );
-
-  withConnection(cmd.command('show <id>').description('one negotiation')).action(
-    async (id: string, flags: { node: string; apiKey: string; json?: boolean }) => {
-      const g = globals();
-      await runCommand(g, async () => {
-        const n = await call<NegotiationView>(connection(flags), 'GET', path(id));
-        if (flags.json) printJson(n);
-        else process.stdout.write(`${line(n)}\n`);
-      });
-    },
-  );
-
-  withConnection(
-    cmd
-      .command('terminate <id>')
-      .description('terminate a negotiation; the counterparty is told')
-      .option('--reason <text>', 'why, for the counterparty'),
-  ).action(async (id: string, flags: { node: string; apiKey: string; json?: boolean; reason?: string }) => {
-    const g = globals();
-    await runCommand(g, async () => {
-      const n = await call<NegotiationView>(
-        connection(flags),
-        'POST',
-        `${path(id)}/terminate`,
-        flags.reason ? { reason: flags.reason } : {},
-      );
-      if (flags.json) printJson(n);
-      else process.stdout.write(`${line(n)}\n`);
+  ).action(async (f: ConnectionFlags & { state?: string; role?: string; limit: string; after?: string }) => {
+    await runCommand(globals(), async () => {
+      const q = query({ limit: f.limit, state: f.state, role: f.role, after: f.after });
+      const page = await managementCall<NegotiationView[]>(connection(f), 'GET', `/negotiations${q}`);
+      if (f.json) return printJson(page);
+      for (const n of page) process.stdout.write(`${line(n)}\n`);
     });
   });
+
+  withConnection(cmd.command('show <id>').description('one negotiation')).action(
+    async (id: string, f: ConnectionFlags) => {
+      await runCommand(globals(), async () => {
+        show(await managementCall<NegotiationView>(connection(f), 'GET', path(id)), f.json);
+      });
+    },
+  );
+
+  counterCommand(cmd, globals);
+
+  const steps: readonly [step: string, description: string, reason: boolean][] = [
+    ['accept', "accept the provider's offer (as consumer, in OFFERED)", false],
+    ['agree', 'approve a request waiting for a person (as provider): the agreement is sent', false],
+    ['terminate', 'terminate a negotiation; the counterparty is told', true],
+  ];
+  for (const [step, description, reason] of steps) {
+    const sub = cmd.command(`${step} <id>`).description(description);
+    if (reason) sub.option('--reason <text>', 'why, for the counterparty');
+    withConnection(sub).action(async (id: string, f: ConnectionFlags & { reason?: string }) => {
+      await runCommand(globals(), async () => {
+        const body = f.reason ? { reason: f.reason } : {};
+        show(
+          await managementCall<NegotiationView>(connection(f), 'POST', `${path(id)}/${step}`, body),
+          f.json,
+        );
+      });
+    });
+  }
 
   withConnection(
     cmd
       .command('agreements')
       .description('list contract agreements')
       .option('--finalized', 'only FINALIZED ones'),
-  ).action(async (flags: { node: string; apiKey: string; json?: boolean; finalized?: boolean }) => {
-    const g = globals();
-    await runCommand(g, async () => {
-      const page = await call<AgreementView[]>(
-        connection(flags),
-        'GET',
-        `/agreements${flags.finalized ? '?finalized=true' : ''}`,
-      );
-      if (flags.json) return printJson(page);
+  ).action(async (f: ConnectionFlags & { finalized?: boolean }) => {
+    await runCommand(globals(), async () => {
+      const q = query({ finalized: f.finalized ? 'true' : undefined });
+      const page = await managementCall<AgreementView[]>(connection(f), 'GET', `/agreements${q}`);
+      if (f.json) return printJson(page);
       for (const a of page)
         process.stdout.write(
           `${a.id}\t${a.role}\t${a.offerId}\t${a.assetId}\t${a.finalizedAt ? 'FINALIZED' : 'pending'}\n`,
