@@ -167,6 +167,14 @@ export const configSchema = {
     description:
       'how long a contract negotiation waits for the counterparty before it is terminated and the peer told (0 = never)',
   },
+  policyMonitorBoundMs: {
+    type: 'int',
+    default: 30_000,
+    min: 100,
+    max: 60_000,
+    description:
+      'longest a running transfer goes without its usage policy re-checked (claims revoked, time passed); time constraints wake the monitor sooner',
+  },
   negotiationAutoAgree: {
     type: 'bool',
     default: true,
@@ -178,6 +186,68 @@ export const configSchema = {
     default: '',
     description:
       'URL that receives a POST for each negotiation FINALIZED or TERMINATED (through the outbox, retried; empty = none)',
+  },
+  dataPlaneTokenTtlS: {
+    type: 'int',
+    default: 300,
+    min: 1,
+    description: 'seconds a pull access token lives; the consumer refreshes it while the transfer is STARTED',
+  },
+  dataPlaneRefreshTtlS: {
+    type: 'int',
+    default: 86_400,
+    min: 1,
+    description: 'seconds a pull refresh token lives (each refresh rotates it)',
+  },
+  dataPlaneFileRoots: {
+    type: 'list',
+    default: [],
+    description: 'directories File assets may be read from (comma-separated; none = File assets are refused)',
+  },
+  dataPlaneSecretsFile: {
+    type: 'string',
+    default: '',
+    description:
+      'JSON file {name: value} of credentials HttpData assets name in authSecret (the value is never logged)',
+  },
+  dataPlaneBackendTimeoutMs: {
+    type: 'int',
+    default: 30_000,
+    min: 1,
+    description:
+      'how long the data plane waits for an HttpData backend (headers, and between body chunks): 504',
+  },
+  dataPlaneIdleTimeoutMs: {
+    type: 'int',
+    default: 60_000,
+    min: 1,
+    description:
+      'a consumer that reads nothing for this long is cut off (its response is not held in memory)',
+  },
+  dataPlaneRateLimit: {
+    type: 'int',
+    default: 0,
+    min: 0,
+    description:
+      'data-plane requests per second per agreement (0 = no limit); beyond it: 429 with Retry-After',
+  },
+  dataPlaneVolumeLimitBytes: {
+    type: 'int',
+    default: 0,
+    min: 0,
+    description: 'bytes served per agreement per window (0 = no limit); beyond it: 429 with Retry-After',
+  },
+  dataPlaneVolumeWindowS: {
+    type: 'int',
+    default: 3600,
+    min: 1,
+    description: 'length in seconds of the window dataPlaneVolumeLimitBytes counts over',
+  },
+  dataPlaneGzip: {
+    type: 'bool',
+    default: true,
+    description:
+      'gzip text, JSON, XML and CSV bodies on the fly for consumers that accept it (sources with gzip of their own are passed as is)',
   },
   claimsFile: {
     type: 'string',

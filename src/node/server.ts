@@ -2,23 +2,23 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { NodeContext } from './context.js';
 import { defaultVerifier } from './counterparty.js';
 import { problem, sendProblem, toProblem } from './problem.js';
+import { dataPlaneScope } from './scopes/dataplane.js';
 import { healthRoutes } from './scopes/health.js';
 import { managementPrefix, managementScope } from './scopes/management.js';
 import { participantRootRoutes } from './scopes/participant-root.js';
-import { authenticatedScope, type CounterpartyVerifier, noVerifier } from './scopes/protocol.js';
-import { dataPlaneRoutes, dspRoutes } from './scopes/protocol-routes.js';
+import { authenticatedScope, type CounterpartyVerifier } from './scopes/protocol.js';
+import { dspRoutes } from './scopes/protocol-routes.js';
 
 export interface ServerOptions {
   readonly version: string;
   /** Default: self-issued participant JWTs (and the TCK's static header under `--profile tck`). */
   readonly verifyCounterparty?: CounterpartyVerifier;
-  readonly verifyDataToken?: CounterpartyVerifier;
 }
 
 function scopeOf(url: string): string {
   if (url.startsWith(managementPrefix)) return 'management';
   if (url.startsWith('/dsp') || /^\/p\/[^/]+\/dsp(\/|$)/.test(url)) return 'protocol';
-  if (url.startsWith('/data')) return 'data';
+  if (url.startsWith('/data') || /^\/p\/[^/]+\/data(\/|$)/.test(url)) return 'data';
   if (url.startsWith('/.well-known') || url.startsWith('/p/')) return 'public';
   return 'node';
 }
@@ -60,12 +60,8 @@ export async function buildServer(ctx: NodeContext, options: ServerOptions): Pro
   const dsp = { ctx, verify, what: 'protocol', routes: dspRoutes };
   await app.register(authenticatedScope, { ...dsp, prefix: '/dsp' });
   await app.register(authenticatedScope, { ...dsp, prefix: '/p/:participant/dsp' });
-  await app.register(authenticatedScope, {
-    ctx,
-    verify: options.verifyDataToken ?? noVerifier,
-    what: 'data-plane',
-    routes: dataPlaneRoutes,
-    prefix: '/data',
-  });
+  // The data plane authenticates each request by its EDR bearer token, bound to one participant's transfer.
+  await app.register(dataPlaneScope, { ctx, prefix: '/data' });
+  await app.register(dataPlaneScope, { ctx, prefix: '/p/:participant/data' });
   return app as unknown as FastifyInstance;
 }

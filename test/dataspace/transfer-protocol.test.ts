@@ -2,8 +2,8 @@ import jsonld from 'jsonld';
 // @ts-expect-error: an internal module of jsonld, without typings
 import ContextResolver from 'jsonld/lib/ContextResolver.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkAccessToken } from '../../src/dataspace/dataplane/index.js';
 import { bundledContexts } from '../../src/dataspace/protocol/index.js';
-import { transferForAccessToken } from '../../src/dataspace/transfer/index.js';
 import { dspAuthHeaders } from '../../src/node/counterparty.js';
 import type { TestNode } from '../support/node.js';
 import { assertTransfer, dspContext, recordingPeer, seedAgreement } from './transfer-support.js';
@@ -119,14 +119,23 @@ describe('transfer endpoints, provider side', () => {
     expect(address.endpoint).toBe(
       `${provider.node.context.publicUrl()}/data/transfers/${encodeURIComponent(ppid)}`,
     );
-    expect(address.endpointProperties.map((p) => p.name)).toEqual(['authorization', 'authType']);
+    expect(address.endpointProperties.map((p) => p.name)).toEqual([
+      'authorization',
+      'authType',
+      'expiresIn',
+      'refreshToken',
+      'refreshEndpoint',
+    ]);
     // the data plane finds the transfer by the token the consumer got; the store holds only its hash
     const token = (address.endpointProperties as unknown as { value: string }[])[0]?.value ?? '';
     const db = provider.node.context.db;
-    expect((await transferForAccessToken(db, token))?.id).toBe(ppid);
-    expect(await transferForAccessToken(db, `${token}x`)).toBeUndefined();
+    const target = { participantId: 'default', transferId: ppid };
+    expect((await checkAccessToken(db, token, new Date(), target)).transferId).toBe(ppid);
+    await expect(checkAccessToken(db, `${token}x`, new Date(), target)).rejects.toThrow(/not known/);
     const stored = await db.selectFrom('transfers').selectAll().where('id', '=', ppid).executeTakeFirst();
     expect(JSON.stringify(stored)).not.toContain(token);
+    const tokens = await db.selectFrom('dataplane_tokens').selectAll().execute();
+    expect(JSON.stringify(tokens)).not.toContain(token);
 
     const got = await dsp(`/transfers/${encodeURIComponent(ppid)}`);
     expect(got.status).toBe(200);

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { ByteRange } from './range.js';
 
 /**
  * Where an asset's bytes come from. A source is a plugin keyed by the asset's private data address `type`
@@ -8,9 +9,16 @@ import type { Readable } from 'node:stream';
 export interface DataSource {
   /** The data address `type` this source serves. */
   readonly type: string;
-  /** Checks an address when an asset is created, so a bad address fails then and not at first pull. */
+  /**
+   * Checks an address (throws an `InvalidInput` naming the member); the data plane calls it before each open,
+   * and the management API may call it when an asset is created.
+   */
   validate(address: SourceAddress): void;
-  /** Opens the bytes for one access; the body is a stream (never buffered whole). */
+  /**
+   * Opens the bytes for one access; the body is a stream (never buffered whole). Backend failures throw
+   * `sourceFailed('bad-gateway' | 'unavailable' | 'timeout', …)` (502/503/504); a body that fails midway
+   * errors the stream (the consumer's connection is then cut).
+   */
   open(address: SourceAddress, request: SourceRequest): Promise<SourceResponse>;
 }
 
@@ -18,10 +26,16 @@ export interface DataSource {
 export type SourceAddress = Readonly<Record<string, unknown>> & { readonly type: string };
 
 export interface SourceRequest {
-  /** A single byte range asked for by the consumer (RFC 9110 `Range: bytes=start-end`). */
-  readonly range?: { readonly start: number; readonly end?: number };
-  /** Whether the consumer accepts gzip. */
+  /**
+   * A single byte range asked for by the consumer (RFC 9110 `Range: bytes=start-end`, or `bytes=-suffix` for
+   * the last `suffix` bytes). A source that cannot satisfy it throws `RangeNotSatisfiable`; one that cannot
+   * do ranges at all answers 200 with the whole body (the RFC allows ignoring Range).
+   */
+  readonly range?: ByteRange;
+  /** Whether the consumer accepts gzip. A source answers gzip only without a range. */
   readonly acceptGzip: boolean;
+  /** A HEAD request: the headers are what count; the body is destroyed unread. */
+  readonly head?: boolean;
   readonly signal: AbortSignal;
 }
 

@@ -10,6 +10,7 @@ export {
 export {
   type Incoming,
   type NewTransfer,
+  type PullTokens,
   type TransferAction,
   type TransferDeps,
   type TransferReact,

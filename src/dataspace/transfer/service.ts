@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { InvalidInput } from '../../errors/index.js';
 import { appendAudit, type Tables } from '../../store/index.js';
@@ -68,6 +68,17 @@ export interface TransferDeps {
   /** How long a state waiting on the counterparty lasts before it is terminated; 0 = for ever. */
   readonly deadlineMs: number;
   readonly react?: TransferReact;
+  /** Provider, pull: the tokens a start hands out and their revocation when the transfer stops (the data plane). */
+  readonly pullTokens?: PullTokens;
+}
+
+/**
+ * The data plane's side of a pull: `issue` writes a fresh access + refresh token pair for a start (in the start's
+ * transaction) and answers the EDR endpoint properties; `revoke` stops a transfer's tokens at once.
+ */
+export interface PullTokens {
+  issue(trx: Kysely<Tables>, t: Transfer, at: Date): Promise<readonly { name: string; value: string }[]>;
+  revoke(trx: Kysely<Tables>, t: Transfer, reason: string, at: Date): Promise<void>;
 }
 
 /** A received DSP transfer message, already authenticated and schema-checked. */
@@ -115,8 +126,6 @@ const messageOf: Readonly<Record<TransferAction['kind'], TransferMessage>> = {
   suspend: 'TransferSuspensionMessage',
   terminate: 'TransferTerminationMessage',
 };
-
-const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 function reasonText(reason: unknown): string | null {
   if (!Array.isArray(reason)) return null;
@@ -174,26 +183,31 @@ export function transferService(deps: TransferDeps) {
 
   const pids = (t: Transfer) => ({ providerPid: t.providerPid ?? '', consumerPid: t.consumerPid ?? '' });
 
+  /** A pull's tokens stop the moment its transfer leaves STARTED (suspended, completed, terminated). */
+  async function retire(trx: Kysely<Tables>, t: Transfer, at: Date): Promise<void> {
+    if (t.role !== 'provider' || t.format !== 'HttpData-PULL' || !deps.pullTokens) return;
+    if (t.state === 'STARTED' || t.state === 'REQUESTED') return;
+    await deps.pullTokens.revoke(trx, t, `transfer.${t.state.toLowerCase()}`, at);
+  }
+
   /** The message for our own action, and what it changes on our record beyond the state. */
-  function outgoing(t: Transfer, action: TransferAction): { body: unknown; extra: Partial<Transfer> } {
+  async function outgoing(
+    trx: Kysely<Tables>,
+    t: Transfer,
+    action: TransferAction,
+    at: Date,
+  ): Promise<{ body: unknown; extra: Partial<Transfer> }> {
     switch (action.kind) {
       case 'start': {
         if (t.role === 'consumer' || t.format !== 'HttpData-PULL')
           return { body: transferMessages.start(pids(t)), extra: {} };
-        // A fresh bearer token per start: the consumer presents it to the data plane; only its hash stays here.
-        const token = randomBytes(32).toString('base64url');
+        // Fresh tokens per start (a restart after suspension too): the data plane keeps only their hashes.
         const dataAddress: DataAddress = {
           endpointType: httpEndpointType,
           endpoint: deps.dataEndpoint(t.participantId, t.id),
-          endpointProperties: [
-            { name: 'authorization', value: token },
-            { name: 'authType', value: 'bearer' },
-          ],
+          endpointProperties: [...((await deps.pullTokens?.issue(trx, t, at)) ?? [])],
         };
-        return {
-          body: transferMessages.start({ ...pids(t), dataAddress }),
-          extra: { accessTokenHash: tokenHash(token) },
-        };
+        return { body: transferMessages.start({ ...pids(t), dataAddress }), extra: {} };
       }
       case 'complete':
         return { body: transferMessages.completion(pids(t)), extra: {} };
@@ -229,7 +243,7 @@ export function transferService(deps: TransferDeps) {
   ): Promise<Transfer> {
     const message = messageOf[action.kind];
     const to = nextTransferState(t.state, message, t.role);
-    const { body, extra } = outgoing(t, action);
+    const { body, extra } = await outgoing(trx, t, action, at);
     const next = changed(t, to, at, extra);
     const peerPid = t.role === 'provider' ? t.consumerPid : t.providerPid;
     // A consumer that never heard the provider's pid cannot address it: its termination stays local.
@@ -252,6 +266,7 @@ export function transferService(deps: TransferDeps) {
       e.sent = true;
     }
     const saved = await updateTransfer(trx, t, next);
+    await retire(trx, saved, at);
     await audit(trx, saved, actor, actor === 'system' ? 'system' : 'management-api', t.state, message, at);
     if (saved.deadlineAt) e.deadlines.push(saved.deadlineAt);
     return saved;
@@ -362,6 +377,7 @@ export function transferService(deps: TransferDeps) {
     const to = nextTransferState(t.state, input, peerOf(t.role));
     const learned = known === null && typeof theirs === 'string' ? { providerPid: theirs } : {};
     const next = await updateTransfer(trx, t, changed(t, to, at, { ...learned, ...absorb(t, input, b) }));
+    await retire(trx, next, at);
     await audit(trx, next, m.sender, 'dsp', t.state, input, at);
     if (next.deadlineAt) e.deadlines.push(next.deadlineAt);
     await react(trx, next, at, e);
@@ -528,7 +544,11 @@ export function transferService(deps: TransferDeps) {
         if (isTerminalTransfer(t.state)) return t;
         const action = { kind: 'terminate', code: 'delivery-failed', reason } as const;
         // After a failed termination, do not send another one: end it locally.
-        if (message === 'TransferTerminationMessage') return localTermination(trx, t, action, at);
+        if (message === 'TransferTerminationMessage') {
+          const ended = await localTermination(trx, t, action, at);
+          await retire(trx, ended, at);
+          return ended;
+        }
         return act(trx, t, action, at, e);
       }).catch((err) => {
         if (!(err instanceof TransferNotFound)) throw err;

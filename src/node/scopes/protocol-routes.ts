@@ -14,6 +14,3 @@ export const dspRoutes: readonly ScopeRoutes[] = [
   transferRoutes,
   tckRoutes,
 ];
-
-/** The data-plane capabilities mounted under `/data`. */
-export const dataPlaneRoutes: readonly ScopeRoutes[] = [];

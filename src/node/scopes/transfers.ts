@@ -9,6 +9,7 @@ import {
 import type { NodeContext } from '../context.js';
 import { toProblem } from '../problem.js';
 import { dspBaseOf, nodeProcesses } from '../processes.js';
+import { dataEndpointOf, pullTokensOf } from './dataplane.js';
 import { addressedParticipant, type ScopeRoutes } from './protocol.js';
 
 /**
@@ -28,11 +29,6 @@ export function setTransferReactions(ctx: NodeContext, react: TransferReact): vo
   reactions.set(ctx, react);
 }
 
-/** Where a consumer pulls a started transfer's data: the data plane (a later capability answers there). */
-export function dataEndpointOf(ctx: NodeContext, transferId: string): string {
-  return `${ctx.publicUrl().replace(/\/+$/, '')}/data/transfers/${encodeURIComponent(transferId)}`;
-}
-
 /** The node's transfer service, registered with the shared process runtime on first use. */
 export function nodeTransfers(ctx: NodeContext): TransferService {
   const existing = services.get(ctx);
@@ -44,7 +40,8 @@ export function nodeTransfers(ctx: NodeContext): TransferService {
     now: ctx.now,
     wake: (at) => runtime.wake(at),
     callbackAddress: (participantId) => dspBaseOf(ctx, participantId),
-    dataEndpoint: (_participantId, transferId) => dataEndpointOf(ctx, transferId),
+    dataEndpoint: (participantId, transferId) => dataEndpointOf(ctx, participantId, transferId),
+    pullTokens: pullTokensOf(ctx),
     deadlineMs: ctx.config.processDeadlineMs,
     ...(react ? { react } : {}),
   });
