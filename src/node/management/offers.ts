@@ -12,8 +12,9 @@ import {
 } from '../../dataspace/catalog/index.js';
 import { findPolicies } from '../../dataspace/policy/index.js';
 import { Conflict, InvalidInput, NotFound } from '../../errors/index.js';
-import { appendAudit, type Tables } from '../../store/index.js';
+import type { Tables } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
+import { changeAuditor } from './change-audit.js';
 import { idempotencyHeaders, idempotentCreate } from './idempotency.js';
 import { idParams, problemResponses } from './schemas.js';
 import './auth.js';
@@ -143,27 +144,7 @@ async function requirePolicies(
 export const offerManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = async (base, { ctx }) => {
   const app = base.withTypeProvider<JsonSchemaToTsProvider>();
   const tags = ['offers'];
-  const audit = (
-    db: Kysely<Tables>,
-    participantId: string,
-    actor: string,
-    action: string,
-    id: string,
-    at: Date,
-  ) =>
-    appendAudit(
-      db,
-      {
-        participantId,
-        actor,
-        action,
-        resourceType: 'offer',
-        resourceId: id,
-        via: 'management-api',
-        outcome: 'success',
-      },
-      at,
-    );
+  const audit = changeAuditor('offer');
 
   app.post(
     '/offers',
