@@ -2,7 +2,14 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type LogEvent, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  Kysely,
+  type LogEvent,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase as SqliteDialectDatabase,
+} from 'kysely';
 import pg from 'pg';
 import { StoreCorrupt, StoreUnreachable, StoreUnwritable } from './errors.js';
 import { migrations } from './migrations/index.js';
@@ -58,10 +65,34 @@ function openSqlite(file: string): SqliteDatabase.Database {
   }
 }
 
+/**
+ * Kysely prepares every query anew and better-sqlite3 compiles on each prepare(), which cost as much as running
+ * the query: keep the compiled statements of the most recent SQL texts. Safe on one connection: Kysely runs
+ * one query at a time on it, and a statement is never shared by two running queries.
+ */
+export function withStatementCache(raw: SqliteDatabase.Database, size = 500): SqliteDialectDatabase {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(sql) {
+      const known = cache.get(sql);
+      if (known) {
+        cache.delete(sql); // most recently used last
+        cache.set(sql, known);
+        return known;
+      }
+      const statement = raw.prepare(sql);
+      if (cache.size >= size) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, statement);
+      return statement;
+    },
+  };
+}
+
 function dialectFor(target: StoreTarget) {
   switch (target.engine) {
     case 'sqlite':
-      return new SqliteDialect({ database: openSqlite(target.file) });
+      return new SqliteDialect({ database: withStatementCache(openSqlite(target.file)) });
     case 'postgres': {
       const pool = new pg.Pool({ connectionString: target.url, max: 10 });
       // An idle client's connection can be cut by the server (restart, admin termination); without a
