@@ -11,7 +11,14 @@ import {
 } from '../index/index.js';
 import { numberField, readJsonLines, readText, stringField } from './dataset.js';
 import { InvalidDataset } from './errors.js';
-import { compareRankers, type EvalQuery, type RetrievalComparison } from './retrieval-run.js';
+import {
+  compareRankers,
+  type EvalQuery,
+  type MetricSummary,
+  type RetrievalComparison,
+  scoreQuery,
+  summarise,
+} from './retrieval-run.js';
 
 export interface BenchmarkOptions {
   /** The folder holding `allganize-ja/`, `anthropic-contextual/` … (`../shared/datasets` in CI). */
@@ -59,6 +66,44 @@ export async function runAllganize(options: BenchmarkOptions): Promise<Allganize
       () => performance.now(),
     );
     return { benchmark: 'allganize', units: units.length, indexMs, weights, ...comparison };
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The tuning loop: indexes the pages once and scores each weight set on the odd-numbered (tuning) questions
+ * only — the test half is never ranked here, so a sweep cannot choose by it. Weight sets differ only at
+ * search time, so a sweep of many costs one indexing (~40 s) plus ~1 s per set.
+ */
+export async function sweepAllganize(
+  options: Pick<BenchmarkOptions, 'datasetsDir' | 'log'>,
+  variants: Readonly<Record<string, RankWeights>>,
+): Promise<Record<string, MetricSummary>> {
+  const log = options.log ?? (() => {});
+  const root = `${options.datasetsDir}/${dir}`;
+  const units = await loadPages(root);
+  const tuning = (await loadQueries(root)).filter((q) => q.half === 'tuning');
+  const db = new Database(':memory:');
+  try {
+    const index = createSqliteIndex(db, 'allganize', {
+      analyzer: await loadJapaneseAnalyzer(),
+      weights: japaneseWeights,
+    });
+    index.add(units);
+    log(`allganize sweep: ${units.length} pages indexed, ${tuning.length} tuning questions`);
+    const out: Record<string, MetricSummary> = {};
+    for (const [name, weights] of Object.entries(variants)) {
+      out[name] = summarise(
+        tuning.map((q) =>
+          scoreQuery(
+            index.search(q.text, 20, { weights }).map((h) => h.unitId),
+            q.relevant,
+          ),
+        ),
+      );
+    }
+    return out;
   } finally {
     db.close();
   }

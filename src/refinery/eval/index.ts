@@ -1,4 +1,9 @@
-export { type AllganizeResult, type BenchmarkOptions, runAllganize } from './allganize.js';
+export {
+  type AllganizeResult,
+  type BenchmarkOptions,
+  runAllganize,
+  sweepAllganize,
+} from './allganize.js';
 export { type AnthropicResult, runAnthropicContextual } from './anthropic.js';
 export { type BenchmarkName, benchmarkNames, runBenchmark } from './benchmark.js';
 export { type BootstrapOptions, type Interval, pairedBootstrap, seededRandom } from './bootstrap.js';
