@@ -61,6 +61,13 @@ export class AgreementLimits {
     }
   }
 
+  /** Refuses a body of known length that would not fit the agreement's window (before any byte is sent). */
+  admitBytes(agreementKey: string, now: Date, bytes: number): void {
+    if (this.fits(agreementKey, now, bytes)) return;
+    const t = now.getTime();
+    throw new LimitReached('limit.volume', this.#retryAfterS(this.#window(agreementKey, t), t));
+  }
+
   /** Whether `bytes` more fit the agreement's window (checked while a body of unknown length streams). */
   fits(agreementKey: string, now: Date, bytes: number): boolean {
     const { volumeBytes } = this.settings;

@@ -179,6 +179,8 @@ interface Access {
   reason?: string;
 }
 
+const agreementKey = (a: Access) => `${a.participantId}\n${a.authorized?.grant.agreementId ?? ''}`;
+
 /** One audit record per access, written when its response ends or is cut; never the token. */
 async function auditAccess(ctx: NodeContext, a: Access, status: number, complete: boolean, method: string) {
   const g = a.authorized?.grant;
@@ -218,11 +220,11 @@ export const dataPlaneScope: FastifyPluginAsync<{ ctx: NodeContext }> = async (a
   async function open(req: FastifyRequest, a: Access, head: boolean, signal: AbortSignal) {
     const at = ctx.now();
     a.authorized = await authorize({ db: ctx.db, access: plane.access }, bearerOf(req), a, at);
-    const { grant, address } = a.authorized;
+    const { address } = a.authorized;
     const range = parseRange(req.headers.range);
     if (range === 'invalid')
       throw new DataPlaneError('range.invalid', 'range-not-satisfiable', 'malformed Range');
-    plane.limits.admit(`${grant.participantId}\n${grant.agreementId}`, at);
+    plane.limits.admit(agreementKey(a), at);
     const source = plane.sources.get(address.type);
     if (!source)
       throw sourceFailed('bad-gateway', 'source.unknown-type', `no source serves type ${address.type}`);
@@ -270,6 +272,15 @@ export const dataPlaneScope: FastifyPluginAsync<{ ctx: NodeContext }> = async (a
     }
     const contentType = source.contentType ?? a.authorized?.contentType ?? 'application/octet-stream';
     const out = encoded(req, source, contentType);
+    if (!head && out.contentLength !== undefined) {
+      try {
+        plane.limits.admitBytes(agreementKey(a), ctx.now(), out.contentLength);
+      } catch (e) {
+        out.body.destroy();
+        a.reason = 'limit.volume';
+        throw e;
+      }
+    }
     reply.status(out.status).header('content-type', contentType).header('accept-ranges', 'bytes');
     if (out.contentLength !== undefined) reply.header('content-length', String(out.contentLength));
     if (out.contentRange) reply.header('content-range', out.contentRange);
@@ -288,7 +299,7 @@ export const dataPlaneScope: FastifyPluginAsync<{ ctx: NodeContext }> = async (a
 
   /** Counts what is handed to the socket, holds the volume limit, and cuts a consumer that stalls. */
   function relay(a: Access, body: Readable, reply: FastifyReply) {
-    const key = `${a.participantId}\n${a.authorized?.grant.agreementId ?? ''}`;
+    const key = agreementKey(a);
     const res = reply.raw;
     res.setTimeout(ctx.config.dataPlaneIdleTimeoutMs, () => {
       a.reason = 'consumer.idle';
