@@ -6,6 +6,7 @@ import { deadlineWork, ProcessRuntime } from '../dataspace/process/index.js';
 import { EgressDenied, InvalidUrl } from '../outbound/index.js';
 import type { NodeContext } from './context.js';
 import { dspAuthHeaders, ownDids } from './counterparty.js';
+import { usageControl } from './policy/usage-control.js';
 
 /**
  * The protocol processes of one running node: one runtime (outbox, deadlines, scheduler) shared by every
@@ -55,6 +56,20 @@ async function sendMessage(ctx: NodeContext, item: OutboxItem): Promise<unknown>
   throw refused ? new DeliveryRefused(message) : new Error(message);
 }
 
+/**
+ * The provider's `requested` / `accepted` points run the contract policy for the consumer's claims and declared
+ * purpose first: a denial terminates with its reason code, a permission leaves the step to `then`.
+ */
+function withUsageControl(ctx: NodeContext, then: Decide | undefined): Decide {
+  return async (n, point) => {
+    if (n.role === 'provider' && (point === 'requested' || point === 'accepted')) {
+      const refused = await usageControl(ctx).negotiation(n);
+      if (refused) return refused;
+    }
+    return then?.(n, point);
+  };
+}
+
 export function nodeProcesses(ctx: NodeContext): NodeProcesses {
   const existing = byContext.get(ctx);
   if (existing) return existing;
@@ -69,7 +84,9 @@ export function nodeProcesses(ctx: NodeContext): NodeProcesses {
   // Without auto-agree a person approves each request (management POST …/negotiations/<id>/agree).
   const waitForPerson: Decide = async (_n, point) =>
     point === 'requested' || point === 'accepted' ? { kind: 'wait' } : undefined;
-  const decide = decisions.get(ctx) ?? (ctx.config.negotiationAutoAgree ? undefined : waitForPerson);
+  const approval = ctx.config.negotiationAutoAgree ? undefined : waitForPerson;
+  // Scripted peers (the conformance profile) decide alone; otherwise the contract policy decides first.
+  const decide = decisions.get(ctx) ?? withUsageControl(ctx, approval);
   const events = new EventEmitter();
   events.setMaxListeners(0);
   let deadlineHint: (at: Date) => void = () => {};
@@ -85,7 +102,7 @@ export function nodeProcesses(ctx: NodeContext): NodeProcesses {
     callbackAddress: (participantId) => dspBaseOf(ctx, participantId),
     offers: { find: findOffer, visibleTo: offerVisibleTo },
     deadlineMs: ctx.config.processDeadlineMs,
-    ...(decide ? { decide } : {}),
+    decide,
     notify: (n) => events.emit('negotiation', n),
     ...(ctx.config.eventWebhookUrl ? { webhookUrl: ctx.config.eventWebhookUrl } : {}),
   });

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { InvalidInput } from '../../errors/index.js';
 import { appendAudit, type Tables } from '../../store/index.js';
 import { enqueue, type OutboxItem } from '../outbox/index.js';
+import { declarePurpose, withoutDeclaredPurpose } from '../policy/index.js';
 import { type Answer, messageKey, receiveOnce } from '../process/index.js';
 import { type Agreement, negotiationInput, negotiationMessages, type Offer } from '../protocol/index.js';
 import { NegotiationNotFound, OfferNotAgreeable, PidMismatch } from './errors.js';
@@ -368,8 +369,12 @@ export function negotiationService(deps: NegotiationDeps) {
       throw new OfferNotAgreeable(id, 'no such offer is available to you');
     }
     const why = offerMismatch(requested, published.policy);
-    if (why) throw new OfferNotAgreeable(id, why);
-    return { ...stripType(published.policy), '@id': id, target: published.assetId };
+    // A consumer declares its purpose as one `purpose eq` constraint appended to each permission (the agreement records it).
+    const declared = why ? withoutDeclaredPurpose(requested) : undefined;
+    if (why && (!declared || offerMismatch(declared.rules, published.policy)))
+      throw new OfferNotAgreeable(id, why);
+    const agreed = declared ? declarePurpose(published.policy, declared.purpose) : published.policy;
+    return { ...stripType(agreed), '@id': id, target: published.assetId };
   }
 
   /** A ContractRequestMessage (provider) or ContractOfferMessage (consumer) that opens a negotiation. */

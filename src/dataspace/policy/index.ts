@@ -1,5 +1,6 @@
 export { compilePolicy } from './compile.js';
 export type { PolicyContext, Scope } from './context.js';
+export { declarePurpose, purposeOf, withoutDeclaredPurpose } from './declared-purpose.js';
 export { InvalidPolicy } from './errors.js';
 export {
   type CompiledPolicy,
@@ -9,6 +10,7 @@ export {
   evaluatePolicy,
   type PolicyProblem,
 } from './evaluate.js';
+export { nextTimeEdge, nextWake, timeEdges } from './monitor.js';
 export { allScopes, type Operand, usageScopes } from './operand.js';
 export { claimOperand } from './operands/claim.js';
 export { type Operator, operatorNames, operatorsFor } from './operators.js';

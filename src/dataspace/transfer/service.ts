@@ -70,6 +70,15 @@ export interface TransferDeps {
   readonly react?: TransferReact;
   /** Provider, pull: the tokens a start hands out and their revocation when the transfer stops (the data plane). */
   readonly pullTokens?: PullTokens;
+  /**
+   * Provider: usage control on a TransferRequestMessage (the agreement's policy now, the purpose the request
+   * declares), in the request's transaction. A refusal terminates the transfer with its code, sent to the peer.
+   */
+  readonly admit?: (
+    trx: Kysely<Tables>,
+    t: Transfer,
+    request: Readonly<Record<string, unknown>>,
+  ) => Promise<{ readonly code: string; readonly reason: string } | undefined>;
 }
 
 /**
@@ -331,7 +340,9 @@ export function transferService(deps: TransferDeps) {
     await insertTransfer(trx, t);
     await audit(trx, t, m.sender, 'dsp', 'NEW', 'TransferRequestMessage', at);
     if (t.deadlineAt) e.deadlines.push(t.deadlineAt);
-    await react(trx, t, at, e);
+    const refused = await deps.admit?.(trx, t, m.body);
+    if (refused) await act(trx, t, { kind: 'terminate', ...refused }, at, e);
+    else await react(trx, t, at, e);
     // The acknowledgement is of the request itself; our reaction reaches the consumer as its own message.
     return { status: 201, body: transferAnswer(t) };
   }

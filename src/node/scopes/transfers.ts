@@ -7,6 +7,7 @@ import {
   transferService,
 } from '../../dataspace/transfer/index.js';
 import type { NodeContext } from '../context.js';
+import { startUsageControl, stopUsageControl, usageControl } from '../policy/index.js';
 import { toProblem } from '../problem.js';
 import { dspBaseOf, nodeProcesses } from '../processes.js';
 import { dataEndpointOf, pullTokensOf } from './dataplane.js';
@@ -44,6 +45,7 @@ export function nodeTransfers(ctx: NodeContext): TransferService {
     pullTokens: pullTokensOf(ctx),
     deadlineMs: ctx.config.processDeadlineMs,
     ...(react ? { react } : {}),
+    admit: (trx, t, request) => usageControl(ctx).admitTransfer(trx, t, request),
   });
   runtime.register({
     type: 'transfer',
@@ -163,6 +165,8 @@ export const transferRoutes: ScopeRoutes = async (app, { ctx }) => {
   const transfers = nodeTransfers(ctx);
   app.addHook('onReady', async () => runtime.start());
   app.addHook('onClose', async () => runtime.stop());
+  app.addHook('onReady', async () => startUsageControl(ctx, transfers));
+  app.addHook('onClose', async () => stopUsageControl(ctx));
   app.setErrorHandler(transferError);
   if (!app.hasContentTypeParser('application/ld+json')) {
     app.addContentTypeParser(
