@@ -2,10 +2,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { dataplaneFigures } from './dataplane.js';
 import { dataspaceFigures } from './dataspace.js';
 import { foundationFigures } from './foundation.js';
 import type { Figure } from './measure.js';
 import { parserFigures } from './parsers.js';
+import { policyFigures } from './policy.js';
 import { qualityFigures } from './quality.js';
 import { refineryFigures } from './refinery.js';
 
@@ -40,6 +42,8 @@ async function measure(): Promise<Run> {
     quality: () => qualityFigures(values.datasets ?? ''),
     parsers: () => parserFigures(values.datasets ?? ''),
     dataspace: () => dataspaceFigures(),
+    dataplane: () => dataplaneFigures(),
+    policy: policyFigures,
   };
   const figures: Figure[] = [];
   for (const [name, run] of Object.entries(groups)) {

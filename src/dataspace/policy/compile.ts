@@ -3,8 +3,8 @@ import type { Operand } from './operand.js';
 import { type Actual, compileTest, type Operator, operatorOf } from './operators.js';
 import type { PolicyRules, Rule } from './policy.js';
 import type { OperandRegistry } from './registry.js';
-import type { Outcome, RuleKind, TraceEntry, TraceNode } from './trace.js';
-import { type Elapsed, readActual, unwrap, type ValueType } from './values.js';
+import { type RuleKind, type TraceEntry, type TraceNode, traceEntry } from './trace.js';
+import { type Elapsed, type ReadOptions, readActual, unwrap, type ValueType } from './values.js';
 import { localName } from './vocabulary.js';
 
 /** Three-valued: a deferred constraint is neither true nor false until its scope comes (Kleene logic). */
@@ -37,6 +37,10 @@ export interface CompiledRule {
   readonly rule: Rule;
   readonly check: Check;
   readonly duties: readonly CompiledRule[];
+  /** The rule's trace entries, built once. */
+  readonly holds: TraceEntry;
+  readonly fails: TraceEntry;
+  readonly deferred: TraceEntry;
 }
 
 export interface CompiledPolicy {
@@ -64,8 +68,13 @@ interface Where {
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-const outcomeOf = (r: Tri): Outcome => (r === T ? 'holds' : r === F ? 'fails' : 'deferred');
-const placeholder = {} as TraceEntry;
+export const placeholder = traceEntry({
+  path: '',
+  rule: 'permission',
+  action: '',
+  node: 'rule',
+  outcome: 'skipped',
+});
 
 function unsupported(
   w: Where,
@@ -74,7 +83,7 @@ function unsupported(
   reason: string,
 ): Check {
   w.problems.push({ path: at, reason });
-  const fixed: TraceEntry = { ...entry, rule: w.rule, action: w.action, outcome: 'unsupported', reason };
+  const fixed = traceEntry({ ...entry, rule: w.rule, action: w.action, outcome: 'unsupported', reason });
   const error = w.error;
   return (_ctx, run) => {
     run.trace.push(fixed);
@@ -91,12 +100,35 @@ function failureOf(op: Operand, operator: Operator): number {
   return operator === 'gt' || operator === 'gteq' ? Fail.notYetValid : Fail.other;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
-/** The compared value as the trace shows it: instants as ISO strings, elapsed time in seconds. */
-function shown(type: ValueType, v: Actual): unknown {
-  if (type === 'dateTime') return iso(v as number);
-  if (type === 'duration') return `PT${((v as Elapsed).to - (v as Elapsed).from) / 1000}S`;
-  return v;
+/** How the trace shows a compared value: instants as ISO strings, elapsed time in seconds (memoised). */
+function shower(type: ValueType): (v: Actual | Actual[]) => unknown {
+  if (type === 'dateTime') {
+    let ms = Number.NaN;
+    let text = '';
+    return (v) => {
+      if (Array.isArray(v)) return v.map((x) => new Date(x as number).toISOString());
+      if (v !== ms) {
+        ms = v as number;
+        text = new Date(ms).toISOString();
+      }
+      return text;
+    };
+  }
+  if (type === 'duration') {
+    const one = (e: Elapsed) => `PT${(e.to - e.from) / 1000}S`;
+    return (v) => (Array.isArray(v) ? v.map((x) => one(x as Elapsed)) : one(v as Elapsed));
+  }
+  return (v) => v;
+}
+
+function readList(type: ValueType, raw: readonly unknown[], read: ReadOptions): Actual[] | undefined {
+  const list: Actual[] = [];
+  for (const x of raw) {
+    const v = readActual(type, x, read);
+    if (v === undefined) return undefined;
+    list.push(v);
+  }
+  return list;
 }
 
 function atomic(c: Record<string, unknown>, path: string, w: Where): Check {
@@ -128,17 +160,21 @@ function atomic(c: Record<string, unknown>, path: string, w: Where): Check {
   const { type } = operand;
   const read = w.registry.read;
   const scopes: Partial<Record<Scope, true>> = Object.fromEntries(operand.scopes.map((s) => [s, true]));
-  const deferred: TraceEntry = {
+  const deferred = traceEntry({
     ...base,
     rule,
     action,
     outcome: 'deferred',
     reason: `${operand.name} is decided at ${operand.scopes.join(', ')}`,
-  };
+  });
   const failure = failureOf(operand, operator);
-  const noValue = (reason: string): TraceEntry => ({ ...base, rule, action, outcome: 'no-value', reason });
+  const noValue = (reason: string) => traceEntry({ ...base, rule, action, outcome: 'no-value', reason });
   const missing = noValue(`counterparty has no ${operand.name}`);
   const malformed = noValue(`the counterparty's ${operand.name} is not a ${type}`);
+  const { rightOperand } = c;
+  const show = shower(type);
+  let lastRaw: unknown;
+  let lastActual: Actual | Actual[] | undefined;
   return (ctx, r) => {
     if (scopes[ctx.scope] !== true) {
       r.trace.push(deferred);
@@ -151,23 +187,33 @@ function atomic(c: Record<string, unknown>, path: string, w: Where): Check {
       return error;
     }
     let actual: Actual | Actual[] | undefined;
-    if (Array.isArray(raw)) {
-      const list: Actual[] = [];
-      for (const x of raw) {
-        const v = readActual(type, x, read);
-        if (v === undefined) break;
-        list.push(v);
+    if (raw === lastRaw) actual = lastActual;
+    else {
+      actual = Array.isArray(raw) ? readList(type, raw, read) : readActual(type, raw, read);
+      // Claims and ids repeat from one evaluation to the next: remember the last one read (primitives only).
+      if (typeof raw !== 'object') {
+        lastRaw = raw;
+        lastActual = actual;
       }
-      actual = list.length === raw.length ? list : undefined;
-    } else actual = readActual(type, raw, read);
+    }
     if (actual === undefined) {
       r.trace.push(malformed);
       r.fail |= Fail.other;
       return error;
     }
     const holds = run(actual);
-    const value = Array.isArray(actual) ? actual.map((v) => shown(type, v)) : shown(type, actual);
-    r.trace.push({ ...base, rule, action, actual: value, outcome: holds ? 'holds' : 'fails' });
+    r.trace.push({
+      path,
+      rule,
+      action,
+      node: 'constraint',
+      leftOperand: leftName,
+      operator: opName,
+      rightOperand,
+      actual: show(actual),
+      outcome: holds ? 'holds' : 'fails',
+      reason: undefined,
+    });
     if (!holds) r.fail |= failure;
     return holds ? T : F;
   };
@@ -180,10 +226,10 @@ const logicals: readonly Logical[] = ['and', 'or', 'xone', 'andSequence'];
 function skipped(c: unknown, path: string, w: Where): TraceEntry {
   const node: TraceNode = (isObject(c) && logicals.find((k) => k in c)) || 'constraint';
   if (node !== 'constraint' || !isObject(c))
-    return { path, rule: w.rule, action: w.action, node, outcome: 'skipped' };
+    return traceEntry({ path, rule: w.rule, action: w.action, node, outcome: 'skipped' });
   const left = unwrap(c.leftOperand).value;
   const op = unwrap(c.operator).value;
-  return {
+  return traceEntry({
     path,
     rule: w.rule,
     action: w.action,
@@ -192,7 +238,7 @@ function skipped(c: unknown, path: string, w: Where): TraceEntry {
     operator: String(op),
     rightOperand: c.rightOperand,
     outcome: 'skipped',
-  };
+  });
 }
 
 function logical(kind: Logical, members: unknown, path: string, w: Where, depth: number): Check {
@@ -202,8 +248,11 @@ function logical(kind: Logical, members: unknown, path: string, w: Where, depth:
   const kids = members.map((m, i) => constraint(m, `${path}.${kind}[${i}]`, w, depth + 1));
   const skips = members.map((m, i) => skipped(m, `${path}.${kind}[${i}]`, w));
   const { rule, action } = w;
+  const [holds, fails, deferred] = (['holds', 'fails', 'deferred'] as const).map((outcome) =>
+    traceEntry({ ...base, rule, action, outcome }),
+  ) as [TraceEntry, TraceEntry, TraceEntry];
   const done = (r: Run, at: number, result: Tri) => {
-    r.trace[at] = { ...base, rule, action, outcome: outcomeOf(result) };
+    r.trace[at] = result === T ? holds : result === F ? fails : deferred;
     return result;
   };
   switch (kind) {
@@ -341,7 +390,10 @@ function compileRule(
           }
           return result;
         };
-  return { kind, path, action, rule: r as unknown as Rule, check, duties };
+  const [holds, fails, deferred] = (['holds', 'fails', 'deferred'] as const).map((outcome) =>
+    traceEntry({ path, rule: kind, action: w.action, node: 'rule', outcome }),
+  ) as [TraceEntry, TraceEntry, TraceEntry];
+  return { kind, path, action, rule: r as unknown as Rule, check, duties, holds, fails, deferred };
 }
 
 const ruleLists = [

@@ -4,6 +4,7 @@ import {
   compilePolicy,
   F,
   Fail,
+  placeholder,
   type Run,
   T,
   type Tri,
@@ -12,7 +13,7 @@ import type { PolicyContext } from './context.js';
 import type { PolicyRules, Rule } from './policy.js';
 import { type ReasonCode, reasons } from './reasons.js';
 import type { OperandRegistry } from './registry.js';
-import type { TraceEntry } from './trace.js';
+import { type TraceEntry, traceEntry } from './trace.js';
 import { localName } from './vocabulary.js';
 
 export { type CompiledPolicy, type CompileOptions, compilePolicy, type PolicyProblem } from './compile.js';
@@ -44,29 +45,25 @@ const decided = (
 });
 
 function evalRule(rule: CompiledRule, ctx: PolicyContext, run: Run): Tri {
-  const at = run.trace.push(undefined as unknown as TraceEntry) - 1;
+  const at = run.trace.push(placeholder) - 1;
   const result = rule.check(ctx, run);
-  run.trace[at] = {
-    path: rule.path,
-    rule: rule.kind,
-    action: rule.action ?? String(rule.rule.action),
-    node: 'rule',
-    outcome: result === T ? 'holds' : result === F ? 'fails' : 'deferred',
-  };
+  run.trace[at] = result === T ? rule.holds : result === F ? rule.fails : rule.deferred;
   return result;
 }
 
 /** Whether a rule's action covers the requested one (`use` covers `read`); an unreadable action covers all. */
 function covers(rule: CompiledRule, requested: string, policy: CompiledPolicy, run: Run): boolean {
   if (rule.action === undefined || policy.registry.actions.within(requested, rule.action)) return true;
-  run.trace.push({
-    path: rule.path,
-    rule: rule.kind,
-    action: rule.action,
-    node: 'rule',
-    outcome: 'not-applicable',
-    reason: `${rule.action} does not cover ${requested}`,
-  });
+  run.trace.push(
+    traceEntry({
+      path: rule.path,
+      rule: rule.kind,
+      action: rule.action,
+      node: 'rule',
+      outcome: 'not-applicable',
+      reason: `${rule.action} does not cover ${requested}`,
+    }),
+  );
   return false;
 }
 
@@ -107,8 +104,8 @@ export function evaluate(policy: CompiledPolicy, ctx: PolicyContext): Decision {
   if (prohibited) return decided(false, 'policy.prohibited', run.trace);
   if (granted.length === 0) return decided(false, failureCode(failures), run.trace);
   const duties: Rule[] = [];
-  for (const d of [...granted.flatMap((g) => g.duties), ...policy.obligations])
-    if (evalRule(d, ctx, run) !== F) duties.push(d.rule);
+  for (const g of granted) for (const d of g.duties) if (evalRule(d, ctx, run) !== F) duties.push(d.rule);
+  for (const d of policy.obligations) if (evalRule(d, ctx, run) !== F) duties.push(d.rule);
   return decided(true, 'policy.permitted', run.trace, duties);
 }
 

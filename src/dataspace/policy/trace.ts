@@ -40,6 +40,25 @@ export interface TraceEntry {
   readonly reason?: string;
 }
 
+/**
+ * Every entry with the same members in the same order (absent ones undefined), so the entries evaluation
+ * builds share one shape — this is the engine's hot path.
+ */
+export function traceEntry(e: TraceEntry): TraceEntry {
+  return {
+    path: e.path,
+    rule: e.rule,
+    action: e.action,
+    node: e.node,
+    leftOperand: e.leftOperand,
+    operator: e.operator,
+    rightOperand: e.rightOperand,
+    actual: e.actual,
+    outcome: e.outcome,
+    reason: e.reason,
+  };
+}
+
 const shown = (v: unknown): string => {
   if (v instanceof Date) return v.toISOString();
   const s = JSON.stringify(v);
@@ -51,7 +70,7 @@ export function formatTrace(trace: readonly TraceEntry[]): string[] {
   return trace.map((e) => {
     const what =
       e.node === 'constraint'
-        ? `${e.leftOperand} ${e.operator} ${shown(e.rightOperand)}${'actual' in e ? ` (actual ${shown(e.actual)})` : ''}`
+        ? `${e.leftOperand} ${e.operator} ${shown(e.rightOperand)}${e.actual !== undefined ? ` (actual ${shown(e.actual)})` : ''}`
         : e.node === 'rule'
           ? `${e.rule} ${e.action}`
           : e.node;

@@ -228,7 +228,7 @@ export function readActual(
   raw: unknown,
   options: ReadOptions,
 ): Parsed | Elapsed | undefined {
-  const { value } = unwrap(raw);
+  const value = typeof raw === 'object' && raw !== null && !(raw instanceof Date) ? unwrap(raw).value : raw;
   switch (type) {
     case 'string':
       return typeof value === 'string' ? value.normalize('NFKC') : undefined;
