@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadJapaneseAnalyzer } from '../../src/refinery/index/index.js';
-import { preparedAnalyzer, refine } from '../../src/refinery/pipeline/index.js';
+import {
+  bySentence,
+  deferredJapaneseAnalyzer,
+  preparedAnalyzer,
+  refine,
+} from '../../src/refinery/pipeline/index.js';
+import { loadMorphology } from '../../src/refinery/text/index.js';
 import { consistency, copySamples, expectConsistent } from './corpus-check.js';
 
 /**
@@ -36,7 +42,7 @@ describe('tokenising in the parse workers', () => {
       analyzer: await loadJapaneseAnalyzer(), // a given analyzer runs on the calling thread
       config: { workers: 1 },
     });
-  });
+  }, 300_000); // two refines of every sample; slow when the machine is shared
 
   it('stores exactly the index rows the calling thread would have written', () => {
     const worker = ftsRows(inWorkers.store);
@@ -62,5 +68,36 @@ describe('preparedAnalyzer', () => {
     // Outside withPrepared nothing is served from the prepared tokens.
     expect(analyzer.unit(text)).toEqual(base.unit(text));
     expect(analyzer.query('吐出弁とは')).toEqual(base.query('吐出弁とは'));
+  });
+});
+
+describe('bySentence', () => {
+  it('gives the words kuromoji gives for the whole text, with repeated pieces served from memory', async () => {
+    const morph = await loadMorphology();
+    const memo = bySentence(morph);
+    const header = '概要 › ものづくり企業の人材育成、デジタル化に対応した人材の確保・育成 › ';
+    const texts = [
+      `${header}定期昇給\n\n85.2％、74.0％`,
+      `${header}賞与（一時金）の増額。ポンプの吐出弁を閉じ、電源を切る。`,
+      `${header}賞与（一時金）の増額。ポンプの吐出弁を閉じ、電源を切る。`,
+      '、。、',
+      '',
+      '句読点のない長い一文 Latin words and 3.5kg',
+    ];
+    for (const t of texts) expect(memo(t)).toEqual(morph(t));
+    expect(memo(texts[1]!).length).toBeGreaterThan(5);
+  });
+});
+
+describe('deferredJapaneseAnalyzer', () => {
+  it('knows its views before loading and tokenises like the Japanese analyzer once loaded', async () => {
+    const base = await loadJapaneseAnalyzer();
+    const deferred = deferredJapaneseAnalyzer();
+    expect(deferred.analyzer.views).toEqual(base.views);
+    expect(deferred.analyzer.passageViews).toEqual(base.passageViews);
+    expect(() => deferred.analyzer.unit('吐出弁')).toThrow(/before it was loaded/);
+    await deferred.load();
+    const text = 'ポンプの吐出弁を閉じる。潤滑油は3,000時間ごとに交換する';
+    expect(deferred.analyzer.unit(text)).toEqual(base.unit(text));
   });
 });

@@ -15,7 +15,29 @@ const postingBudget = 4_000_000;
  * as "3.5kg" is stored and queried as one term. Identity for ordinary bigrams and kuromoji words.
  */
 export function ftsSafe(token: string): string {
+  if (plainToken(token)) return token;
   return token.replace(unsafe, (c) => `${mark}${c.codePointAt(0)!.toString(16)}${mark}`);
+}
+
+/**
+ * True when every character is an ASCII lower-case letter or digit, kana or a common kanji: nothing to spell
+ * out. Refining calls `ftsSafe` on every token it indexes (millions per corpus), and this test costs less than
+ * running the Unicode-property pattern; anything else takes the pattern.
+ */
+function plainToken(token: string): boolean {
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (
+      (c >= 0x61 && c <= 0x7a) || // a-z
+      (c >= 0x30 && c <= 0x39) || // 0-9
+      (c >= 0x3041 && c <= 0x3096) || // hiragana letters
+      (c >= 0x30a1 && c <= 0x30fa) || // katakana letters
+      (c >= 0x4e00 && c <= 0x9fff) // CJK unified ideographs (all assigned since Unicode 14)
+    )
+      continue;
+    return false;
+  }
+  return true;
 }
 
 /**

@@ -41,3 +41,15 @@ export class InvalidRefineOptions extends InvalidInput {
     super('refine.invalid-options', message, fields);
   }
 }
+
+/** A deferred analyzer was asked to tokenise before its dictionary was loaded (a bug in the caller). */
+export class AnalyzerNotLoaded extends MusubiError {
+  constructor() {
+    super(
+      'refine.analyzer-not-loaded',
+      'internal',
+      'the Japanese dictionary was used before it was loaded',
+      {},
+    );
+  }
+}

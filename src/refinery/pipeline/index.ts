@@ -1,4 +1,5 @@
 export {
+  AnalyzerNotLoaded,
   FileTooLarge,
   InvalidRefineOptions,
   NoText,
@@ -8,6 +9,8 @@ export {
 export { type FailureReason, type FileFailure, failureOf } from './failure.js';
 export {
   type AnalysedText,
+  bySentence,
+  deferredJapaneseAnalyzer,
   type Prepared,
   type PreparedAnalyzer,
   type PrepareOptions,

@@ -4,12 +4,18 @@ import { availableParallelism } from 'node:os';
 import { chunkByStructure } from '../chunk/index.js';
 import { type Corpus, type DocumentEntry, openCorpus, type StoredDocument } from '../corpus/index.js';
 import type { Document } from '../document/index.js';
-import { type Analyzer, loadJapaneseAnalyzer } from '../index/index.js';
+import type { Analyzer } from '../index/index.js';
 import { sourceInfoFor } from '../parse/index.js';
 import { type AfterParse, ParsePool, type ParserModule } from '../parse/worker/index.js';
 import { FileTooLarge, InvalidRefineOptions, NoText } from './errors.js';
 import { type FileFailure, failureOf } from './failure.js';
-import { type Prepared, type PreparedAnalyzer, type PrepareOptions, preparedAnalyzer } from './prepare.js';
+import {
+  deferredJapaneseAnalyzer,
+  type Prepared,
+  type PreparedAnalyzer,
+  type PrepareOptions,
+  preparedAnalyzer,
+} from './prepare.js';
 import { type FoundFile, inScope, type Walked, walk } from './walk.js';
 
 // The worker step: the module as the pool's workers load it (TypeScript sources in tests, dist/ built).
@@ -92,6 +98,8 @@ export interface RefineSummary {
 interface Run {
   readonly corpus: Corpus;
   readonly analyzer: PreparedAnalyzer;
+  /** Resolves once the analyzer can tokenise here (texts that come without a worker's tokens). */
+  readonly analyzerReady: () => Promise<void>;
   /** Chunking and tokenising in the worker, after the parse. */
   readonly after: AfterParse;
   readonly settings: RefineSettings;
@@ -128,7 +136,9 @@ export async function refine(paths: readonly string[], options: RefineOptions): 
   const settings: RefineSettings = { ...defaultRefineSettings, ...options.config };
   checkSettings(settings);
   const walked = await walk(paths, [options.store]);
-  const analyzer = preparedAnalyzer(options.analyzer ?? (await loadJapaneseAnalyzer()));
+  // The workers tokenise with their own dictionary: this thread loads one only if it has to tokenise.
+  const deferred = options.analyzer === undefined ? deferredJapaneseAnalyzer() : undefined;
+  const analyzer = preparedAnalyzer(options.analyzer ?? deferred!.analyzer);
   const corpus = openCorpus({
     dir: options.store,
     participantId: settings.participantId,
@@ -146,6 +156,7 @@ export async function refine(paths: readonly string[], options: RefineOptions): 
     const run: Run = {
       corpus,
       analyzer,
+      analyzerReady: () => deferred?.load() ?? Promise.resolve(),
       after: { module: prepareModule, export: 'prepareDocument', options: prepare },
       settings,
       pipeline: `${pipelineVersion}/chars-${settings.chunkSize}`,
@@ -270,6 +281,7 @@ async function refineFile(file: FoundFile, run: Run): Promise<FileResult> {
     if (parsed) {
       const doc: Document = { ...parsed, source: { ...parsed.source, uri: file.uri } };
       const chunks = chunkByStructure(doc, { size: run.settings.chunkSize });
+      await run.analyzerReady();
       run.corpus.putDocument(entry(sha256, doc.source.format), doc, chunks, moved.uri);
       return { outcome: 'renamed', chunks: chunks.length, from: moved.uri };
     }
@@ -282,6 +294,7 @@ async function refineFile(file: FoundFile, run: Run): Promise<FileResult> {
     const doc = parsed.document;
     if (!doc.blocks.some((b) => b.text.trim() !== '')) throw new NoText(file.uri);
     const { chunks, analysed } = parsed.extra;
+    if (analysed.length < chunks.length) await run.analyzerReady();
     run.analyzer.withPrepared(analysed, () => run.corpus.putDocument(entry(sha256, format), doc, chunks));
     return { outcome: before?.status === 'ok' ? 'changed' : 'added', chunks: chunks.length };
   } catch (e) {
