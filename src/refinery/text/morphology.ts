@@ -40,6 +40,8 @@ const stopBaseForms = new Set([
 ]);
 const excludedNounKinds = new Set(['非自立', '代名詞', '数']);
 const wordChars = /^[\p{L}\p{N}]+$/u;
+// A dictionary word may carry separators (グローバル・ハブ, C/C++): its parts are still words.
+const wordRuns = /[\p{L}\p{N}]+/gu;
 
 function isContentWord(t: KuromojiToken): boolean {
   if (t.pos === '名詞') return !excludedNounKinds.has(t.pos_detail_1);
@@ -78,7 +80,11 @@ async function build(): Promise<MorphTokenizer> {
     for (const t of tokenizer.tokenize(normalised)) {
       if (!isContentWord(t)) continue;
       const base = baseForm(t);
-      if (wordChars.test(base) && !stopBaseForms.has(base)) words.push(base);
+      if (wordChars.test(base)) {
+        if (!stopBaseForms.has(base)) words.push(base);
+      } else {
+        for (const [part] of base.matchAll(wordRuns)) if (!stopBaseForms.has(part)) words.push(part);
+      }
     }
     return words;
   };
