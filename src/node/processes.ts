@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { findOffer, offerVisibleTo } from '../dataspace/catalog/index.js';
 import { type Decide, type NegotiationService, negotiationService } from '../dataspace/negotiation/index.js';
 import { DeliveryRefused, type OutboxItem } from '../dataspace/outbox/index.js';
-import { deadlineWork, ProcessRuntime } from '../dataspace/process/index.js';
+import { ProcessRuntime } from '../dataspace/process/index.js';
 import { EgressDenied, InvalidUrl } from '../outbound/index.js';
 import type { NodeContext } from './context.js';
 import { dspAuthHeaders, ownDids } from './counterparty.js';
@@ -89,15 +89,11 @@ export function nodeProcesses(ctx: NodeContext): NodeProcesses {
   const decide = decisions.get(ctx) ?? withUsageControl(ctx, approval);
   const events = new EventEmitter();
   events.setMaxListeners(0);
-  let deadlineHint: (at: Date) => void = () => {};
   const negotiations = negotiationService({
     db: ctx.db,
     now: ctx.now,
     // the service names a time only for a deadline it set
-    wake: (at) => {
-      if (at) deadlineHint(at);
-      runtime.wake(at);
-    },
+    wake: (at) => runtime.wake(at),
     selfId: (participantId) => ownDids(ctx, participantId)[0] ?? participantId,
     callbackAddress: (participantId) => dspBaseOf(ctx, participantId),
     offers: { find: findOffer, visibleTo: offerVisibleTo },
@@ -106,16 +102,15 @@ export function nodeProcesses(ctx: NodeContext): NodeProcesses {
     notify: (n) => events.emit('negotiation', n),
     ...(ctx.config.eventWebhookUrl ? { webhookUrl: ctx.config.eventWebhookUrl } : {}),
   });
-  const deadlines = deadlineWork('negotiation-deadlines', {
-    next: () => negotiations.nextDeadline(),
-    expire: (now) => negotiations.expireDue(now),
-  });
-  deadlineHint = (at) => deadlines.hint(at);
   runtime.register({
     type: 'negotiation',
     gaveUp: (item, reason) => negotiations.gaveUp(item, reason),
     delivered: (item, answer) => negotiations.delivered(item, answer),
-    deadlines,
+    deadlines: {
+      name: 'negotiation-deadlines',
+      nextDue: () => negotiations.nextDeadline(),
+      runDue: (now) => negotiations.expireDue(now),
+    },
   });
   const processes = { runtime, negotiations, events };
   byContext.set(ctx, processes);

@@ -218,7 +218,10 @@ export async function deliverDue(deps: DeliveryDeps): Promise<number> {
   return scanned;
 }
 
-async function deliverOne(deps: DeliveryDeps, item: OutboxItem): Promise<void> {
+/** What became of one send: delivered, to be retried later, or given up. */
+type Outcome = 'delivered' | 'retry' | 'gave-up';
+
+async function deliverOne(deps: DeliveryDeps, item: OutboxItem): Promise<Outcome> {
   const policy = deps.retry ?? defaultRetry;
   let answer: unknown;
   try {
@@ -234,7 +237,7 @@ async function deliverOne(deps: DeliveryDeps, item: OutboxItem): Promise<void> {
     if (permanent || attempts >= policy.limit) {
       await deps.db.deleteFrom('outbox').where('id', '=', item.id).execute();
       await deps.gaveUp(item, permanent ? reason : `no answer after ${attempts} attempts: ${reason}`);
-      return;
+      return 'gave-up';
     }
     const due = new Date(deps.now().getTime() + retryDelay(attempts, policy));
     await deps.db
@@ -242,10 +245,11 @@ async function deliverOne(deps: DeliveryDeps, item: OutboxItem): Promise<void> {
       .set({ attempts, due_at: due.toISOString(), lease_until: null, last_error: reason.slice(0, 500) })
       .where('id', '=', item.id)
       .execute();
-    return;
+    return 'retry';
   }
   await deps.db.deleteFrom('outbox').where('id', '=', item.id).execute();
   await deps.delivered?.(item, answer);
+  return 'delivered';
 }
 
 /**
@@ -253,18 +257,40 @@ async function deliverOne(deps: DeliveryDeps, item: OutboxItem): Promise<void> {
  * the answers, up to `batch` sends in flight; each finished send calls `settled` (the scheduler's wake), so
  * a slow peer never holds up messages to the others, nor the next step of a fast one.
  */
-export function outboxWork(deps: DeliveryDeps & { settled: () => void }): {
+export function outboxWork(
+  deps: DeliveryDeps & {
+    settled: () => void;
+    /**
+     * How long the earliest due time looked up stays trusted while it lies ahead. Items written here are due at
+     * once (the writer wakes the scheduler) and retries set here refresh it, so only another replica's expired
+     * lease waits for the next look; busy nodes then stop asking after every run.
+     */
+    lookAgainMs?: number;
+  },
+): {
   name: string;
   nextDue: () => Promise<Date | undefined>;
   runDue: () => Promise<boolean>;
   idle: () => Promise<void>;
 } {
   const limit = deps.batch ?? 64;
+  const lookAgainMs = deps.lookAgainMs ?? 1000;
   const inFlight = new Map<string, Promise<void>>();
   const busyProcesses = new Map<string, string>(); // process key → process id
+  let looked: { at: number; due: number | undefined } | undefined;
   return {
     name: 'outbox',
-    nextDue: () => nextDue(deps.db, [...busyProcesses.values()]),
+    nextDue: async () => {
+      const now = deps.now().getTime();
+      const trusted =
+        looked !== undefined &&
+        now - looked.at < lookAgainMs &&
+        (looked.due === undefined || looked.due > now);
+      if (trusted) return looked?.due === undefined ? undefined : new Date(looked.due);
+      const due = await nextDue(deps.db, [...busyProcesses.values()]);
+      looked = { at: now, due: due?.getTime() };
+      return due;
+    },
     runDue: async () => {
       const room = limit - inFlight.size;
       if (room <= 0) return false; // a finishing send wakes us
@@ -276,7 +302,13 @@ export function outboxWork(deps: DeliveryDeps & { settled: () => void }): {
           process_id: item.processId,
         });
         const sending = deliverOne(deps, item)
-          .catch((e) => deps.log?.({ outboxId: item.id, err: String(e) }, 'delivery bookkeeping failed'))
+          .then((outcome) => {
+            if (outcome === 'retry') looked = undefined; // a new due time: look it up
+          })
+          .catch((e) => {
+            looked = undefined;
+            deps.log?.({ outboxId: item.id, err: String(e) }, 'delivery bookkeeping failed');
+          })
           .finally(() => {
             inFlight.delete(key);
             busyProcesses.delete(key);

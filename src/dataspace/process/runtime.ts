@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../store/index.js';
 import { type OutboxItem, outboxWork, type RetryPolicy } from '../outbox/index.js';
+import { deadlineWork } from './deadlines.js';
 import { type DueWork, Scheduler } from './scheduler.js';
 
 /** One kind of process (negotiation, transfer): what to do when its message cannot be delivered, and its deadlines. */
@@ -10,7 +11,10 @@ export interface ProcessKind {
   gaveUp(item: OutboxItem, reason: string): Promise<void>;
   /** One of this kind's messages was delivered; `answer` is the peer's response body. */
   delivered?(item: OutboxItem, answer: unknown): Promise<void>;
-  /** Expires processes whose counterparty kept them waiting too long. */
+  /**
+   * Expires processes whose counterparty kept them waiting too long. The runtime remembers the earliest
+   * deadline (see deadlineWork), so writers must `wake(at)` with every deadline they set.
+   */
   readonly deadlines?: DueWork;
 }
 
@@ -33,6 +37,7 @@ export interface RuntimeDeps {
 export class ProcessRuntime {
   private readonly kinds = new Map<string, ProcessKind>();
   private scheduler: Scheduler | undefined;
+  private deadlines: ReturnType<typeof deadlineWork>[] = [];
   private outboxIdle: () => Promise<void> = async () => {};
 
   constructor(private readonly deps: RuntimeDeps) {}
@@ -57,14 +62,18 @@ export class ProcessRuntime {
       ...(d.batch ? { batch: d.batch } : {}),
       ...(d.log ? { log: d.log } : {}),
     });
-    const deadlines = [...this.kinds.values()].flatMap((k) => (k.deadlines ? [k.deadlines] : []));
-    this.scheduler = new Scheduler({ works: [outbox, ...deadlines], now: d.now, onError: d.onError });
+    // Message traffic wakes the scheduler many times a second: no deadline query until one may be due.
+    this.deadlines = [...this.kinds.values()].flatMap(({ deadlines: w }) =>
+      w ? [deadlineWork(w.name, { next: () => w.nextDue(), expire: (now) => w.runDue(now) })] : [],
+    );
+    this.scheduler = new Scheduler({ works: [outbox, ...this.deadlines], now: d.now, onError: d.onError });
     this.outboxIdle = outbox.idle;
     this.scheduler.start();
   }
 
-  /** Something became due at `at` (default: now). */
+  /** Something became due at `at` (default: now: a message was written); a time given may be a deadline. */
   wake(at?: Date): void {
+    if (at) for (const w of this.deadlines) w.hint(at);
     this.scheduler?.wake(at);
   }
 

@@ -22,6 +22,8 @@ const longestTimerMs = 2 ** 31 - 1;
 
 export class Scheduler {
   private timer: NodeJS.Timeout | undefined;
+  /** Work due now runs on the next turn of the event loop, not after a timer's minimum of 1 ms. */
+  private immediate: NodeJS.Immediate | undefined;
   private armedFor: number | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -59,18 +61,26 @@ export class Scheduler {
   private arm(delayMs: number): void {
     this.disarm();
     this.armedFor = this.deps.now().getTime() + delayMs;
-    this.timer = setTimeout(() => this.fire(), Math.min(Math.max(0, delayMs), longestTimerMs));
+    if (delayMs <= 0) {
+      this.immediate = setImmediate(() => this.fire());
+      this.immediate.unref?.();
+      return;
+    }
+    this.timer = setTimeout(() => this.fire(), Math.min(delayMs, longestTimerMs));
     this.timer.unref?.();
   }
 
   private disarm(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
     this.armedFor = undefined;
   }
 
   private fire(): void {
     this.timer = undefined;
+    this.immediate = undefined;
     this.armedFor = undefined;
     if (this.stopped || this.running) {
       this.again = true;
