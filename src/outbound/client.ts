@@ -41,7 +41,8 @@ export interface OutboundOptions {
 export interface OutboundInit {
   readonly method?: string;
   readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string | Uint8Array;
+  /** A stream is sent as it is read (a push); it cannot be replayed, so it is not sent across redirects. */
+  readonly body?: string | Uint8Array | Readable;
   /** Sent as JSON with `content-type: application/json`; excludes `body`. */
   readonly json?: unknown;
   readonly signal?: AbortSignal;
@@ -210,7 +211,10 @@ async function follow(
     try {
       const res = await send(agent, url, hop, signal);
       const location = header(res.headers.location);
-      const following = settings.maxRedirects > 0 && isRedirect(res.statusCode, location);
+      // a streamed body is gone once sent: its redirect is answered as it is, not followed
+      const replayable =
+        typeof hop.body === 'string' || hop.body instanceof Uint8Array || hop.body === undefined;
+      const following = settings.maxRedirects > 0 && replayable && isRedirect(res.statusCode, location);
       const bytes = following
         ? await res.body.dump().then(() => new Uint8Array())
         : await readLimited(res.body, res.headers['content-length'], limit, url.host, () => stop.abort());

@@ -1,10 +1,11 @@
+import type { Readable } from 'node:stream';
 import { BadRedirect } from './errors.js';
 
 /** One hop of a request: what is sent. Header names are lower case. */
 export interface Hop {
   readonly method: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string | Uint8Array | undefined;
+  readonly body: string | Uint8Array | Readable | undefined;
 }
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);

@@ -158,9 +158,14 @@ describe('transfer endpoints, provider side', () => {
     const start = await sent('TransferStartMessage', cpid);
     assertTransfer('transfer-start-message', start?.body);
     expect(start?.body.dataAddress).toBeUndefined();
-    const view = await api(provider, 'GET', `/transfers/${encodeURIComponent(String(res.body.providerPid))}`);
+    // the push itself runs once the start was delivered; here neither the source nor the target is reachable
+    const view = await eventually(
+      'push ended',
+      () => api(provider, 'GET', `/transfers/${encodeURIComponent(String(res.body.providerPid))}`),
+      (v) => v.body.state === 'TERMINATED',
+    );
     expect(view.body).toMatchObject({
-      state: 'STARTED',
+      reasonCode: expect.stringMatching(/^push\./),
       format: 'HttpData-PUSH',
       dataAddress: {
         endpointType: 'https://w3id.org/idsa/v4.1/HTTP',
@@ -407,13 +412,16 @@ describe('transfer endpoints, consumer side', () => {
     assertTransfer('transfer-process', got.body);
     expect(got.body).toMatchObject({ providerPid: ppid, consumerPid: cpid, state: 'STARTED' });
     const view = await api(consumer, 'GET', `/transfers/${encodeURIComponent(cpid)}`);
+    // the token is kept sealed apart from the transfer record; the EDR endpoint hands it to the local application
     expect(view.body.dataAddress).toEqual({
       endpointType: 'https://w3id.org/idsa/v4.1/HTTP',
       endpoint: 'http://127.0.0.1:9/data/transfers/x',
-      endpointProperties: [
-        { name: 'authorization', value: 'トークン-1' },
-        { name: 'authType', value: 'bearer' },
-      ],
+      endpointProperties: [{ name: 'authType', value: 'bearer' }],
+    });
+    const edr = await api(consumer, 'GET', `/transfers/${encodeURIComponent(cpid)}/edr`);
+    expect(edr.body).toMatchObject({
+      endpoint: 'http://127.0.0.1:9/data/transfers/x',
+      authorization: 'トークン-1',
     });
 
     // the consumer completes; the provider is told at its own pid

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { type GlobalOptions, printJson, runCommand } from '../run.js';
 import {
+  type Connection,
   type ConnectionFlags,
   connection,
   enc,
@@ -10,6 +11,7 @@ import {
   withConnection,
 } from './management.js';
 import { follow, type ProcessView, why } from './processes.js';
+import { type PulledEdr, pullTransfer } from './transfer-pull.js';
 
 /**
  * `musubi transfer …`: transfer processes through a running node's management API, so nobody writes DSP
@@ -31,20 +33,23 @@ function line(t: TransferView): string {
   return `${t.id}\t${t.state}\t${t.role}\t${t.format}\t${t.agreementId}${why(t)}`;
 }
 
-/** What a consumer needs to pull: the endpoint and the token the provider handed out. */
-function access(t: TransferView): string {
-  const a = t.dataAddress;
-  if (t.role !== 'consumer' || t.state !== 'STARTED' || !a?.endpoint) return '';
-  const token = a.endpointProperties?.find((p) => p.name === 'authorization')?.value;
-  return `endpoint: ${a.endpoint}\n${token ? `token: ${token}\n` : ''}`;
-}
-
-function show(t: TransferView, json: boolean | undefined): void {
-  if (json) printJson(t);
-  else process.stdout.write(`${line(t)}\n${access(t)}`);
-}
-
 const path = (id: string) => `/transfers/${enc(id)}`;
+
+/** The EDR the node keeps for a pull (refreshed by the node when it is about to expire). */
+const edrOf = (c: Connection, id: string) =>
+  managementCall<PulledEdr & { expiresAt: string }>(c, 'GET', `${path(id)}/edr`);
+
+/** What a consumer needs to pull: the endpoint and a valid token (the node keeps them sealed). */
+async function access(c: Connection, t: TransferView): Promise<string> {
+  if (t.role !== 'consumer' || t.state !== 'STARTED' || t.format !== 'HttpData-PULL') return '';
+  const e = await edrOf(c, t.id);
+  return `endpoint: ${e.endpoint}\ntoken: ${e.authorization}\nexpires: ${e.expiresAt}\n`;
+}
+
+async function show(c: Connection, t: TransferView, json: boolean | undefined): Promise<void> {
+  if (json) printJson(t);
+  else process.stdout.write(`${line(t)}\n${await access(c, t)}`);
+}
 
 export function transferCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('transfer').description(
@@ -103,7 +108,7 @@ export function transferCommand(globals: () => GlobalOptions): Command {
             timeoutS: Number(f.timeout) || 30,
             everyMs: 200,
           });
-        show(t, f.json);
+        await show(c, t, f.json);
       });
     },
   );
@@ -154,7 +159,8 @@ export function transferCommand(globals: () => GlobalOptions): Command {
     cmd.command('show <id>').description('one transfer; for a started pull, its endpoint and token'),
   ).action(async (id: string, f: ConnectionFlags) => {
     await runCommand(globals(), async () => {
-      show(await managementCall<TransferView>(connection(f), 'GET', path(id)), f.json);
+      const c = connection(f);
+      await show(c, await managementCall<TransferView>(c, 'GET', path(id)), f.json);
     });
   });
 
@@ -173,9 +179,26 @@ export function transferCommand(globals: () => GlobalOptions): Command {
     ).action(async (id: string, f: ConnectionFlags & { reason?: string }) => {
       await runCommand(globals(), async () => {
         const body = f.reason ? { reason: f.reason } : {};
-        show(await managementCall<TransferView>(connection(f), 'POST', `${path(id)}/${step}`, body), f.json);
+        const c = connection(f);
+        await show(c, await managementCall<TransferView>(c, 'POST', `${path(id)}/${step}`, body), f.json);
       });
     });
   }
+  withConnection(
+    cmd
+      .command('pull <transferId>')
+      .description('stream a STARTED pull transfer’s data to a file or stdout (continues a left .part file)')
+      .option('-o, --output <file>', 'write to this file (default: stdout)'),
+  ).action(async (id: string, f: ConnectionFlags & { output?: string }) => {
+    await runCommand(globals(), async () => {
+      const c = connection(f);
+      await pullTransfer({
+        transferId: id,
+        ...(f.output ? { output: f.output } : {}),
+        edr: () => edrOf(c, id),
+        report: (l) => process.stderr.write(`${l}\n`),
+      });
+    });
+  });
   return cmd;
 }

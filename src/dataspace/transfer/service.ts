@@ -71,6 +71,24 @@ export interface TransferDeps {
   /** Provider, pull: the tokens a start hands out and their revocation when the transfer stops (the data plane). */
   readonly pullTokens?: PullTokens;
   /**
+   * Consumer: keeps a received pull EDR apart from the transfer record (its tokens sealed), in the transaction
+   * that records the start; answers the address the record keeps (without the tokens).
+   */
+  readonly edrs?: {
+    keep(
+      trx: Kysely<Tables>,
+      participantId: string,
+      transferId: string,
+      address: DataAddress,
+      at: Date,
+    ): Promise<DataAddress>;
+  };
+  /**
+   * Provider: a push transfer whose TransferStartMessage the consumer acknowledged; the data plane pushes, then
+   * completes or terminates it.
+   */
+  readonly pushStarted?: (t: Transfer) => void;
+  /**
    * Provider: usage control on a TransferRequestMessage (the agreement's policy now, the purpose the request
    * declares), in the request's transaction. A refusal terminates the transfer with its code, sent to the peer.
    */
@@ -355,7 +373,11 @@ export function transferService(deps: TransferDeps) {
   }
 
   /** Effects of a received message on our record, beyond the state. */
-  function absorb(t: Transfer, input: TransferMessage, b: Record<string, unknown>): Partial<Transfer> {
+  function absorb(
+    t: Transfer,
+    input: TransferMessage,
+    b: Record<string, unknown>,
+  ): { -readonly [K in keyof Transfer]?: Transfer[K] } {
     switch (input) {
       case 'TransferStartMessage':
         return t.role === 'consumer' && b.dataAddress
@@ -387,7 +409,11 @@ export function transferService(deps: TransferDeps) {
     if (known !== null && theirs !== known) throw new TransferPidMismatch(theirsField, theirs);
     const to = nextTransferState(t.state, input, peerOf(t.role));
     const learned = known === null && typeof theirs === 'string' ? { providerPid: theirs } : {};
-    const next = await updateTransfer(trx, t, changed(t, to, at, { ...learned, ...absorb(t, input, b) }));
+    const absorbed = absorb(t, input, b);
+    // A pull's tokens go to the sealed EDR store, not into the transfer record.
+    if (deps.edrs && absorbed.dataAddress)
+      absorbed.dataAddress = await deps.edrs.keep(trx, t.participantId, t.id, absorbed.dataAddress, at);
+    const next = await updateTransfer(trx, t, changed(t, to, at, { ...learned, ...absorbed }));
     await retire(trx, next, at);
     await audit(trx, next, m.sender, 'dsp', t.state, input, at);
     if (next.deadlineAt) e.deadlines.push(next.deadlineAt);
@@ -528,6 +554,13 @@ export function transferService(deps: TransferDeps) {
 
     /** The provider answered our request: its TransferProcess names the providerPid we address it by. */
     async delivered(item: OutboxItem, answer: unknown): Promise<void> {
+      // The consumer knows a push started before its data arrives: the push begins once the start was delivered.
+      if ((item.message as { '@type'?: unknown } | undefined)?.['@type'] === 'TransferStartMessage') {
+        const t = await findTransfer(deps.db, item.participantId, item.processId);
+        if (t?.role === 'provider' && t.format === 'HttpData-PUSH' && t.state === 'STARTED')
+          deps.pushStarted?.(t);
+        return;
+      }
       const providerPid = (answer as { providerPid?: unknown } | undefined)?.providerPid;
       if (typeof providerPid !== 'string' || providerPid === '') return;
       const t = await findTransfer(deps.db, item.participantId, item.processId);

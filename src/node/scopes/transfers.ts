@@ -7,10 +7,12 @@ import {
   transferService,
 } from '../../dataspace/transfer/index.js';
 import type { NodeContext } from '../context.js';
+import { nodeEdrs } from '../edrs.js';
 import { startUsageControl, stopUsageControl, usageControl } from '../policy/index.js';
 import { toProblem } from '../problem.js';
 import { dspBaseOf, nodeProcesses } from '../processes.js';
-import { dataEndpointOf, pullTokensOf } from './dataplane.js';
+import { startPush } from '../push.js';
+import { dataEndpointOf, nodeDataPlane, pullTokensOf } from './dataplane.js';
 import { addressedParticipant, type ScopeRoutes } from './protocol.js';
 
 /**
@@ -45,6 +47,8 @@ export function nodeTransfers(ctx: NodeContext): TransferService {
     pullTokens: pullTokensOf(ctx),
     deadlineMs: ctx.config.processDeadlineMs,
     ...(react ? { react } : {}),
+    edrs: nodeEdrs(ctx),
+    pushStarted: (t) => startPush(ctx, transfers, nodeDataPlane(ctx).sources, t),
     admit: (trx, t, request) => usageControl(ctx).admitTransfer(trx, t, request),
   });
   runtime.register({

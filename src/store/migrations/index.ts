@@ -4,6 +4,7 @@ import * as catalog from './0002-catalog.js';
 import * as contracts from './0003-contracts.js';
 import * as transfers from './0004-transfers.js';
 import * as dataplane from './0005-dataplane.js';
+import * as edr from './0006-edr.js';
 import * as decisions from './0008-decisions.js';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a released one. */
@@ -13,5 +14,6 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0003-contracts': contracts,
   '0004-transfers': transfers,
   '0005-dataplane': dataplane,
+  '0006-edr': edr,
   '0008-decisions': decisions,
 });
