@@ -129,6 +129,8 @@ export interface NewTransfer {
   /** PUSH: where the provider pushes to. */
   readonly dataAddress?: DataAddress;
   readonly idempotencyKey?: string;
+  /** The purpose declared to the provider (the request's `odrl:purpose`); default: the agreement's. */
+  readonly purpose?: string;
 }
 
 /** Collected while a transaction runs; acted on once it committed. */
@@ -468,6 +470,8 @@ export function transferService(deps: TransferDeps) {
       callbackAddress: deps.callbackAddress(input.participantId),
       ...(input.dataAddress ? { dataAddress: input.dataAddress } : {}),
     });
+    // DSP 2025-1 lets messages carry more members; the ODRL purpose term, compact on the DSP context.
+    const message = input.purpose ? { ...body, 'odrl:purpose': input.purpose } : body;
     await deps.db.transaction().execute(async (trx) => {
       await insertTransfer(trx, t);
       await enqueue(
@@ -478,7 +482,7 @@ export function transferService(deps: TransferDeps) {
           processId: id,
           url: joinUrl(providerBase, messagePath('TransferRequestMessage', '')),
           audience: t.counterpartyId,
-          message: body,
+          message,
         },
         at,
       );

@@ -11,10 +11,12 @@ import {
   negotiationStates,
   PeerUnsupported,
 } from '../../dataspace/negotiation/index.js';
+import { declarePurpose } from '../../dataspace/policy/index.js';
 import type { Offer } from '../../dataspace/protocol/index.js';
 import { InvalidInput } from '../../errors/index.js';
 import type { NodeContext } from '../context.js';
 import { dspAuthHeaders } from '../counterparty.js';
+import { decisionsOf, decisionView, shownDecision } from '../policy/index.js';
 import { nodeProcesses } from '../processes.js';
 import { idParams, problemResponses } from './schemas.js';
 import './auth.js';
@@ -135,6 +137,13 @@ const startBody = {
       description: "with offerId: the dataset whose offer is read from the provider's catalog",
     },
     offer: offerBody,
+    purpose: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 500,
+      description:
+        'the purpose declared to the provider: appended to each permission of the offer as `purpose eq <purpose>` (the agreement records it)',
+    },
     force: {
       type: 'boolean',
       default: false,
@@ -162,6 +171,12 @@ export const negotiationView = {
     reasonCode: { type: ['string', 'null'] },
     reason: { type: ['string', 'null'] },
     reused: { type: 'boolean', description: 'an existing FINALIZED agreement was reused; nothing was sent' },
+    decisions: {
+      type: 'array',
+      items: decisionView,
+      description:
+        "usage-control decisions with the full trace (the provider's rules): the local operator only",
+    },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
   },
@@ -317,7 +332,7 @@ export const negotiationManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext 
         actor: req.actor,
         counterpartyId: b.counterpartyId,
         providerBase: dspBase,
-        offer,
+        offer: b.purpose ? declarePurpose(offer, b.purpose) : offer,
         ...(idempotencyKey ? { idempotencyKey } : {}),
       });
       return reply.status(201).send(view(n));
@@ -361,7 +376,8 @@ export const negotiationManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext 
     async (req) => {
       const n = await findNegotiation(ctx.db, req.participantId, req.params.id);
       if (!n) throw new NegotiationNotFound(req.params.id);
-      return view(n);
+      const decisions = await decisionsOf(ctx.db, req.participantId, 'negotiation', n.id);
+      return { ...view(n), decisions: decisions.map(shownDecision) };
     },
   );
 

@@ -11,7 +11,7 @@ import {
   transferStates,
 } from '../../dataspace/transfer/index.js';
 import type { NodeContext } from '../context.js';
-import { nodeEdrs } from '../edrs.js';
+import { decisionsOf, decisionView, shownDecision } from '../policy/index.js';
 import { nodeTransfers } from '../scopes/transfers.js';
 import { idParams, problemResponses } from './schemas.js';
 import './auth.js';
@@ -54,6 +54,13 @@ const startBody = {
       description: "the provider's DSP base …/dsp/2025-1 (default: where the agreement was negotiated)",
     },
     dataAddress: { ...dataAddressSchema, description: 'HttpData-PUSH: where the provider pushes the data' },
+    purpose: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 500,
+      description:
+        "the purpose declared to the provider (default: the agreement's); it must match the agreement's",
+    },
   },
 } as const;
 
@@ -79,6 +86,12 @@ export const transferView = {
     deadlineAt: { type: ['string', 'null'] },
     reasonCode: { type: ['string', 'null'] },
     reason: { type: ['string', 'null'] },
+    decisions: {
+      type: 'array',
+      items: decisionView,
+      description:
+        "usage-control decisions with the full trace (the provider's rules): the local operator only",
+    },
     createdAt: { type: 'string' },
     updatedAt: { type: 'string' },
   },
@@ -109,19 +122,6 @@ const reasonBody = {
   type: ['object', 'null'],
   additionalProperties: false,
   properties: { reason: { type: 'string', maxLength: 1000 } },
-} as const;
-
-const edrView = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['transferId', 'endpoint', 'authType', 'authorization', 'expiresAt'],
-  properties: {
-    transferId: { type: 'string' },
-    endpoint: { type: 'string', description: "the provider's data-plane URL of this transfer" },
-    authType: { type: 'string', enum: ['bearer'] },
-    authorization: { type: 'string', description: 'the access token: send `Authorization: Bearer <token>`' },
-    expiresAt: { type: 'string', description: 'when the access token expires; ask again before then' },
-  },
 } as const;
 
 function view(t: Transfer) {
@@ -160,6 +160,7 @@ export const transferManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> 
         format: b.format ?? 'HttpData-PULL',
         ...(b.providerAddress ? { providerAddress: b.providerAddress } : {}),
         ...(b.dataAddress ? { dataAddress: b.dataAddress as unknown as DataAddress } : {}),
+        ...(b.purpose ? { purpose: b.purpose } : {}),
         ...(typeof key === 'string' ? { idempotencyKey: key } : {}),
       });
       return reply.status(201).send(view(t));
@@ -204,35 +205,8 @@ export const transferManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> 
     async (req) => {
       const t = await findTransfer(ctx.db, req.participantId, req.params.id);
       if (!t) throw new TransferNotFound(req.params.id);
-      return view(t);
-    },
-  );
-
-  app.get(
-    '/transfers/:id/edr',
-    {
-      schema: {
-        tags,
-        summary: 'The endpoint and a valid access token to pull a STARTED transfer (as consumer)',
-        description:
-          'Refreshes the token with the provider first when it expires within a margin; concurrent callers ' +
-          'share one refresh, repeated pulls reuse the token. 409 when the transfer is not STARTED or the ' +
-          'provider refused a refresh (the problem names the reason), 503 when an expired token cannot be ' +
-          'refreshed now.',
-        params: idParams,
-        response: { 200: edrView, ...problemResponses },
-      },
-    },
-    async (req, reply) => {
-      const e = await nodeEdrs(ctx).current(req.participantId, req.params.id);
-      void reply.header('cache-control', 'no-store');
-      return {
-        transferId: e.transferId,
-        endpoint: e.endpoint,
-        authType: 'bearer' as const,
-        authorization: e.accessToken,
-        expiresAt: e.expiresAt,
-      };
+      const decisions = await decisionsOf(ctx.db, req.participantId, 'transfer', t.id);
+      return { ...view(t), decisions: decisions.map(shownDecision) };
     },
   );
 

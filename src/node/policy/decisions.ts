@@ -97,3 +97,15 @@ export const decisionView = {
     at: { type: 'string' },
   },
 } as const;
+
+/** A stored decision as management answers show it (the local operator's view, trace included). */
+export function shownDecision(d: StoredDecision) {
+  return {
+    scope: d.scope,
+    permitted: d.permitted,
+    reasonCode: d.reasonCode,
+    purpose: d.purpose,
+    trace: d.trace.map((e) => ({ ...e }) as Record<string, unknown>),
+    at: d.at,
+  };
+}

@@ -4,7 +4,13 @@ import { revokeTransferAccess, setAccessHook } from '../scopes/dataplane.js';
 import { policyMonitor, runningMonitor } from './monitor.js';
 import { usageControl } from './usage-control.js';
 
-export { decisionsOf, decisionView, recordDecision, type StoredDecision } from './decisions.js';
+export {
+  decisionsOf,
+  decisionView,
+  recordDecision,
+  type StoredDecision,
+  shownDecision,
+} from './decisions.js';
 export { type MonitorPass, PolicyMonitor, policyMonitor, runningMonitor } from './monitor.js';
 export {
   type ChangingClaims,
