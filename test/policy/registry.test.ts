@@ -50,6 +50,11 @@ describe('operand names', () => {
     const { decision, entry } = single(atom('weather', 'eq', 'sunny'));
     expect(entry).toMatchObject({ outcome: 'unsupported', reason: 'unknown left operand weather' });
     expect(decision.reasonCode).toBe('policy.unsupported');
+    // a claim named like a prototype member is absent, not Object's
+    expect(single(atom('claim:constructor', 'eq', 'x')).entry).toMatchObject({
+      outcome: 'no-value',
+      reason: 'counterparty has no constructor',
+    });
     // a foreign namespace's term is not taken for a local one
     expect(
       single(atom('https://other.example/count', 'lteq', 3), { usage: { count: 1, bytes: 0 } }).entry

@@ -15,7 +15,8 @@ export function claimOperand(
     type: options.type ?? 'string',
     scopes: allScopes,
     kind: 'claim',
-    value: (ctx) => ctx.claims[name],
+    // Own members only: a claim named like an Object.prototype member is simply absent.
+    value: (ctx) => (Object.hasOwn(ctx.claims, name) ? ctx.claims[name] : undefined),
     description: options.description ?? `the verified claim ${name}`,
   };
 }
