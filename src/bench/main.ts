@@ -7,7 +7,6 @@ import { dataspaceFigures } from './dataspace.js';
 import { foundationFigures } from './foundation.js';
 import type { Figure } from './measure.js';
 import { parserFigures } from './parsers.js';
-import { policyFigures } from './policy.js';
 import { qualityFigures } from './quality.js';
 import { refineryFigures } from './refinery.js';
 
@@ -43,7 +42,6 @@ async function measure(): Promise<Run> {
     parsers: () => parserFigures(values.datasets ?? ''),
     dataspace: () => dataspaceFigures(),
     dataplane: () => dataplaneFigures(),
-    policy: policyFigures,
   };
   const figures: Figure[] = [];
   for (const [name, run] of Object.entries(groups)) {
