@@ -5,8 +5,11 @@ import {
   defaultRegistry,
   evaluate,
   evaluatePolicy,
+  forCounterparty,
   type Operand,
+  type PolicyContext,
   parsePolicy,
+  reasons,
 } from '../../src/dataspace/policy/index.js';
 import { atom, context, single } from './support.js';
 
@@ -89,6 +92,37 @@ describe('registry.with', () => {
     expect(() => parsePolicy(rules, defaultRegistry())).toThrow(
       'permission[0].constraint[0].leftOperand: unknown left operand supplierTier',
     );
+  });
+
+  it('denies, never throws, when a user operand throws or the context lacks claims', () => {
+    const broken: Operand = {
+      ...tier,
+      name: 'broken',
+      aliases: [],
+      value: () => {
+        throw new Error('ledger offline');
+      },
+    };
+    const registry = defaultRegistry().with(broken);
+    const { decision, entry } = single(atom('broken', 'eq', 1), {}, registry);
+    expect(decision).toMatchObject({ permitted: false, reasonCode: 'policy.not-permitted' });
+    expect(entry).toMatchObject({ outcome: 'no-value', reason: 'broken failed: ledger offline' });
+    const noClaims = { ...context(), claims: undefined } as unknown as PolicyContext;
+    expect(
+      evaluatePolicy(
+        { permission: [{ action: 'use', constraint: [atom('membership', 'eq', 'x')] }] },
+        noClaims,
+        registry,
+      ).permitted,
+    ).toBe(false);
+  });
+
+  it('tells the counterparty the code and message only', () => {
+    const d = single(atom('participantId', 'eq', 'did:web:only-this-customer')).decision;
+    expect(forCounterparty(d)).toEqual({
+      code: 'policy.not-permitted',
+      message: reasons['policy.not-permitted'],
+    });
   });
 
   it('replaces a built-in operand of the same name', () => {

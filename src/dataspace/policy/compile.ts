@@ -180,7 +180,15 @@ function atomic(c: Record<string, unknown>, path: string, w: Where): Check {
       r.trace.push(deferred);
       return U;
     }
-    const raw = operand.value(ctx);
+    let raw: unknown;
+    try {
+      raw = operand.value(ctx);
+    } catch (e) {
+      // A user's operand that throws denies like a missing value; the decision still comes back.
+      r.trace.push(noValue(`${operand.name} failed: ${e instanceof Error ? e.message : String(e)}`));
+      r.fail |= Fail.other;
+      return error;
+    }
     if (raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0)) {
       r.trace.push(missing);
       r.fail |= Fail.other;

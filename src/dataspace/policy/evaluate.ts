@@ -120,3 +120,8 @@ export function evaluatePolicy(rules: PolicyRules, ctx: PolicyContext, registry:
   if (key) compiled.set(key, { registry, policy });
   return evaluate(policy, ctx);
 }
+
+/** What the counterparty may be told of a decision: the code and the fixed sentence, never the trace. */
+export function forCounterparty(d: Decision): { readonly code: ReasonCode; readonly message: string } {
+  return { code: d.reasonCode, message: d.message };
+}

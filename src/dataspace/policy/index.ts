@@ -8,6 +8,7 @@ export {
   type Decision,
   evaluate,
   evaluatePolicy,
+  forCounterparty,
   type PolicyProblem,
 } from './evaluate.js';
 export { nextTimeEdge, nextWake, timeEdges } from './monitor.js';

@@ -16,7 +16,7 @@ export function claimOperand(
     scopes: allScopes,
     kind: 'claim',
     // Own members only: a claim named like an Object.prototype member is simply absent.
-    value: (ctx) => (Object.hasOwn(ctx.claims, name) ? ctx.claims[name] : undefined),
+    value: (ctx) => (ctx.claims && Object.hasOwn(ctx.claims, name) ? ctx.claims[name] : undefined),
     description: options.description ?? `the verified claim ${name}`,
   };
 }
