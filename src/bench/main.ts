@@ -3,10 +3,12 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dataplaneFigures } from './dataplane.js';
+import { dataplaneFigures } from './dataplane.js';
 import { dataspaceFigures } from './dataspace.js';
 import { foundationFigures } from './foundation.js';
 import type { Figure } from './measure.js';
 import { parserFigures } from './parsers.js';
+import { policyFigures } from './policy.js';
 import { qualityFigures } from './quality.js';
 import { refineryFigures } from './refinery.js';
 
@@ -42,6 +44,8 @@ async function measure(): Promise<Run> {
     parsers: () => parserFigures(values.datasets ?? ''),
     dataspace: () => dataspaceFigures(),
     dataplane: () => dataplaneFigures(),
+    dataplane: () => dataplaneFigures(),
+    policy: policyFigures,
   };
   const figures: Figure[] = [];
   for (const [name, run] of Object.entries(groups)) {
