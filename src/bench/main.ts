@@ -3,7 +3,6 @@ import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { dataplaneFigures } from './dataplane.js';
-import { dataplaneFigures } from './dataplane.js';
 import { dataspaceFigures } from './dataspace.js';
 import { foundationFigures } from './foundation.js';
 import type { Figure } from './measure.js';
@@ -43,7 +42,6 @@ async function measure(): Promise<Run> {
     quality: () => qualityFigures(values.datasets ?? ''),
     parsers: () => parserFigures(values.datasets ?? ''),
     dataspace: () => dataspaceFigures(),
-    dataplane: () => dataplaneFigures(),
     dataplane: () => dataplaneFigures(),
     policy: policyFigures,
   };
