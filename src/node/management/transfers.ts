@@ -11,6 +11,7 @@ import {
   transferStates,
 } from '../../dataspace/transfer/index.js';
 import type { NodeContext } from '../context.js';
+import { nodeEdrs } from '../edrs.js';
 import { decisionsOf, decisionView, shownDecision } from '../policy/index.js';
 import { nodeTransfers } from '../scopes/transfers.js';
 import { idParams, problemResponses } from './schemas.js';
@@ -124,6 +125,19 @@ const reasonBody = {
   properties: { reason: { type: 'string', maxLength: 1000 } },
 } as const;
 
+const edrView = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['transferId', 'endpoint', 'authType', 'authorization', 'expiresAt'],
+  properties: {
+    transferId: { type: 'string' },
+    endpoint: { type: 'string', description: "the provider's data-plane URL of this transfer" },
+    authType: { type: 'string', enum: ['bearer'] },
+    authorization: { type: 'string', description: 'the access token: send `Authorization: Bearer <token>`' },
+    expiresAt: { type: 'string', description: 'when the access token expires; ask again before then' },
+  },
+} as const;
+
 function view(t: Transfer) {
   const { participantId: _p, version: _v, idempotencyKey: _k, accessTokenHash: _h, dataAddress, ...rest } = t;
   return { ...rest, dataAddress: dataAddress as unknown as Record<string, unknown> | null };
@@ -207,6 +221,34 @@ export const transferManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> 
       if (!t) throw new TransferNotFound(req.params.id);
       const decisions = await decisionsOf(ctx.db, req.participantId, 'transfer', t.id);
       return { ...view(t), decisions: decisions.map(shownDecision) };
+    },
+  );
+
+  app.get(
+    '/transfers/:id/edr',
+    {
+      schema: {
+        tags,
+        summary: 'The endpoint and a valid access token to pull a STARTED transfer (as consumer)',
+        description:
+          'Refreshes the token with the provider first when it expires within a margin; concurrent callers ' +
+          'share one refresh, repeated pulls reuse the token. 409 when the transfer is not STARTED or the ' +
+          'provider refused a refresh (the problem names the reason), 503 when an expired token cannot be ' +
+          'refreshed now.',
+        params: idParams,
+        response: { 200: edrView, ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      const e = await nodeEdrs(ctx).current(req.participantId, req.params.id);
+      void reply.header('cache-control', 'no-store');
+      return {
+        transferId: e.transferId,
+        endpoint: e.endpoint,
+        authType: 'bearer' as const,
+        authorization: e.accessToken,
+        expiresAt: e.expiresAt,
+      };
     },
   );
 
