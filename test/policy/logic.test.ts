@@ -322,6 +322,16 @@ describe('reason codes', () => {
   });
 });
 
+describe('evaluatePolicy', () => {
+  it('compiles by content: an equal policy read afresh decides alike, a changed one decides anew', () => {
+    const rules = { permission: [{ action: 'use', constraint: [atom('country', 'eq', 'JP')] }] };
+    expect(evaluatePolicy(rules, c({ country: 'JP' }), registry).permitted).toBe(true);
+    expect(evaluatePolicy(structuredClone(rules), c({ country: 'JP' }), registry).permitted).toBe(true);
+    (rules.permission[0]?.constraint[0] as { rightOperand: string }).rightOperand = 'US';
+    expect(evaluatePolicy(rules, c({ country: 'JP' }), registry).permitted).toBe(false);
+  });
+});
+
 describe('never throws', () => {
   it.each<[string, unknown]>([
     ['null', null],

@@ -109,16 +109,35 @@ export function evaluate(policy: CompiledPolicy, ctx: PolicyContext): Decision {
   return decided(true, 'policy.permitted', run.trace, duties);
 }
 
-const compiled = new WeakMap<object, { registry: OperandRegistry; policy: CompiledPolicy }>();
+const compiled = new WeakMap<OperandRegistry, Map<string, CompiledPolicy>>();
+const cacheSize = 256;
 
-/** Compiles (once per rules object and registry) and evaluates. */
-export function evaluatePolicy(rules: PolicyRules, ctx: PolicyContext, registry: OperandRegistry): Decision {
-  const key = typeof rules === 'object' && rules !== null ? rules : undefined;
-  const hit = key && compiled.get(key);
-  if (hit && hit.registry === registry) return evaluate(hit.policy, ctx);
+/** The compiled form of these rules, from a small per-registry cache keyed by content (rules loaded afresh
+ * from the database per request compile once, not per request). */
+function compiledFor(rules: PolicyRules, registry: OperandRegistry): CompiledPolicy {
+  let key: string | undefined;
+  try {
+    key = JSON.stringify(rules);
+  } catch {
+    return compilePolicy(rules, registry); // not JSON (a cycle): compile, which denies what it cannot read
+  }
+  if (key === undefined) return compilePolicy(rules, registry);
+  let cache = compiled.get(registry);
+  if (!cache) {
+    cache = new Map();
+    compiled.set(registry, cache);
+  }
+  const hit = cache.get(key);
+  if (hit) return hit;
   const policy = compilePolicy(rules, registry);
-  if (key) compiled.set(key, { registry, policy });
-  return evaluate(policy, ctx);
+  if (cache.size >= cacheSize) cache.delete(cache.keys().next().value as string);
+  cache.set(key, policy);
+  return policy;
+}
+
+/** Compiles (cached by content, per registry) and evaluates. */
+export function evaluatePolicy(rules: PolicyRules, ctx: PolicyContext, registry: OperandRegistry): Decision {
+  return evaluate(compiledFor(rules, registry), ctx);
 }
 
 /** What the counterparty may be told of a decision: the code and the fixed sentence, never the trace. */
