@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { InvalidInput } from '../../errors/index.js';
+import { formatTrace, type TraceEntry } from '../../node/policy/index.js';
 import { type GlobalOptions, printJson, runCommand } from '../run.js';
 import {
   type ConnectionFlags,
@@ -186,5 +187,94 @@ export function policyCommand(globals: () => GlobalOptions): Command {
       process.stdout.write(`Deleted policy ${id}\n`);
     });
   });
+
+  withConnection(
+    cmd
+      .command('check')
+      .description(
+        'dry run: would a participant see (catalog), obtain (negotiation) and use (transfer now) an asset, and why not',
+      )
+      .requiredOption('--asset <id>', 'the asset')
+      .requiredOption('--as <participant>', 'the counterparty (its DID)')
+      .option(
+        '--claims <file|json>',
+        "claims to assume (a JSON file or inline JSON) instead of the claims source's",
+      )
+      .option('--purpose <purpose>', 'the purpose it declares'),
+  ).action(async (f: CheckFlags) => {
+    await runCommand(globals(), async () => {
+      const body = {
+        assetId: f.asset,
+        as: f.as,
+        ...(f.claims ? { claims: claimsFrom(f.claims) } : {}),
+        ...(f.purpose ? { purpose: f.purpose } : {}),
+      };
+      const a = await managementCall<CheckView>(connection(f), 'POST', '/policies/check', body);
+      if (f.json) return printJson(a);
+      process.stdout.write(checkLines(a).join('\n') + '\n');
+    });
+  });
   return cmd;
+}
+
+interface CheckFlags extends ConnectionFlags {
+  asset: string;
+  as: string;
+  claims?: string;
+  purpose?: string;
+}
+
+interface ScopeView {
+  readonly permitted: boolean;
+  readonly reasonCode: string;
+  readonly message: string;
+  readonly trace: readonly TraceEntry[];
+}
+
+interface CheckView {
+  readonly assetId: string;
+  readonly as: string;
+  readonly purpose: string | null;
+  readonly offers: readonly {
+    offerId: string;
+    catalog: ScopeView;
+    negotiation: ScopeView;
+    transfer: ScopeView;
+  }[];
+}
+
+/** `--claims` as inline JSON (starts with `{`) or a JSON file. */
+function claimsFrom(text: string): Record<string, unknown> {
+  if (!text.trimStart().startsWith('{')) return readJsonFile(text, 'claims');
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new InvalidInput('cli.claims', `--claims must be a JSON object or a JSON file: ${text}`);
+}
+
+/** Per offer, one line per scope (yes / no and the reason code), then the trace of each scope. */
+export function checkLines(a: CheckView): string[] {
+  const purpose = a.purpose ? `, purpose ${a.purpose}` : '';
+  if (a.offers.length === 0) return [`No offer covers asset ${a.assetId}: ${a.as} cannot see it${purpose}.`];
+  const lines: string[] = [];
+  const scopes = [
+    ['catalog', 'sees it in the catalog'],
+    ['negotiation', 'can obtain it by negotiation'],
+    ['transfer', 'can use it by a transfer now'],
+  ] as const;
+  for (const o of a.offers) {
+    lines.push(`Offer ${o.offerId} (asset ${a.assetId}, as ${a.as}${purpose}):`);
+    for (const [scope, what] of scopes) {
+      const d = o[scope];
+      lines.push(`  ${d.permitted ? 'yes' : 'no '}  ${what} — ${d.reasonCode}`);
+    }
+    for (const [scope] of scopes) {
+      lines.push(`  trace (${scope}):`);
+      for (const l of formatTrace(o[scope].trace)) lines.push(`    ${l}`);
+    }
+  }
+  return lines;
 }

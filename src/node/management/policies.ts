@@ -15,6 +15,7 @@ import {
 import { Conflict, NotFound } from '../../errors/index.js';
 import { appendAudit, type Tables } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
+import { checkAccess } from '../policy/check.js';
 import { idempotencyHeaders, idempotentCreate } from './idempotency.js';
 import { idParams, pageQuery, problemResponses } from './schemas.js';
 import './auth.js';
@@ -249,6 +250,86 @@ export const policyManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = 
         await audit(tx, req.participantId, req.actor, 'policy.delete', req.params.id, at);
       });
       return reply.status(204).send(null);
+    },
+  );
+
+  const scopeAnswer = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['permitted', 'reasonCode', 'message', 'trace'],
+    properties: {
+      permitted: { type: 'boolean' },
+      reasonCode: { type: 'string' },
+      message: { type: 'string' },
+      trace: { type: 'array', items: { type: 'object', additionalProperties: true } },
+      agreementId: { type: ['string', 'null'] },
+    },
+  } as const;
+  app.post(
+    '/policies/check',
+    {
+      schema: {
+        tags,
+        summary: 'Dry run: would a participant see, obtain and use an asset now, and why not',
+        description:
+          'Per offer covering the asset: the catalog (access policy), the negotiation (contract policy, with the ' +
+          "purpose declared) and a transfer now (the participant's latest agreement for the offer, else as if " +
+          "signed now), each with the full trace. Shows the provider's rules: for the local operator only. " +
+          'Nothing is stored or sent.',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['assetId', 'as'],
+          properties: {
+            assetId: { type: 'string', minLength: 1, maxLength: 2048 },
+            as: { type: 'string', minLength: 1, maxLength: 2048, description: 'the counterparty (its DID)' },
+            claims: {
+              type: 'object',
+              additionalProperties: true,
+              description: "claims to assume instead of the claims source's",
+            },
+            purpose: { type: 'string', minLength: 1, maxLength: 500 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['assetId', 'as', 'purpose', 'claims', 'offers'],
+            properties: {
+              assetId: { type: 'string' },
+              as: { type: 'string' },
+              purpose: { type: ['string', 'null'] },
+              claims: { type: 'object', additionalProperties: true },
+              offers: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['offerId', 'catalog', 'negotiation', 'transfer'],
+                  properties: {
+                    offerId: { type: 'string' },
+                    catalog: scopeAnswer,
+                    negotiation: scopeAnswer,
+                    transfer: scopeAnswer,
+                  },
+                },
+              },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (req) => {
+      const b = req.body;
+      return checkAccess(ctx, {
+        participantId: req.participantId,
+        assetId: b.assetId,
+        as: b.as,
+        ...(b.claims ? { claims: b.claims } : {}),
+        ...(b.purpose ? { purpose: b.purpose } : {}),
+      });
     },
   );
 };

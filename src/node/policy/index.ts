@@ -4,6 +4,8 @@ import { revokeTransferAccess, setAccessHook } from '../scopes/dataplane.js';
 import { policyMonitor, runningMonitor } from './monitor.js';
 import { usageControl } from './usage-control.js';
 
+export { formatTrace, type TraceEntry } from '../../dataspace/policy/index.js';
+export { type CheckAnswer, type CheckRequest, checkAccess } from './check.js';
 export {
   decisionsOf,
   decisionView,
