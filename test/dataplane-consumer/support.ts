@@ -1,0 +1,176 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { insertOffer } from '../../src/dataspace/catalog/index.js';
+import { insertPolicy } from '../../src/dataspace/policy/index.js';
+import { type ConfigKey, loadConfig, redactedPaths, startNode } from '../../src/node/index.js';
+import { participantStore } from '../../src/store/index.js';
+import { api, eventually, freePort } from '../dataspace/two-node-support.js';
+import type { TestNode } from '../support/node.js';
+
+/** A clock the test moves by hand: token lifetimes without waiting. */
+export function testClock() {
+  let offset = 0;
+  return {
+    now: () => new Date(Date.now() + offset),
+    advance: (ms: number) => {
+      offset += ms;
+    },
+  };
+}
+export type Clock = ReturnType<typeof testClock>;
+export type Node = TestNode & { did: string };
+
+/** A real node on loopback with its own clock, SQLite in a temp dir, logs captured, its API key known. */
+export async function clockedNode(
+  clock: Clock,
+  overrides: Partial<Record<ConfigKey, unknown>> = {},
+): Promise<Node> {
+  const store = mkdtempSync(join(tmpdir(), 'musubi-dpc-'));
+  const port = await freePort();
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  const logger = pino({ level: 'debug', redact: { paths: redactedPaths, censor: '[redacted]' } }, sink);
+  const announced: string[] = [];
+  const loaded = loadConfig({
+    flags: {
+      port,
+      store,
+      host: `127.0.0.1:${port}`,
+      plainHttp: true,
+      outboundAllow: ['127.0.0.1'],
+      logLevel: 'debug',
+      ...overrides,
+    },
+    env: {},
+  });
+  const node = await startNode(loaded, { announce: (l) => announced.push(l), logger, now: clock.now });
+  const apiKey = announced.join('\n').match(/msk_\S+/)?.[0];
+  if (!apiKey) throw new Error('no API key announced');
+  return {
+    node,
+    apiKey,
+    store,
+    did: `did:web:127.0.0.1%3A${port}`,
+    logs: () => lines.join(''),
+    stop: async () => {
+      await node.close();
+      rmSync(store, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Publishes a File asset with an open offer on the provider's default participant. */
+export async function publishFile(
+  provider: Node,
+  assetId: string,
+  path: string,
+): Promise<{ '@id': string; target: string; permission: unknown[] }> {
+  const ctx = provider.node.context;
+  const p = ctx.config.defaultParticipantId;
+  const at = ctx.now().toISOString();
+  await participantStore(ctx.db, p).insertAsset({
+    id: assetId,
+    title: `部品表 ${assetId}`,
+    description: '',
+    contentType: 'text/csv; charset=utf-8',
+    keywords: [],
+    properties: {},
+    dataAddress: { type: 'File', path },
+    createdAt: at,
+    updatedAt: at,
+  });
+  const policyId = `use-${assetId}`;
+  await insertPolicy(ctx.db, p, {
+    id: policyId,
+    title: '利用可',
+    permission: [{ action: 'use' }],
+    createdAt: at,
+    updatedAt: at,
+  });
+  const offerId = `offer-${assetId}`;
+  await insertOffer(ctx.db, p, {
+    id: offerId,
+    accessPolicyId: policyId,
+    contractPolicyId: policyId,
+    selector: { assetIds: [assetId] },
+    createdAt: at,
+    updatedAt: at,
+  });
+  return { '@id': offerId, target: assetId, permission: [{ action: 'use' }] };
+}
+
+type View = Record<string, unknown> & { id: string; state: string };
+
+/** Negotiates `offer` to FINALIZED through the consumer's management API; returns the agreement id. */
+export async function negotiated(consumer: Node, provider: Node, offer: unknown): Promise<string> {
+  const created = await api<View>(consumer, 'POST', '/negotiations', {
+    counterpartyAddress: provider.node.url,
+    counterpartyId: provider.did,
+    offer,
+    force: true,
+  });
+  if (created.status !== 201)
+    throw new Error(`negotiation: ${created.status} ${JSON.stringify(created.body)}`);
+  const done = await eventually(
+    'negotiation FINALIZED',
+    async () =>
+      (await api<View>(consumer, 'GET', `/negotiations/${encodeURIComponent(created.body.id)}`)).body,
+    (n) => n.state === 'FINALIZED' || n.state === 'TERMINATED',
+  );
+  if (done.state !== 'FINALIZED') throw new Error(`negotiation ended ${JSON.stringify(done)}`);
+  return String(done.agreementId);
+}
+
+export const transferOf = async (t: Node, id: string) =>
+  (await api<View>(t, 'GET', `/transfers/${encodeURIComponent(id)}`)).body;
+
+/** The provider's side of a consumer's transfer (the one carrying that consumerPid). */
+export async function providerSide(provider: Node, consumerPid: string): Promise<View | undefined> {
+  const page = await api<View[]>(provider, 'GET', '/transfers?role=provider&limit=1000');
+  return page.body.find((t) => t.consumerPid === consumerPid);
+}
+
+export interface Received {
+  readonly authorization: string | undefined;
+  readonly method: string;
+  readonly body: Buffer;
+}
+
+/** A push target on loopback that accepts only `token` and records what arrives (connections too). */
+export async function pushReceiver(token: string, host = '127.0.0.1') {
+  const received: Received[] = [];
+  let connections = 0;
+  const server: Server = createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({
+        authorization: req.headers.authorization,
+        method: req.method ?? '',
+        body: Buffer.concat(chunks),
+      });
+      const ok = req.headers.authorization === `Bearer ${token}`;
+      res.writeHead(ok ? 204 : 401).end();
+    });
+  });
+  server.on('connection', () => {
+    connections++;
+  });
+  await new Promise<void>((r) => server.listen(0, host, r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://${host}:${port}/受信/部品表`,
+    received,
+    connections: () => connections,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
