@@ -2,6 +2,7 @@ import { Command, type CommanderError, Option } from 'commander';
 import { exitCodes } from '../errors/index.js';
 import { packageVersion } from '../node/index.js';
 import { assetCommand } from './commands/asset.js';
+import { auditCommand } from './commands/audit.js';
 import { catalogCommand } from './commands/catalog.js';
 import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
     policyCommand(globals),
     offerCommand(globals),
     catalogCommand(globals),
+    auditCommand(globals),
   ]) {
     program.addCommand(sub);
   }

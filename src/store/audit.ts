@@ -102,3 +102,89 @@ export function firstBrokenLink(records: readonly AuditRecord[]): number | undef
   }
   return undefined;
 }
+
+/** A participant's whole chain, oldest first, in pages (keyset-paged so a long chain streams). */
+export async function* auditPages(
+  db: Kysely<Tables>,
+  participantId: string,
+  range: { readonly fromSeq?: number; readonly from?: string; readonly to?: string } = {},
+  pageSize = 5000,
+): AsyncGenerator<AuditRecord[]> {
+  let after = (range.fromSeq ?? 1) - 1;
+  for (;;) {
+    let q = db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('participant_id', '=', participantId)
+      .where('seq', '>', after);
+    if (range.from) q = q.where('at', '>=', range.from);
+    if (range.to) q = q.where('at', '<', range.to);
+    const page = await q.orderBy('seq').limit(pageSize).execute();
+    if (page.length === 0) return;
+    yield page;
+    after = page[page.length - 1]?.seq ?? after;
+    if (page.length < pageSize) return;
+  }
+}
+
+/** Stores a checkpoint's signature; the column sits outside the hash, the signature covers the hash. */
+export async function setAuditSignature(
+  trx: Kysely<Tables>,
+  participantId: string,
+  seq: number,
+  signature: string,
+): Promise<void> {
+  await trx
+    .updateTable('audit_log')
+    .set({ signature })
+    .where('participant_id', '=', participantId)
+    .where('seq', '=', seq)
+    .execute();
+}
+
+/** The newest entry of an action (a checkpoint), optionally no later than a time. */
+export async function lastAuditOf(
+  db: Kysely<Tables>,
+  participantId: string,
+  action: string,
+  notAfter?: string,
+): Promise<AuditRecord | undefined> {
+  let q = db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('participant_id', '=', participantId)
+    .where('action', '=', action);
+  if (notAfter) q = q.where('at', '<=', notAfter);
+  return q.orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}
+
+/** The newest and oldest entries kept, to decide whether a checkpoint is due. */
+export async function auditBounds(
+  db: Kysely<Tables>,
+  participantId: string,
+): Promise<{ first?: AuditRecord; last?: AuditRecord }> {
+  const ends = (dir: 'asc' | 'desc') =>
+    db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('participant_id', '=', participantId)
+      .orderBy('seq', dir)
+      .limit(1)
+      .executeTakeFirst();
+  const [first, last] = await Promise.all([ends('asc'), ends('desc')]);
+  return { ...(first ? { first } : {}), ...(last ? { last } : {}) };
+}
+
+/** Removes every entry before `seq` (retention); the entry at `seq` must be a signed checkpoint. */
+export async function deleteAuditBefore(
+  db: Kysely<Tables>,
+  participantId: string,
+  seq: number,
+): Promise<number> {
+  const r = await db
+    .deleteFrom('audit_log')
+    .where('participant_id', '=', participantId)
+    .where('seq', '<', seq)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -3,9 +3,14 @@ export {
   type AuditEntry,
   type AuditRecord,
   appendAudit,
+  auditBounds,
   auditHash,
+  auditPages,
+  deleteAuditBefore,
   firstBrokenLink,
+  lastAuditOf,
   listAudit,
+  setAuditSignature,
 } from './audit.js';
 export {
   type Database,

@@ -1,6 +1,10 @@
+import { Readable } from 'node:stream';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
-import type { FastifyPluginAsync } from 'fastify';
-import { firstBrokenLink, participantStore } from '../../store/index.js';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { maskPersonalFields, toExportLine } from '../../dataspace/audit/index.js';
+import { InvalidInput } from '../../errors/index.js';
+import { auditPages, participantStore } from '../../store/index.js';
+import { verifyStoredAudit, writeCheckpoint } from '../audit.js';
 import type { NodeContext } from '../context.js';
 import { problemResponses } from './schemas.js';
 import './auth.js';
@@ -21,6 +25,39 @@ const entrySchema = {
     details: { type: 'object', additionalProperties: true },
     prevHash: { type: 'string' },
     hash: { type: 'string' },
+  },
+} as const;
+
+function isoTime(value: string, name: string): string {
+  const t = Date.parse(value);
+  if (Number.isNaN(t))
+    throw new InvalidInput('audit.invalid-date', `${name} ${JSON.stringify(value)} is not a date`);
+  return new Date(t).toISOString();
+}
+
+const findingSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { seq: { type: 'integer' }, problem: { type: 'string' }, message: { type: 'string' } },
+} as const;
+
+const reportSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    intact: { type: 'boolean' },
+    entries: { type: 'integer' },
+    firstSeq: { type: 'integer' },
+    head: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { seq: { type: 'integer' }, hash: { type: 'string' } },
+    },
+    checkpoints: { type: 'integer' },
+    lastCheckpoint: { type: 'integer' },
+    firstBad: findingSchema,
+    /** The seq of firstBad, kept for callers written against the first version. */
+    firstBroken: { type: 'integer' },
   },
 } as const;
 
@@ -71,36 +108,73 @@ export const auditManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = a
     {
       schema: {
         tags: ['audit'],
-        summary: 'Check the hash chain of the whole audit log',
+        summary: 'Walk the hash chain and checkpoint signatures; names the first bad entry',
+        response: { 200: reportSchema, ...problemResponses },
+      },
+    },
+    async (req) => {
+      const r = await verifyStoredAudit(ctx.db, req.participantId);
+      return { ...r, ...(r.firstBad ? { firstBroken: r.firstBad.seq } : {}) };
+    },
+  );
+
+  app.post(
+    '/audit/checkpoints',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Sign the chain head now with the participant key',
         response: {
-          200: {
+          201: {
             type: 'object',
-            properties: {
-              intact: { type: 'boolean' },
-              entries: { type: 'integer' },
-              firstBroken: { type: 'integer' },
-            },
+            additionalProperties: false,
+            properties: { seq: { type: 'integer' }, hash: { type: 'string' }, signature: { type: 'string' } },
           },
           ...problemResponses,
         },
       },
     },
-    async (req) => {
-      const store = participantStore(ctx.db, req.participantId);
-      const all = [];
-      for (
-        let page = await store.auditLog({ limit: 1000 });
-        page.length > 0;
-        page = await store.auditLog({ afterSeq: page.at(-1)?.seq ?? 0, limit: 1000 })
-      ) {
-        all.push(...page);
-      }
-      const broken = firstBrokenLink(all);
-      return {
-        intact: broken === undefined,
-        entries: all.length,
-        ...(broken !== undefined ? { firstBroken: broken } : {}),
+    async (req, reply) => {
+      const r = await writeCheckpoint(ctx.participants, req.participantId, 'management-api');
+      return reply.code(201).send({ seq: r.seq, hash: r.hash, signature: r.signature ?? '' });
+    },
+  );
+
+  app.get(
+    '/audit/export',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'The log as JSON lines (application/x-ndjson), every column, for offline verification',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: { type: 'string', description: 'entries at or after this time (ISO 8601)' },
+            to: { type: 'string', description: 'entries before this time (ISO 8601)' },
+            mask: { type: 'boolean', default: false },
+          },
+        },
+        // No 200 schema: the body is a stream of lines, not one JSON document.
+        response: { ...problemResponses },
+      },
+    },
+    async (req, reply) => {
+      const { from, to, mask } = req.query;
+      const range = {
+        ...(from ? { from: isoTime(from, 'from') } : {}),
+        ...(to ? { to: isoTime(to, 'to') } : {}),
       };
+      const pages = auditPages(ctx.db, req.participantId, range);
+      const lines = Readable.from(
+        (async function* () {
+          for await (const page of pages) {
+            yield `${page.map((r) => JSON.stringify(toExportLine(r, mask ? maskPersonalFields : undefined))).join('\n')}\n`;
+          }
+        })(),
+      );
+      // The typed reply only knows the problem schemas; a stream goes through the plain one.
+      return (reply as FastifyReply).type('application/x-ndjson; charset=utf-8').send(lines);
     },
   );
 };

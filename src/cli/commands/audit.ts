@@ -1,0 +1,167 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Command } from 'commander';
+import {
+  AuditChainBroken,
+  AuditKeyInvalid,
+  type ChainReport,
+  describeReport,
+  keysFromDidDocument,
+  keysFromJwk,
+  maskPersonalFields,
+  toExportLine,
+  verifyExport,
+} from '../../dataspace/audit/index.js';
+import { InvalidInput } from '../../errors/index.js';
+import { pruneAudit, verifyStoredAudit, writeCheckpoint } from '../../node/audit.js';
+import { openNodeStore } from '../../node/index.js';
+import { auditPages } from '../../store/index.js';
+import { configFrom, type GlobalOptions, printJson, runCommand } from '../run.js';
+
+function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new InvalidInput('audit.file-unreadable', `cannot read the ${what} ${file}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AuditKeyInvalid(`the ${what} ${file} is not JSON`);
+  }
+}
+
+function finish(report: ChainReport, json: boolean | undefined): void {
+  if (json) printJson(report);
+  if (report.firstBad) throw new AuditChainBroken(report.firstBad);
+  if (!json) process.stdout.write(`${describeReport(report)}\n`);
+}
+
+function isoDate(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  const t = Date.parse(value);
+  if (Number.isNaN(t))
+    throw new InvalidInput('audit.invalid-date', `${flag} ${JSON.stringify(value)} is not a date`);
+  return new Date(t).toISOString();
+}
+
+async function verifyFile(flags: {
+  file: string;
+  did?: string;
+  jwk?: string;
+  json?: boolean;
+}): Promise<void> {
+  if (!flags.did === !flags.jwk) {
+    throw new InvalidInput(
+      'audit.key-missing',
+      'offline verify needs exactly one of --did <document.json> or --jwk <file>',
+    );
+  }
+  const keys = flags.did
+    ? keysFromDidDocument(readJson(flags.did, 'DID document'))
+    : keysFromJwk(readJson(flags.jwk ?? '', 'key file'));
+  const input = createReadStream(flags.file, 'utf8');
+  const opened = new Promise<void>((resolve, reject) => {
+    input.once('ready', resolve);
+    input.once('error', () => reject(new InvalidInput('audit.file-unreadable', `cannot read ${flags.file}`)));
+  });
+  await opened;
+  finish(
+    await verifyExport(createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY }), keys),
+    flags.json,
+  );
+}
+
+/** `musubi audit …`: verify the provenance log (in the store or an export file), export, checkpoint, prune. */
+export function auditCommand(globals: () => GlobalOptions): Command {
+  const cmd = new Command('audit').description('check, export and maintain the provenance log (来歴)');
+  const withStore = async <T>(
+    body: (s: Awaited<ReturnType<typeof openNodeStore>>, participant: string) => Promise<T>,
+    participant?: string,
+  ) => {
+    const loaded = configFrom(globals());
+    const store = await openNodeStore(loaded);
+    try {
+      return await body(store, participant ?? loaded.values.defaultParticipantId);
+    } finally {
+      await store.database.close();
+    }
+  };
+
+  cmd
+    .command('verify')
+    .description(
+      'walk the hash chain and checkpoint signatures; names the first bad entry (exit 4 when broken)',
+    )
+    .option('--participant <id>', 'participant whose log to check (default: the default participant)')
+    .option('--file <export.jsonl>', 'check an export offline instead of the store (needs --did or --jwk)')
+    .option('--did <document.json>', 'DID document file holding the participant public keys')
+    .option('--jwk <file>', 'public JWK or JWK Set file')
+    .option('--json', 'output the report as JSON')
+    .action(
+      async (flags: { participant?: string; file?: string; did?: string; jwk?: string; json?: boolean }) => {
+        await runCommand(globals(), async () => {
+          if (flags.file) return verifyFile({ ...flags, file: flags.file });
+          if (flags.did || flags.jwk)
+            throw new InvalidInput('audit.file-missing', '--did and --jwk go with --file');
+          finish(
+            await withStore((s, p) => verifyStoredAudit(s.database.db, p), flags.participant),
+            flags.json,
+          );
+        });
+      },
+    );
+
+  cmd
+    .command('export')
+    .description('write the log as JSON lines on stdout (every column, so it verifies offline)')
+    .option('--participant <id>', 'participant whose log to export')
+    .option('--from <date>', 'entries at or after this time (ISO 8601)')
+    .option('--to <date>', 'entries before this time')
+    .option('--mask', 'mask personal data fields in details (masked entries verify by links only)')
+    .action(async (flags: { participant?: string; from?: string; to?: string; mask?: boolean }) => {
+      await runCommand(globals(), async () => {
+        const from = isoDate(flags.from, '--from');
+        const to = isoDate(flags.to, '--to');
+        await withStore(async (s, p) => {
+          const range = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+          for await (const page of auditPages(s.database.db, p, range)) {
+            const text = page.map((r) =>
+              JSON.stringify(toExportLine(r, flags.mask ? maskPersonalFields : undefined)),
+            );
+            if (!process.stdout.write(`${text.join('\n')}\n`))
+              await new Promise((r) => process.stdout.once('drain', r));
+          }
+        }, flags.participant);
+      });
+    });
+
+  cmd
+    .command('checkpoint')
+    .description('sign the chain head now with the participant key')
+    .option('--participant <id>', 'participant whose log to checkpoint')
+    .action(async (flags: { participant?: string }) => {
+      await runCommand(globals(), async () => {
+        const r = await withStore((s, p) => writeCheckpoint(s.participants, p, 'cli'), flags.participant);
+        process.stdout.write(`checkpoint ${r.seq} signed (head ${r.prev_hash ?? 'none'})\n`);
+      });
+    });
+
+  cmd
+    .command('prune')
+    .description('drop entries before the newest signed checkpoint at or before --before (retention)')
+    .requiredOption(
+      '--before <date>',
+      'keep the newest checkpoint at or before this time and everything after it',
+    )
+    .option('--participant <id>', 'participant whose log to prune')
+    .action(async (flags: { participant?: string; before: string }) => {
+      await runCommand(globals(), async () => {
+        const before = new Date(isoDate(flags.before, '--before') ?? '');
+        const r = await withStore((s, p) => pruneAudit(s.database.db, p, before), flags.participant);
+        process.stdout.write(`pruned ${r.removed} entries; the chain now starts at checkpoint ${r.anchor}\n`);
+      });
+    });
+  return cmd;
+}

@@ -1,0 +1,21 @@
+export {
+  type ChainFinding,
+  type ChainProblem,
+  type ChainReport,
+  type CheckpointCheck,
+  checkpointAction,
+  describeReport,
+  verifyChain,
+} from './chain.js';
+export {
+  type ChainHead,
+  type CheckpointKey,
+  type CheckpointPolicy,
+  checkpointDue,
+  checkpointVerifier,
+  signCheckpoint,
+} from './checkpoint.js';
+export { AuditChainBroken, AuditExportInvalid, AuditKeyInvalid } from './errors.js';
+export { type ExportLine, fromExportLine, toExportLine } from './export.js';
+export { maskedValue, maskPersonalFields, personalFields } from './mask.js';
+export { keysFromDidDocument, keysFromJwk, verifyExport } from './offline.js';

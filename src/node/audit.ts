@@ -1,0 +1,121 @@
+import type { JWK } from 'jose';
+import type { Kysely } from 'kysely';
+import {
+  type ChainReport,
+  type CheckpointPolicy,
+  checkpointAction,
+  checkpointDue,
+  checkpointVerifier,
+  signCheckpoint,
+  verifyChain,
+} from '../dataspace/audit/index.js';
+import { Conflict, NotFound } from '../errors/index.js';
+import {
+  type AuditRecord,
+  appendAudit,
+  auditBounds,
+  auditPages,
+  deleteAuditBefore,
+  findParticipant,
+  lastAuditOf,
+  listParticipantKeys,
+  setAuditSignature,
+  type Tables,
+} from '../store/index.js';
+import { type ParticipantDeps, privateKeyOf } from './participants.js';
+
+/** Every public key the participant ever held, by kid, so checkpoints from before a rotation verify. */
+async function storedKeys(
+  db: Kysely<Tables>,
+  participantId: string,
+): Promise<(kid: string) => Promise<JWK | undefined>> {
+  const keys = await listParticipantKeys(db, participantId);
+  const byKid = new Map(keys.map((k) => [k.kid, JSON.parse(k.public_jwk) as JWK]));
+  return async (kid) => byKid.get(kid);
+}
+
+/** Walks the participant's chain in the store: hashes, links, positions and checkpoint signatures. */
+export async function verifyStoredAudit(db: Kysely<Tables>, participantId: string): Promise<ChainReport> {
+  if (!(await findParticipant(db, participantId))) throw new NotFound('participant', participantId);
+  return verifyChain(auditPages(db, participantId), checkpointVerifier(await storedKeys(db, participantId)));
+}
+
+/**
+ * Appends a checkpoint entry and signs its hash with the participant's EdDSA key, in one transaction. The
+ * entry's prev_hash is the chain head it vouches for.
+ */
+export async function writeCheckpoint(
+  deps: Pick<ParticipantDeps, 'db' | 'nodeSecret' | 'keyStorage' | 'storeDir' | 'now'>,
+  participantId: string,
+  via: string,
+): Promise<AuditRecord> {
+  const keys = await listParticipantKeys(deps.db, participantId);
+  const key = keys.filter((k) => k.alg === 'EdDSA').at(-1);
+  if (!key) throw new NotFound('signing key of participant', participantId);
+  const privateJwk = await privateKeyOf(deps as ParticipantDeps, participantId, key.kid);
+  return deps.db.transaction().execute(async (trx) => {
+    const record = await appendAudit(
+      trx,
+      {
+        participantId,
+        actor: 'system',
+        action: checkpointAction,
+        resourceType: 'audit-log',
+        resourceId: participantId,
+        via,
+        outcome: 'success',
+        details: { kid: key.kid },
+      },
+      deps.now(),
+    );
+    const signature = await signCheckpoint(record, { kid: key.kid, alg: key.alg, privateJwk });
+    await setAuditSignature(trx, participantId, record.seq, signature);
+    return { ...record, signature };
+  });
+}
+
+/** Writes a checkpoint when the policy says one is due; returns it, or undefined when none was due. */
+export async function checkpointIfDue(
+  deps: Pick<ParticipantDeps, 'db' | 'nodeSecret' | 'keyStorage' | 'storeDir' | 'now'>,
+  participantId: string,
+  policy: CheckpointPolicy,
+): Promise<AuditRecord | undefined> {
+  const [{ first, last }, cp] = await Promise.all([
+    auditBounds(deps.db, participantId),
+    lastAuditOf(deps.db, participantId, checkpointAction),
+  ]);
+  if (!last) return undefined;
+  const head = {
+    seq: last.seq,
+    lastCheckpointSeq: cp?.seq ?? 0,
+    ...(cp ? { lastCheckpointAt: new Date(cp.at) } : {}),
+    ...(first ? { firstAt: new Date(first.at) } : {}),
+  };
+  if (!checkpointDue(head, policy, deps.now())) return undefined;
+  return writeCheckpoint(deps, participantId, 'audit-checkpoint');
+}
+
+export class NothingToPrune extends Conflict {
+  constructor(before: string) {
+    super('audit.nothing-to-prune', `no signed checkpoint at or before ${before} to re-anchor the chain on`, {
+      before,
+    });
+  }
+}
+
+/**
+ * Retention: drops every entry before the newest checkpoint written at or before `before`. That checkpoint
+ * becomes the chain's first entry — its signature vouches for everything it followed — so verify still
+ * passes. The chain is verified first: pruning never hides a break.
+ */
+export async function pruneAudit(
+  db: Kysely<Tables>,
+  participantId: string,
+  before: Date,
+): Promise<{ removed: number; anchor: number }> {
+  const report = await verifyStoredAudit(db, participantId);
+  if (!report.intact) throw new Conflict('audit.chain-broken', `not pruning: ${report.firstBad?.message}`);
+  const anchor = await lastAuditOf(db, participantId, checkpointAction, before.toISOString());
+  if (!anchor) throw new NothingToPrune(before.toISOString());
+  return { removed: await deleteAuditBefore(db, participantId, anchor.seq), anchor: anchor.seq };
+}
