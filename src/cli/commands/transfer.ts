@@ -42,8 +42,13 @@ const edrOf = (c: Connection, id: string) =>
 /** What a consumer needs to pull: the endpoint and a valid token (the node keeps them sealed). */
 async function access(c: Connection, t: TransferView): Promise<string> {
   if (t.role !== 'consumer' || t.state !== 'STARTED' || t.format !== 'HttpData-PULL') return '';
-  const e = await edrOf(c, t.id);
-  return `endpoint: ${e.endpoint}\ntoken: ${e.authorization}\nexpires: ${e.expiresAt}\n`;
+  try {
+    const e = await edrOf(c, t.id);
+    return `endpoint: ${e.endpoint}\ntoken: ${e.authorization}\nexpires: ${e.expiresAt}\n`;
+  } catch (e) {
+    // the transfer itself is still shown; why there is no usable access is one more line
+    return `access: ${e instanceof Error ? e.message : String(e)}\n`;
+  }
 }
 
 async function show(c: Connection, t: TransferView, json: boolean | undefined): Promise<void> {
