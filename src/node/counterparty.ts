@@ -8,9 +8,10 @@ import {
   didWebResolver,
   importSigningKey,
   participantDid,
-  ReplayGuard,
+  type ReplayCheck,
   type SigningKey,
   signCounterpartyToken,
+  storedReplayGuard,
   TokenRejected,
   verifyCounterpartyToken,
 } from '../dataspace/identity/index.js';
@@ -102,10 +103,11 @@ function addressedId(ctx: NodeContext, req: FastifyRequest): string {
 /**
  * The default protocol verifier: a `Bearer` self-issued JWT from the sender's participant key, addressed to
  * the participant the request is for. Refusals say nothing to the caller; the reason goes to the local log.
- * The replay guard lives in this process (replicas do not share it yet).
+ * Token ids are remembered in the database until they expire: a replay is refused after a restart and by
+ * every replica sharing the store.
  */
 export function tokenVerifier(ctx: NodeContext): CounterpartyVerifier {
-  const replay = new ReplayGuard();
+  const seen = storedReplayGuard(ctx.db);
   const resolveDid = nodeDidResolver(ctx);
   return async (req) => {
     const header = req.headers.authorization;
@@ -114,7 +116,11 @@ export function tokenVerifier(ctx: NodeContext): CounterpartyVerifier {
       req.log.info({ reason: 'no bearer token' }, 'counterparty refused');
       return undefined;
     }
-    const policy = { audiences: ownDids(ctx, addressedId(ctx, req)), leewaySeconds, maxLifetimeSeconds };
+    const participantId = addressedId(ctx, req);
+    const policy = { audiences: ownDids(ctx, participantId), leewaySeconds, maxLifetimeSeconds };
+    const replay: ReplayCheck = {
+      remember: (key, expiresAtMs, nowMs) => seen.remember(participantId, key, expiresAtMs, nowMs),
+    };
     try {
       const { did } = await verifyCounterpartyToken(token, policy, { resolveDid, replay, now: ctx.now });
       return { id: did };

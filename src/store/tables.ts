@@ -229,6 +229,13 @@ export interface DataplaneTokensTable {
   created_at: string;
 }
 
+/** Token ids already presented to a participant, kept until they expire (migration 0007). */
+export interface ReplayGuardTable {
+  participant_id: string;
+  key: string;
+  expires_at: string;
+}
+
 export interface Tables {
   participants: ParticipantsTable;
   participant_keys: ParticipantKeysTable;
@@ -246,4 +253,5 @@ export interface Tables {
   received_messages: ReceivedMessagesTable;
   transfers: TransfersTable;
   dataplane_tokens: DataplaneTokensTable;
+  replay_guard: ReplayGuardTable;
 }

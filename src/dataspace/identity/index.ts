@@ -17,7 +17,12 @@ export {
   secretFingerprint,
   unsealPrivateJwk,
 } from './keys.js';
-export { ReplayGuard } from './replay.js';
+export {
+  pruneReplayGuard,
+  type ReplayCheck,
+  ReplayGuard,
+  storedReplayGuard,
+} from './replay.js';
 export { type DidResolver, type DidResolverOptions, didWebResolver } from './resolver.js';
 export {
   importSigningKey,

@@ -27,14 +27,14 @@ describe('did:web document URLs', () => {
 });
 
 describe('replay guard', () => {
-  it('refuses a key seen before until it expires, and refuses rather than forgets when full', () => {
+  it('refuses a key seen before until it expires, and refuses rather than forgets when full', async () => {
     const g = new ReplayGuard(2);
-    expect(g.remember('a', 1000, 0)).toBe(true);
-    expect(g.remember('a', 1000, 500)).toBe(false);
-    expect(g.remember('b', 2000, 500)).toBe(true);
-    expect(g.remember('c', 3000, 600)).toBe(false); // full of live ids
-    expect(g.remember('c', 3000, 1500)).toBe(true); // 'a' expired and was pruned
-    expect(g.remember('a', 5000, 1500)).toBe(false); // full again (b, c live)
+    expect(await g.remember('a', 1000, 0)).toBe(true);
+    expect(await g.remember('a', 1000, 500)).toBe(false);
+    expect(await g.remember('b', 2000, 500)).toBe(true);
+    expect(await g.remember('c', 3000, 600)).toBe(false); // full of live ids
+    expect(await g.remember('c', 3000, 1500)).toBe(true); // 'a' expired and was pruned
+    expect(await g.remember('a', 5000, 1500)).toBe(false); // full again (b, c live)
   });
 });
 

@@ -10,7 +10,7 @@ import {
 import { Unauthorized } from '../../errors/index.js';
 import type { DidDocument } from './did.js';
 import type { KeyAlgorithm } from './keys.js';
-import type { ReplayGuard } from './replay.js';
+import type { ReplayCheck } from './replay.js';
 
 /**
  * Counterparty authentication until DCP arrives: the sender signs a short self-issued JWT with its participant
@@ -73,7 +73,7 @@ export interface TokenPolicy {
 export interface TokenDeps {
   /** The sender's DID document; `fresh` asks to bypass a cache (an unknown key id may mean rotation). */
   readonly resolveDid: (did: string, fresh: boolean) => Promise<DidDocument>;
-  readonly replay: ReplayGuard;
+  readonly replay: ReplayCheck;
   readonly now: () => Date;
 }
 
@@ -108,7 +108,7 @@ export async function verifyCounterpartyToken(
   if (exp - iat > policy.maxLifetimeSeconds) throw new TokenRejected(`token of ${iss} lives too long`);
   if (iat > now.getTime() / 1000 + policy.leewaySeconds)
     throw new TokenRejected(`token of ${iss} issued in the future`);
-  const first = deps.replay.remember(
+  const first = await deps.replay.remember(
     `${iss} ${payload.jti}`,
     (exp + policy.leewaySeconds) * 1000,
     now.getTime(),

@@ -5,6 +5,7 @@ import * as contracts from './0003-contracts.js';
 import * as transfers from './0004-transfers.js';
 import * as dataplane from './0005-dataplane.js';
 import * as edr from './0006-edr.js';
+import * as replay from './0007-replay.js';
 import * as decisions from './0008-decisions.js';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a released one. */
@@ -15,5 +16,6 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0004-transfers': transfers,
   '0005-dataplane': dataplane,
   '0006-edr': edr,
+  '0007-replay': replay,
   '0008-decisions': decisions,
 });
