@@ -8,7 +8,15 @@
  * - `refreshToken`, `refreshEndpoint`: POST `refreshEndpoint` with `Authorization: Bearer <refreshToken>` and
  *   form body `grant_type=refresh_token&refresh_token=<refreshToken>` answers (RFC 6749 §5.1)
  *   `{ access_token, token_type: "Bearer", expires_in, refresh_token }` while the transfer is STARTED;
- *   the old access and refresh tokens stop working once the new ones are issued.
+ *   the old access and refresh tokens stop working once the new ones are issued. Refused refreshes answer 400
+ *   `{ error: invalid_grant | invalid_request | unsupported_grant_type }`. A refresh token presented again after
+ *   its rotation revokes the transfer's live tokens (RFC 9700 §4.14.2): refresh serially, keep the newest pair.
+ *
+ * The provider serves `endpoint` at `<participant root>/data/transfers/<providerPid>` and `refreshEndpoint` at
+ * `<participant root>/data/token` (the root is the node's URL for its default participant, `…/p/<id>` for
+ * others). Refusals are RFC 9457 problems with a stable `code`: 401 `token.missing|unknown|expired|rotated`,
+ * 403 `token.revoked|token.foreign|transfer.not-started` or the access hook's reason code, 429 `limit.rate|
+ * limit.volume` (Retry-After), 416 `range.*`, 502/503/504 `source.*`.
  */
 export const edrProperty = {
   authorization: 'authorization',
