@@ -175,6 +175,13 @@ export const configSchema = {
     description:
       'longest a running transfer goes without its usage policy re-checked (claims revoked, time passed); time constraints wake the monitor sooner',
   },
+  receivedRetentionMs: {
+    type: 'int',
+    default: 604_800_000,
+    min: 0,
+    description:
+      'how long a received DSP message of a finished negotiation or transfer is remembered to answer its repeats (0 = for ever)',
+  },
   negotiationAutoAgree: {
     type: 'bool',
     default: true,

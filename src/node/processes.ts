@@ -80,6 +80,13 @@ export function nodeProcesses(ctx: NodeContext): NodeProcesses {
     send: (item) => sendMessage(ctx, item),
     onError: (work, error) => log.error({ err: error, work }, 'background work failed'),
     log: (fields, msg) => log.info(fields, msg),
+    retention: {
+      keepMs: ctx.config.receivedRetentionMs,
+      processes: [
+        { table: 'negotiations', finished: ['FINALIZED', 'TERMINATED'] },
+        { table: 'transfers', finished: ['COMPLETED', 'TERMINATED'] },
+      ],
+    },
   });
   // Without auto-agree a person approves each request (management POST …/negotiations/<id>/agree).
   const waitForPerson: Decide = async (_n, point) =>

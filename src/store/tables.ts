@@ -181,6 +181,9 @@ export interface ReceivedMessagesTable {
   status: number;
   response: string;
   created_at: string;
+  /** The pids the stored answer named (migration 0007): which process the message belonged to. */
+  provider_pid: string | null;
+  consumer_pid: string | null;
 }
 
 /** A transfer process as one side sees it (migration 0004). */

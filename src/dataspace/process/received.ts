@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Tables } from '../../store/index.js';
 
 /** What a receiver answered: stored with the state change, replayed for a repeated message. */
@@ -56,6 +56,7 @@ export async function receiveOnce(
           status: a.status,
           response: JSON.stringify(a.body),
           created_at: at.toISOString(),
+          ...pidsOf(a.body),
         })
         .execute();
       return a;
@@ -67,4 +68,55 @@ export async function receiveOnce(
     if (winner) return { answer: winner, repeated: true };
     throw e;
   }
+}
+
+const pid = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+
+/** The pids a DSP answer names (negotiations and transfers both answer with their process). */
+function pidsOf(body: unknown): { provider_pid: string | null; consumer_pid: string | null } {
+  const b = (body ?? {}) as { providerPid?: unknown; consumerPid?: unknown };
+  return { provider_pid: pid(b.providerPid), consumer_pid: pid(b.consumerPid) };
+}
+
+/** A table of processes whose rows name our pid in `id`, and the states in which they are finished. */
+export interface ProcessTable {
+  readonly table: 'negotiations' | 'transfers';
+  readonly finished: readonly string[];
+}
+
+/**
+ * Forgets received messages older than `before` unless their process is still open in one of `processes`: a
+ * repeat of such a message could still arrive and must get the same answer; once the process ended, a late
+ * repeat is refused as any message after a terminal state is. Returns how many went.
+ */
+export async function pruneReceived(
+  db: Kysely<Tables>,
+  before: Date,
+  processes: readonly ProcessTable[],
+): Promise<number> {
+  const r = await db
+    .deleteFrom('received_messages')
+    .where(({ eb, and, not, exists, selectFrom, ref, or }) =>
+      and([
+        eb('created_at', '<', before.toISOString()),
+        ...processes.map((p) =>
+          not(
+            exists(
+              selectFrom(p.table)
+                .select(sql.lit(1).as('open'))
+                .whereRef(`${p.table}.participant_id`, '=', ref('received_messages.participant_id'))
+                .where((q) =>
+                  or([
+                    q(`${p.table}.id`, '=', ref('received_messages.provider_pid')),
+                    q(`${p.table}.id`, '=', ref('received_messages.consumer_pid')),
+                  ]),
+                )
+                .where(`${p.table}.state`, 'not in', [...p.finished]),
+            ),
+          ),
+        ),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Tables } from '../../store/index.js';
 import { type OutboxItem, outboxWork, type RetryPolicy } from '../outbox/index.js';
 import { deadlineWork } from './deadlines.js';
+import { type ProcessTable, pruneReceived } from './received.js';
 import { type DueWork, Scheduler } from './scheduler.js';
 
 /** One kind of process (negotiation, transfer): what to do when its message cannot be delivered, and its deadlines. */
@@ -27,6 +28,30 @@ export interface RuntimeDeps {
   readonly log?: (fields: Record<string, unknown>, msg: string) => void;
   readonly retry?: RetryPolicy;
   readonly batch?: number;
+  /** Received messages of finished processes are forgotten after `keepMs` (checked at most every `everyMs`). */
+  readonly retention?: {
+    readonly keepMs: number;
+    readonly processes: readonly ProcessTable[];
+    readonly everyMs?: number;
+  };
+}
+
+/**
+ * The received-message ledger's pruning as scheduler work that never arms a timer of its own: it runs when
+ * message traffic wakes the scheduler, at most once per `everyMs` — an idle node runs no query for it.
+ */
+function retentionWork(db: Kysely<Tables>, r: NonNullable<RuntimeDeps['retention']>): DueWork {
+  let last = Number.NEGATIVE_INFINITY;
+  return {
+    name: 'received-retention',
+    nextDue: async () => undefined,
+    runDue: async (now) => {
+      if (now.getTime() - last < (r.everyMs ?? 3_600_000)) return false;
+      last = now.getTime();
+      await pruneReceived(db, new Date(now.getTime() - r.keepMs), r.processes);
+      return false;
+    },
+  };
 }
 
 /**
@@ -66,7 +91,12 @@ export class ProcessRuntime {
     this.deadlines = [...this.kinds.values()].flatMap(({ deadlines: w }) =>
       w ? [deadlineWork(w.name, { next: () => w.nextDue(), expire: (now) => w.runDue(now) })] : [],
     );
-    this.scheduler = new Scheduler({ works: [outbox, ...this.deadlines], now: d.now, onError: d.onError });
+    const retention = d.retention && d.retention.keepMs > 0 ? [retentionWork(d.db, d.retention)] : [];
+    this.scheduler = new Scheduler({
+      works: [outbox, ...this.deadlines, ...retention],
+      now: d.now,
+      onError: d.onError,
+    });
     this.outboxIdle = outbox.idle;
     this.scheduler.start();
   }
