@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Rule, reasons } from '../../src/dataspace/policy/index.js';
+import { insertPolicy, type Rule, reasons } from '../../src/dataspace/policy/index.js';
 import { runningMonitor, usageControl } from '../../src/node/policy/index.js';
 import { eventually } from '../dataspace/two-node-support.js';
 import { api, mutableClaims, type PolicyNode, policyNode, publish, testClock } from './support.js';
@@ -193,6 +193,60 @@ describe('usage control between two nodes on loopback', () => {
     await api(provider, 'POST', `/transfers/${encodeURIComponent(String(theirs?.id))}/terminate`, {
       reason: '使用回数超過',
     });
+  });
+
+  it('keeps catalog denials invisible: a hidden offer is not listed and negotiating it answers as for none at all', async () => {
+    const ctx = provider.node.context;
+    const at = ctx.now().toISOString();
+    const p = ctx.config.defaultParticipantId;
+    const id = await publish(provider, 'usage-hidden', contract);
+    await insertPolicy(ctx.db, p, {
+      id: 'only-someone-else',
+      title: '他社限定',
+      permission: [
+        {
+          action: 'use',
+          constraint: [
+            { leftOperand: 'participantId', operator: 'eq', rightOperand: 'did:web:他社.example' },
+          ],
+        },
+      ],
+      createdAt: at,
+      updatedAt: at,
+    });
+    await ctx.db
+      .updateTable('offers')
+      .set({ access_policy_id: 'only-someone-else' })
+      .where('id', '=', id)
+      .execute();
+    const catalog = await api(consumer, 'POST', '/catalog/request', {
+      counterpartyAddress: provider.node.url,
+      counterpartyId: provider.did,
+    });
+    expect(catalog.status, catalog.text).toBe(200);
+    expect(catalog.text).toContain('usage-a');
+    expect(catalog.text).not.toContain('usage-hidden');
+    const attempt = async (offerId: string) => {
+      const created = await api<View>(consumer, 'POST', '/negotiations', {
+        counterpartyAddress: provider.node.url,
+        counterpartyId: provider.did,
+        offer: { ...offer, '@id': offerId, target: offerId.replace(/^offer-/, '') },
+        force: true,
+      });
+      if (created.status !== 201)
+        return { status: created.status, text: created.text.replaceAll(offerId, '<id>') };
+      const n = await eventually(
+        'negotiation ended',
+        () => get(consumer, `/negotiations/${encodeURIComponent(created.body.id)}`),
+        (x) => x.state === 'TERMINATED' || x.state === 'FINALIZED',
+      );
+      return { status: n.state, text: `${n.reasonCode} ${String(n.reason).replaceAll(offerId, '<id>')}` };
+    };
+    const hidden = await attempt(id);
+    const missing = await attempt('offer-usage-無い');
+    expect(hidden.status).not.toBe('FINALIZED');
+    expect(hidden).toEqual(missing);
+    noSecrets(hidden.text);
   });
 
   async function runningTransfer() {
