@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { auditFigures } from './audit.js';
 import { dataplaneFigures } from './dataplane.js';
 import { dataspaceFigures } from './dataspace.js';
 import { foundationFigures } from './foundation.js';
@@ -44,6 +45,7 @@ async function measure(): Promise<Run> {
     dataspace: () => dataspaceFigures(),
     dataplane: () => dataplaneFigures(),
     policy: policyFigures,
+    audit: auditFigures,
   };
   const figures: Figure[] = [];
   for (const [name, run] of Object.entries(groups)) {
