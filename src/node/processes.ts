@@ -16,7 +16,10 @@ import { usageControl } from './policy/usage-control.js';
 interface NodeProcesses {
   readonly runtime: ProcessRuntime;
   readonly negotiations: NegotiationService;
-  /** Emits `negotiation` with each state a negotiation reached, once committed. */
+  /**
+   * Emits `negotiation` with each state a negotiation reached, once committed, and `delivered` with each
+   * negotiation message the peer acknowledged (its outbox item is gone by then).
+   */
   readonly events: EventEmitter;
 }
 
@@ -112,7 +115,10 @@ export function nodeProcesses(ctx: NodeContext): NodeProcesses {
   runtime.register({
     type: 'negotiation',
     gaveUp: (item, reason) => negotiations.gaveUp(item, reason),
-    delivered: (item, answer) => negotiations.delivered(item, answer),
+    delivered: (item, answer) => {
+      events.emit('delivered', item);
+      return negotiations.delivered(item, answer);
+    },
     deadlines: {
       name: 'negotiation-deadlines',
       nextDue: () => negotiations.nextDeadline(),

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OutboxItem } from '../../src/dataspace/outbox/index.js';
 import { nodeProcesses } from '../../src/node/processes.js';
 import { cliPath, type SpawnedNode, spawnCli } from '../support/cli.js';
 import type { TestNode } from '../support/node.js';
@@ -48,6 +49,14 @@ describe('kill -9 of a node in the middle of a negotiation', () => {
 
     // Kill the consumer the moment the provider's agreement has been acknowledged (its outbox item is gone).
     const { events } = nodeProcesses(ctx);
+    const agreements: OutboxItem[] = [];
+    let acknowledged: (item: OutboxItem) => void = () => {};
+    const onDelivered = (item: OutboxItem) => {
+      if ((item.message as { '@type'?: string })['@type'] !== 'ContractAgreementMessage') return;
+      agreements.push(item);
+      acknowledged(item);
+    };
+    events.on('delivered', onDelivered);
     const agreed = new Promise<string>((resolve) => {
       const on = (n: { state: string; id: string }) => {
         if (n.state === 'AGREED') {
@@ -69,9 +78,11 @@ describe('kill -9 of a node in the middle of a negotiation', () => {
     expect(res.status).toBe(201);
     const id = ((await res.json()) as { id: string }).id;
     const providerPid = await agreed;
-    const acknowledged = async () =>
-      (await ctx.db.selectFrom('outbox').select('id').where('process_id', '=', providerPid).execute()).length;
-    while ((await acknowledged()) > 0) await new Promise((r) => setImmediate(r));
+    await new Promise<void>((resolve) => {
+      acknowledged = (item) => item.processId === providerPid && resolve();
+      if (agreements.some((item) => item.processId === providerPid)) resolve();
+    });
+    events.off('delivered', onDelivered);
     consumer.signal('SIGKILL');
     await consumer.exited;
 
@@ -87,14 +98,14 @@ describe('kill -9 of a node in the middle of a negotiation', () => {
       'consumer FINALIZED',
       () => state(url, key!, id),
       (n) => n.state === 'FINALIZED',
-      60_000,
+      180_000,
     );
     const theirs = await eventually(
       'provider FINALIZED',
       () => state(provider.node.url, provider.apiKey, providerPid),
       (n) => n.state === 'FINALIZED',
-      60_000,
+      180_000,
     );
     expect(theirs.agreementId).toBe(mine.agreementId);
-  });
+  }, 240_000); // two node starts of a CLI process, on a loaded machine or PostgreSQL
 });
