@@ -91,7 +91,9 @@ describe('README two-node walk-through', () => {
     expect(env.AGREEMENT).toMatch(/^urn:uuid:[0-9a-f-]{36}$/);
     const transfer = outputs.at(-1) ?? '';
     expect(transfer).toMatch(/\tSTARTED\tconsumer\tHttpData-PULL\t/);
-    expect(transfer).toMatch(new RegExp(`endpoint: http://localhost:${supplierPort}/p/supplier/data/transfers/\\S+`));
+    expect(transfer).toMatch(
+      new RegExp(`endpoint: http://localhost:${supplierPort}/p/supplier/data/transfers/\\S+`),
+    );
     expect(transfer).toMatch(/token: \S{20,}/);
   }, 120_000);
 });
