@@ -13,6 +13,39 @@ export interface AuditEntry {
   readonly via: string;
   readonly outcome: 'success' | 'denied' | 'failure';
   readonly details?: Readonly<Record<string, unknown>>;
+  /** The 5W1H fields the entry's own columns do not carry; optional so every existing caller keeps working. */
+  readonly context?: AuditContext;
+}
+
+/**
+ * 5W1H beyond the columns (who = actor, what = action + resource, when = at): stored in `details` under
+ * `5w1h`, so the hash covers it and no column had to be added. `operator` is personal data: masked on export.
+ */
+export interface AuditContext {
+  /** who: the participant's DID and the person or system operating it. */
+  readonly participantDid?: string;
+  readonly operator?: string;
+  /** where: the node and the endpoint the event went through. */
+  readonly node?: string;
+  readonly endpoint?: string;
+  /** why: the declared purpose, the agreement and the policy that allowed or refused it. */
+  readonly purpose?: string;
+  readonly agreementId?: string;
+  readonly policyId?: string;
+  /** how: the protocol and the data format. */
+  readonly protocol?: string;
+  readonly format?: string;
+  /** A tracking id for this hop; fresh on every hop, its mapping to the counterparty's stays local. */
+  readonly trackingId?: string;
+  /** sha256 of transferred content, when data moved. */
+  readonly contentHash?: string;
+}
+
+export const auditContextKey = '5w1h';
+
+function detailsOf(entry: AuditEntry): string {
+  if (!entry.context || Object.keys(entry.context).length === 0) return JSON.stringify(entry.details ?? {});
+  return JSON.stringify({ ...entry.details, [auditContextKey]: entry.context });
 }
 
 export type AuditRecord = Readonly<AuditLogTable>;
@@ -67,7 +100,7 @@ export async function appendAudit(trx: Kysely<Tables>, entry: AuditEntry, at: Da
     reason: entry.reason ?? null,
     via: entry.via,
     outcome: entry.outcome,
-    details: JSON.stringify(entry.details ?? {}),
+    details: detailsOf(entry),
     prev_hash: last?.hash ?? null,
   };
   const record: AuditRecord = { ...unsigned, hash: auditHash(unsigned), signature: null };

@@ -1,9 +1,11 @@
 export type { Asset, AssetQuery } from './assets.js';
 export {
+  type AuditContext,
   type AuditEntry,
   type AuditRecord,
   appendAudit,
   auditBounds,
+  auditContextKey,
   auditHash,
   auditPages,
   deleteAuditBefore,
