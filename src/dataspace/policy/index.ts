@@ -11,7 +11,7 @@ export {
   forCounterparty,
   type PolicyProblem,
 } from './evaluate.js';
-export { nextTimeEdge, nextWake, timeEdges } from './monitor.js';
+export { nextTimeEdge, nextWake, operandKinds, timeEdges } from './monitor.js';
 export { allScopes, type Operand, usageScopes } from './operand.js';
 export { claimOperand } from './operands/claim.js';
 export { type Operator, operatorNames, operatorsFor } from './operators.js';

@@ -28,6 +28,19 @@ function rulesIn(rules: PolicyRules): Rule[] {
   return [...top, ...top.flatMap((r) => (Array.isArray(r.duty) ? r.duty : []))];
 }
 
+/** The kinds of left operand the policy's constraints read (`usage`: the caller must count uses and bytes). */
+export function operandKinds(rules: PolicyRules, registry: OperandRegistry): ReadonlySet<string> {
+  const found: Record<string, unknown>[] = [];
+  for (const r of rulesIn(rules)) for (const c of r.constraint ?? []) atomics(c, found);
+  const kinds = new Set<string>();
+  for (const c of found) {
+    const left = unwrap(c.leftOperand).value;
+    const operand = typeof left === 'string' ? registry.operand(left) : undefined;
+    if (operand) kinds.add(operand.kind);
+  }
+  return kinds;
+}
+
 /** The instants (epoch ms) at which a time constraint of the policy may change its outcome. */
 export function timeEdges(rules: PolicyRules, registry: OperandRegistry, signedAt?: string): number[] {
   const found: Record<string, unknown>[] = [];

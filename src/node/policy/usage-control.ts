@@ -12,6 +12,7 @@ import {
   formatTrace,
   nextTimeEdge,
   type OperandRegistry,
+  operandKinds,
   type PolicyContext,
   type PolicyRules,
   purposeOf,
@@ -54,6 +55,8 @@ export interface AgreementTerms {
   readonly compiled: CompiledPolicy;
   readonly signedAt: string;
   readonly purpose: string | undefined;
+  /** Whether the policy reads uses or bytes: only then is the audit log counted. */
+  readonly countsUsage: boolean;
 }
 
 export interface Usage {
@@ -121,6 +124,7 @@ export function createUsageControl(ctx: NodeContext) {
       compiled: compilePolicy(rules, registry),
       signedAt: a.policy.timestamp ?? a.createdAt,
       purpose: purposeOf(rules, registry),
+      countsUsage: operandKinds(rules, registry).has('usage'),
     });
   }
 
@@ -203,7 +207,9 @@ export function createUsageControl(ctx: NodeContext) {
       return { decision, terms, purpose };
     }
     const used =
-      scope === 'transfer' ? { count: 0, bytes: 0 } : await usageOf(db, t.participantId, t.agreementId);
+      scope === 'transfer' || !terms.countsUsage
+        ? { count: 0, bytes: 0 }
+        : await usageOf(db, t.participantId, t.agreementId);
     const context: PolicyContext = {
       scope,
       now,
