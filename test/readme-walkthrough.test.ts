@@ -95,5 +95,5 @@ describe('README two-node walk-through', () => {
       new RegExp(`endpoint: http://localhost:${supplierPort}/p/supplier/data/transfers/\\S+`),
     );
     expect(transfer).toMatch(/token: \S{20,}/);
-  }, 120_000);
+  }, 600_000);
 });
