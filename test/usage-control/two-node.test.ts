@@ -249,6 +249,42 @@ describe('usage control between two nodes on loopback', () => {
     noSecrets(hidden.text);
   });
 
+  it('shows an offer whose access policy tests a verified claim only to a consumer holding that claim', async () => {
+    const ctx = provider.node.context;
+    const at = ctx.now().toISOString();
+    const p = ctx.config.defaultParticipantId;
+    const id = await publish(provider, 'usage-members', contract);
+    await insertPolicy(ctx.db, p, {
+      id: 'members-only',
+      title: '会員限定',
+      permission: [
+        {
+          action: 'use',
+          constraint: [{ leftOperand: 'membership', operator: 'eq', rightOperand: 'ＪＡＭＡ' }],
+        },
+      ],
+      createdAt: at,
+      updatedAt: at,
+    });
+    await ctx.db
+      .updateTable('offers')
+      .set({ access_policy_id: 'members-only' })
+      .where('id', '=', id)
+      .execute();
+    const listed = async () => {
+      const catalog = await api(consumer, 'POST', '/catalog/request', {
+        counterpartyAddress: provider.node.url,
+        counterpartyId: provider.did,
+      });
+      expect(catalog.status, catalog.text).toBe(200);
+      return catalog.text.includes('usage-members');
+    };
+    claims.set(consumer.did, { membership: '退会済み' });
+    expect(await listed()).toBe(false);
+    claims.set(consumer.did, { membership: 'JAMA' }); // NFKC-equal to the policy's 全角 value
+    expect(await listed()).toBe(true);
+  });
+
   async function runningTransfer() {
     const n = await negotiate('設計');
     expect(n.state, JSON.stringify(n)).toBe('FINALIZED');

@@ -16,6 +16,8 @@ import { formatTrace } from '../../dataspace/policy/index.js';
 import { compactDspMessage } from '../../dataspace/protocol/index.js';
 import { NotFound } from '../../errors/index.js';
 import { appendAudit } from '../../store/index.js';
+import type { NodeContext } from '../context.js';
+import { usageControl } from '../policy/usage-control.js';
 import { toProblem } from '../problem.js';
 import { addressedParticipant, type ScopeRoutes } from './protocol.js';
 
@@ -118,7 +120,7 @@ export const catalogRoutes: ScopeRoutes = async (app, { ctx }) => {
       const query = req.query as { continuationToken?: string; limit: number };
       const filter = parseCatalogFilter(body.filter);
       const cursor = query.continuationToken ? decodeCursor(query.continuationToken) : undefined;
-      const who = { id: req.counterparty?.id ?? '' };
+      const who = await counterpartyOf(ctx, req);
       const page = await pageVisibleDatasets(
         ctx.db,
         participantId,
@@ -149,7 +151,7 @@ export const catalogRoutes: ScopeRoutes = async (app, { ctx }) => {
     const found = await visibleDataset(
       ctx.db,
       participantId,
-      { id: req.counterparty?.id ?? '' },
+      await counterpartyOf(ctx, req),
       id,
       explainTo(req),
     );
@@ -159,3 +161,9 @@ export const catalogRoutes: ScopeRoutes = async (app, { ctx }) => {
     return message;
   });
 };
+
+/** The requester with its verified claims, so access policies can test membership, role or country. */
+async function counterpartyOf(ctx: NodeContext, req: FastifyRequest) {
+  const id = req.counterparty?.id ?? '';
+  return { id, claims: id ? await usageControl(ctx).claimsOf(id) : {} };
+}
