@@ -87,7 +87,8 @@ export class PolicyMonitor {
     pass.then(
       (p) => {
         for (const l of this.passListeners) l(p);
-        if (!this.stopped && !this.timer) this.schedule(p.next);
+        // Nothing running: sleep until a transfer is admitted or claims change (an idle node makes no queries).
+        if (!this.stopped && !this.timer && p.checked > 0) this.schedule(p.next);
       },
       (err) => {
         this.ctx.logger.error({ err }, 'policy monitor pass failed');

@@ -69,6 +69,8 @@ interface Counted extends Usage {
 }
 
 const claimsTtlMs = 2_000;
+/** The latest instant a Date holds: 'no time edge' (the monitor caps every sleep at its bound). */
+const farFuture = new Date(8.64e15);
 const cacheLimit = 10_000;
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V): V {
@@ -287,7 +289,8 @@ export function createUsageControl(ctx: NodeContext) {
       explain('transfer', { type: 'transfer', id: t.id }, decision);
       const edge =
         decision.permitted && terms ? nextTimeEdge(terms.rules, registry, at, terms.signedAt) : undefined;
-      if (edge) for (const l of edgeListeners) l(edge);
+      // Always told when a transfer is admitted, so an idle monitor starts watching it (within its bound).
+      if (decision.permitted) for (const l of edgeListeners) l(edge ?? farFuture);
       await recordDecision(
         trx,
         t.participantId,
