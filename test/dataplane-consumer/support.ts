@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { insertOffer } from '../../src/dataspace/catalog/index.js';
 import { insertPolicy } from '../../src/dataspace/policy/index.js';
-import { type ConfigKey, loadConfig, redactedPaths, startNode } from '../../src/node/index.js';
+import type { ConfigKey } from '../../src/node/index.js';
 import { participantStore } from '../../src/store/index.js';
-import { api, eventually, freePort } from '../dataspace/two-node-support.js';
+import { api, eventually } from '../dataspace/two-node-support.js';
+import { clockedNode as startClockedNode } from '../support/clocked-node.js';
 import type { TestNode } from '../support/node.js';
 
 /** A clock the test moves by hand: token lifetimes without waiting. */
@@ -25,48 +21,10 @@ export type Clock = ReturnType<typeof testClock>;
 export type Node = TestNode & { did: string };
 
 /** A real node on loopback with its own clock, SQLite in a temp dir, logs captured, its API key known. */
-export async function clockedNode(
+export const clockedNode = (
   clock: Clock,
   overrides: Partial<Record<ConfigKey, unknown>> = {},
-): Promise<Node> {
-  const store = mkdtempSync(join(tmpdir(), 'musubi-dpc-'));
-  const port = await freePort();
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  const logger = pino({ level: 'debug', redact: { paths: redactedPaths, censor: '[redacted]' } }, sink);
-  const announced: string[] = [];
-  const loaded = loadConfig({
-    flags: {
-      port,
-      store,
-      host: `127.0.0.1:${port}`,
-      plainHttp: true,
-      outboundAllow: ['127.0.0.1'],
-      logLevel: 'debug',
-      ...overrides,
-    },
-    env: {},
-  });
-  const node = await startNode(loaded, { announce: (l) => announced.push(l), logger, now: clock.now });
-  const apiKey = announced.join('\n').match(/msk_\S+/)?.[0];
-  if (!apiKey) throw new Error('no API key announced');
-  return {
-    node,
-    apiKey,
-    store,
-    did: `did:web:127.0.0.1%3A${port}`,
-    logs: () => lines.join(''),
-    stop: async () => {
-      await node.close();
-      rmSync(store, { recursive: true, force: true });
-    },
-  };
-}
+): Promise<Node> => startClockedNode(clock, overrides);
 
 /** Publishes a File asset with an open offer on the provider's default participant. */
 export async function publishFile(

@@ -1,62 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { dspAuthHeaders } from '../../src/node/counterparty.js';
-import { type ConfigKey, loadConfig, redactedPaths, startNode } from '../../src/node/index.js';
 import { participantStore } from '../../src/store/index.js';
 import { dspContext, recordingPeer } from '../dataspace/transfer-support.js';
-import { eventually, freePort } from '../dataspace/two-node-support.js';
+import { eventually } from '../dataspace/two-node-support.js';
+import type { clockedNode, testClock } from '../support/clocked-node.js';
 
-/** A clock the test moves by hand: token lifetimes are tested without waiting. */
-export function testClock(start = Date.now()) {
-  let t = start;
-  return {
-    now: () => new Date(t),
-    advance: (ms: number) => {
-      t += ms;
-    },
-  };
-}
-
+export { clockedNode, testClock } from '../support/clocked-node.js';
 export type Clock = ReturnType<typeof testClock>;
-
-/** A real node on loopback (SQLite in a temp dir) with an injected clock; logs captured. */
-export async function clockedNode(clock: Clock, overrides: Partial<Record<ConfigKey, unknown>> = {}) {
-  const store = mkdtempSync(join(tmpdir(), 'musubi-dataplane-'));
-  const port = await freePort();
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  const logger = pino({ level: 'debug', redact: { paths: redactedPaths, censor: '[redacted]' } }, sink);
-  const loaded = loadConfig({
-    flags: {
-      port,
-      store,
-      host: `127.0.0.1:${port}`,
-      plainHttp: true,
-      outboundAllow: ['127.0.0.1'],
-      logLevel: 'debug',
-      ...overrides,
-    },
-    env: {},
-  });
-  const node = await startNode(loaded, { announce: () => {}, logger, now: clock.now });
-  return {
-    node,
-    did: `did:web:127.0.0.1%3A${port}`,
-    logs: () => lines.join(''),
-    stop: async () => {
-      await node.close();
-      rmSync(store, { recursive: true, force: true });
-    },
-  };
-}
 
 export type Node = Awaited<ReturnType<typeof clockedNode>>;
 

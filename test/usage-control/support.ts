@@ -1,26 +1,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { insertOffer } from '../../src/dataspace/catalog/index.js';
 import type { VerifiedClaims } from '../../src/dataspace/identity/index.js';
 import { insertPolicy, type Rule } from '../../src/dataspace/policy/index.js';
-import { type ConfigKey, loadConfig, redactedPaths, startNode } from '../../src/node/index.js';
+import type { ConfigKey } from '../../src/node/index.js';
 import type { ChangingClaims } from '../../src/node/policy/index.js';
 import { participantStore } from '../../src/store/index.js';
-import { freePort } from '../dataspace/two-node-support.js';
+import { clockedNode, type testClock } from '../support/clocked-node.js';
 
-/** A clock the test moves by hand: expiries are tested without waiting. */
-export function testClock(start = Date.now()) {
-  let t = start;
-  return {
-    now: () => new Date(t),
-    advance: (ms: number) => {
-      t += ms;
-    },
-  };
-}
+export { testClock } from '../support/clocked-node.js';
 export type Clock = ReturnType<typeof testClock>;
 
 /** Claims the test changes (a revocation), telling its listeners as a credential store would. */
@@ -46,42 +35,13 @@ export function mutableClaims(initial: Record<string, Record<string, unknown>>) 
 
 /** A real node on loopback with an injected clock, its API key, a data directory for File assets; logs captured. */
 export async function policyNode(clock: Clock, overrides: Partial<Record<ConfigKey, unknown>> = {}) {
-  const store = mkdtempSync(join(tmpdir(), 'musubi-usage-'));
   const files = mkdtempSync(join(tmpdir(), 'musubi-usage-files-'));
-  const port = await freePort();
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  const logger = pino({ level: 'debug', redact: { paths: redactedPaths, censor: '[redacted]' } }, sink);
-  const loaded = loadConfig({
-    flags: {
-      port,
-      store,
-      host: `127.0.0.1:${port}`,
-      plainHttp: true,
-      outboundAllow: ['127.0.0.1'],
-      logLevel: 'debug',
-      dataPlaneFileRoots: [files],
-      ...overrides,
-    },
-    env: {},
-  });
-  const announced: string[] = [];
-  const node = await startNode(loaded, { announce: (l) => announced.push(l), logger, now: clock.now });
-  const apiKey = announced.join('\n').match(/msk_\S+/)?.[0] ?? '';
+  const n = await clockedNode(clock, { dataPlaneFileRoots: [files], ...overrides });
   return {
-    node,
-    apiKey,
+    ...n,
     files,
-    did: `did:web:127.0.0.1%3A${port}`,
-    logs: () => lines.join(''),
     stop: async () => {
-      await node.close();
-      rmSync(store, { recursive: true, force: true });
+      await n.stop();
       rmSync(files, { recursive: true, force: true });
     },
   };
