@@ -147,17 +147,21 @@ export interface DeliveryDeps {
 /**
  * The earliest moment an item becomes due, or undefined when there is none. Items claimed by a sender are due
  * again only when their lease runs out (a crashed replica's claim); items of the processes in `busy` (a send of
- * theirs is in flight here) wait for that send, which wakes the scheduler when it finishes.
+ * theirs is in flight here) — the claimed item itself included — wait for that send, which wakes the scheduler
+ * when it finishes: their lease is ours, and arming a timer for it would wake an idle node a minute later.
  */
 export async function nextDue(db: Kysely<Tables>, busy: readonly string[] = []): Promise<Date | undefined> {
   const row = await db
     .selectFrom('outbox')
     .select((eb) => {
-      const free =
-        busy.length > 0
-          ? eb.case().when('process_id', 'in', busy).then(null).else(eb.ref('due_at')).end()
-          : eb.ref('due_at');
-      const due = eb.case().when('lease_until', 'is not', null).then(eb.ref('lease_until')).else(free).end();
+      const unbusy = eb
+        .case()
+        .when('lease_until', 'is not', null)
+        .then(eb.ref('lease_until'))
+        .else(eb.ref('due_at'))
+        .end();
+      const due =
+        busy.length > 0 ? eb.case().when('process_id', 'in', busy).then(null).else(unbusy).end() : unbusy;
       return eb.fn.min(due).as('due');
     })
     .executeTakeFirst();
@@ -272,6 +276,7 @@ export function outboxWork(
   nextDue: () => Promise<Date | undefined>;
   runDue: () => Promise<boolean>;
   idle: () => Promise<void>;
+  sending: () => number;
 } {
   const limit = deps.batch ?? 64;
   const lookAgainMs = deps.lookAgainMs ?? 1000;
@@ -294,7 +299,9 @@ export function outboxWork(
     runDue: async () => {
       const room = limit - inFlight.size;
       if (room <= 0) return false; // a finishing send wakes us
-      const { items } = await claimDue(deps, room, new Set(inFlight.keys()));
+      const { items, scanned } = await claimDue(deps, room, new Set(inFlight.keys()));
+      // Nothing due now: what was looked up while sends were in flight may name items gone since.
+      if (scanned === 0) looked = undefined;
       for (const item of items) {
         const key = processKey({
           participant_id: item.participantId,
@@ -322,5 +329,6 @@ export function outboxWork(
     idle: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight.values()]);
     },
+    sending: () => inFlight.size,
   };
 }
