@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Tables } from '../../store/index.js';
 
 /**
@@ -175,39 +175,43 @@ const processKey = (r: { participant_id: string; process_type: string; process_i
 /**
  * Claims up to `limit` items due now, each with a lease so two replicas never send the same item, and at
  * most one per process — none of a process in `busy` — so a process's messages go out in the order written.
- * `scanned` tells whether more may be due.
+ * One statement claims them all (a replica racing us re-checks the lease under the row lock and skips what we
+ * took); the rare second item of one process is handed back. `scanned` tells whether more may be due.
  */
 async function claimDue(
   deps: DeliveryDeps,
   limit: number,
-  busy: ReadonlySet<string>,
+  busy: ReadonlyMap<string, string>,
 ): Promise<{ items: OutboxItem[]; scanned: number }> {
   const at = deps.now();
   const iso = at.toISOString();
   const leaseUntil = new Date(at.getTime() + (deps.leaseMs ?? 60_000)).toISOString();
+  const free = (eb: ExpressionBuilder<Tables, 'outbox'>) =>
+    eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', iso)]);
+  const busyIds = [...new Set(busy.values())];
   const rows = await deps.db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('due_at', '<=', iso)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', iso)]))
-    .orderBy('due_at')
-    .orderBy('created_at')
-    .limit(limit + busy.size)
+    .updateTable('outbox')
+    .set({ lease_until: leaseUntil })
+    .where('id', 'in', (eb) => {
+      let due = eb.selectFrom('outbox').select('id').where('due_at', '<=', iso).where(free);
+      if (busyIds.length > 0) due = due.where('process_id', 'not in', busyIds);
+      return due.orderBy('due_at').orderBy('created_at').limit(limit);
+    })
+    .where(free)
+    .returningAll()
     .execute();
-  const seen = new Set<string>(busy);
+  rows.sort((a, b) => a.due_at.localeCompare(b.due_at) || a.created_at.localeCompare(b.created_at));
+  const seen = new Set<string>(busy.keys());
   const items: OutboxItem[] = [];
+  const handBack: string[] = [];
   for (const r of rows) {
-    if (items.length >= limit) break;
     const key = processKey(r);
-    if (seen.has(key)) continue;
+    if (seen.has(key)) handBack.push(r.id);
+    else items.push(toItem(r));
     seen.add(key);
-    const claimed = await deps.db
-      .updateTable('outbox')
-      .set({ lease_until: leaseUntil })
-      .where('id', '=', r.id)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', iso)]))
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 1) items.push(toItem(r));
+  }
+  if (handBack.length > 0) {
+    await deps.db.updateTable('outbox').set({ lease_until: null }).where('id', 'in', handBack).execute();
   }
   return { items, scanned: rows.length };
 }
@@ -217,7 +221,7 @@ async function claimDue(
  * caller runs it again while that equals the batch size.
  */
 export async function deliverDue(deps: DeliveryDeps): Promise<number> {
-  const { items, scanned } = await claimDue(deps, deps.batch ?? 64, new Set());
+  const { items, scanned } = await claimDue(deps, deps.batch ?? 64, new Map());
   await Promise.all(items.map((item) => deliverOne(deps, item)));
   return scanned;
 }
@@ -299,9 +303,7 @@ export function outboxWork(
     runDue: async () => {
       const room = limit - inFlight.size;
       if (room <= 0) return false; // a finishing send wakes us
-      const { items, scanned } = await claimDue(deps, room, new Set(inFlight.keys()));
-      // Nothing due now: what was looked up while sends were in flight may name items gone since.
-      if (scanned === 0) looked = undefined;
+      const { items } = await claimDue(deps, room, busyProcesses);
       for (const item of items) {
         const key = processKey({
           participant_id: item.participantId,
