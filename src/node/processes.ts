@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { findOffer, offerVisibleTo } from '../dataspace/catalog/index.js';
+import { findOffer, offerVisibleTo, type ResolvedOffer } from '../dataspace/catalog/index.js';
 import { type Decide, type NegotiationService, negotiationService } from '../dataspace/negotiation/index.js';
 import { DeliveryRefused, type OutboxItem } from '../dataspace/outbox/index.js';
 import { ProcessRuntime } from '../dataspace/process/index.js';
@@ -99,7 +99,7 @@ export function nodeProcesses(ctx: NodeContext): NodeProcesses {
   const decide = decisions.get(ctx) ?? withUsageControl(ctx, approval);
   const events = new EventEmitter();
   events.setMaxListeners(0);
-  const negotiations = negotiationService({
+  const negotiations = negotiationService<ResolvedOffer>({
     db: ctx.db,
     now: ctx.now,
     // the service names a time only for a deadline it set

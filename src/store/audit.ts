@@ -70,25 +70,23 @@ export function auditHash(r: Omit<AuditRecord, 'hash' | 'signature'>): string {
 }
 
 /**
+ * The chain head each open transaction has already locked and read, per participant: a transaction that
+ * appends several entries (a received message and our reaction to it) takes the lock and reads the head once.
+ * Keyed by the transaction object, so it is forgotten with it; only transactions are cached, since outside one
+ * another writer may append between two calls.
+ */
+const heads = new WeakMap<Kysely<Tables>, Map<string, { seq: number; hash: string }>>();
+
+/**
  * Appends to the participant's hash chain. Call it with the transaction that makes the state change it
  * records, so the entry exists exactly when the change does.
  */
 export async function appendAudit(trx: Kysely<Tables>, entry: AuditEntry, at: Date): Promise<AuditRecord> {
-  // Touching the participant row takes its row lock on PostgreSQL and the write lock on SQLite, so two
-  // concurrent appends for one participant cannot pick the same seq. Not through `id`: setting a parent key,
-  // even to itself, makes SQLite scan every row referencing the participant (cost grew with the store).
-  await trx
-    .updateTable('participants')
-    .set((eb) => ({ name: eb.ref('name') }))
-    .where('id', '=', entry.participantId)
-    .execute();
-  const last = await trx
-    .selectFrom('audit_log')
-    .select(['seq', 'hash'])
-    .where('participant_id', '=', entry.participantId)
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const held = trx.isTransaction
+    ? (heads.get(trx) ?? new Map<string, { seq: number; hash: string }>())
+    : undefined;
+  if (held && !heads.has(trx)) heads.set(trx, held);
+  const last = held?.get(entry.participantId) ?? (await lockedHead(trx, entry.participantId));
   const unsigned = {
     participant_id: entry.participantId,
     seq: (last?.seq ?? 0) + 1,
@@ -105,7 +103,26 @@ export async function appendAudit(trx: Kysely<Tables>, entry: AuditEntry, at: Da
   };
   const record: AuditRecord = { ...unsigned, hash: auditHash(unsigned), signature: null };
   await trx.insertInto('audit_log').values(record).execute();
+  held?.set(entry.participantId, { seq: record.seq, hash: record.hash });
   return record;
+}
+
+async function lockedHead(trx: Kysely<Tables>, participantId: string) {
+  // Touching the participant row takes its row lock on PostgreSQL and the write lock on SQLite, so two
+  // concurrent appends for one participant cannot pick the same seq. Not through `id`: setting a parent key,
+  // even to itself, makes SQLite scan every row referencing the participant (cost grew with the store).
+  await trx
+    .updateTable('participants')
+    .set((eb) => ({ name: eb.ref('name') }))
+    .where('id', '=', participantId)
+    .execute();
+  return trx
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .where('participant_id', '=', participantId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 export async function listAudit(

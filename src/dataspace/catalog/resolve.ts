@@ -77,10 +77,11 @@ export async function findOffer(
 export async function offerVisibleTo(
   db: Kysely<Tables>,
   participantId: string,
-  offerId: string,
+  offer: string | Pick<ResolvedOffer, 'definition'>,
   counterparty: string | Counterparty,
 ): Promise<boolean> {
-  const found = await resolve(db, participantId, offerId);
+  // An offer already resolved (by findOffer) is not looked up again.
+  const found = typeof offer === 'string' ? await resolve(db, participantId, offer) : offer;
   if (!found) return false;
   const access = await findPolicy(db, participantId, found.definition.accessPolicyId);
   if (!access) return false;

@@ -31,24 +31,24 @@ import {
   insertAgreement,
   insertNegotiation,
   type Negotiation,
+  negotiationFromRow,
   nextDeadline,
   overdueNegotiations,
   saveNegotiation,
 } from './store.js';
 
 /** The catalog's side of a negotiation (D2's findOffer / offerVisibleTo). */
-export interface OfferLookup {
-  find(
-    db: Kysely<Tables>,
-    participantId: string,
-    offerId: string,
-  ): Promise<{ id: string; assetId: string; policy: Offer } | undefined>;
-  visibleTo(
-    db: Kysely<Tables>,
-    participantId: string,
-    offerId: string,
-    counterpartyId: string,
-  ): Promise<boolean>;
+export interface OfferLookup<O extends PublishedOffer = PublishedOffer> {
+  find(db: Kysely<Tables>, participantId: string, offerId: string): Promise<O | undefined>;
+  /** Whether the counterparty may see the offer `find` returned (it is not looked up again). */
+  visibleTo(db: Kysely<Tables>, participantId: string, offer: O, counterpartyId: string): Promise<boolean>;
+}
+
+/** An offer as published: the asset it targets and the policy a consumer may agree to. */
+export interface PublishedOffer {
+  readonly id: string;
+  readonly assetId: string;
+  readonly policy: Offer;
 }
 
 /** What we do at a point where the protocol lets us choose. */
@@ -71,7 +71,7 @@ export type DecisionPoint = 'requested' | 'accepted' | 'offered' | 'verified' | 
 /** Overrides the default reactions (scripted peers, approval rules); undefined keeps the default. */
 export type Decide = (n: Negotiation, point: DecisionPoint) => Promise<Reaction | undefined>;
 
-export interface NegotiationDeps {
+export interface NegotiationDeps<O extends PublishedOffer = PublishedOffer> {
   readonly db: Kysely<Tables>;
   readonly now: () => Date;
   /** Something became due at `at` (default now): the process runtime's wake. */
@@ -80,7 +80,7 @@ export interface NegotiationDeps {
   readonly selfId: (participantId: string) => string;
   /** This participant's DSP base, where a provider sends its messages. */
   readonly callbackAddress: (participantId: string) => string;
-  readonly offers: OfferLookup;
+  readonly offers: OfferLookup<O>;
   /** How long a state waiting on the counterparty lasts before it is terminated; 0 = for ever. */
   readonly deadlineMs: number;
   readonly decide?: Decide;
@@ -121,7 +121,7 @@ export const negotiationAnswer = (n: Negotiation) =>
 
 const stripType = ({ '@type': _t, ...rest }: Offer & { '@type'?: unknown }): Offer => rest as Offer;
 
-export function negotiationService(deps: NegotiationDeps) {
+export function negotiationService<O extends PublishedOffer>(deps: NegotiationDeps<O>) {
   const audit = (
     trx: Kysely<Tables>,
     n: Negotiation,
@@ -191,6 +191,7 @@ export function negotiationService(deps: NegotiationDeps) {
     effects: Effects,
     extra: Partial<Negotiation> = {},
     actor = 'system',
+    fresh = false,
   ): Promise<Negotiation> {
     const to = nextNegotiationState(n.state, message, n.role);
     const next = changed(n, to, at, extra);
@@ -214,7 +215,8 @@ export function negotiationService(deps: NegotiationDeps) {
       );
       effects.sent = true;
     }
-    await saveNegotiation(trx, next);
+    // A negotiation we open is written once, in the state our first message puts it in.
+    await (fresh ? insertNegotiation(trx, next) : saveNegotiation(trx, next));
     await audit(trx, next, actor, actor === 'system' ? 'system' : 'management-api', n.state, message, at);
     await announce(trx, next, at, effects);
     if (next.deadlineAt) effects.deadlines.push(next.deadlineAt);
@@ -365,7 +367,7 @@ export function negotiationService(deps: NegotiationDeps) {
   ) {
     const id = requested['@id'];
     const published = await deps.offers.find(trx, participantId, id);
-    if (!published || !(await deps.offers.visibleTo(trx, participantId, id, sender))) {
+    if (!published || !(await deps.offers.visibleTo(trx, participantId, published, sender))) {
       throw new OfferNotAgreeable(id, 'no such offer is available to you');
     }
     const why = offerMismatch(requested, published.policy);
@@ -613,20 +615,22 @@ export function negotiationService(deps: NegotiationDeps) {
         offer,
         callbackAddress: deps.callbackAddress(input.participantId),
       });
-      // Inserted as a placeholder, then moved to REQUESTED by our own send, like every other step.
-      const sent = await deps.db.transaction().execute(async (trx) => {
-        await insertNegotiation(trx, { ...n, state: 'TERMINATED' });
-        return send(
-          trx,
-          { ...n, state: 'NEW' as NegotiationState },
-          'ContractRequestMessage',
-          body,
-          at,
-          e,
-          {},
-          input.actor,
+      // Moved from NEW to REQUESTED by our own send, like every other step, and written then.
+      const sent = await deps.db
+        .transaction()
+        .execute((trx) =>
+          send(
+            trx,
+            { ...n, state: 'NEW' as NegotiationState },
+            'ContractRequestMessage',
+            body,
+            at,
+            e,
+            {},
+            input.actor,
+            true,
+          ),
         );
-      });
       settle(e);
       return sent;
     },
@@ -692,25 +696,24 @@ export function negotiationService(deps: NegotiationDeps) {
       if (type === 'ContractOfferMessage') return offerDelivered(item);
       if (type !== 'ContractRequestMessage') return;
       if (typeof providerPid !== 'string' || providerPid === '') return;
-      const at = deps.now();
-      const e = noEffects();
-      await deps.db.transaction().execute(async (trx) => {
-        const learned = await trx
-          .updateTable('negotiations')
-          .set({ provider_pid: providerPid })
-          .where('participant_id', '=', item.participantId)
-          .where('id', '=', item.processId)
-          .where('provider_pid', 'is', null)
-          .executeTakeFirst();
-        if (Number(learned.numUpdatedRows) === 0 || !deps.decide) return;
-        const n = await findNegotiation(trx, item.participantId, item.processId);
-        if (n?.role !== 'consumer' || n.state !== 'REQUESTED') return;
-        const r = await deps.decide(n, 'requested');
-        if (r?.kind === 'terminate') await terminate(trx, n, r.code, r.reason, at, e);
-      });
-      settle(e);
+      // One statement, no transaction: the row comes back with the pid learned (and nothing, if known before).
+      const row = await deps.db
+        .updateTable('negotiations')
+        .set({ provider_pid: providerPid })
+        .where('participant_id', '=', item.participantId)
+        .where('id', '=', item.processId)
+        .where('provider_pid', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      const n = row ? negotiationFromRow(row) : undefined;
+      if (!deps.decide || n?.role !== 'consumer' || n.state !== 'REQUESTED') return;
+      const r = await deps.decide(n, 'requested');
+      if (r?.kind !== 'terminate') return;
+      await byPerson(item.participantId, item.processId, async (trx, now, at, e) =>
+        now.state === 'REQUESTED' ? terminate(trx, now, r.code, r.reason, at, e) : now,
+      );
     },
   };
 }
 
-export type NegotiationService = ReturnType<typeof negotiationService>;
+export type NegotiationService = ReturnType<typeof negotiationService<PublishedOffer>>;

@@ -41,7 +41,7 @@ export interface StoredAgreement {
 
 type Row = Tables['negotiations'];
 
-function fromRow(r: Row): Negotiation {
+export function negotiationFromRow(r: Row): Negotiation {
   return {
     participantId: r.participant_id,
     id: r.id,
@@ -115,7 +115,7 @@ export async function findNegotiation(
     .where('participant_id', '=', participantId)
     .where('id', '=', id)
     .executeTakeFirst();
-  return r ? fromRow(r) : undefined;
+  return r ? negotiationFromRow(r) : undefined;
 }
 
 /** The provider-side negotiation a consumer opened with this consumerPid, if any. */
@@ -133,7 +133,7 @@ export async function findByConsumerPid(
     .where('counterparty_id', '=', counterpartyId)
     .where('consumer_pid', '=', consumerPid)
     .executeTakeFirst();
-  return r ? fromRow(r) : undefined;
+  return r ? negotiationFromRow(r) : undefined;
 }
 
 export async function findByIdempotencyKey(
@@ -147,7 +147,7 @@ export async function findByIdempotencyKey(
     .where('participant_id', '=', participantId)
     .where('idempotency_key', '=', key)
     .executeTakeFirst();
-  return r ? fromRow(r) : undefined;
+  return r ? negotiationFromRow(r) : undefined;
 }
 
 export interface NegotiationFilter {
@@ -176,7 +176,7 @@ export async function listNegotiations(
     );
   }
   const rows = await q.orderBy('created_at').orderBy('id').limit(f.limit).execute();
-  return rows.map(fromRow);
+  return rows.map(negotiationFromRow);
 }
 
 /** Negotiations whose deadline has passed, oldest first. */
@@ -192,7 +192,7 @@ export async function overdueNegotiations(
     .orderBy('deadline_at')
     .limit(limit)
     .execute();
-  return rows.map(fromRow);
+  return rows.map(negotiationFromRow);
 }
 
 export async function nextDeadline(db: Kysely<Tables>): Promise<Date | undefined> {

@@ -161,6 +161,9 @@ for (const engine of testEngines()) {
         gaveUp: async () => {},
         retry,
       });
+      // another replica's claim is due again when its lease runs out; our own in-flight send is not due at all
+      expect(await nextDue(database.db)).toEqual(new Date(clock.getTime() + 60_000));
+      expect(await nextDue(database.db, ['p1'])).toBeUndefined();
       release();
       await slow;
       expect(sent).toEqual(['a:http://peer.example/negotiations/p1/m1']);

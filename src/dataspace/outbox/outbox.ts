@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Tables } from '../../store/index.js';
 
 /**
@@ -147,17 +147,21 @@ export interface DeliveryDeps {
 /**
  * The earliest moment an item becomes due, or undefined when there is none. Items claimed by a sender are due
  * again only when their lease runs out (a crashed replica's claim); items of the processes in `busy` (a send of
- * theirs is in flight here) wait for that send, which wakes the scheduler when it finishes.
+ * theirs is in flight here) — the claimed item itself included — wait for that send, which wakes the scheduler
+ * when it finishes: their lease is ours, and arming a timer for it would wake an idle node a minute later.
  */
 export async function nextDue(db: Kysely<Tables>, busy: readonly string[] = []): Promise<Date | undefined> {
   const row = await db
     .selectFrom('outbox')
     .select((eb) => {
-      const free =
-        busy.length > 0
-          ? eb.case().when('process_id', 'in', busy).then(null).else(eb.ref('due_at')).end()
-          : eb.ref('due_at');
-      const due = eb.case().when('lease_until', 'is not', null).then(eb.ref('lease_until')).else(free).end();
+      const unbusy = eb
+        .case()
+        .when('lease_until', 'is not', null)
+        .then(eb.ref('lease_until'))
+        .else(eb.ref('due_at'))
+        .end();
+      const due =
+        busy.length > 0 ? eb.case().when('process_id', 'in', busy).then(null).else(unbusy).end() : unbusy;
       return eb.fn.min(due).as('due');
     })
     .executeTakeFirst();
@@ -171,39 +175,43 @@ const processKey = (r: { participant_id: string; process_type: string; process_i
 /**
  * Claims up to `limit` items due now, each with a lease so two replicas never send the same item, and at
  * most one per process — none of a process in `busy` — so a process's messages go out in the order written.
- * `scanned` tells whether more may be due.
+ * One statement claims them all (a replica racing us re-checks the lease under the row lock and skips what we
+ * took); the rare second item of one process is handed back. `scanned` tells whether more may be due.
  */
 async function claimDue(
   deps: DeliveryDeps,
   limit: number,
-  busy: ReadonlySet<string>,
+  busy: ReadonlyMap<string, string>,
 ): Promise<{ items: OutboxItem[]; scanned: number }> {
   const at = deps.now();
   const iso = at.toISOString();
   const leaseUntil = new Date(at.getTime() + (deps.leaseMs ?? 60_000)).toISOString();
+  const free = (eb: ExpressionBuilder<Tables, 'outbox'>) =>
+    eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', iso)]);
+  const busyIds = [...new Set(busy.values())];
   const rows = await deps.db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('due_at', '<=', iso)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', iso)]))
-    .orderBy('due_at')
-    .orderBy('created_at')
-    .limit(limit + busy.size)
+    .updateTable('outbox')
+    .set({ lease_until: leaseUntil })
+    .where('id', 'in', (eb) => {
+      let due = eb.selectFrom('outbox').select('id').where('due_at', '<=', iso).where(free);
+      if (busyIds.length > 0) due = due.where('process_id', 'not in', busyIds);
+      return due.orderBy('due_at').orderBy('created_at').limit(limit);
+    })
+    .where(free)
+    .returningAll()
     .execute();
-  const seen = new Set<string>(busy);
+  rows.sort((a, b) => a.due_at.localeCompare(b.due_at) || a.created_at.localeCompare(b.created_at));
+  const seen = new Set<string>(busy.keys());
   const items: OutboxItem[] = [];
+  const handBack: string[] = [];
   for (const r of rows) {
-    if (items.length >= limit) break;
     const key = processKey(r);
-    if (seen.has(key)) continue;
+    if (seen.has(key)) handBack.push(r.id);
+    else items.push(toItem(r));
     seen.add(key);
-    const claimed = await deps.db
-      .updateTable('outbox')
-      .set({ lease_until: leaseUntil })
-      .where('id', '=', r.id)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', iso)]))
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) === 1) items.push(toItem(r));
+  }
+  if (handBack.length > 0) {
+    await deps.db.updateTable('outbox').set({ lease_until: null }).where('id', 'in', handBack).execute();
   }
   return { items, scanned: rows.length };
 }
@@ -213,7 +221,7 @@ async function claimDue(
  * caller runs it again while that equals the batch size.
  */
 export async function deliverDue(deps: DeliveryDeps): Promise<number> {
-  const { items, scanned } = await claimDue(deps, deps.batch ?? 64, new Set());
+  const { items, scanned } = await claimDue(deps, deps.batch ?? 64, new Map());
   await Promise.all(items.map((item) => deliverOne(deps, item)));
   return scanned;
 }
@@ -272,6 +280,7 @@ export function outboxWork(
   nextDue: () => Promise<Date | undefined>;
   runDue: () => Promise<boolean>;
   idle: () => Promise<void>;
+  sending: () => number;
 } {
   const limit = deps.batch ?? 64;
   const lookAgainMs = deps.lookAgainMs ?? 1000;
@@ -294,7 +303,7 @@ export function outboxWork(
     runDue: async () => {
       const room = limit - inFlight.size;
       if (room <= 0) return false; // a finishing send wakes us
-      const { items } = await claimDue(deps, room, new Set(inFlight.keys()));
+      const { items } = await claimDue(deps, room, busyProcesses);
       for (const item of items) {
         const key = processKey({
           participant_id: item.participantId,
@@ -322,5 +331,6 @@ export function outboxWork(
     idle: async () => {
       while (inFlight.size > 0) await Promise.all([...inFlight.values()]);
     },
+    sending: () => inFlight.size,
   };
 }

@@ -43,12 +43,11 @@ export async function receiveOnce(
   at: Date,
   work: (trx: Kysely<Tables>) => Promise<Answer>,
 ): Promise<{ answer: Answer; repeated: boolean }> {
-  const earlier = await storedAnswer(db, participantId, key);
-  if (earlier) return { answer: earlier, repeated: true };
+  // No look-up first: a repeat is rare, and it is found when its answer cannot be stored (or its work refused).
   try {
     const answer = await db.transaction().execute(async (trx) => {
       const a = await work(trx);
-      await trx
+      const stored = await trx
         .insertInto('received_messages')
         .values({
           participant_id: participantId,
@@ -58,17 +57,22 @@ export async function receiveOnce(
           created_at: at.toISOString(),
           ...pidsOf(a.body),
         })
-        .execute();
+        .onConflict((oc) => oc.columns(['participant_id', 'key']).doNothing())
+        .executeTakeFirst();
+      if (Number(stored.numInsertedOrUpdatedRows ?? 0n) === 0) throw new AlreadyAnswered();
       return a;
     });
     return { answer, repeated: false };
   } catch (e) {
-    // The twin that won the race stored its answer; ours rolled back entirely.
-    const winner = await storedAnswer(db, participantId, key);
-    if (winner) return { answer: winner, repeated: true };
+    // A repeat, or the twin that won the race, stored its answer; our attempt rolled back entirely.
+    const earlier = await storedAnswer(db, participantId, key);
+    if (earlier) return { answer: earlier, repeated: true };
     throw e;
   }
 }
+
+/** Rolls back the work of a message whose answer is already stored. */
+class AlreadyAnswered extends Error {}
 
 const pid = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
 

@@ -64,6 +64,7 @@ export class ProcessRuntime {
   private scheduler: Scheduler | undefined;
   private deadlines: ReturnType<typeof deadlineWork>[] = [];
   private outboxIdle: () => Promise<void> = async () => {};
+  private sending: () => number = () => 0;
 
   constructor(private readonly deps: RuntimeDeps) {}
 
@@ -98,6 +99,7 @@ export class ProcessRuntime {
       onError: d.onError,
     });
     this.outboxIdle = outbox.idle;
+    this.sending = outbox.sending;
     this.scheduler.start();
   }
 
@@ -105,6 +107,20 @@ export class ProcessRuntime {
   wake(at?: Date): void {
     if (at) for (const w of this.deadlines) w.hint(at);
     this.scheduler?.wake(at);
+  }
+
+  /** When the scheduler's one timer fires next, once quiet: an idle node must name its earliest deadline here. */
+  nextWake(): Date | undefined {
+    return this.scheduler?.nextWake();
+  }
+
+  /** Resolves when no send is in flight and no run in progress or due now (tests wait on it, not on time). */
+  async settled(): Promise<void> {
+    for (;;) {
+      await this.scheduler?.quiet();
+      if (this.sending() === 0) return;
+      await this.outboxIdle(); // each finished send wakes the scheduler: quiet() waits for that run
+    }
   }
 
   /** Stops scheduling, then waits for the sends in flight (their outcome is recorded like any other). */

@@ -51,6 +51,19 @@ export class Scheduler {
     if (this.armedFor === undefined || due < this.armedFor) this.arm(due - this.deps.now().getTime());
   }
 
+  /** When the armed timer fires (undefined: none armed, or a run is in progress). For tests and status. */
+  nextWake(): Date | undefined {
+    return this.running || this.armedFor === undefined ? undefined : new Date(this.armedFor);
+  }
+
+  /** Resolves once no run is in progress nor due at once (sends started by a run may still be in flight). */
+  async quiet(): Promise<void> {
+    while (this.running || this.immediate) {
+      if (this.running) await this.running;
+      else await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+
   /** Stops the timer and waits for a run in progress. */
   async stop(): Promise<void> {
     this.stopped = true;

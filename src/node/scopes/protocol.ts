@@ -29,9 +29,15 @@ export type ScopeRoutes = FastifyPluginAsync<{ ctx: NodeContext }>;
  */
 export async function addressedParticipant(ctx: NodeContext, req: FastifyRequest): Promise<string> {
   const id = (req.params as { participant?: string }).participant ?? ctx.config.defaultParticipantId;
+  const known = knownParticipants.get(ctx) ?? new Set<string>();
+  if (known.has(id)) return id;
   if (!(await findParticipant(ctx.db, id))) throw new NotFound('participant', id);
+  knownParticipants.set(ctx, known.add(id));
   return id;
 }
+
+/** Participants found once, per node: a participant is never removed, so every message need not ask again. */
+const knownParticipants = new WeakMap<NodeContext, Set<string>>();
 
 /**
  * A scope whose every request must first authenticate its caller: the DSP endpoints (`/dsp`, `/p/<id>/dsp`)
