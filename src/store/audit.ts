@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { hash } from 'node:crypto';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
+import { Conflict } from '../errors/index.js';
 import type { AuditLogTable, Tables } from './tables.js';
 
 /** What happened: who did what to which resource, why, through which channel, with what outcome. */
@@ -66,63 +67,132 @@ export function auditHash(r: Omit<AuditRecord, 'hash' | 'signature'>): string {
     r.details,
     r.prev_hash,
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  // The one-shot hash: no Hash object per entry (a million-entry verify makes a million of them).
+  return hash('sha256', canonical, 'hex');
+}
+
+/** The newest entry of a participant's chain as this process last wrote or read it. */
+interface ChainHead {
+  readonly seq: number;
+  readonly hash: string;
 }
 
 /**
- * The chain head each open transaction has already locked and read, per participant: a transaction that
- * appends several entries (a received message and our reaction to it) takes the lock and reads the head once.
- * Keyed by the transaction object, so it is forgotten with it; only transactions are cached, since outside one
- * another writer may append between two calls.
+ * Chain heads per database (keyed by its adapter, which a database shares with its transactions) and
+ * participant. Only a hint: every insert checks it against the stored chain in the same statement, so a
+ * head left stale by another writer (a replica, the CLI) or by a rolled-back transaction costs one re-read.
  */
-const heads = new WeakMap<Kysely<Tables>, Map<string, { seq: number; hash: string }>>();
+const heads = new WeakMap<object, Map<string, ChainHead>>();
+
+/** The append statement's SQL text per database (placeholders differ per engine); compiled once. */
+const appendSql = new WeakMap<object, { readonly next: string; readonly first: string }>();
+
+const columns = sql.raw(
+  'participant_id, seq, at, actor, action, resource_type, resource_id, reason, via, outcome, details, prev_hash, hash, signature',
+);
 
 /**
- * Appends to the participant's hash chain. Call it with the transaction that makes the state change it
- * records, so the entry exists exactly when the change does.
+ * Inserts the entry only when it extends the chain: its predecessor is still the stored entry it links to
+ * (or, for the first entry, the chain is empty) and nobody took its seq (`on conflict do nothing`, which on
+ * PostgreSQL also waits for a concurrent writer of that seq to commit). One statement, no lock to take.
  */
-export async function appendAudit(trx: Kysely<Tables>, entry: AuditEntry, at: Date): Promise<AuditRecord> {
-  const held = trx.isTransaction
-    ? (heads.get(trx) ?? new Map<string, { seq: number; hash: string }>())
-    : undefined;
-  if (held && !heads.has(trx)) heads.set(trx, held);
-  const last = held?.get(entry.participantId) ?? (await lockedHead(trx, entry.participantId));
-  const unsigned = {
-    participant_id: entry.participantId,
-    seq: (last?.seq ?? 0) + 1,
-    at: at.toISOString(),
-    actor: entry.actor,
-    action: entry.action,
-    resource_type: entry.resourceType,
-    resource_id: entry.resourceId,
-    reason: entry.reason ?? null,
-    via: entry.via,
-    outcome: entry.outcome,
-    details: detailsOf(entry),
-    prev_hash: last?.hash ?? null,
-  };
-  const record: AuditRecord = { ...unsigned, hash: auditHash(unsigned), signature: null };
-  await trx.insertInto('audit_log').values(record).execute();
-  held?.set(entry.participantId, { seq: record.seq, hash: record.hash });
-  return record;
+function appendStatements(db: Kysely<Tables>): { readonly next: string; readonly first: string } {
+  const key = db.getExecutor().adapter;
+  const known = appendSql.get(key);
+  if (known) return known;
+  // Thirteen parameters (seq typed, or PostgreSQL would read it as text), then the guard's; signature is null.
+  const values = sql.join(
+    Array.from({ length: 13 }, (_, i) => (i === 1 ? sql`cast(${0} as integer)` : sql`${''}`)),
+  );
+  const next = sql`insert into audit_log (${columns}) select ${values}, null
+    where exists (select 1 from audit_log where participant_id = ${''} and seq = cast(${0} as integer) and hash = ${''})
+    on conflict do nothing`.compile(db).sql;
+  const first = sql`insert into audit_log (${columns}) select ${values}, null
+    where not exists (select 1 from audit_log where participant_id = ${''})
+    on conflict do nothing`.compile(db).sql;
+  const compiled = { next, first };
+  appendSql.set(key, compiled);
+  return compiled;
 }
 
-async function lockedHead(trx: Kysely<Tables>, participantId: string) {
-  // Touching the participant row takes its row lock on PostgreSQL and the write lock on SQLite, so two
-  // concurrent appends for one participant cannot pick the same seq. Not through `id`: setting a parent key,
-  // even to itself, makes SQLite scan every row referencing the participant (cost grew with the store).
-  await trx
-    .updateTable('participants')
-    .set((eb) => ({ name: eb.ref('name') }))
-    .where('id', '=', participantId)
-    .execute();
-  return trx
+async function storedHead(db: Kysely<Tables>, participantId: string): Promise<ChainHead | undefined> {
+  return db
     .selectFrom('audit_log')
     .select(['seq', 'hash'])
     .where('participant_id', '=', participantId)
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
+}
+
+/** How often an append re-reads the head and tries again when other writers keep taking its seq. */
+const appendAttempts = 8;
+
+/**
+ * Appends to the participant's hash chain. Call it with the transaction that makes the state change it
+ * records, so the entry exists exactly when the change does. The head comes from the cache: one statement
+ * per entry in the usual case.
+ */
+export async function appendAudit(db: Kysely<Tables>, entry: AuditEntry, at: Date): Promise<AuditRecord> {
+  const key = db.getExecutor().adapter;
+  let cache = heads.get(key);
+  if (!cache) {
+    cache = new Map();
+    heads.set(key, cache);
+  }
+  const statements = appendStatements(db);
+  const details = detailsOf(entry);
+  let head = cache.get(entry.participantId) ?? (await storedHead(db, entry.participantId));
+  for (let attempt = 0; attempt < appendAttempts; attempt++) {
+    const unsigned = {
+      participant_id: entry.participantId,
+      seq: (head?.seq ?? 0) + 1,
+      at: at.toISOString(),
+      actor: entry.actor,
+      action: entry.action,
+      resource_type: entry.resourceType,
+      resource_id: entry.resourceId,
+      reason: entry.reason ?? null,
+      via: entry.via,
+      outcome: entry.outcome,
+      details,
+      prev_hash: head?.hash ?? null,
+    };
+    const digest = auditHash(unsigned);
+    const row = [
+      unsigned.participant_id,
+      unsigned.seq,
+      unsigned.at,
+      unsigned.actor,
+      unsigned.action,
+      unsigned.resource_type,
+      unsigned.resource_id,
+      unsigned.reason,
+      unsigned.via,
+      unsigned.outcome,
+      unsigned.details,
+      unsigned.prev_hash,
+      digest,
+    ];
+    const result = head
+      ? await db.executeQuery(
+          CompiledQuery.raw(statements.next, [...row, entry.participantId, head.seq, head.hash]),
+        )
+      : await db.executeQuery(CompiledQuery.raw(statements.first, [...row, entry.participantId]));
+    if (Number(result.numAffectedRows ?? 0n) === 1) {
+      cache.set(entry.participantId, { seq: unsigned.seq, hash: digest });
+      return { ...unsigned, hash: digest, signature: null };
+    }
+    head = await storedHead(db, entry.participantId);
+  }
+  throw new Conflict('audit.append-contended', `the audit chain of ${entry.participantId} kept moving`, {
+    participantId: entry.participantId,
+  });
+}
+
+/** Forgets cached heads after the chain was changed behind the cache's back (retention, tests). */
+export function forgetAuditHead(db: Kysely<Tables>, participantId: string): void {
+  heads.get(db.getExecutor().adapter)?.delete(participantId);
 }
 
 export async function listAudit(
@@ -153,12 +223,16 @@ export function firstBrokenLink(records: readonly AuditRecord[]): number | undef
   return undefined;
 }
 
-/** A participant's whole chain, oldest first, in pages (keyset-paged so a long chain streams). */
+/**
+ * A participant's whole chain, oldest first, in pages (keyset-paged so a long chain streams). Pages of a
+ * thousand keep each page's rows young for the garbage collector: a million-entry verify spent ~12% less CPU
+ * than with pages of 5,000.
+ */
 export async function* auditPages(
   db: Kysely<Tables>,
   participantId: string,
   range: { readonly fromSeq?: number; readonly from?: string; readonly to?: string } = {},
-  pageSize = 5000,
+  pageSize = 1000,
 ): AsyncGenerator<AuditRecord[]> {
   let after = (range.fromSeq ?? 1) - 1;
   for (;;) {

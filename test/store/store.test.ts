@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  auditHash,
   type Database,
   findApiKeyByHash,
   firstBrokenLink,
@@ -128,6 +129,57 @@ describe.each(testEngines())('store on %s', (engine) => {
     );
     const log = await acme.auditLog();
     expect(log.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(firstBrokenLink(log)).toBeUndefined();
+  });
+
+  it('keeps the chain whole when its cached head went stale (a rollback, another writer)', async () => {
+    const entry = (id: string) => ({
+      actor: 'x',
+      action: 'asset.update',
+      resourceType: 'asset',
+      resourceId: id,
+      via: 'test',
+      outcome: 'success' as const,
+    });
+    const acme = participantStore(store.db, 'acme');
+    await acme.audit(entry('一'), at);
+    // The rolled-back entry advanced this process's cached head to a seq the store never kept.
+    await expect(
+      acme.transaction(async (tx) => {
+        await tx.audit(entry('取消'), at);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    await acme.audit(entry('二'), at);
+    // Another writer (a replica, the CLI) appends behind this process's cache: written here straight into
+    // the table, as a second process would.
+    const [head] = (await acme.auditLog()).slice(-1);
+    const unsigned = {
+      participant_id: 'acme',
+      seq: (head?.seq ?? 0) + 1,
+      at: at.toISOString(),
+      actor: 'replica',
+      action: 'asset.update',
+      resource_type: 'asset',
+      resource_id: '三',
+      reason: null,
+      via: 'test',
+      outcome: 'success',
+      details: '{}',
+      prev_hash: head?.hash ?? null,
+    };
+    await store.db
+      .insertInto('audit_log')
+      .values({ ...unsigned, hash: auditHash(unsigned), signature: null })
+      .execute();
+    await acme.audit(entry('四'), at);
+    const log = await acme.auditLog();
+    expect(log.map((r) => [r.seq, r.resource_id])).toEqual([
+      [1, '一'],
+      [2, '二'],
+      [3, '三'],
+      [4, '四'],
+    ]);
     expect(firstBrokenLink(log)).toBeUndefined();
   });
 
