@@ -365,6 +365,26 @@ describe('secrets after a full flow between two nodes', () => {
     expect(findLeaks(secrets, haystacks)).toEqual([]);
   });
 
+  it('keeps no issued token or key in clear in any table: the private keys only sealed, in participant_keys', async () => {
+    const found: string[] = [];
+    for (const [name, n] of [
+      ['provider', provider],
+      ['consumer', consumer],
+    ] as const) {
+      const db = n.node.context.db.withTables<Record<string, Record<string, unknown>>>();
+      const tables: Haystack[] = [];
+      for (const t of await db.introspection.getTables()) {
+        const rows = await db.selectFrom(t.name).selectAll().execute();
+        tables.push({ name: `${name} table ${t.name}`, text: JSON.stringify(rows) });
+      }
+      found.push(...findLeaks(secrets, tables));
+    }
+    expect(found.sort()).toEqual([
+      'consumer sealed private key in consumer table participant_keys',
+      'provider sealed private key in provider table participant_keys',
+    ]);
+  });
+
   it('would find a planted one: a token signature or key inside a log line, or a truncated copy', () => {
     const dsp = secrets.find((s) => s.kind === 'DSP self-issued token')?.value ?? '';
     const d = secrets.find((s) => s.kind === 'consumer private key (d)')?.value ?? '';
