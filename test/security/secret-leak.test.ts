@@ -354,7 +354,8 @@ describe('secrets after a full flow between two nodes', () => {
     expect(secrets.filter((s) => s.kind.startsWith('credential in POST')).length).toBeGreaterThanOrEqual(2);
     expect(kinds('EDR token (sealed store)')).toBe(2);
     expect(kinds('sealed EDR tokens')).toBe(1);
-    expect(kinds('credential in POST /dsp/2025-1/transfers/:pid/start')).toBe(2); // access and refresh token
+    // access and refresh token (twice if the provider's outbox had to resend the start)
+    expect(kinds('credential in POST /dsp/2025-1/transfers/:pid/start')).toBeGreaterThanOrEqual(2);
     expect(kinds('provider private key (d)')).toBeGreaterThan(0);
     expect(kinds('consumer sealed private key')).toBeGreaterThan(0);
     expect(back.seen).toEqual([backendSecret, backendSecret]);
