@@ -15,7 +15,8 @@ import { credentialsIn, findLeaks, type Haystack, needlesOf, type Secret } from 
  * Issue 6: after a full flow between two nodes — management API keys, asset, policy and offer, catalog,
  * negotiation to FINALIZED, a pull transfer STARTED, data pulled with the EDR token through an HttpData backend
  * that needs a secret, the token refreshed, the transfer terminated — no token, key or secret issued on the
- * way appears in either node's log, audit log, metrics or operator views.
+ * way appears in either node's log, audit log, metrics or operator views, nor in clear in any table of either
+ * store (private keys live sealed in participant_keys only).
  *
  * Each node sits behind a recording proxy that is its public host (its did:web, callback and data-plane
  * URLs name the proxy), so every token the peers really sent — self-issued DSP tokens in Authorization
