@@ -177,6 +177,12 @@ describe('forged provider callbacks to a consumer', () => {
       ...Array(9).fill('401 auth.protocol'),
       ...Array(6).fill('404 negotiation.not-found'),
     ]);
+    // a 404 names who sent it: the operator tells a forged callback from a mistyped pid
+    const rinjin = ownDids(provider.node.context, 'rinjin')[0];
+    expect(refused.filter((r) => r.status === 404).map((r) => r.from)).toEqual([
+      ...Array(3).fill(stranger.did),
+      ...Array(3).fill(rinjin),
+    ]);
     // and, for the 401s, why the token was refused
     expect(consumer.logs()).toMatch(/"reason":"token \S+ of [^"]+ replayed","msg":"counterparty refused"/);
     expect(consumer.logs()).toMatch(/unexpected \W+aud\W+ claim value","msg":"counterparty refused"/);
@@ -258,12 +264,15 @@ describe('forged provider callbacks to a consumer', () => {
         .split('\n')
         .slice(linesBefore - 1)
         .filter((l) => l.includes('transfer message refused'))
-        .map((l) => JSON.parse(l) as { code: string; status: number })
-        .map((r) => `${r.status} ${r.code}`);
-      expect(refused.sort()).toEqual([
-        ...Array(6).fill('401 auth.protocol'),
-        ...Array(4).fill('404 transfer.not-found'),
-      ]);
+        .map((l) => JSON.parse(l) as { code: string; status: number; from?: string })
+        .map((r) => `${r.status} ${r.code}${r.from ? ` from ${r.from}` : ''}`);
+      expect(refused.sort()).toEqual(
+        [
+          ...Array(6).fill('401 auth.protocol'),
+          ...Array(2).fill(`404 transfer.not-found from ${stranger.did}`),
+          ...Array(2).fill(`404 transfer.not-found from ${ownDids(provider.node.context, 'rinjin')[0]}`),
+        ].sort(),
+      );
       expect(logLines()).toBeGreaterThan(linesBefore);
 
       // the same start from the provider's identity is taken: the sender alone was refused

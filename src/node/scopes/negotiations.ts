@@ -102,8 +102,13 @@ const pidParams = {
 /** Errors under the DSP scope are ContractNegotiationError messages, not problem documents. */
 function negotiationError(error: unknown, req: FastifyRequest, reply: FastifyReply) {
   const p = toProblem(error, req);
+  // `from` names the authenticated sender for the local operator; outside, another's process is a plain 404
   if (p.status >= 500) req.log.error({ err: error }, 'negotiation request failed');
-  else req.log.info({ code: p.code, status: p.status }, 'negotiation message refused');
+  else
+    req.log.info(
+      { code: p.code, status: p.status, from: req.counterparty?.id },
+      'negotiation message refused',
+    );
   const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
   const pid = (req.params as { pid?: string } | undefined)?.pid ?? '';
   const asString = (v: unknown) => (typeof v === 'string' ? v : pid);
