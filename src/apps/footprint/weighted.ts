@@ -1,0 +1,36 @@
+import { type Dec, zero } from './decimal.js';
+
+/** One input of a weighted average: its weight (emissions) and its value, if it has one. */
+export interface Weighted {
+  readonly source: string;
+  readonly weight: Dec;
+  readonly value: Dec | undefined;
+}
+
+export type WeightedResult =
+  | { readonly value: Dec }
+  | { readonly value: undefined; readonly lacking: readonly string[] };
+
+/**
+ * The emission-weighted mean of ratings or shares (DQR, primary data share, exempted percent). Weights are
+ * taken as absolute values, so a removal (negative emissions) weighs by its size and the mean stays inside
+ * the range of its inputs. An input that weighs something but has no value makes the mean undetermined
+ * (`lacking` names it) — it is never taken as 0. When every weight is zero (nothing emitted), the mean is
+ * the plain mean of the inputs that have a value: the ratings still describe the data behind a zero, and
+ * every such input counts alike; with no values at all it is undetermined.
+ */
+export function weightedMean(items: readonly Weighted[]): WeightedResult {
+  const lacking = items.filter((i) => i.value === undefined && !i.weight.isZero()).map((i) => i.source);
+  if (lacking.length > 0) return { value: undefined, lacking };
+  let total = zero;
+  let weightedSum = zero;
+  for (const { weight, value } of items) {
+    if (value === undefined) continue;
+    total = total.plus(weight.abs());
+    weightedSum = weightedSum.plus(weight.abs().times(value));
+  }
+  if (!total.isZero()) return { value: weightedSum.div(total) };
+  const valued = items.flatMap((i) => (i.value === undefined ? [] : [i.value]));
+  if (valued.length === 0) return { value: undefined, lacking: items.map((i) => i.source) };
+  return { value: valued.reduce((a, b) => a.plus(b), zero).div(valued.length) };
+}
