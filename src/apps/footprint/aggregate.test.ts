@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aggregate } from './aggregate.js';
 import { BomCycle, UnitMismatch } from './errors.js';
 import type { BomLine, CompanyData, Footprint, OwnEmissions, Part, TradeLink } from './model.js';
+import { outdated, refresh } from './outdated.js';
 import { publish, stageTotal } from './publish.js';
 import type { Unit } from './units.js';
 
@@ -275,5 +276,29 @@ describe('aggregate', () => {
     const a = aggregate(data, new Map([['B-1', answer('B-1', '0', '1', { pcf })]])).get('A')?.footprint;
     expect(a?.pcf.fossilGhgEmissions?.toFixed()).toBe('5');
     expect(a?.pcf.fossilCarbonContent?.toFixed()).toBe('4');
+  });
+});
+
+describe('outdated results', () => {
+  it('marks the parts above a changed answer outdated and recomputes only those', () => {
+    const data = company({
+      parts: [
+        part('A', '部品A', 'piece'),
+        part('A1', '部品A1', 'kg'),
+        part('Z', '部品Z', 'piece'),
+        part('Q', '部品Q', 'piece'),
+      ],
+      bom: [line('A', 'A1', '5', 'kg'), line('Q', 'Z', '1', 'piece')],
+      own: [own('A', '3.0', '20.0'), own('Q', '1', '1'), own('Z', '1', '1')],
+      tradeLinks: [link('A1', 'B-1')],
+    });
+    const before = aggregate(data, new Map([['B-1', answer('B-1', '1.5', '10.0')]]));
+    expect([...outdated(data, { upstreamTraceIds: ['B-1'] })].sort()).toEqual(['A', 'A1']);
+    const after = refresh(before, data, new Map([['B-1', answer('B-1', '1.5', '12.0')]]), {
+      upstreamTraceIds: ['B-1'],
+    });
+    expect(stageTotal(after.results.get('A')?.footprint as never)?.toFixed()).toBe('90.5');
+    expect(after.results.get('Q')).toBe(before.get('Q'));
+    expect(after.results.get('A')).not.toBe(before.get('A'));
   });
 });
