@@ -106,6 +106,7 @@ export function combine(
     crossSectoralStandards: own?.crossSectoralStandards,
     packagingEmissionsIncluded: own?.packagingEmissionsIncluded,
     boundaryProcessesDescription: own?.boundaryProcessesDescription,
+    exemptedEmissionsDescription: own?.exemptedEmissionsDescription,
     geographyCountry: own?.geographyCountry,
     geographyRegionOrSubregion: own?.geographyRegionOrSubregion,
     geographyCountrySubdivision: own?.geographyCountrySubdivision,

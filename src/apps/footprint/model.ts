@@ -138,6 +138,7 @@ export interface FootprintScope<N = DecimalString> {
   readonly ipccCharacterizationFactors?: readonly string[];
   readonly crossSectoralStandards?: readonly string[];
   readonly exemptedEmissionsPercent?: N;
+  readonly exemptedEmissionsDescription?: string;
   /** Percent (0–100) of the PCF (excluding biogenic uptake) from primary data. */
   readonly primaryDataShare?: N;
   readonly dqi?: Dqi<N>;
@@ -185,3 +186,9 @@ export interface CompanyData {
 
 /** Answers received from direct suppliers, by the supplier's trace id (verified before they get here). */
 export type SupplierAnswers = ReadonlyMap<string, Footprint>;
+
+/** A mapping's result and, in words, what the target format could not carry. */
+export interface Mapped<T> {
+  readonly value: T;
+  readonly losses: readonly string[];
+}
