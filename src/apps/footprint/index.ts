@@ -37,4 +37,5 @@ export {
   toPactV3,
 } from './pact-v3.js';
 export { publish, roundEmission, roundShare, stageTotal } from './publish.js';
+export { type FootprintSigningKey, footprintJwsType, signFootprint, verifyFootprint } from './sign.js';
 export { convert, inDeclaredUnits, parseUnit, type Unit, units } from './units.js';
