@@ -4,6 +4,7 @@
  * PACT v3, PACT v2.3) and signing at the edge. See docs/footprint.md.
  */
 export { aggregate, type LineResult, type PartResult, type Results } from './aggregate.js';
+export { type ImportedBom, importBom } from './bom-import.js';
 export type { Flag } from './combine.js';
 export { Dec, type DecimalString, parseDecimal } from './decimal.js';
 export {
