@@ -104,7 +104,7 @@ function csvRows(text: string): Row[] {
 function jsonRows(text: string): Row[] {
   const root = readJson(text);
   const list = root.kind === 'object' ? root.members.get('lines') : root;
-  if (!list || list.kind !== 'array')
+  if (list?.kind !== 'array')
     throw new BomImportError(root.line, 'expected an array of BOM lines or { "lines": [...] }');
   return list.items.map((item) => {
     if (item.kind !== 'object') throw new BomImportError(item.line, 'a BOM line must be an object');
