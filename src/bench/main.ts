@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { auditFigures } from './audit.js';
 import { dataplaneFigures } from './dataplane.js';
 import { dataspaceFigures } from './dataspace.js';
+import { footprintFigures } from './footprint.js';
 import { foundationFigures } from './foundation.js';
 import type { Figure } from './measure.js';
 import { parserFigures } from './parsers.js';
@@ -46,6 +47,7 @@ async function measure(): Promise<Run> {
     dataplane: () => dataplaneFigures(),
     policy: policyFigures,
     audit: auditFigures,
+    footprint: footprintFigures,
   };
   const figures: Figure[] = [];
   for (const [name, run] of Object.entries(groups)) {

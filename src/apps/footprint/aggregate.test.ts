@@ -251,6 +251,19 @@ describe('aggregate', () => {
     });
   });
 
+  it('keeps the last-digit noise of a division out of the 6th-decimal rule', () => {
+    const data = company({
+      parts: [part('A', '部品A', 'piece'), part('A1', '部品A1', 'kg')],
+      bom: [line('A', 'A1', '1', 'kg', { yieldRate: '0.6' })],
+      own: [own('A', '0', '0')],
+      tradeLinks: [link('A1', 'B-1')],
+    });
+    const a = aggregate(data, new Map([['B-1', answer('B-1', '0', '2.1')]])).get('A')?.footprint;
+    // 1 / 0.6 × 2.1 is 3.500…001 in 34 digits: rounding that up would publish 3.50001
+    expect(a?.stages?.main.components.toFixed()).toBe('3.500000000000000000000000000000001');
+    expect(publish(a as never).stages?.main.components).toBe('3.5');
+  });
+
   it('adds carbon content by net quantity and emissions by gross quantity', () => {
     const pcf = {
       pcfExcludingBiogenicUptake: '1',

@@ -1,5 +1,5 @@
 import { type Contribution, combine, type Flag } from './combine.js';
-import { type Dec, Dec as Decimal, parseDecimal, zero } from './decimal.js';
+import { type Dec, one, parseDecimal, zero } from './decimal.js';
 import { BomCycle, InvalidFootprint, UnknownPart } from './errors.js';
 import { exactDqi, exactDqr, exactFootprint, nonNegative } from './exact.js';
 import type {
@@ -176,8 +176,8 @@ function ownContribution(part: Part, own: OwnEmissions): Contribution {
   };
   return {
     source: part.traceId,
-    gross: new Decimal(1),
-    net: new Decimal(1),
+    gross: one,
+    net: one,
     stages: { pre: stage(own.pre, 'pre'), main: stage(own.main, 'main') },
     pcf,
     primaryDataShare: share(own.primaryDataShare, 'primaryDataShare'),
@@ -191,7 +191,8 @@ function lineContribution(line: BomLine, child: Part, fp: Footprint<Dec>): Contr
   const where = `BOM line ${line.parentTraceId} → ${line.childTraceId}`;
   const net = parseDecimal(line.quantity, `${where}: quantity`);
   if (net.lte(0)) throw new InvalidFootprint(`${where}: quantity`, `${line.quantity} must be greater than 0`);
-  const gross = net.div(drawnShare(line, where));
+  const share = drawnShare(line, where);
+  const gross = share === one ? net : net.div(share);
   const massPerUnit =
     child.massPerUnit === undefined
       ? undefined
@@ -230,12 +231,13 @@ function drawnShare(line: BomLine, where: string): Dec {
     const s = parseDecimal(line.scrapRate, `${where}: scrapRate`);
     if (s.lt(0) || s.gte(1))
       throw new InvalidFootprint(`${where}: scrapRate`, `${line.scrapRate} is outside [0, 1)`);
-    return new Decimal(1).minus(s);
+    return one.minus(s);
   }
-  return new Decimal(1);
+  return one;
 }
 
-function dedupe(flags: readonly Flag[]): Flag[] {
+function dedupe(flags: Flag[]): Flag[] {
+  if (flags.length < 2) return flags;
   const seen = new Set<string>();
   return flags.filter((f) => {
     const key = JSON.stringify(f);

@@ -1,4 +1,4 @@
-import { type Dec, Dec as Decimal, zero } from './decimal.js';
+import { type Dec, Dec as Decimal, one, scaled, zero } from './decimal.js';
 import {
   type AdditiveField,
   additiveFields,
@@ -11,7 +11,6 @@ import {
   type Part,
   type Stage,
   type StageFootprint,
-  stages,
 } from './model.js';
 import { convert, dimensionOf } from './units.js';
 import { type Weighted, weightedMean } from './weighted.js';
@@ -61,9 +60,9 @@ export function combine(
     missing.push(field);
     flags.push({ code: 'field-missing', part: part.traceId, field, lacking });
   };
-  const stageSplit = combineStages(part, contributions, lack);
+  const { stages: stageSplit, totals } = combineStages(part, contributions, lack);
   const pcf = combinePcf(contributions, lack);
-  const weights = contributionWeights(contributions, stageSplit !== undefined, pcf);
+  const weights = totals ?? pcfWeights(contributions, pcf);
   // A field nobody states is simply absent (listed in `missing` if PACT v3 requires it); one that some
   // inputs state and others do not is absent too, and flagged with the inputs that lack it.
   const weightedField = (field: string, of: (c: Contribution) => Dec | undefined) => {
@@ -93,7 +92,7 @@ export function combine(
   const footprint: Footprint<Dec> = {
     traceId: part.traceId,
     declaredUnit: part.unit,
-    declaredUnitAmount: new Decimal(1),
+    declaredUnitAmount: one,
     productMassPerDeclaredUnit: mass,
     stages: stageSplit,
     pcf,
@@ -121,32 +120,37 @@ export function combine(
 
 type Lack = (field: string, lacking: readonly string[]) => void;
 
-function stageTotal(s: StageFootprint<Dec>): Dec {
-  return s.own.plus(s.components);
-}
-
+/**
+ * The Ouranos split, and each contribution's emissions per parent unit (both stages) — the weights of the
+ * weighted ratings and shares wherever every contribution has the split.
+ */
 function combineStages(
   part: Part,
   contributions: readonly Contribution[],
   lack: Lack,
-): Footprint<Dec>['stages'] {
+): { stages: Footprint<Dec>['stages']; totals: Dec[] | undefined } {
   const lacking = contributions.filter((c) => !c.stages).map((c) => c.source);
   if (lacking.length > 0) {
     lack('stages', lacking);
-    return undefined;
+    return { stages: undefined, totals: undefined };
   }
-  const one = (stage: Stage): StageFootprint<Dec> => {
+  const totals = contributions.map(() => zero);
+  const split = (stage: Stage): StageFootprint<Dec> => {
     let own = zero;
     let components = zero;
     const dqr: Record<keyof Dqr, Weighted[]> = { TeR: [], GeR: [], TiR: [] };
-    for (const c of contributions) {
+    contributions.forEach((c, i) => {
       const s = (c.stages as NonNullable<Contribution['stages']>)[stage];
-      const amount = stageTotal(s).times(c.gross);
+      const amount = scaled(
+        s.own.isZero() ? s.components : s.components.isZero() ? s.own : s.own.plus(s.components),
+        c.gross,
+      );
+      totals[i] = (totals[i] as Dec).plus(amount);
       if (c.source === part.traceId) own = own.plus(amount);
       else components = components.plus(amount);
       for (const k of ['TeR', 'GeR', 'TiR'] as const)
         dqr[k].push({ source: c.source, weight: amount, value: s.dqr?.[k] });
-    }
+    });
     const TeR = weightedMean(dqr.TeR).value;
     const GeR = weightedMean(dqr.GeR).value;
     const TiR = weightedMean(dqr.TiR).value;
@@ -155,7 +159,7 @@ function combineStages(
       lack(`stages.${stage}.dqr`, lackingDqr);
     return { own, components, dqr: TeR && GeR && TiR ? { TeR, GeR, TiR } : undefined };
   };
-  return { pre: one('pre'), main: one('main') };
+  return { stages: { pre: split('pre'), main: split('main') }, totals };
 }
 
 function combinePcf(contributions: readonly Contribution[], lack: Lack): Partial<Record<AdditiveField, Dec>> {
@@ -165,7 +169,7 @@ function combinePcf(contributions: readonly Contribution[], lack: Lack): Partial
     if (lacking.length === 0 && contributions.length > 0) {
       const useNet = netQuantityFields.has(field);
       pcf[field] = contributions.reduce(
-        (total, c) => total.plus((c.pcf[field] as Dec).times(useNet ? c.net : c.gross)),
+        (total, c) => total.plus(scaled(c.pcf[field] as Dec, useNet ? c.net : c.gross)),
         zero,
       );
     } else if (lacking.length < contributions.length) {
@@ -175,23 +179,13 @@ function combinePcf(contributions: readonly Contribution[], lack: Lack): Partial
   return pcf;
 }
 
-/**
- * The weight of each contribution for the weighted ratings and shares: its emissions per parent unit —
- * the Ouranos stage total where every contribution has the split, otherwise `pcfExcludingBiogenicUptake`
- * (what PACT's DQI and primary data share refer to); undefined when neither is known everywhere.
- */
-function contributionWeights(
+/** Without the stage split everywhere, contributions weigh by `pcfExcludingBiogenicUptake` (PACT's basis). */
+function pcfWeights(
   contributions: readonly Contribution[],
-  haveStages: boolean,
   pcf: Partial<Record<AdditiveField, Dec>>,
 ): Dec[] | undefined {
-  if (haveStages)
-    return contributions.map((c) => {
-      const s = c.stages as NonNullable<Contribution['stages']>;
-      return stages.reduce((t, st) => t.plus(stageTotal(s[st])), zero).times(c.gross);
-    });
   if (pcf.pcfExcludingBiogenicUptake === undefined) return undefined;
-  return contributions.map((c) => (c.pcf.pcfExcludingBiogenicUptake as Dec).times(c.gross));
+  return contributions.map((c) => scaled(c.pcf.pcfExcludingBiogenicUptake as Dec, c.gross));
 }
 
 function unionOfFactors(contributions: readonly Contribution[], lack: Lack): string[] | undefined {

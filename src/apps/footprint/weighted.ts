@@ -26,8 +26,10 @@ export function weightedMean(items: readonly Weighted[]): WeightedResult {
   let weightedSum = zero;
   for (const { weight, value } of items) {
     if (value === undefined) continue;
-    total = total.plus(weight.abs());
-    weightedSum = weightedSum.plus(weight.abs().times(value));
+    const w = weight.isNegative() ? weight.abs() : weight;
+    if (w.isZero()) continue;
+    total = total.plus(w);
+    weightedSum = weightedSum.plus(w.times(value));
   }
   if (!total.isZero()) return { value: weightedSum.div(total) };
   const valued = items.flatMap((i) => (i.value === undefined ? [] : [i.value]));
