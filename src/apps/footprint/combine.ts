@@ -63,6 +63,7 @@ export function combine(
   const { stages: stageSplit, totals } = combineStages(part, contributions, lack);
   const pcf = combinePcf(contributions, lack);
   const weights = totals ?? pcfWeights(contributions, pcf);
+  const weightTotal = weights?.reduce((t, w) => t.plus(w.isNegative() ? w.abs() : w), zero);
   // A field nobody states is simply absent (listed in `missing` if PACT v3 requires it); one that some
   // inputs state and others do not is absent too, and flagged with the inputs that lack it.
   const weightedField = (field: string, of: (c: Contribution) => Dec | undefined) => {
@@ -73,6 +74,7 @@ export function combine(
     }
     const r = weightedMean(
       contributions.map((c, i) => ({ source: c.source, weight: weights[i] as Dec, value: of(c) })),
+      weightTotal,
     );
     if (r.value === undefined) lack(field, 'lacking' in r ? r.lacking : []);
     return r.value;
@@ -151,9 +153,11 @@ function combineStages(
       for (const k of ['TeR', 'GeR', 'TiR'] as const)
         dqr[k].push({ source: c.source, weight: amount, value: s.dqr?.[k] });
     });
-    const TeR = weightedMean(dqr.TeR).value;
-    const GeR = weightedMean(dqr.GeR).value;
-    const TiR = weightedMean(dqr.TiR).value;
+    // stage emissions are never negative, so own + components is Σ|weight|
+    const total = own.plus(components);
+    const TeR = weightedMean(dqr.TeR, total).value;
+    const GeR = weightedMean(dqr.GeR, total).value;
+    const TiR = weightedMean(dqr.TiR, total).value;
     const lackingDqr = contributions.filter((c) => !c.stages?.[stage].dqr).map((c) => c.source);
     if ((!TeR || !GeR || !TiR) && lackingDqr.length < contributions.length)
       lack(`stages.${stage}.dqr`, lackingDqr);
