@@ -29,14 +29,24 @@ const pcf = (scale: number) => ({
   biogenicCO2Uptake: String(-0.1 * scale),
   aircraftGhgEmissions: '0',
 });
-const dqr = { TeR: '1.5', GeR: '2', TiR: '1.25' };
+// ratings vary part to part, so no weighted mean is a mean of equal values (which would cost nothing)
+const ratings = ['1', '1.5', '2', '2.5', '3'];
+const dqr = (i: number) => ({
+  TeR: ratings[i % 5] as string,
+  GeR: ratings[(i + 1) % 5] as string,
+  TiR: ratings[(i + 2) % 5] as string,
+});
+const dqi = (i: number) => ({
+  technologicalDQR: ratings[(i + 3) % 5] as string,
+  geographicalDQR: ratings[i % 5] as string,
+  temporalDQR: ratings[(i + 1) % 5] as string,
+});
 const scope = {
   referencePeriodStart: '2025-04-01T00:00:00+09:00',
   referencePeriodEnd: '2026-04-01T00:00:00+09:00',
   ipccCharacterizationFactors: ['AR6'],
   crossSectoralStandards: ['ISO14067'],
-  exemptedEmissionsPercent: '0.5',
-  dqi: { technologicalDQR: '1.5', geographicalDQR: '2', temporalDQR: '1.25' },
+  exemptedEmissionsPercent: '0.5', // the same everywhere: a realistic case the model gets for free
 };
 
 export interface GeneratedBom {
@@ -91,7 +101,11 @@ export function generatedBom(): GeneratedBom {
           declaredUnit: 'kg',
           declaredUnitAmount: '1',
           productMassPerDeclaredUnit: '1',
-          stages: { pre: { own: '0.4', components: '0.3', dqr }, main: { own: '0.5', components: '0', dqr } },
+          stages: {
+            pre: { own: '0.4', components: '0.3', dqr: dqr(i) },
+            main: { own: '0.5', components: '0', dqr: dqr(i + 1) },
+          },
+          dqi: dqi(i),
           pcf: pcf(1),
           primaryDataShare: '35',
           ...scope,
@@ -101,8 +115,9 @@ export function generatedBom(): GeneratedBom {
       } else {
         own.push({
           traceId,
-          pre: { emissions: '0.125', dqr },
-          main: { emissions: '0.375', dqr },
+          pre: { emissions: '0.125', dqr: dqr(i + 2) },
+          main: { emissions: '0.375', dqr: dqr(i + 3) },
+          dqi: dqi(i + 1),
           pcf: pcf(0.5),
           primaryDataShare: '90',
           ...scope,
