@@ -212,6 +212,23 @@ describe('aggregate', () => {
     expect(stageTotal(aggregate(data, answers).get('A')?.footprint as never)?.toFixed()).toBe('2.2');
   });
 
+  it('takes a leaf from own data only, and refuses a part that is both bought and made or a leaf with a BOM', () => {
+    const data = company({
+      parts: [part('A', '部品A', 'piece'), part('R', '原料R（二次データ）', 'kg', { terminatedFlag: true })],
+      bom: [line('A', 'R', '2', 'kg')],
+      own: [own('A', '1', '1'), own('R', '0.5', '0.25')],
+    });
+    expect(stageTotal(aggregate(data, new Map()).get('A')?.footprint as never)?.toFixed()).toBe('3.5');
+    const both = { ...data, tradeLinks: [link('R', 'B-raw')] };
+    expect(() => aggregate(both, new Map())).toThrow(
+      /原料R（二次データ） \(R\): is bought \(trade link\) and also has own emissions/,
+    );
+    const leafWithBom = { ...data, bom: [...data.bom, line('R', 'A', '1', 'piece')] };
+    expect(() => aggregate(leafWithBom, new Map(), ['R'])).toThrow(
+      /is a leaf \(terminatedFlag\) and also has BOM lines/,
+    );
+  });
+
   it('weights by emissions and, when they sum to zero, takes the plain mean', () => {
     const data = company({
       parts: [part('A', '部品A', 'piece'), part('A1', '部品A1', 'kg')],

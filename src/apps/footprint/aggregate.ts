@@ -100,6 +100,7 @@ function compute(part: Part, index: Index, visit: (child: string) => PartResult)
   const lines = index.children.get(part.traceId) ?? [];
   const own = index.own.get(part.traceId);
   const link = index.links.get(part.traceId);
+  checkRole(part, lines.length > 0, own !== undefined, link !== undefined);
   if (lines.length === 0 && !own) return link ? bought(part, link, index.answers) : noData(part);
   const flags: Flag[] = own ? [] : [{ code: 'own-data-missing', part: part.traceId }];
   const contributions: Contribution[] = own ? [ownContribution(part, own)] : [];
@@ -128,6 +129,25 @@ function compute(part: Part, index: Index, visit: (child: string) => PartResult)
     lines: lineResults,
     flags: dedupe([...flags, ...combined.flags]),
   };
+}
+
+/**
+ * A part is bought (a trade link: its footprint is the supplier's answer), a leaf (`terminatedFlag`: own
+ * data only) or made in-house (own data and BOM lines); mixing the roles would count something twice or
+ * silently ignore it.
+ */
+function checkRole(part: Part, hasLines: boolean, hasOwn: boolean, hasLink: boolean): void {
+  const where = `part ${part.partsName} (${part.traceId})`;
+  if (hasLink && (hasLines || hasOwn))
+    throw new InvalidFootprint(
+      where,
+      `is bought (trade link) and also has ${hasLines ? 'BOM lines' : 'own emissions'}`,
+    );
+  if (part.terminatedFlag && (hasLines || hasLink))
+    throw new InvalidFootprint(
+      where,
+      `is a leaf (terminatedFlag) and also has ${hasLines ? 'BOM lines' : 'a trade link'}`,
+    );
 }
 
 function bought(part: Part, link: TradeLink, answers: SupplierAnswers): PartResult {
