@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { auditFigures } from './audit.js';
 import { dataplaneFigures } from './dataplane.js';
 import { dataspaceFigures } from './dataspace.js';
+import { footprintFigures } from './footprint.js';
 import { foundationFigures } from './foundation.js';
 import type { Figure } from './measure.js';
 import { parserFigures } from './parsers.js';
@@ -39,6 +40,7 @@ const groups: Record<string, () => Promise<Figure[]>> = {
   dataplane: () => dataplaneFigures(),
   policy: policyFigures,
   audit: auditFigures,
+  footprint: footprintFigures,
 };
 const chosen = Object.keys(groups).filter((name) => !values.only || values.only === name);
 if (chosen.length === 0) {
