@@ -167,6 +167,13 @@ export const configSchema = {
     description:
       'how long a contract negotiation waits for the counterparty before it is terminated and the peer told (0 = never)',
   },
+  transferStartedDeadlineMs: {
+    type: 'int',
+    default: 86_400_000,
+    min: 0,
+    description:
+      "how long a provider's STARTED pull of finite data waits for the consumer to complete it before it is terminated and the peer told (0 = never; streams, pushes and suspended transfers have no deadline)",
+  },
   policyMonitorBoundMs: {
     type: 'int',
     default: 30_000,

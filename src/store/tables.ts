@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 /**
  * Row types of every table. Portable across SQLite and PostgreSQL: timestamps are ISO-8601 UTC text (they
  * sort as text), JSON is text, booleans are not used. Every table but `participants` carries
@@ -211,6 +212,8 @@ export interface TransfersTable {
   version: number;
   created_at: string;
   updated_at: string;
+  /** 1: the data is finite (a STARTED pull has a deadline); 0: a stream (migration 0009, default 1). */
+  finite: Generated<number>;
 }
 
 /** A data-plane token of a pull transfer, provider side (migration 0005); only its sha256 is stored. */

@@ -31,6 +31,7 @@ export async function publishFile(
   provider: Node,
   assetId: string,
   path: string,
+  address: Record<string, unknown> = {},
 ): Promise<{ '@id': string; target: string; permission: unknown[] }> {
   const ctx = provider.node.context;
   const p = ctx.config.defaultParticipantId;
@@ -42,7 +43,7 @@ export async function publishFile(
     contentType: 'text/csv; charset=utf-8',
     keywords: [],
     properties: {},
-    dataAddress: { type: 'File', path },
+    dataAddress: { type: 'File', path, ...address },
     createdAt: at,
     updatedAt: at,
   });

@@ -22,6 +22,7 @@ const t = (agreementId: string, role: 'provider' | 'consumer', state: Transfer['
   version: 1,
   createdAt: '2026-04-01T00:00:00.000Z',
   updatedAt: '2026-04-01T00:00:00.000Z',
+  finite: true,
 });
 
 describe('conformance transfer steps', () => {

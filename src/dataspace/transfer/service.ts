@@ -25,6 +25,7 @@ import {
   transferFormats,
 } from './steps.js';
 import {
+  assetIsFinite,
   findByConsumerPid,
   findByIdempotencyKey,
   findTransfer,
@@ -67,6 +68,8 @@ export interface TransferDeps {
   readonly dataEndpoint: (participantId: string, transferId: string) => string;
   /** How long a state waiting on the counterparty lasts before it is terminated; 0 = for ever. */
   readonly deadlineMs: number;
+  /** How long a provider's STARTED pull of finite data waits for the consumer to complete; 0 = for ever. */
+  readonly startedDeadlineMs?: number;
   readonly react?: TransferReact;
   /** Provider, pull: the tokens a start hands out and their revocation when the transfer stops (the data plane). */
   readonly pullTokens?: PullTokens;
@@ -162,6 +165,7 @@ function reasonText(reason: unknown): string | null {
 }
 
 export function transferService(deps: TransferDeps) {
+  const deadlines = { waitingMs: deps.deadlineMs, startedMs: deps.startedDeadlineMs ?? 0 };
   const audit = (
     trx: Kysely<Tables>,
     t: Transfer,
@@ -199,7 +203,7 @@ export function transferService(deps: TransferDeps) {
     ...t,
     ...extra,
     state: to,
-    deadlineAt: deadlineFor(to, t.role, at, deps.deadlineMs),
+    deadlineAt: deadlineFor({ ...t, state: to }, at, deadlines),
     // a finished transfer's pull token is dead; the data plane also checks the state
     ...(isTerminalTransfer(to) ? { accessTokenHash: null } : {}),
     updatedAt: at.toISOString(),
@@ -327,8 +331,8 @@ export function transferService(deps: TransferDeps) {
     // A repeated consumerPid, even in a different message, is the transfer it already opened.
     const existing = await findByConsumerPid(trx, m.participantId, m.sender, b.consumerPid);
     if (existing) return { status: 201, body: transferAnswer(existing) };
-    if (!(await usableAgreement(trx, m.participantId, b.agreementId, 'provider', m.sender)))
-      throw new AgreementNotUsable(b.agreementId);
+    const agreement = await usableAgreement(trx, m.participantId, b.agreementId, 'provider', m.sender);
+    if (!agreement) throw new AgreementNotUsable(b.agreementId);
     if (!(transferFormats as readonly string[]).includes(b.format))
       throw new UnsupportedFormat(b.format, transferFormats);
     if (b.format === 'HttpData-PUSH' && !b.dataAddress) throw new PushTargetMissing();
@@ -336,7 +340,7 @@ export function transferService(deps: TransferDeps) {
       throw new InvalidInput('transfer.invalid-callback', 'callbackAddress must be an absolute http(s) URL');
     const id = `urn:uuid:${randomUUID()}`;
     const state = nextTransferState('NEW', 'TransferRequestMessage', 'consumer');
-    const t: Transfer = {
+    let t: Transfer = {
       participantId: m.participantId,
       id,
       role: 'provider',
@@ -349,14 +353,16 @@ export function transferService(deps: TransferDeps) {
       format: b.format,
       dataAddress: b.dataAddress ? stripTypes(b.dataAddress) : null,
       accessTokenHash: null,
-      deadlineAt: deadlineFor(state, 'provider', at, deps.deadlineMs),
+      deadlineAt: null,
       reasonCode: null,
       reason: null,
       idempotencyKey: null,
       version: 1,
       createdAt: at.toISOString(),
       updatedAt: at.toISOString(),
+      finite: await assetIsFinite(trx, m.participantId, agreement.assetId),
     };
+    t = { ...t, deadlineAt: deadlineFor(t, at, deadlines) };
     await insertTransfer(trx, t);
     await audit(trx, t, m.sender, 'dsp', 'NEW', 'TransferRequestMessage', at);
     if (t.deadlineAt) e.deadlines.push(t.deadlineAt);
@@ -455,13 +461,19 @@ export function transferService(deps: TransferDeps) {
       format: input.format,
       dataAddress: input.dataAddress ?? null,
       accessTokenHash: null,
-      deadlineAt: deadlineFor('REQUESTED', 'consumer', at, deps.deadlineMs),
+      deadlineAt: deadlineFor(
+        { state: 'REQUESTED', role: 'consumer', format: input.format, finite: true },
+        at,
+        deadlines,
+      ),
       reasonCode: null,
       reason: null,
       idempotencyKey: input.idempotencyKey ?? null,
       version: 1,
       createdAt: at.toISOString(),
       updatedAt: at.toISOString(),
+      // the consumer's STARTED has no deadline either way; finiteness is the provider's to know
+      finite: true,
     };
     const body = transferMessages.request({
       consumerPid: id,
@@ -611,7 +623,10 @@ export function transferService(deps: TransferDeps) {
       for (const t of due) {
         await withTransfer(t.participantId, t.id, async (trx, current, at, e) => {
           if (current.version !== t.version || isTerminalTransfer(current.state)) return current;
-          const reason = `the counterparty did not answer within ${deps.deadlineMs} ms (state ${current.state})`;
+          const reason =
+            current.state === 'STARTED'
+              ? `the consumer did not complete the transfer within ${deadlines.startedMs} ms of its start`
+              : `the counterparty did not answer within ${deps.deadlineMs} ms (state ${current.state})`;
           return act(trx, current, { kind: 'terminate', code: 'deadline-passed', reason }, at, e);
         });
       }

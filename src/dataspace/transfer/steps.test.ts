@@ -10,9 +10,26 @@ describe('transfer steps', () => {
     }
     expect(waitsOnPeer('REQUESTED', 'provider')).toBe(false);
     const at = new Date('2026-04-01T00:00:00Z');
-    expect(deadlineFor('REQUESTED', 'consumer', at, 60_000)).toBe('2026-04-01T00:01:00.000Z');
-    expect(deadlineFor('REQUESTED', 'consumer', at, 0)).toBeNull();
-    expect(deadlineFor('STARTED', 'consumer', at, 60_000)).toBeNull();
+    const d = { waitingMs: 60_000, startedMs: 3_600_000 };
+    const pull = { format: 'HttpData-PULL', finite: true } as const;
+    expect(deadlineFor({ state: 'REQUESTED', role: 'consumer', ...pull }, at, d)).toBe(
+      '2026-04-01T00:01:00.000Z',
+    );
+    expect(
+      deadlineFor({ state: 'REQUESTED', role: 'consumer', ...pull }, at, { ...d, waitingMs: 0 }),
+    ).toBeNull();
+    expect(deadlineFor({ state: 'STARTED', role: 'consumer', ...pull }, at, d)).toBeNull();
+  });
+
+  it("gives a provider's STARTED pull of finite data the started deadline; streams, pushes and SUSPENDED have none", () => {
+    const at = new Date('2026-04-01T00:00:00Z');
+    const d = { waitingMs: 60_000, startedMs: 3_600_000 };
+    const t = { state: 'STARTED', role: 'provider', format: 'HttpData-PULL', finite: true } as const;
+    expect(deadlineFor(t, at, d)).toBe('2026-04-01T01:00:00.000Z');
+    expect(deadlineFor(t, at, { ...d, startedMs: 0 })).toBeNull();
+    expect(deadlineFor({ ...t, finite: false }, at, d)).toBeNull();
+    expect(deadlineFor({ ...t, format: 'HttpData-PUSH' }, at, d)).toBeNull();
+    expect(deadlineFor({ ...t, state: 'SUSPENDED' }, at, d)).toBeNull();
   });
 
   it('addresses each message at the peer pid, and maps endpoints back to messages', () => {

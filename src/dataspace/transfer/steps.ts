@@ -12,9 +12,9 @@ export const transferFormats = ['HttpData-PULL', 'HttpData-PUSH'] as const;
 export const httpEndpointType = 'https://w3id.org/idsa/v4.1/HTTP';
 
 /**
- * Whether, in this state, only the counterparty can move the process on (so a deadline applies): a consumer
- * waiting in REQUESTED for the provider to start. STARTED (data may be non-finite) and SUSPENDED (either side
- * may resume, often a person) are exempt.
+ * Whether, in this state, only the counterparty can move the process on (so the waiting deadline applies): a
+ * consumer waiting in REQUESTED for the provider to start. STARTED has its own rule (startedWaitsOnPeer);
+ * SUSPENDED (either side may resume, often a person) is exempt.
  */
 export function waitsOnPeer(state: TransferState, role: Role): boolean {
   const peer = peerOf(role);
@@ -22,9 +22,34 @@ export function waitsOnPeer(state: TransferState, role: Role): boolean {
   return next.length > 0 && next.every((s) => s.sender === peer);
 }
 
-export function deadlineFor(state: TransferState, role: Role, at: Date, deadlineMs: number): string | null {
-  if (deadlineMs <= 0 || !waitsOnPeer(state, role)) return null;
-  return new Date(at.getTime() + deadlineMs).toISOString();
+/**
+ * A provider whose pull of finite data started waits for the consumer to fetch it and complete. A stream
+ * (non-finite data) runs until someone ends it, and a push is completed by the provider's own data plane; a
+ * consumer in STARTED completes it itself. Those are exempt.
+ */
+export function startedWaitsOnPeer(t: TransferShape): boolean {
+  return t.state === 'STARTED' && t.role === 'provider' && t.format === 'HttpData-PULL' && t.finite;
+}
+
+/** What decides a transfer's deadline. */
+export interface TransferShape {
+  readonly state: TransferState;
+  readonly role: Role;
+  readonly format: string;
+  readonly finite: boolean;
+}
+
+/** How long each kind of wait on the counterparty lasts before the transfer is terminated; 0 = for ever. */
+export interface TransferDeadlines {
+  /** REQUESTED, waiting for the provider to start. */
+  readonly waitingMs: number;
+  /** STARTED, a finite pull waiting for the consumer to complete. */
+  readonly startedMs: number;
+}
+
+export function deadlineFor(t: TransferShape, at: Date, d: TransferDeadlines): string | null {
+  const ms = startedWaitsOnPeer(t) ? d.startedMs : waitsOnPeer(t.state, t.role) ? d.waitingMs : 0;
+  return ms > 0 ? new Date(at.getTime() + ms).toISOString() : null;
 }
 
 const suffixes: Readonly<Record<TransferMessage, string>> = {

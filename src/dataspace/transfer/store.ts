@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Tables } from '../../store/index.js';
 import type { Role } from '../negotiation/negotiation.js';
 import type { DataAddress } from '../protocol/index.js';
@@ -27,9 +27,11 @@ export interface Transfer {
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** False for a stream (the asset's data address says `finite: false`): STARTED has no deadline then. */
+  readonly finite: boolean;
 }
 
-type Row = Tables['transfers'];
+type Row = Selectable<Tables['transfers']>;
 
 function fromRow(r: Row): Transfer {
   return {
@@ -52,10 +54,11 @@ function fromRow(r: Row): Transfer {
     version: r.version,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    finite: Number(r.finite) !== 0,
   };
 }
 
-function toRow(t: Transfer): Row {
+function toRow(t: Transfer): Insertable<Tables['transfers']> & Row {
   return {
     participant_id: t.participantId,
     id: t.id,
@@ -76,6 +79,7 @@ function toRow(t: Transfer): Row {
     version: t.version,
     created_at: t.createdAt,
     updated_at: t.updatedAt,
+    finite: t.finite ? 1 : 0,
   };
 }
 
@@ -198,6 +202,20 @@ export async function nextTransferDeadline(db: Kysely<Tables>): Promise<Date | u
     .executeTakeFirst();
   const due = row?.due as string | null | undefined;
   return due ? new Date(due) : undefined;
+}
+
+/**
+ * Whether an asset's data is finite: a data address may say `"finite": false` for a stream (a live feed) whose
+ * STARTED transfer runs until someone ends it. An asset gone since the agreement counts as finite.
+ */
+export async function assetIsFinite(db: Kysely<Tables>, participantId: string, assetId: string) {
+  const row = await db
+    .selectFrom('assets')
+    .select('data_address')
+    .where('participant_id', '=', participantId)
+    .where('id', '=', assetId)
+    .executeTakeFirst();
+  return (row ? (JSON.parse(row.data_address) as { finite?: unknown }).finite : undefined) !== false;
 }
 
 /** The agreement a transfer may run under: ours, with that counterparty (when given), and FINALIZED. */

@@ -27,7 +27,14 @@ const assetMembers = {
   dataAddress: {
     type: 'object',
     required: ['type'],
-    properties: { type: { type: 'string', minLength: 1 } },
+    properties: {
+      type: { type: 'string', minLength: 1 },
+      finite: {
+        type: 'boolean',
+        description:
+          'false for a stream (a live feed): its STARTED transfers run until someone ends them; otherwise a started pull the consumer does not complete is terminated after transferStartedDeadlineMs',
+      },
+    },
     description: 'where the data plane reads the bytes; kept private to this participant',
   },
 } as const;

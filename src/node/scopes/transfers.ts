@@ -46,6 +46,7 @@ export function nodeTransfers(ctx: NodeContext): TransferService {
     dataEndpoint: (participantId, transferId) => dataEndpointOf(ctx, participantId, transferId),
     pullTokens: pullTokensOf(ctx),
     deadlineMs: ctx.config.processDeadlineMs,
+    startedDeadlineMs: ctx.config.transferStartedDeadlineMs,
     ...(react ? { react } : {}),
     edrs: nodeEdrs(ctx),
     pushStarted: (t) => startPush(ctx, transfers, nodeDataPlane(ctx).sources, t),
