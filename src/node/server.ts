@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { NodeContext } from './context.js';
 import { defaultVerifier } from './counterparty.js';
 import { problem, sendProblem, toProblem } from './problem.js';
+import { receiptRoutes } from './receipts.js';
 import { dataPlaneScope } from './scopes/dataplane.js';
 import { healthRoutes } from './scopes/health.js';
 import { managementPrefix, managementScope } from './scopes/management.js';
@@ -18,6 +19,7 @@ export interface ServerOptions {
 function scopeOf(url: string): string {
   if (url.startsWith(managementPrefix)) return 'management';
   if (url.startsWith('/dsp') || /^\/p\/[^/]+\/dsp(\/|$)/.test(url)) return 'protocol';
+  if (url.startsWith('/audit') || /^\/p\/[^/]+\/audit(\/|$)/.test(url)) return 'receipts';
   if (url.startsWith('/data') || /^\/p\/[^/]+\/data(\/|$)/.test(url)) return 'data';
   if (url.startsWith('/.well-known') || url.startsWith('/p/')) return 'public';
   return 'node';
@@ -60,6 +62,10 @@ export async function buildServer(ctx: NodeContext, options: ServerOptions): Pro
   const dsp = { ctx, verify, what: 'protocol', routes: dspRoutes };
   await app.register(authenticatedScope, { ...dsp, prefix: '/dsp' });
   await app.register(authenticatedScope, { ...dsp, prefix: '/p/:participant/dsp' });
+  // Audit receipts: our own endpoint (DSP drops extra terms), authenticated like a DSP request.
+  const receipts = { ctx, verify, what: 'receipts', routes: [receiptRoutes] };
+  await app.register(authenticatedScope, { ...receipts, prefix: '/audit' });
+  await app.register(authenticatedScope, { ...receipts, prefix: '/p/:participant/audit' });
   // The data plane authenticates each request by its EDR bearer token, bound to one participant's transfer.
   await app.register(dataPlaneScope, { ctx, prefix: '/data' });
   await app.register(dataPlaneScope, { ctx, prefix: '/p/:participant/data' });

@@ -115,7 +115,8 @@ function appendStatements(db: Kysely<Tables>): { readonly next: string; readonly
   return compiled;
 }
 
-async function storedHead(db: Kysely<Tables>, participantId: string): Promise<ChainHead | undefined> {
+/** The newest stored entry of a participant's chain (what a receipt anchors). */
+export async function storedHead(db: Kysely<Tables>, participantId: string): Promise<ChainHead | undefined> {
   return db
     .selectFrom('audit_log')
     .select(['seq', 'hash'])

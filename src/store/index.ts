@@ -13,6 +13,7 @@ export {
   lastAuditOf,
   listAudit,
   setAuditSignature,
+  storedHead,
 } from './audit.js';
 export {
   type Database,
@@ -36,5 +37,14 @@ export {
   type Participant,
   type ParticipantKey,
 } from './participants.js';
+export {
+  type AuditReceiptsTable,
+  contradictingReceipts,
+  countIssuedReceipts,
+  insertReceipt,
+  listReceipts,
+  type ReceiptQuery,
+  type ReceiptRecord,
+} from './receipts.js';
 export { type ParticipantStore, participantStore } from './scoped.js';
 export type { OffersTable, PoliciesTable, Tables } from './tables.js';

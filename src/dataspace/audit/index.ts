@@ -19,3 +19,15 @@ export { AuditChainBroken, AuditExportInvalid, AuditKeyInvalid } from './errors.
 export { type ExportLine, fromExportLine, toExportLine } from './export.js';
 export { maskedValue, maskPersonalFields, personalFields } from './mask.js';
 export { keysFromDidDocument, keysFromJwk, verifyExport } from './offline.js';
+export {
+  type AnchoredReceipt,
+  peekReceipt,
+  type ReceiptClaims,
+  type ReceiptEvent,
+  ReceiptRejected,
+  type ReceiptSigner,
+  receiptFinding,
+  receiptType,
+  signReceipt,
+  verifyReceipt,
+} from './receipt.js';

@@ -3,7 +3,7 @@ import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { maskPersonalFields, toExportLine } from '../../dataspace/audit/index.js';
 import { InvalidInput } from '../../errors/index.js';
-import { auditPages, participantStore } from '../../store/index.js';
+import { auditPages, listReceipts, participantStore } from '../../store/index.js';
 import { verifyStoredAudit, writeCheckpoint } from '../audit.js';
 import type { NodeContext } from '../context.js';
 import { problemResponses } from './schemas.js';
@@ -55,9 +55,38 @@ const reportSchema = {
     },
     checkpoints: { type: 'integer' },
     lastCheckpoint: { type: 'integer' },
+    receipts: { type: 'integer' },
     firstBad: findingSchema,
     /** The seq of firstBad, kept for callers written against the first version. */
     firstBroken: { type: 'integer' },
+  },
+} as const;
+
+const receiptSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string' },
+    role: { type: 'string' },
+    issuer: { type: 'string' },
+    audience: { type: 'string' },
+    head: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { seq: { type: 'integer' }, hash: { type: 'string' } },
+    },
+    event: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        kind: { type: 'string' },
+        process: { type: 'string' },
+        type: { type: 'string' },
+        digest: { type: 'string' },
+      },
+    },
+    at: { type: 'string' },
+    jws: { type: 'string' },
   },
 } as const;
 
@@ -99,6 +128,51 @@ export const auditManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = a
         details: JSON.parse(r.details) as Record<string, unknown>,
         ...(r.prev_hash ? { prevHash: r.prev_hash } : {}),
         hash: r.hash,
+      }));
+    },
+  );
+
+  app.get(
+    '/audit/receipts',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Receipts exchanged with counterparties: issued (ours, they hold them) or held (theirs)',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            role: { type: 'string', enum: ['issued', 'held'] },
+            counterparty: { type: 'string', description: 'the other side’s DID' },
+            processId: { type: 'string' },
+            limit: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
+          },
+        },
+        response: { 200: { type: 'array', items: receiptSchema }, ...problemResponses },
+      },
+    },
+    async (req) => {
+      const { role, counterparty, processId, limit } = req.query;
+      const rows = await listReceipts(ctx.db, req.participantId, {
+        ...(role ? { role } : {}),
+        ...(counterparty ? { counterparty } : {}),
+        ...(processId ? { processId } : {}),
+        limit: limit ?? 1000,
+      });
+      return rows.map((r) => ({
+        id: r.id,
+        role: r.role,
+        issuer: r.issuer,
+        audience: r.audience,
+        head: { seq: r.head_seq, hash: r.head_hash },
+        event: {
+          kind: r.event_kind,
+          ...(r.process_id ? { process: r.process_id } : {}),
+          ...(r.event_type ? { type: r.event_type } : {}),
+          ...(r.digest ? { digest: r.digest } : {}),
+        },
+        at: r.at,
+        jws: r.jws,
       }));
     },
   );
