@@ -196,16 +196,38 @@ export function forgetAuditHead(db: Kysely<Tables>, participantId: string): void
   heads.get(db.getExecutor().adapter)?.delete(participantId);
 }
 
+/** Which entries a query wants; every field narrows (all of them together). */
+export interface AuditFilter {
+  readonly afterSeq?: number;
+  readonly limit?: number;
+  readonly action?: string;
+  readonly actor?: string;
+  readonly resourceType?: string;
+  readonly resourceId?: string;
+  readonly outcome?: string;
+  /** ISO times: entries at or after `from`, before `to`. */
+  readonly from?: string;
+  readonly to?: string;
+}
+
 export async function listAudit(
   db: Kysely<Tables>,
   participantId: string,
-  page: { readonly afterSeq?: number; readonly limit?: number } = {},
+  page: AuditFilter = {},
 ): Promise<AuditRecord[]> {
-  return db
+  let q = db
     .selectFrom('audit_log')
     .selectAll()
     .where('participant_id', '=', participantId)
-    .where('seq', '>', page.afterSeq ?? 0)
+    .where('seq', '>', page.afterSeq ?? 0);
+  if (page.action) q = q.where('action', '=', page.action);
+  if (page.actor) q = q.where('actor', '=', page.actor);
+  if (page.resourceType) q = q.where('resource_type', '=', page.resourceType);
+  if (page.resourceId) q = q.where('resource_id', '=', page.resourceId);
+  if (page.outcome) q = q.where('outcome', '=', page.outcome);
+  if (page.from) q = q.where('at', '>=', page.from);
+  if (page.to) q = q.where('at', '<', page.to);
+  return q
     .orderBy('seq')
     .limit(page.limit ?? 100)
     .execute();

@@ -2,6 +2,7 @@ export type { Asset, AssetQuery } from './assets.js';
 export {
   type AuditContext,
   type AuditEntry,
+  type AuditFilter,
   type AuditRecord,
   appendAudit,
   auditBounds,
@@ -41,6 +42,7 @@ export {
   type AuditReceiptsTable,
   contradictingReceipts,
   countIssuedReceipts,
+  heldReceiptsFor,
   insertReceipt,
   listReceipts,
   type ReceiptQuery,

@@ -104,3 +104,20 @@ export async function countIssuedReceipts(db: Kysely<Tables>, participantId: str
     .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
+
+/** Receipts the counterparties gave this participant about the given local processes. */
+export async function heldReceiptsFor(
+  db: Kysely<Tables>,
+  participantId: string,
+  processIds: readonly string[],
+): Promise<ReceiptRecord[]> {
+  if (processIds.length === 0) return [];
+  return withReceipts(db)
+    .selectFrom('audit_receipts')
+    .selectAll()
+    .where('participant_id', '=', participantId)
+    .where('role', '=', 'held')
+    .where('process_id', 'in', [...processIds])
+    .orderBy('at')
+    .execute();
+}

@@ -5,6 +5,7 @@ import {
   AuditChainBroken,
   AuditKeyInvalid,
   type ChainReport,
+  describeLineage,
   describeReport,
   keysFromDidDocument,
   keysFromJwk,
@@ -15,6 +16,7 @@ import {
 import { InvalidInput } from '../../errors/index.js';
 import { pruneAudit, verifyStoredAudit, writeCheckpoint } from '../../node/audit.js';
 import { openNodeStore } from '../../node/index.js';
+import { auditLineage } from '../../node/lineage.js';
 import { auditPages } from '../../store/index.js';
 import { configFrom, type GlobalOptions, printJson, runCommand } from '../run.js';
 
@@ -159,6 +161,22 @@ export function auditCommand(globals: () => GlobalOptions): Command {
               await new Promise((r) => process.stdout.once('drain', r));
           }
         }, flags.participant);
+      });
+    });
+
+  cmd
+    .command('lineage')
+    .description(
+      'Created/Sent/Received of an asset, a process or an entry; stops at the counterparty’s receipt',
+    )
+    .argument('<subject>', 'an entry seq, an asset id or a process (negotiation or transfer) id')
+    .option('--participant <id>', 'participant whose log to read')
+    .option('--json', 'output the DAG as JSON')
+    .action(async (subject: string, flags: { participant?: string; json?: boolean }) => {
+      await runCommand(globals(), async () => {
+        const l = await withStore((s, p) => auditLineage(s.participants, p, subject), flags.participant);
+        if (flags.json) printJson(l);
+        else process.stdout.write(`${describeLineage(l).join('\n')}\n`);
       });
     });
 

@@ -17,6 +17,15 @@ export {
 } from './checkpoint.js';
 export { AuditChainBroken, AuditExportInvalid, AuditKeyInvalid } from './errors.js';
 export { type ExportLine, fromExportLine, toExportLine } from './export.js';
+export {
+  buildLineage,
+  describeLineage,
+  type HeldReceipt,
+  type Lineage,
+  type LineageKind,
+  type LineageNode,
+  lineageKind,
+} from './lineage.js';
 export { maskedValue, maskPersonalFields, personalFields } from './mask.js';
 export { keysFromDidDocument, keysFromJwk, verifyExport } from './offline.js';
 export {

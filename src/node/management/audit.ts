@@ -6,6 +6,7 @@ import { InvalidInput } from '../../errors/index.js';
 import { auditPages, listReceipts, participantStore } from '../../store/index.js';
 import { verifyStoredAudit, writeCheckpoint } from '../audit.js';
 import type { NodeContext } from '../context.js';
+import { auditLineage } from '../lineage.js';
 import { problemResponses } from './schemas.js';
 import './auth.js';
 
@@ -90,6 +91,48 @@ const receiptSchema = {
   },
 } as const;
 
+const lineageSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    subject: { type: 'string' },
+    nodes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string' },
+          kind: { type: 'string' },
+          at: { type: 'string' },
+          seq: { type: 'integer' },
+          action: { type: 'string' },
+          resource: { type: 'string' },
+          trackingId: { type: 'string' },
+          counterparty: { type: 'string' },
+          receipt: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              id: { type: 'string' },
+              headSeq: { type: 'integer' },
+              headHash: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+    edges: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { from: { type: 'string' }, to: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
 /** The calling participant's audit log, oldest first, paged by sequence number. */
 export const auditManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = async (base, { ctx }) => {
   const app = base.withTypeProvider<JsonSchemaToTsProvider>();
@@ -105,15 +148,26 @@ export const auditManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = a
           properties: {
             afterSeq: { type: 'integer', minimum: 0, default: 0 },
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            action: { type: 'string', description: 'e.g. dataplane.access' },
+            actor: { type: 'string' },
+            resourceType: { type: 'string' },
+            resourceId: { type: 'string' },
+            outcome: { type: 'string', enum: ['success', 'denied', 'failure'] },
+            from: { type: 'string', description: 'entries at or after this time (ISO 8601)' },
+            to: { type: 'string', description: 'entries before this time (ISO 8601)' },
           },
         },
         response: { 200: { type: 'array', items: entrySchema }, ...problemResponses },
       },
     },
     async (req) => {
+      const { afterSeq, limit, from, to, ...exact } = req.query;
       const rows = await participantStore(ctx.db, req.participantId).auditLog({
-        afterSeq: req.query.afterSeq ?? 0,
-        limit: req.query.limit ?? 100,
+        ...exact,
+        afterSeq: afterSeq ?? 0,
+        limit: limit ?? 100,
+        ...(from ? { from: isoTime(from, 'from') } : {}),
+        ...(to ? { to: isoTime(to, 'to') } : {}),
       });
       return rows.map((r) => ({
         seq: r.seq,
@@ -174,6 +228,30 @@ export const auditManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = a
         at: r.at,
         jws: r.jws,
       }));
+    },
+  );
+
+  app.get(
+    '/audit/lineage',
+    {
+      schema: {
+        tags: ['audit'],
+        summary:
+          'Created/Sent/Received DAG of an asset, a process or an entry; stops at the counterparty’s receipt',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['subject'],
+          properties: {
+            subject: { type: 'string', minLength: 1, description: 'entry seq, asset id or process id' },
+          },
+        },
+        response: { 200: lineageSchema, ...problemResponses },
+      },
+    },
+    async (req) => {
+      const l = await auditLineage(ctx.participants, req.participantId, req.query.subject);
+      return { subject: l.subject, nodes: [...l.nodes], edges: [...l.edges] };
     },
   );
 
