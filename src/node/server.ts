@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { autoCheckpoints } from './checkpoints.js';
 import type { NodeContext } from './context.js';
 import { defaultVerifier } from './counterparty.js';
 import { problem, sendProblem, toProblem } from './problem.js';
@@ -55,6 +56,9 @@ export async function buildServer(ctx: NodeContext, options: ServerOptions): Pro
     ctx.metrics.httpDuration.observe({ scope }, reply.elapsedTime / 1000);
   });
 
+  // Signs each participant's audit chain by count or time, driven by appends (idle: nothing runs).
+  const checkpoints = autoCheckpoints(ctx);
+  app.addHook('onClose', () => checkpoints.stop());
   await app.register(healthRoutes, { ctx });
   await app.register(participantRootRoutes, { ctx });
   await app.register(managementScope, { ctx, version: options.version, prefix: managementPrefix });

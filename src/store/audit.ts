@@ -126,6 +126,23 @@ export async function storedHead(db: Kysely<Tables>, participantId: string): Pro
     .executeTakeFirst();
 }
 
+/** Called after each entry a database appended (in its transaction: the entry may still roll back). */
+export type AuditListener = (record: AuditRecord) => void;
+
+const listeners = new WeakMap<object, Set<AuditListener>>();
+
+/**
+ * Tells `listener` of every entry appended through this database or its transactions, with no query of its
+ * own: what lets a checkpoint policy react to appends instead of polling. Returns the unsubscribe.
+ */
+export function onAuditAppended(db: Kysely<Tables>, listener: AuditListener): () => void {
+  const key = db.getExecutor().adapter;
+  const set = listeners.get(key) ?? new Set<AuditListener>();
+  listeners.set(key, set);
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
 /** How often an append re-reads the head and tries again when other writers keep taking its seq. */
 const appendAttempts = 8;
 
@@ -182,7 +199,9 @@ export async function appendAudit(db: Kysely<Tables>, entry: AuditEntry, at: Dat
       : await db.executeQuery(CompiledQuery.raw(statements.first, [...row, entry.participantId]));
     if (Number(result.numAffectedRows ?? 0n) === 1) {
       cache.set(entry.participantId, { seq: unsigned.seq, hash: digest });
-      return { ...unsigned, hash: digest, signature: null };
+      const record = { ...unsigned, hash: digest, signature: null };
+      for (const l of listeners.get(key) ?? []) l(record);
+      return record;
     }
     head = await storedHead(db, entry.participantId);
   }

@@ -3,6 +3,7 @@ export {
   type AuditContext,
   type AuditEntry,
   type AuditFilter,
+  type AuditListener,
   type AuditRecord,
   appendAudit,
   auditBounds,
@@ -13,6 +14,7 @@ export {
   firstBrokenLink,
   lastAuditOf,
   listAudit,
+  onAuditAppended,
   setAuditSignature,
   storedHead,
 } from './audit.js';
