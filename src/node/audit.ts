@@ -6,15 +6,21 @@ import {
   checkpointAction,
   checkpointDue,
   checkpointVerifier,
+  type ReceiptClaims,
+  ReceiptRejected,
+  receiptFinding,
   signCheckpoint,
   verifyChain,
+  verifyReceipt,
 } from '../dataspace/audit/index.js';
-import { Conflict, NotFound } from '../errors/index.js';
+import { Conflict, InvalidInput, NotFound } from '../errors/index.js';
 import {
   type AuditRecord,
   appendAudit,
   auditBounds,
   auditPages,
+  contradictingReceipts,
+  countIssuedReceipts,
   deleteAuditBefore,
   findParticipant,
   lastAuditOf,
@@ -34,10 +40,65 @@ async function storedKeys(
   return async (kid) => byKid.get(kid);
 }
 
-/** Walks the participant's chain in the store: hashes, links, positions and checkpoint signatures. */
-export async function verifyStoredAudit(db: Kysely<Tables>, participantId: string): Promise<ChainReport> {
+/** A receipt as the chain check reads it. */
+const anchored = (r: { head_seq: number; head_hash: string; audience: string; at: string }) => ({
+  seq: r.head_seq,
+  hash: r.head_hash,
+  audience: r.audience,
+  at: r.at,
+});
+
+/**
+ * Walks the participant's chain in the store: hashes, links, positions and checkpoint signatures; then every
+ * receipt it issued (and any the counterparty handed the auditor, `receipts`, as JWS): a receipt naming an
+ * entry past the head shows the tail was cut, even after the last checkpoint.
+ */
+export async function verifyStoredAudit(
+  db: Kysely<Tables>,
+  participantId: string,
+  options: { readonly receipts?: readonly string[] } = {},
+): Promise<ChainReport> {
   if (!(await findParticipant(db, participantId))) throw new NotFound('participant', participantId);
-  return verifyChain(auditPages(db, participantId), checkpointVerifier(await storedKeys(db, participantId)));
+  const keyFor = await storedKeys(db, participantId);
+  const report = await verifyChain(auditPages(db, participantId), checkpointVerifier(keyFor));
+  const given = options.receipts ?? [];
+  const counted = { ...report, receipts: (await countIssuedReceipts(db, participantId)) + given.length };
+  if (!report.intact) return counted;
+  const chain = {
+    ...(report.firstSeq !== undefined ? { firstSeq: report.firstSeq } : {}),
+    ...(report.head ? { headSeq: report.head.seq } : {}),
+  };
+  const [stored] = await contradictingReceipts(db, participantId, report.firstSeq ?? 1);
+  let finding = stored ? receiptFinding(anchored(stored), chain, stored.stored_hash ?? undefined) : undefined;
+  for (const jws of given) {
+    if (finding) break;
+    let claims: ReceiptClaims;
+    try {
+      // Only this participant's keys sign its receipts; the kid is `<did>#<key id>`.
+      claims = await verifyReceipt(jws, (kid) => keyFor(kid.slice(kid.lastIndexOf('#') + 1)));
+    } catch (e) {
+      if (!(e instanceof ReceiptRejected)) throw e;
+      throw new InvalidInput('audit.receipt-invalid', `a receipt given does not hold: ${e.message}`);
+    }
+    const entry = await entryAt(db, participantId, claims.head.seq);
+    const r = {
+      seq: claims.head.seq,
+      hash: claims.head.hash,
+      audience: claims.aud,
+      at: new Date(claims.iat * 1000).toISOString(),
+    };
+    finding = receiptFinding(r, chain, entry?.hash);
+  }
+  return finding ? { ...counted, intact: false, firstBad: finding } : counted;
+}
+
+async function entryAt(db: Kysely<Tables>, participantId: string, seq: number) {
+  return db
+    .selectFrom('audit_log')
+    .select('hash')
+    .where('participant_id', '=', participantId)
+    .where('seq', '=', seq)
+    .executeTakeFirst();
 }
 
 /**

@@ -189,6 +189,20 @@ export const configSchema = {
     description:
       'how long a received DSP message of a finished negotiation or transfer is remembered to answer its repeats (0 = for ever)',
   },
+  auditCheckpointEntries: {
+    type: 'int',
+    default: 10_000,
+    min: 0,
+    description:
+      'sign a checkpoint of a participant’s audit chain after this many new entries (0 = never by count)',
+  },
+  auditCheckpointSeconds: {
+    type: 'int',
+    default: 3600,
+    min: 0,
+    description:
+      'sign a checkpoint this long after the first entry not yet covered by one (0 = never by time); an idle node signs nothing',
+  },
   negotiationAutoAgree: {
     type: 'bool',
     default: true,

@@ -38,7 +38,7 @@ export function ownDids(ctx: NodeContext, participantId: string): string[] {
 const signers = new WeakMap<NodeContext, Map<string, Promise<SigningKey>>>();
 
 /** The participant's newest EdDSA key, unsealed once per node process. */
-function signerOf(ctx: NodeContext, participantId: string): Promise<SigningKey> {
+export function signerOf(ctx: NodeContext, participantId: string): Promise<SigningKey> {
   const byParticipant = signers.get(ctx) ?? new Map<string, Promise<SigningKey>>();
   signers.set(ctx, byParticipant);
   const cached = byParticipant.get(participantId);
@@ -78,7 +78,7 @@ export async function dspAuthHeaders(
 }
 
 /** did:web over the outbound client (egress policy applies); this node's own participants are read locally. */
-function nodeDidResolver(ctx: NodeContext): DidResolver {
+export function nodeDidResolver(ctx: NodeContext): DidResolver {
   const scheme = ctx.config.plainHttp || ctx.config.profile === 'tck' ? 'http' : 'https';
   const remote = didWebResolver({ fetchJson: (url) => ctx.outbound.json(url), now: ctx.now, scheme });
   return async (did, fresh) => {

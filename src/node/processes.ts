@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { ReceiptEvent } from '../dataspace/audit/index.js';
 import { findOffer, offerVisibleTo, type ResolvedOffer } from '../dataspace/catalog/index.js';
 import { type Decide, type NegotiationService, negotiationService } from '../dataspace/negotiation/index.js';
 import { DeliveryRefused, type OutboxItem } from '../dataspace/outbox/index.js';
@@ -7,6 +8,7 @@ import { EgressDenied, InvalidUrl } from '../outbound/index.js';
 import type { NodeContext } from './context.js';
 import { dspAuthHeaders, ownDids } from './counterparty.js';
 import { usageControl } from './policy/usage-control.js';
+import { exchangeReceipts, sha256Hex } from './receipts.js';
 
 /**
  * The protocol processes of one running node: one runtime (outbox, deadlines, scheduler) shared by every
@@ -53,10 +55,25 @@ async function sendMessage(ctx: NodeContext, item: OutboxItem): Promise<unknown>
     if (e instanceof EgressDenied || e instanceof InvalidUrl) throw new DeliveryRefused(e.message);
     throw e;
   }
-  if (status >= 200 && status < 300) return answer;
+  if (status >= 200 && status < 300) {
+    if (item.processType !== 'webhook')
+      void exchangeReceipts(ctx, item.participantId, item.audience, sentEvent(item));
+    return answer;
+  }
   const refused = status >= 400 && status < 500 && status !== 408 && status !== 429;
   const message = `${new URL(item.url).host} answered ${status}`;
   throw refused ? new DeliveryRefused(message) : new Error(message);
+}
+
+/** What a delivered message's receipt names: its process, its type and a digest of the body sent. */
+function sentEvent(item: OutboxItem): ReceiptEvent {
+  const type = (item.message as { '@type'?: unknown } | null)?.['@type'];
+  return {
+    kind: 'dsp-message',
+    process: item.processId,
+    ...(typeof type === 'string' ? { type } : {}),
+    digest: sha256Hex(JSON.stringify(item.message)),
+  };
 }
 
 /**

@@ -1,7 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { autoCheckpoints } from './checkpoints.js';
 import type { NodeContext } from './context.js';
 import { defaultVerifier } from './counterparty.js';
 import { problem, sendProblem, toProblem } from './problem.js';
+import { receiptRoutes } from './receipts.js';
 import { dataPlaneScope } from './scopes/dataplane.js';
 import { healthRoutes } from './scopes/health.js';
 import { managementPrefix, managementScope } from './scopes/management.js';
@@ -18,6 +20,7 @@ export interface ServerOptions {
 function scopeOf(url: string): string {
   if (url.startsWith(managementPrefix)) return 'management';
   if (url.startsWith('/dsp') || /^\/p\/[^/]+\/dsp(\/|$)/.test(url)) return 'protocol';
+  if (url.startsWith('/audit') || /^\/p\/[^/]+\/audit(\/|$)/.test(url)) return 'receipts';
   if (url.startsWith('/data') || /^\/p\/[^/]+\/data(\/|$)/.test(url)) return 'data';
   if (url.startsWith('/.well-known') || url.startsWith('/p/')) return 'public';
   return 'node';
@@ -53,6 +56,9 @@ export async function buildServer(ctx: NodeContext, options: ServerOptions): Pro
     ctx.metrics.httpDuration.observe({ scope }, reply.elapsedTime / 1000);
   });
 
+  // Signs each participant's audit chain by count or time, driven by appends (idle: nothing runs).
+  const checkpoints = autoCheckpoints(ctx);
+  app.addHook('onClose', () => checkpoints.stop());
   await app.register(healthRoutes, { ctx });
   await app.register(participantRootRoutes, { ctx });
   await app.register(managementScope, { ctx, version: options.version, prefix: managementPrefix });
@@ -60,6 +66,10 @@ export async function buildServer(ctx: NodeContext, options: ServerOptions): Pro
   const dsp = { ctx, verify, what: 'protocol', routes: dspRoutes };
   await app.register(authenticatedScope, { ...dsp, prefix: '/dsp' });
   await app.register(authenticatedScope, { ...dsp, prefix: '/p/:participant/dsp' });
+  // Audit receipts: our own endpoint (DSP drops extra terms), authenticated like a DSP request.
+  const receipts = { ctx, verify, what: 'receipts', routes: [receiptRoutes] };
+  await app.register(authenticatedScope, { ...receipts, prefix: '/audit' });
+  await app.register(authenticatedScope, { ...receipts, prefix: '/p/:participant/audit' });
   // The data plane authenticates each request by its EDR bearer token, bound to one participant's transfer.
   await app.register(dataPlaneScope, { ctx, prefix: '/data' });
   await app.register(dataPlaneScope, { ctx, prefix: '/p/:participant/data' });

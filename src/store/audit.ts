@@ -115,7 +115,8 @@ function appendStatements(db: Kysely<Tables>): { readonly next: string; readonly
   return compiled;
 }
 
-async function storedHead(db: Kysely<Tables>, participantId: string): Promise<ChainHead | undefined> {
+/** The newest stored entry of a participant's chain (what a receipt anchors). */
+export async function storedHead(db: Kysely<Tables>, participantId: string): Promise<ChainHead | undefined> {
   return db
     .selectFrom('audit_log')
     .select(['seq', 'hash'])
@@ -123,6 +124,23 @@ async function storedHead(db: Kysely<Tables>, participantId: string): Promise<Ch
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();
+}
+
+/** Called after each entry a database appended (in its transaction: the entry may still roll back). */
+export type AuditListener = (record: AuditRecord) => void;
+
+const listeners = new WeakMap<object, Set<AuditListener>>();
+
+/**
+ * Tells `listener` of every entry appended through this database or its transactions, with no query of its
+ * own: what lets a checkpoint policy react to appends instead of polling. Returns the unsubscribe.
+ */
+export function onAuditAppended(db: Kysely<Tables>, listener: AuditListener): () => void {
+  const key = db.getExecutor().adapter;
+  const set = listeners.get(key) ?? new Set<AuditListener>();
+  listeners.set(key, set);
+  set.add(listener);
+  return () => set.delete(listener);
 }
 
 /** How often an append re-reads the head and tries again when other writers keep taking its seq. */
@@ -181,7 +199,9 @@ export async function appendAudit(db: Kysely<Tables>, entry: AuditEntry, at: Dat
       : await db.executeQuery(CompiledQuery.raw(statements.first, [...row, entry.participantId]));
     if (Number(result.numAffectedRows ?? 0n) === 1) {
       cache.set(entry.participantId, { seq: unsigned.seq, hash: digest });
-      return { ...unsigned, hash: digest, signature: null };
+      const record = { ...unsigned, hash: digest, signature: null };
+      for (const l of listeners.get(key) ?? []) l(record);
+      return record;
     }
     head = await storedHead(db, entry.participantId);
   }
@@ -195,16 +215,38 @@ export function forgetAuditHead(db: Kysely<Tables>, participantId: string): void
   heads.get(db.getExecutor().adapter)?.delete(participantId);
 }
 
+/** Which entries a query wants; every field narrows (all of them together). */
+export interface AuditFilter {
+  readonly afterSeq?: number;
+  readonly limit?: number;
+  readonly action?: string;
+  readonly actor?: string;
+  readonly resourceType?: string;
+  readonly resourceId?: string;
+  readonly outcome?: string;
+  /** ISO times: entries at or after `from`, before `to`. */
+  readonly from?: string;
+  readonly to?: string;
+}
+
 export async function listAudit(
   db: Kysely<Tables>,
   participantId: string,
-  page: { readonly afterSeq?: number; readonly limit?: number } = {},
+  page: AuditFilter = {},
 ): Promise<AuditRecord[]> {
-  return db
+  let q = db
     .selectFrom('audit_log')
     .selectAll()
     .where('participant_id', '=', participantId)
-    .where('seq', '>', page.afterSeq ?? 0)
+    .where('seq', '>', page.afterSeq ?? 0);
+  if (page.action) q = q.where('action', '=', page.action);
+  if (page.actor) q = q.where('actor', '=', page.actor);
+  if (page.resourceType) q = q.where('resource_type', '=', page.resourceType);
+  if (page.resourceId) q = q.where('resource_id', '=', page.resourceId);
+  if (page.outcome) q = q.where('outcome', '=', page.outcome);
+  if (page.from) q = q.where('at', '>=', page.from);
+  if (page.to) q = q.where('at', '<', page.to);
+  return q
     .orderBy('seq')
     .limit(page.limit ?? 100)
     .execute();

@@ -2,6 +2,8 @@ export type { Asset, AssetQuery } from './assets.js';
 export {
   type AuditContext,
   type AuditEntry,
+  type AuditFilter,
+  type AuditListener,
   type AuditRecord,
   appendAudit,
   auditBounds,
@@ -12,7 +14,9 @@ export {
   firstBrokenLink,
   lastAuditOf,
   listAudit,
+  onAuditAppended,
   setAuditSignature,
+  storedHead,
 } from './audit.js';
 export {
   type Database,
@@ -36,5 +40,15 @@ export {
   type Participant,
   type ParticipantKey,
 } from './participants.js';
+export {
+  type AuditReceiptsTable,
+  contradictingReceipts,
+  countIssuedReceipts,
+  heldReceiptsFor,
+  insertReceipt,
+  listReceipts,
+  type ReceiptQuery,
+  type ReceiptRecord,
+} from './receipts.js';
 export { type ParticipantStore, participantStore } from './scoped.js';
 export type { OffersTable, PoliciesTable, Tables } from './tables.js';

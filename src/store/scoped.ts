@@ -8,7 +8,7 @@ import {
   listAssets,
   updateAsset,
 } from './assets.js';
-import { type AuditEntry, type AuditRecord, appendAudit, listAudit } from './audit.js';
+import { type AuditEntry, type AuditFilter, type AuditRecord, appendAudit, listAudit } from './audit.js';
 import {
   type ApiKeyRecord,
   listApiKeys,
@@ -27,7 +27,7 @@ export interface ParticipantStore {
   /** Runs `work` in one transaction; the store it receives is bound to the same participant. */
   transaction<T>(work: (tx: ParticipantStore) => Promise<T>): Promise<T>;
   audit(entry: Omit<AuditEntry, 'participantId'>, at: Date): Promise<AuditRecord>;
-  auditLog(page?: { afterSeq?: number; limit?: number }): Promise<AuditRecord[]>;
+  auditLog(page?: AuditFilter): Promise<AuditRecord[]>;
   insertAsset(a: Asset): Promise<void>;
   findAsset(id: string): Promise<Asset | undefined>;
   updateAsset(a: Asset): Promise<boolean>;

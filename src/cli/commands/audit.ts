@@ -5,6 +5,7 @@ import {
   AuditChainBroken,
   AuditKeyInvalid,
   type ChainReport,
+  describeLineage,
   describeReport,
   keysFromDidDocument,
   keysFromJwk,
@@ -15,6 +16,7 @@ import {
 import { InvalidInput } from '../../errors/index.js';
 import { pruneAudit, verifyStoredAudit, writeCheckpoint } from '../../node/audit.js';
 import { openNodeStore } from '../../node/index.js';
+import { auditLineage } from '../../node/lineage.js';
 import { auditPages } from '../../store/index.js';
 import { configFrom, type GlobalOptions, printJson, runCommand } from '../run.js';
 
@@ -73,6 +75,19 @@ async function verifyFile(flags: {
   );
 }
 
+/** The JWS of each receipt in a list as the management API gives it (objects with `jws`) or of plain strings. */
+function receiptsIn(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : undefined;
+  const jws = list?.map((r: unknown) => (typeof r === 'string' ? r : (r as { jws?: unknown } | null)?.jws));
+  if (!jws || jws.some((j) => typeof j !== 'string')) {
+    throw new InvalidInput(
+      'audit.receipts-invalid',
+      'the receipts file must be a JSON list of receipts (or JWS strings)',
+    );
+  }
+  return jws as string[];
+}
+
 /** `musubi audit …`: verify the provenance log (in the store or an export file), export, checkpoint, prune. */
 export function auditCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('audit').description('check, export and maintain the provenance log (来歴)');
@@ -98,15 +113,27 @@ export function auditCommand(globals: () => GlobalOptions): Command {
     .option('--file <export.jsonl>', 'check an export offline instead of the store (needs --did or --jwk)')
     .option('--did <document.json>', 'DID document file holding the participant public keys')
     .option('--jwk <file>', 'public JWK or JWK Set file')
+    .option(
+      '--receipts <file.json>',
+      'receipts the counterparty holds (its GET /management/v1/audit/receipts?role=held): each must match the chain',
+    )
     .option('--json', 'output the report as JSON')
     .action(
-      async (flags: { participant?: string; file?: string; did?: string; jwk?: string; json?: boolean }) => {
+      async (flags: {
+        participant?: string;
+        file?: string;
+        did?: string;
+        jwk?: string;
+        receipts?: string;
+        json?: boolean;
+      }) => {
         await runCommand(globals(), async () => {
           if (flags.file) return verifyFile({ ...flags, file: flags.file });
           if (flags.did || flags.jwk)
             throw new InvalidInput('audit.file-missing', '--did and --jwk go with --file');
+          const receipts = flags.receipts ? receiptsIn(readJson(flags.receipts, 'receipts file')) : [];
           finish(
-            await withStore((s, p) => verifyStoredAudit(s.database.db, p), flags.participant),
+            await withStore((s, p) => verifyStoredAudit(s.database.db, p, { receipts }), flags.participant),
             flags.json,
           );
         });
@@ -134,6 +161,22 @@ export function auditCommand(globals: () => GlobalOptions): Command {
               await new Promise((r) => process.stdout.once('drain', r));
           }
         }, flags.participant);
+      });
+    });
+
+  cmd
+    .command('lineage')
+    .description(
+      'Created/Sent/Received of an asset, a process or an entry; stops at the counterparty’s receipt',
+    )
+    .argument('<subject>', 'an entry seq, an asset id or a process (negotiation or transfer) id')
+    .option('--participant <id>', 'participant whose log to read')
+    .option('--json', 'output the DAG as JSON')
+    .action(async (subject: string, flags: { participant?: string; json?: boolean }) => {
+      await runCommand(globals(), async () => {
+        const l = await withStore((s, p) => auditLineage(s.participants, p, subject), flags.participant);
+        if (flags.json) printJson(l);
+        else process.stdout.write(`${describeLineage(l).join('\n')}\n`);
       });
     });
 

@@ -10,7 +10,8 @@ export type ChainProblem =
   | 'reordered'
   | 'replaced'
   | 'unanchored'
-  | 'signature';
+  | 'signature'
+  | 'truncated';
 
 /** The first entry that does not hold, with what is wrong, in words an operator can act on. */
 export interface ChainFinding {
@@ -27,6 +28,8 @@ export interface ChainReport {
   readonly head?: { readonly seq: number; readonly hash: string };
   readonly checkpoints: number;
   readonly lastCheckpoint?: number;
+  /** Receipts checked against the chain (those this participant issued, and any given by an auditor). */
+  readonly receipts?: number;
   readonly firstBad?: ChainFinding;
 }
 
@@ -182,5 +185,6 @@ export function describeReport(r: ChainReport): string {
   const signed = r.lastCheckpoint
     ? `, ${r.checkpoints} signed checkpoints, last at ${r.lastCheckpoint}`
     : ', no checkpoint yet';
-  return `audit chain intact: ${span}${signed}`;
+  const receipts = r.receipts ? `, ${r.receipts} receipts agree` : '';
+  return `audit chain intact: ${span}${signed}${receipts}`;
 }

@@ -3,9 +3,10 @@ import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { maskPersonalFields, toExportLine } from '../../dataspace/audit/index.js';
 import { InvalidInput } from '../../errors/index.js';
-import { auditPages, participantStore } from '../../store/index.js';
+import { auditPages, listReceipts, participantStore } from '../../store/index.js';
 import { verifyStoredAudit, writeCheckpoint } from '../audit.js';
 import type { NodeContext } from '../context.js';
+import { auditLineage } from '../lineage.js';
 import { problemResponses } from './schemas.js';
 import './auth.js';
 
@@ -55,9 +56,80 @@ const reportSchema = {
     },
     checkpoints: { type: 'integer' },
     lastCheckpoint: { type: 'integer' },
+    receipts: { type: 'integer' },
     firstBad: findingSchema,
     /** The seq of firstBad, kept for callers written against the first version. */
     firstBroken: { type: 'integer' },
+  },
+} as const;
+
+const receiptSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    id: { type: 'string' },
+    role: { type: 'string' },
+    issuer: { type: 'string' },
+    audience: { type: 'string' },
+    head: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { seq: { type: 'integer' }, hash: { type: 'string' } },
+    },
+    event: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        kind: { type: 'string' },
+        process: { type: 'string' },
+        type: { type: 'string' },
+        digest: { type: 'string' },
+      },
+    },
+    at: { type: 'string' },
+    jws: { type: 'string' },
+  },
+} as const;
+
+const lineageSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    subject: { type: 'string' },
+    nodes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          id: { type: 'string' },
+          kind: { type: 'string' },
+          at: { type: 'string' },
+          seq: { type: 'integer' },
+          action: { type: 'string' },
+          resource: { type: 'string' },
+          trackingId: { type: 'string' },
+          counterparty: { type: 'string' },
+          receipt: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              id: { type: 'string' },
+              headSeq: { type: 'integer' },
+              headHash: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+    edges: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { from: { type: 'string' }, to: { type: 'string' } },
+      },
+    },
   },
 } as const;
 
@@ -76,15 +148,26 @@ export const auditManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = a
           properties: {
             afterSeq: { type: 'integer', minimum: 0, default: 0 },
             limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+            action: { type: 'string', description: 'e.g. dataplane.access' },
+            actor: { type: 'string' },
+            resourceType: { type: 'string' },
+            resourceId: { type: 'string' },
+            outcome: { type: 'string', enum: ['success', 'denied', 'failure'] },
+            from: { type: 'string', description: 'entries at or after this time (ISO 8601)' },
+            to: { type: 'string', description: 'entries before this time (ISO 8601)' },
           },
         },
         response: { 200: { type: 'array', items: entrySchema }, ...problemResponses },
       },
     },
     async (req) => {
+      const { afterSeq, limit, from, to, ...exact } = req.query;
       const rows = await participantStore(ctx.db, req.participantId).auditLog({
-        afterSeq: req.query.afterSeq ?? 0,
-        limit: req.query.limit ?? 100,
+        ...exact,
+        afterSeq: afterSeq ?? 0,
+        limit: limit ?? 100,
+        ...(from ? { from: isoTime(from, 'from') } : {}),
+        ...(to ? { to: isoTime(to, 'to') } : {}),
       });
       return rows.map((r) => ({
         seq: r.seq,
@@ -100,6 +183,75 @@ export const auditManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = a
         ...(r.prev_hash ? { prevHash: r.prev_hash } : {}),
         hash: r.hash,
       }));
+    },
+  );
+
+  app.get(
+    '/audit/receipts',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Receipts exchanged with counterparties: issued (ours, they hold them) or held (theirs)',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            role: { type: 'string', enum: ['issued', 'held'] },
+            counterparty: { type: 'string', description: 'the other side’s DID' },
+            processId: { type: 'string' },
+            limit: { type: 'integer', minimum: 1, maximum: 10000, default: 1000 },
+          },
+        },
+        response: { 200: { type: 'array', items: receiptSchema }, ...problemResponses },
+      },
+    },
+    async (req) => {
+      const { role, counterparty, processId, limit } = req.query;
+      const rows = await listReceipts(ctx.db, req.participantId, {
+        ...(role ? { role } : {}),
+        ...(counterparty ? { counterparty } : {}),
+        ...(processId ? { processId } : {}),
+        limit: limit ?? 1000,
+      });
+      return rows.map((r) => ({
+        id: r.id,
+        role: r.role,
+        issuer: r.issuer,
+        audience: r.audience,
+        head: { seq: r.head_seq, hash: r.head_hash },
+        event: {
+          kind: r.event_kind,
+          ...(r.process_id ? { process: r.process_id } : {}),
+          ...(r.event_type ? { type: r.event_type } : {}),
+          ...(r.digest ? { digest: r.digest } : {}),
+        },
+        at: r.at,
+        jws: r.jws,
+      }));
+    },
+  );
+
+  app.get(
+    '/audit/lineage',
+    {
+      schema: {
+        tags: ['audit'],
+        summary:
+          'Created/Sent/Received DAG of an asset, a process or an entry; stops at the counterparty’s receipt',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['subject'],
+          properties: {
+            subject: { type: 'string', minLength: 1, description: 'entry seq, asset id or process id' },
+          },
+        },
+        response: { 200: lineageSchema, ...problemResponses },
+      },
+    },
+    async (req) => {
+      const l = await auditLineage(ctx.participants, req.participantId, req.query.subject);
+      return { subject: l.subject, nodes: [...l.nodes], edges: [...l.edges] };
     },
   );
 

@@ -33,6 +33,7 @@ import { isMusubiError } from '../../errors/index.js';
 import { appendAudit } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
 import { problem, sendProblem, toProblem } from '../problem.js';
+import { exchangeReceipts } from '../receipts.js';
 import { addressedParticipant } from './protocol.js';
 
 /**
@@ -206,7 +207,19 @@ async function auditAccess(ctx: NodeContext, a: Access, status: number, complete
       },
     },
     ctx.now(),
-  ).catch((err) => ctx.logger.error({ err, transferId: a.transferId }, 'data-plane audit failed'));
+  ).then(
+    () => {
+      // The consumer gets a receipt anchoring the chain that now records this access.
+      if (g && outcome === 'success') {
+        void exchangeReceipts(ctx, a.participantId, g.consumerId, {
+          kind: 'data-transfer',
+          process: a.transferId,
+          type: method,
+        });
+      }
+    },
+    (err) => ctx.logger.error({ err, transferId: a.transferId }, 'data-plane audit failed'),
+  );
 }
 
 export const dataPlaneScope: FastifyPluginAsync<{ ctx: NodeContext }> = async (app, { ctx }) => {
