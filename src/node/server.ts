@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { NodeContext } from './context.js';
 import { defaultVerifier } from './counterparty.js';
+import { credentialServiceRoutes } from './credentials/index.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { dataPlaneScope } from './scopes/dataplane.js';
 import { healthRoutes } from './scopes/health.js';
@@ -19,6 +20,7 @@ function scopeOf(url: string): string {
   if (url.startsWith(managementPrefix)) return 'management';
   if (url.startsWith('/dsp') || /^\/p\/[^/]+\/dsp(\/|$)/.test(url)) return 'protocol';
   if (url.startsWith('/data') || /^\/p\/[^/]+\/data(\/|$)/.test(url)) return 'data';
+  if (url.startsWith('/dcp') || /^\/p\/[^/]+\/dcp(\/|$)/.test(url)) return 'dcp';
   if (url.startsWith('/.well-known') || url.startsWith('/p/')) return 'public';
   return 'node';
 }
@@ -60,6 +62,9 @@ export async function buildServer(ctx: NodeContext, options: ServerOptions): Pro
   const dsp = { ctx, verify, what: 'protocol', routes: dspRoutes };
   await app.register(authenticatedScope, { ...dsp, prefix: '/dsp' });
   await app.register(authenticatedScope, { ...dsp, prefix: '/p/:participant/dsp' });
+  // DCP: each participant's CredentialService and credential storage, authenticated by self-issued ID tokens.
+  await app.register(credentialServiceRoutes, { ctx, prefix: '/dcp' });
+  await app.register(credentialServiceRoutes, { ctx, prefix: '/p/:participant/dcp' });
   // The data plane authenticates each request by its EDR bearer token, bound to one participant's transfer.
   await app.register(dataPlaneScope, { ctx, prefix: '/data' });
   await app.register(dataPlaneScope, { ctx, prefix: '/p/:participant/data' });
