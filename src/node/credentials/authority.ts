@@ -117,7 +117,13 @@ export async function issueAndDeliver(
       purpose: 'revocation',
     },
   });
-  await deliver(ctx, participantId, r.holder, [{ type: r.type, jwt }]);
+  try {
+    await deliver(ctx, participantId, r.holder, [{ type: r.type, jwt }]);
+  } catch (e) {
+    // A credential that never reached its holder must not stay valid somewhere unseen: it is revoked.
+    await revokeCredential(ctx, participantId, id, actor, 'not delivered');
+    throw e;
+  }
   return { ...record, jwt };
 }
 
