@@ -6,14 +6,19 @@ export {
   type CredentialMessage,
   type CredentialRequestMessage,
   credentialMessage,
+  credentialObjectId,
   credentialRequest,
+  credentialStatus,
   dcpContext,
+  issuerMetadata,
   type PresentationQueryMessage,
   type PresentationResponseMessage,
   presentationQuery,
   presentationResponse,
   queryScopes,
+  requestedCredentials,
   responsePresentations,
+  typeOfCredentialObject,
 } from './messages.js';
 export { type PresentationExpectation, signPresentation, verifyPresentation } from './presentation.js';
 export { type FetchedStatusList, maxAgeOf, statusListCache } from './status-cache.js';

@@ -72,3 +72,44 @@ export function credentialRequest(holderPid: string, ids: readonly string[]): Cr
     credentials: ids.map((id) => ({ id })),
   };
 }
+
+/** The credential-object id an issuer offers a type under (a URI, as the schema asks). */
+export const credentialObjectId = (type: string) => `urn:musubi:credential-object:${type}`;
+
+export function typeOfCredentialObject(id: string): string | undefined {
+  const type = id.startsWith('urn:musubi:credential-object:') ? id.slice(29) : undefined;
+  return type && /^[A-Za-z][A-Za-z0-9._-]{0,99}$/.test(type) ? type : undefined;
+}
+
+/** Issuance: what an issuer issues (`…/issuer/metadata`). */
+export function issuerMetadata(issuer: string, types: readonly string[]) {
+  return {
+    '@context': [dcpContext],
+    type: 'IssuerMetadata' as const,
+    issuer,
+    credentialsSupported: types.map((t) => ({
+      id: credentialObjectId(t),
+      type: 'CredentialObject' as const,
+      credentialType: t,
+      offerReason: 'reissue',
+      credentialSchema: 'https://www.w3.org/ns/credentials/v2',
+      bindingMethods: ['did:web'],
+      profile: 'vc20-bssl/jwt',
+    })),
+  };
+}
+
+/** Issuance: where a credential request stands (`…/issuer/requests/<issuerPid>`). */
+export function credentialStatus(issuerPid: string, holderPid: string, status: 'RECEIVED' | 'ISSUED' | 'REJECTED') {
+  return { '@context': [dcpContext], type: 'CredentialStatus' as const, issuerPid, holderPid, status };
+}
+
+/** The holderPid and requested credential-object ids of a CredentialRequestMessage, or undefined. */
+export function requestedCredentials(body: unknown): { holderPid: string; ids: string[] } | undefined {
+  const b = body as Partial<CredentialRequestMessage> | null;
+  if (!b || typeof b !== 'object' || b.type !== 'CredentialRequestMessage') return undefined;
+  if (!Array.isArray(b['@context']) || !b['@context'].includes(dcpContext)) return undefined;
+  if (typeof b.holderPid !== 'string' || !Array.isArray(b.credentials) || b.credentials.length === 0) return undefined;
+  const ids = b.credentials.map((c) => (c && typeof c.id === 'string' ? c.id : undefined));
+  return ids.every((i): i is string => i !== undefined) ? { holderPid: b.holderPid, ids } : undefined;
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type CredentialMessage,
   credentialMessage,
   issueCredential,
   issueStatusListCredential,
@@ -60,6 +61,7 @@ export async function issueAndDeliver(
   participantId: string,
   r: IssueRequest,
   actor: string,
+  holderPid?: string,
 ): Promise<IssuedCredential & { jwt: string }> {
   if (!/^did:web:\S+$/.test(r.holder))
     throw new InvalidInput('authority.invalid-holder', 'holder must be a did:web');
@@ -81,6 +83,7 @@ export async function issueAndDeliver(
       id,
       holder: r.holder,
       type: r.type,
+      claims: JSON.stringify(r.claims),
       status_list: listId,
       status_index: index,
       issued_at: at.toISOString(),
@@ -118,7 +121,13 @@ export async function issueAndDeliver(
     },
   });
   try {
-    await deliver(ctx, participantId, r.holder, [{ type: r.type, jwt }]);
+    const message = credentialMessage({
+      issuerPid: `urn:uuid:${randomUUID()}`,
+      holderPid: holderPid ?? `urn:uuid:${randomUUID()}`,
+      status: 'ISSUED',
+      credentials: [{ credentialType: r.type, payload: jwt, format: 'jwt' }],
+    });
+    await deliver(ctx, participantId, r.holder, message);
   } catch (e) {
     // A credential that never reached its holder must not stay valid somewhere unseen: it is revoked.
     await revokeCredential(ctx, participantId, id, actor, 'not delivered');
@@ -128,11 +137,11 @@ export async function issueAndDeliver(
 }
 
 /** DCP Storage API: POST a CredentialMessage to the holder's CredentialService `…/credentials`. */
-async function deliver(
+export async function deliver(
   ctx: NodeContext,
   participantId: string,
   holder: string,
-  credentials: readonly { type: string; jwt: string }[],
+  message: CredentialMessage,
 ): Promise<void> {
   let endpoint: string | undefined;
   try {
@@ -148,12 +157,6 @@ async function deliver(
     issuedAt: ctx.now(),
     jti: randomUUID(),
     ttlSeconds: 60,
-  });
-  const message = credentialMessage({
-    issuerPid: `urn:uuid:${randomUUID()}`,
-    holderPid: holder,
-    status: 'ISSUED',
-    credentials: credentials.map((c) => ({ credentialType: c.type, payload: c.jwt, format: 'jwt' })),
   });
   const res = await ctx.outbound
     .request(`${endpoint.replace(/\/$/, '')}/credentials`, {

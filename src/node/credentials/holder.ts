@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import {
   CredentialRefused,
   presentationResponse,
@@ -13,18 +13,15 @@ import {
   verifyAccessToken,
   verifyCredential,
 } from '../../dataspace/credentials/index.js';
-import {
-  type SigningKey,
-  storedReplayGuard,
-  TokenRejected,
-  verifyCounterpartyToken,
-} from '../../dataspace/identity/index.js';
+import type { SigningKey } from '../../dataspace/identity/index.js';
 import { InvalidInput, Unauthorized } from '../../errors/index.js';
 import { appendAudit } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
 import { didResolverOf, ownDids, signerOf } from '../counterparty.js';
 import { addressedParticipant } from '../scopes/protocol.js';
 import { statusListCredential } from './authority.js';
+import { dcpCaller } from './caller.js';
+import { issuerRoutes } from './issuer-routes.js';
 import { heldCredentials, heldTypes, storeHeldCredential } from './store.js';
 import { statusListsOf } from './verifier.js';
 
@@ -53,41 +50,15 @@ export async function credentialAccessToken(
   });
 }
 
-function bearer(req: FastifyRequest): string | undefined {
-  const header = req.headers.authorization;
-  return (header && /^Bearer\s+(\S+)$/i.exec(header)?.[1]) || undefined;
-}
-
 /**
  * The DCP endpoints of each participant (`…/dcp`): the CredentialService answering PresentationQueryMessages
  * within the scopes the caller's access token grants, and the storage endpoint where issuers deliver
  * CredentialMessages. Callers authenticate with a self-issued ID token addressed to the participant.
  */
 export const credentialServiceRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = async (app, { ctx }) => {
-  const seen = storedReplayGuard(ctx.db);
   const resolveDid = didResolverOf(ctx);
   const leewaySeconds = ctx.config.credentialLeewayS;
-
-  /** The authenticated caller and the `token` claim it carries; a refusal is a bare 401, its reason logged. */
-  async function caller(req: FastifyRequest, participantId: string) {
-    const token = bearer(req);
-    try {
-      if (!token) throw new TokenRejected('no bearer token');
-      return await verifyCounterpartyToken(
-        token,
-        { audiences: ownDids(ctx, participantId), leewaySeconds, maxLifetimeSeconds: 300 },
-        {
-          resolveDid,
-          now: ctx.now,
-          replay: { remember: (k, exp, now) => seen.remember(participantId, k, exp, now) },
-        },
-      );
-    } catch (e) {
-      if (!(e instanceof TokenRejected)) throw e;
-      req.log.info({ reason: e.message }, 'credential service caller refused');
-      throw new Unauthorized('auth.dcp', 'DCP requests must authenticate the caller');
-    }
-  }
+  const caller = dcpCaller(ctx);
 
   app.post('/presentations/query', { schema: { body: { type: 'object' } } }, async (req) => {
     const participantId = await addressedParticipant(ctx, req);
@@ -147,6 +118,8 @@ export const credentialServiceRoutes: FastifyPluginAsync<{ ctx: NodeContext }> =
     },
   );
 
+  await app.register(issuerRoutes, { ctx });
+
   app.post('/credentials', { schema: { body: { type: 'object' } } }, async (req) => {
     const participantId = await addressedParticipant(ctx, req);
     const { did: issuer } = await caller(req, participantId);
@@ -161,6 +134,29 @@ interface Delivered {
   readonly type?: unknown;
   readonly status?: unknown;
   readonly credentials?: unknown;
+  readonly holderPid?: unknown;
+  readonly rejectionReason?: unknown;
+}
+
+/** An issuer said no to a credential request: the operator finds why in the audit log. */
+async function recordRejection(ctx: NodeContext, participantId: string, issuer: string, m: Delivered) {
+  const reason = typeof m.rejectionReason === 'string' ? m.rejectionReason.slice(0, 500) : 'no reason given';
+  await ctx.db.transaction().execute((trx) =>
+    appendAudit(
+      trx,
+      {
+        participantId,
+        actor: issuer,
+        action: 'credential.rejected',
+        resourceType: 'credential-request',
+        resourceId: typeof m.holderPid === 'string' ? m.holderPid.slice(0, 200) : '',
+        reason,
+        via: 'dcp',
+        outcome: 'denied',
+      },
+      ctx.now(),
+    ),
+  );
 }
 
 /**
@@ -175,6 +171,10 @@ async function storeDelivered(
   body: unknown,
 ): Promise<number> {
   const m = body as Delivered;
+  if (m.type === 'CredentialMessage' && m.status === 'REJECTED') {
+    await recordRejection(ctx, participantId, issuer, m);
+    return 0;
+  }
   if (m.type !== 'CredentialMessage' || m.status !== 'ISSUED' || !Array.isArray(m.credentials))
     throw new InvalidInput('dcp.invalid-credential-message', 'expected an ISSUED CredentialMessage');
   const jwts = m.credentials.map((c: { payload?: unknown; format?: unknown }) => {

@@ -9,12 +9,14 @@ export function participantBaseUrl(ctx: NodeContext, participantId: string): str
 
 /**
  * The services a participant's DID document lists: its DSP endpoint (DataService → dspace-version) and its DCP
- * CredentialService (`…/dcp`: `presentations/query`, and `credentials` where issuers deliver).
+ * CredentialService (`…/dcp`: `presentations/query`, and `credentials` where issuers deliver), and its
+ * IssuerService (`…/dcp/issuer`), since any participant may act as an authority.
  */
 export function participantServices(ctx: NodeContext, participantId: string, did: string): DidService[] {
   const base = participantBaseUrl(ctx, participantId);
   return [
     { id: `${did}#dsp`, type: 'DataService', serviceEndpoint: `${base}/.well-known/dspace-version` },
     { id: `${did}#credential-service`, type: 'CredentialService', serviceEndpoint: `${base}/dcp` },
+    { id: `${did}#issuer-service`, type: 'IssuerService', serviceEndpoint: `${base}/dcp/issuer` },
   ];
 }

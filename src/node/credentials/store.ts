@@ -26,6 +26,7 @@ interface IssuedCredentialsTable {
   id: string;
   holder: string;
   type: string;
+  claims: string;
   status_list: string;
   status_index: number;
   issued_at: string;
@@ -42,7 +43,22 @@ interface StatusListsTable {
   updated_at: string;
 }
 
+interface CredentialRequestsTable {
+  participant_id: string;
+  id: string;
+  holder: string;
+  holder_pid: string;
+  types: string;
+  status: 'RECEIVED' | 'ISSUED' | 'REJECTED';
+  reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type CredentialRequest = CredentialRequestsTable;
+
 type CredentialTables = {
+  credential_requests: CredentialRequestsTable;
   held_credentials: HeldCredentialsTable;
   issued_credentials: IssuedCredentialsTable;
   status_lists: StatusListsTable;
@@ -175,4 +191,64 @@ export async function revokeIssuedCredential(
     .where('id', '=', credentialId)
     .execute();
   return { ...c, revoked_at: at.toISOString() };
+}
+
+/** The newest unrevoked credential of `type` issued to `holder`: what a renewal request may ask for again. */
+export async function latestIssuedTo(
+  db: Kysely<Tables>,
+  participantId: string,
+  holder: string,
+  type: string,
+): Promise<IssuedCredential | undefined> {
+  return withCredentials(db)
+    .selectFrom('issued_credentials')
+    .selectAll()
+    .where('participant_id', '=', participantId)
+    .where('holder', '=', holder)
+    .where('type', '=', type)
+    .where('revoked_at', 'is', null)
+    .orderBy('issued_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** The credential types this participant has issued (its issuer metadata offers them for renewal). */
+export async function issuedTypes(db: Kysely<Tables>, participantId: string): Promise<string[]> {
+  const rows = await withCredentials(db)
+    .selectFrom('issued_credentials')
+    .select('type')
+    .distinct()
+    .where('participant_id', '=', participantId)
+    .orderBy('type')
+    .execute();
+  return rows.map((r) => r.type);
+}
+
+export async function insertCredentialRequest(db: Kysely<Tables>, r: CredentialRequest): Promise<void> {
+  await withCredentials(db).insertInto('credential_requests').values(r).execute();
+}
+
+export async function findCredentialRequest(db: Kysely<Tables>, participantId: string, id: string) {
+  return withCredentials(db)
+    .selectFrom('credential_requests')
+    .selectAll()
+    .where('participant_id', '=', participantId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function settleCredentialRequest(
+  db: Kysely<Tables>,
+  participantId: string,
+  id: string,
+  status: 'ISSUED' | 'REJECTED',
+  reason: string | null,
+  at: Date,
+): Promise<void> {
+  await withCredentials(db)
+    .updateTable('credential_requests')
+    .set({ status, reason, updated_at: at.toISOString() })
+    .where('participant_id', '=', participantId)
+    .where('id', '=', id)
+    .execute();
 }

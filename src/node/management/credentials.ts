@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { InvalidInput } from '../../errors/index.js';
 import type { NodeContext } from '../context.js';
 import { issueAndDeliver, revokeCredential } from '../credentials/authority.js';
+import { requestCredentials } from '../credentials/issuance.js';
 import { heldCredentials, listIssuedCredentials } from '../credentials/store.js';
 import './auth.js';
 import { idParams, problemResponses } from './schemas.js';
@@ -86,6 +87,48 @@ export const credentialManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }
         ...(c.valid_until ? { validUntil: c.valid_until } : {}),
         receivedAt: c.received_at,
       })),
+  );
+
+  app.post(
+    '/credentials/requests',
+    {
+      schema: {
+        tags: ['credentials'],
+        summary:
+          "Ask an issuer for credentials (DCP CredentialRequestMessage); they arrive at this participant's CredentialService",
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['issuer', 'types'],
+          properties: {
+            issuer: { type: 'string', pattern: '^did:web:', maxLength: 2048 },
+            types: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 20,
+              items: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9._-]{0,99}$' },
+            },
+          },
+        },
+        response: {
+          202: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['holderPid', 'status'],
+            properties: {
+              holderPid: { type: 'string' },
+              status: { type: 'string' },
+              statusUrl: { type: 'string' },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .code(202)
+        .send(await requestCredentials(ctx, req.participantId, req.body.issuer, req.body.types, req.actor)),
   );
 
   app.post(

@@ -29,12 +29,32 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', 'text', (c) => c.notNull())
     .addColumn('holder', 'text', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
+    // JSON: the credentialSubject members, so the holder can ask for a renewal (DCP CredentialRequestMessage)
+    .addColumn('claims', 'text', (c) => c.notNull())
     .addColumn('status_list', 'text', (c) => c.notNull())
     .addColumn('status_index', 'integer', (c) => c.notNull())
     .addColumn('issued_at', 'text', (c) => c.notNull())
     .addColumn('valid_until', 'text')
     .addColumn('revoked_at', 'text')
     .addPrimaryKeyConstraint('issued_credentials_pk', ['participant_id', 'id'])
+    .execute();
+
+  // DCP issuance: CredentialRequestMessages received by this participant as issuer, and how each ended.
+  await db.schema
+    .createTable('credential_requests')
+    .addColumn('participant_id', 'text', (c) => c.notNull().references('participants.id'))
+    // issuerPid
+    .addColumn('id', 'text', (c) => c.notNull())
+    .addColumn('holder', 'text', (c) => c.notNull())
+    .addColumn('holder_pid', 'text', (c) => c.notNull())
+    // JSON: the credential types asked for
+    .addColumn('types', 'text', (c) => c.notNull())
+    // RECEIVED | ISSUED | REJECTED
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('credential_requests_pk', ['participant_id', 'id'])
     .execute();
 
   await db.schema
