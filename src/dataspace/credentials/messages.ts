@@ -100,7 +100,11 @@ export function issuerMetadata(issuer: string, types: readonly string[]) {
 }
 
 /** Issuance: where a credential request stands (`…/issuer/requests/<issuerPid>`). */
-export function credentialStatus(issuerPid: string, holderPid: string, status: 'RECEIVED' | 'ISSUED' | 'REJECTED') {
+export function credentialStatus(
+  issuerPid: string,
+  holderPid: string,
+  status: 'RECEIVED' | 'ISSUED' | 'REJECTED',
+) {
   return { '@context': [dcpContext], type: 'CredentialStatus' as const, issuerPid, holderPid, status };
 }
 
@@ -109,7 +113,8 @@ export function requestedCredentials(body: unknown): { holderPid: string; ids: s
   const b = body as Partial<CredentialRequestMessage> | null;
   if (!b || typeof b !== 'object' || b.type !== 'CredentialRequestMessage') return undefined;
   if (!Array.isArray(b['@context']) || !b['@context'].includes(dcpContext)) return undefined;
-  if (typeof b.holderPid !== 'string' || !Array.isArray(b.credentials) || b.credentials.length === 0) return undefined;
+  if (typeof b.holderPid !== 'string' || !Array.isArray(b.credentials) || b.credentials.length === 0)
+    return undefined;
   const ids = b.credentials.map((c) => (c && typeof c.id === 'string' ? c.id : undefined));
   return ids.every((i): i is string => i !== undefined) ? { holderPid: b.holderPid, ids } : undefined;
 }
