@@ -13,11 +13,16 @@ import { claimsFromCredentials } from './claims.js';
 import { CredentialRefused } from './errors.js';
 import {
   credentialMessage,
+  credentialObjectId,
   credentialRequest,
+  credentialStatus,
+  issuerMetadata,
   presentationQuery,
   presentationResponse,
   queryScopes,
+  requestedCredentials,
   responsePresentations,
+  typeOfCredentialObject,
 } from './messages.js';
 import { signPresentation, verifyPresentation } from './presentation.js';
 import { emptyStatusList, encodeStatusList, withStatusBit } from './status-list.js';
@@ -334,5 +339,28 @@ describe('access tokens and DCP messages', () => {
       'presentation2',
     ]);
     expect(queryScopes({ ...q, scope: [] })).toBeUndefined();
+    const request = credentialRequest('urn:uuid:h', [credentialObjectId('MembershipCredential')]);
+    assertDcp(ajv, 'issuance', 'credential-request-message', request);
+    expect(requestedCredentials(request)).toEqual({
+      holderPid: 'urn:uuid:h',
+      ids: ['urn:musubi:credential-object:MembershipCredential'],
+    });
+    expect(typeOfCredentialObject('urn:musubi:credential-object:MembershipCredential')).toBe(
+      'MembershipCredential',
+    );
+    expect(typeOfCredentialObject('urn:musubi:credential-object:../x')).toBeUndefined();
+    expect(requestedCredentials(dcpExample('issuance', 'credential-request-message'))).toMatchObject({
+      holderPid: 'holderPid',
+    });
+    assertDcp(ajv, 'issuance', 'issuer-metadata', issuerMetadata(authority, ['MembershipCredential']));
+    assertDcp(ajv, 'issuance', 'credential-status', credentialStatus('i', 'h', 'RECEIVED'));
+    const rejected = credentialMessage({
+      issuerPid: 'i',
+      holderPid: 'h',
+      status: 'REJECTED',
+      credentials: [],
+      rejectionReason: '未発行',
+    });
+    assertDcp(ajv, 'issuance', 'credential-message', rejected);
   });
 });
