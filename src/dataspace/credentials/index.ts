@@ -21,7 +21,12 @@ export {
   typeOfCredentialObject,
 } from './messages.js';
 export { type PresentationExpectation, signPresentation, verifyPresentation } from './presentation.js';
-export { type FetchedStatusList, maxAgeOf, statusListCache } from './status-cache.js';
+export {
+  type FetchedStatusList,
+  maxAgeOf,
+  type StatusListLookup,
+  statusListCache,
+} from './status-cache.js';
 export {
   decodeStatusList,
   emptyStatusList,

@@ -12,11 +12,11 @@ export function statusListCache(
   fetch: (url: string) => Promise<FetchedStatusList>,
   now: () => Date,
   options: { maxSeconds?: number; maxEntries?: number } = {},
-): (url: string) => Promise<string> {
+): StatusListLookup {
   const maxSeconds = options.maxSeconds ?? 300;
   const maxEntries = options.maxEntries ?? 1000;
   const cache = new Map<string, { body: Promise<string>; until: number }>();
-  return (url) => {
+  const lookup = (url: string): Promise<string> => {
     const t = now().getTime();
     const hit = cache.get(url);
     if (hit && t < hit.until) return hit.body;
@@ -36,7 +36,16 @@ export function statusListCache(
     cache.set(url, entry);
     return entry.body;
   };
+  return Object.assign(lookup, {
+    freshUntil: (url: string) => {
+      const until = cache.get(url)?.until ?? 0;
+      return Number.isFinite(until) ? until : 0;
+    },
+  });
 }
+
+/** A status list lookup that also tells until when its copy of a list is fresh (0 when none is kept). */
+export type StatusListLookup = ((url: string) => Promise<string>) & { freshUntil(url: string): number };
 
 /** `max-age` of a Cache-Control header (0 when absent or `no-store` / `no-cache`). */
 export function maxAgeOf(cacheControl: string | undefined): number {

@@ -50,6 +50,8 @@ describe('status list cache', () => {
     expect(await Promise.all([get('u'), get('u')])).toEqual(['list-1', 'list-1']);
     t = 59_000;
     expect(await get('u')).toBe('list-1');
+    expect(get.freshUntil('u')).toBe(60_000);
+    expect(get.freshUntil('other')).toBe(0);
     t = 60_000;
     fail = true;
     await expect(get('u')).rejects.toThrow('down');

@@ -28,10 +28,16 @@ import { statusListsOf } from './verifier.js';
 const accessTokenTtlSeconds = 60;
 const presentationTtlSeconds = 60;
 
+/** An access token is reused for this long (of its 60 s): the verifier then answers from its per-token cache. */
+const accessTokenReuseMs = 30_000;
+const issuedTokens = new WeakMap<NodeContext, Map<string, { token: string; until: number }>>();
+
 /**
  * The access token that goes into the `token` claim of the participant's outbound self-issued ID token: it lets
  * the receiver read the credential types the participant holds from its CredentialService, and nothing else.
- * None when the participant holds no credential (a node without DCP sends what it always sent).
+ * None when the participant holds no credential (a node without DCP sends what it always sent). The same token
+ * serves one receiver for half its life, so the receiver need not query again for every message; a change in
+ * the credentials held makes a new one.
  */
 export async function credentialAccessToken(
   ctx: NodeContext,
@@ -41,13 +47,22 @@ export async function credentialAccessToken(
 ): Promise<string | undefined> {
   const types = await heldTypes(ctx.db, participantId);
   if (types.length === 0) return undefined;
-  return signAccessToken(signer, {
+  const cache = issuedTokens.get(ctx) ?? new Map<string, { token: string; until: number }>();
+  issuedTokens.set(ctx, cache);
+  const key = `${participantId}\n${verifier}\n${types.join(' ')}`;
+  const now = ctx.now().getTime();
+  const hit = cache.get(key);
+  if (hit && now < hit.until) return hit.token;
+  const token = await signAccessToken(signer, {
     verifier,
     scopes: types.map(scopeForType),
     issuedAt: ctx.now(),
     ttlSeconds: accessTokenTtlSeconds,
     jti: randomUUID(),
   });
+  for (const [k, v] of cache) if (v.until <= now) cache.delete(k);
+  if (cache.size < 10_000) cache.set(key, { token, until: now + accessTokenReuseMs });
+  return token;
 }
 
 /**

@@ -1,11 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { decodeJwt } from 'jose';
 import {
   CredentialRefused,
   claimsFromCredentials,
   maxAgeOf,
   presentationQuery,
   responsePresentations,
+  type StatusListLookup,
   scopeForType,
   statusListCache,
   type TrustedIssuers,
@@ -31,10 +33,10 @@ export function trustedIssuersOf(entries: readonly string[]): TrustedIssuers {
   return table;
 }
 
-const statusCaches = new WeakMap<NodeContext, (url: string) => Promise<string>>();
+const statusCaches = new WeakMap<NodeContext, StatusListLookup>();
 
 /** Status list credentials fetched through the outbound client, kept for their Cache-Control lifetime. */
-export function statusListsOf(ctx: NodeContext): (url: string) => Promise<string> {
+export function statusListsOf(ctx: NodeContext): StatusListLookup {
   const known = statusCaches.get(ctx);
   if (known) return known;
   const made = statusListCache(async (url) => {
@@ -91,6 +93,16 @@ export function presentedClaimsOf(ctx: NodeContext): PresentedClaims {
 }
 
 const hash = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+/** When an access token expires (it verified at the holder's service; here only its lifetime matters). */
+function accessTokenExpiry(token: string): number {
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' ? exp * 1000 : 0;
+  } catch {
+    return 0;
+  }
+}
 const claimsTtlMs = 60 * 60_000;
 
 /**
@@ -190,7 +202,7 @@ export function presentationCheck(ctx: NodeContext) {
   async function claimsOf(participantId: string, did: string, accessToken: string | undefined) {
     if (!accessToken)
       throw new CredentialRefused('access-token.invalid', `${did} sent no access token (token claim)`);
-    const key = hash(`${participantId} ${accessToken}`);
+    const key = hash(`${participantId} ${did} ${accessToken}`);
     const hit = byToken.get(key);
     const now = ctx.now().getTime();
     if (hit && now < hit.until) return hit;
@@ -200,9 +212,14 @@ export function presentationCheck(ctx: NodeContext) {
       claims: claimsFromCredentials(did, credentials),
       until: Math.min(now + claimsTtlMs, ...ends),
     };
+    // Reused for the same access token only while every status list it was checked against is still fresh, so
+    // the cache never hides a revocation longer than the issuer's own Cache-Control allows.
+    const lists = credentials.flatMap((c) =>
+      c.status ? [statusListsOf(ctx).freshUntil(c.status.listUrl)] : [],
+    );
+    const tokenUntil = Math.min(entry.until, accessTokenExpiry(accessToken), ...lists);
     for (const [k, v] of byToken) if (v.until <= now) byToken.delete(k);
-    if (byToken.size < claimsLimit)
-      byToken.set(key, { ...entry, until: Math.min(entry.until, now + 60_000) });
+    if (byToken.size < claimsLimit && tokenUntil > now) byToken.set(key, { ...entry, until: tokenUntil });
     return entry;
   }
 
