@@ -3,6 +3,7 @@ import { exitCodes } from '../errors/index.js';
 import { packageVersion } from '../node/index.js';
 import { assetCommand } from './commands/asset.js';
 import { auditCommand } from './commands/audit.js';
+import { authorityCommand } from './commands/authority.js';
 import { catalogCommand } from './commands/catalog.js';
 import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
     offerCommand(globals),
     catalogCommand(globals),
     auditCommand(globals),
+    authorityCommand(globals),
   ]) {
     program.addCommand(sub);
   }

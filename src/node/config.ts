@@ -280,7 +280,37 @@ export const configSchema = {
   claimsFile: {
     type: 'string',
     default: '',
-    description: 'JSON file of static verified claims per counterparty (until DCP credentials are wired)',
+    description: 'JSON file of static verified claims per counterparty (used when dcpScopes is empty)',
+  },
+  dcpScopes: {
+    type: 'list',
+    default: [],
+    description:
+      'credential types every DSP caller must present (DCP), e.g. MembershipCredential; empty = token only, claims from claimsFile',
+  },
+  trustedIssuers: {
+    type: 'list',
+    default: [],
+    description: 'issuers trusted per credential type, as Type=did entries (comma-separated)',
+  },
+  credentialServiceTimeoutMs: {
+    type: 'int',
+    default: 5000,
+    min: 1,
+    description:
+      "how long a counterparty's CredentialService may take to answer a presentation query: refused after",
+  },
+  credentialLeewayS: {
+    type: 'int',
+    default: 30,
+    min: 0,
+    description: 'clock skew tolerated on credential and presentation validity (seconds)',
+  },
+  statusListMaxAgeS: {
+    type: 'int',
+    default: 300,
+    min: 0,
+    description: 'Cache-Control max-age of the status lists this node publishes as an authority (seconds)',
   },
 } as const satisfies Record<string, KeySpec>;
 

@@ -17,6 +17,7 @@ import {
 } from '../dataspace/identity/index.js';
 import { findParticipant, listParticipantKeys } from '../store/index.js';
 import type { NodeContext } from './context.js';
+import { credentialAccessToken, participantServices, presentationCheck } from './credentials/index.js';
 import { privateKeyOf, publicKeysOf } from './participants.js';
 import type { CounterpartyVerifier } from './scopes/protocol.js';
 
@@ -68,13 +69,26 @@ export async function dspAuthHeaders(
     return { authorization: ctx.config.tckAuthorization };
   }
   const signer = await signerOf(ctx, participantId);
+  const accessToken = await credentialAccessToken(ctx, participantId, signer, audienceDid);
   const token = await signCounterpartyToken(signer, {
     audience: audienceDid,
     issuedAt: ctx.now(),
     jti: randomUUID(),
     ttlSeconds: tokenTtlSeconds,
+    ...(accessToken ? { accessToken } : {}),
   });
   return { authorization: `Bearer ${token}` };
+}
+
+const resolvers = new WeakMap<NodeContext, DidResolver>();
+
+/** The node's one did:web resolver (one cache for token, presentation and credential checks). */
+export function didResolverOf(ctx: NodeContext): DidResolver {
+  const known = resolvers.get(ctx);
+  if (known) return known;
+  const made = nodeDidResolver(ctx);
+  resolvers.set(ctx, made);
+  return made;
 }
 
 /** did:web over the outbound client (egress policy applies); this node's own participants are read locally. */
@@ -93,7 +107,7 @@ async function localDocument(ctx: NodeContext, did: string): Promise<DidDocument
   const path = /^\/p\/([^/]+)\/did\.json$/.exec(url.pathname);
   const id = url.pathname === '/.well-known/did.json' ? ctx.config.defaultParticipantId : path?.[1];
   if (!id || !(await findParticipant(ctx.db, id))) throw new Error(`no participant ${id ?? ''} here`);
-  return didDocument(did, await publicKeysOf(ctx.db, id));
+  return didDocument(did, await publicKeysOf(ctx.db, id), participantServices(ctx, id, did));
 }
 
 function addressedId(ctx: NodeContext, req: FastifyRequest): string {
@@ -108,7 +122,8 @@ function addressedId(ctx: NodeContext, req: FastifyRequest): string {
  */
 export function tokenVerifier(ctx: NodeContext): CounterpartyVerifier {
   const seen = storedReplayGuard(ctx.db);
-  const resolveDid = nodeDidResolver(ctx);
+  const resolveDid = didResolverOf(ctx);
+  const presentations = ctx.config.dcpScopes.length > 0 ? presentationCheck(ctx) : undefined;
   return async (req) => {
     const header = req.headers.authorization;
     const token = header && /^Bearer\s+(\S+)$/i.exec(header)?.[1];
@@ -122,7 +137,13 @@ export function tokenVerifier(ctx: NodeContext): CounterpartyVerifier {
       remember: (key, expiresAtMs, nowMs) => seen.remember(participantId, key, expiresAtMs, nowMs),
     };
     try {
-      const { did } = await verifyCounterpartyToken(token, policy, { resolveDid, replay, now: ctx.now });
+      const { did, accessToken } = await verifyCounterpartyToken(token, policy, {
+        resolveDid,
+        replay,
+        now: ctx.now,
+      });
+      // DCP: the caller must also present the configured credentials (its claims then feed the policies).
+      if (presentations && !(await presentations(req, participantId, did, accessToken))) return undefined;
       return { id: did };
     } catch (e) {
       if (!(e instanceof TokenRejected)) throw e;

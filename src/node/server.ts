@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { autoCheckpoints } from './checkpoints.js';
 import type { NodeContext } from './context.js';
 import { defaultVerifier } from './counterparty.js';
+import { credentialServiceRoutes } from './credentials/index.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { receiptRoutes } from './receipts.js';
 import { dataPlaneScope } from './scopes/dataplane.js';
@@ -22,6 +23,7 @@ function scopeOf(url: string): string {
   if (url.startsWith('/dsp') || /^\/p\/[^/]+\/dsp(\/|$)/.test(url)) return 'protocol';
   if (url.startsWith('/audit') || /^\/p\/[^/]+\/audit(\/|$)/.test(url)) return 'receipts';
   if (url.startsWith('/data') || /^\/p\/[^/]+\/data(\/|$)/.test(url)) return 'data';
+  if (url.startsWith('/dcp') || /^\/p\/[^/]+\/dcp(\/|$)/.test(url)) return 'dcp';
   if (url.startsWith('/.well-known') || url.startsWith('/p/')) return 'public';
   return 'node';
 }
@@ -70,6 +72,9 @@ export async function buildServer(ctx: NodeContext, options: ServerOptions): Pro
   const receipts = { ctx, verify, what: 'receipts', routes: [receiptRoutes] };
   await app.register(authenticatedScope, { ...receipts, prefix: '/audit' });
   await app.register(authenticatedScope, { ...receipts, prefix: '/p/:participant/audit' });
+  // DCP: each participant's CredentialService and credential storage, authenticated by self-issued ID tokens.
+  await app.register(credentialServiceRoutes, { ctx, prefix: '/dcp' });
+  await app.register(credentialServiceRoutes, { ctx, prefix: '/p/:participant/dcp' });
   // The data plane authenticates each request by its EDR bearer token, bound to one participant's transfer.
   await app.register(dataPlaneScope, { ctx, prefix: '/data' });
   await app.register(dataPlaneScope, { ctx, prefix: '/p/:participant/data' });

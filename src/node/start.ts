@@ -6,11 +6,13 @@ import { createOutboundClient, egressPolicy } from '../outbound/index.js';
 import { findParticipant, redactUrl } from '../store/index.js';
 import type { LoadedConfig } from './config.js';
 import type { NodeContext } from './context.js';
+import { presentedClaimsOf, trustedIssuersOf } from './credentials/index.js';
 import { ParticipantExists, PortInUse } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { openNodeStore } from './open.js';
 import { createParticipant } from './participants.js';
+import type { ChangingClaims } from './policy/usage-control.js';
 import { setNegotiationDecisions } from './processes.js';
 import { setTransferReactions } from './scopes/transfers.js';
 import { buildServer } from './server.js';
@@ -39,7 +41,16 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
   const config = loaded.values;
   const logger = options.logger ?? createLogger(config.logLevel);
   const now = options.now ?? (() => new Date());
-  const claims = config.claimsFile ? readClaimsFile(config.claimsFile) : staticClaimsSource({});
+  const fixedClaims = config.claimsFile ? readClaimsFile(config.claimsFile) : staticClaimsSource({});
+  trustedIssuersOf(config.trustedIssuers); // a malformed entry fails the start, not the first request
+  // With DCP on, claims are what counterparties' verified presentations state (the static file is not read).
+  const claims: ChangingClaims =
+    config.dcpScopes.length > 0
+      ? {
+          claimsFor: (did) => presentedClaimsOf(context).claimsFor(did),
+          onChange: (l) => presentedClaimsOf(context).onChange?.(l),
+        }
+      : fixedClaims;
   const metrics = createMetrics();
   const outbound = createOutboundClient({
     connectTimeoutMs: config.outboundConnectTimeoutMs,

@@ -21,9 +21,21 @@ export interface DidDocument {
   }[];
   readonly authentication: readonly string[];
   readonly assertionMethod: readonly string[];
+  /** Endpoints peers look up: `DataService` (DSP) and `CredentialService` (DCP). */
+  readonly service?: readonly DidService[];
 }
 
-export function didDocument(did: string, publicJwks: readonly JWK[]): DidDocument {
+export interface DidService {
+  readonly id: string;
+  readonly type: string;
+  readonly serviceEndpoint: string;
+}
+
+export function didDocument(
+  did: string,
+  publicJwks: readonly JWK[],
+  services: readonly DidService[] = [],
+): DidDocument {
   const methods = publicJwks.map((jwk) => ({
     id: `${did}#${jwk.kid}`,
     type: 'JsonWebKey2020' as const,
@@ -36,6 +48,7 @@ export function didDocument(did: string, publicJwks: readonly JWK[]): DidDocumen
     verificationMethod: methods,
     authentication: methods.map((m) => m.id),
     assertionMethod: methods.map((m) => m.id),
+    ...(services.length ? { service: services } : {}),
   };
 }
 

@@ -5,7 +5,14 @@ export {
   staticClaimsSource,
   type VerifiedClaims,
 } from './claims.js';
-export { type DidDocument, didDocument, didWebDocumentUrl, InvalidDid, participantDid } from './did.js';
+export {
+  type DidDocument,
+  type DidService,
+  didDocument,
+  didWebDocumentUrl,
+  InvalidDid,
+  participantDid,
+} from './did.js';
 export {
   type GeneratedKey,
   generateParticipantKey,

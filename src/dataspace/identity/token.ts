@@ -40,11 +40,13 @@ export interface TokenClaims {
   readonly issuedAt: Date;
   readonly jti: string;
   readonly ttlSeconds: number;
+  /** DCP: the access token the receiver may present to the sender's CredentialService (`token` claim). */
+  readonly accessToken?: string;
 }
 
 export async function signCounterpartyToken(signer: SigningKey, claims: TokenClaims): Promise<string> {
   const iat = Math.floor(claims.issuedAt.getTime() / 1000);
-  return new SignJWT({})
+  return new SignJWT(claims.accessToken ? { token: claims.accessToken } : {})
     .setProtectedHeader({ alg: signer.alg, kid: signer.kid, typ: 'JWT' })
     .setIssuer(signer.did)
     .setSubject(signer.did)
@@ -79,12 +81,15 @@ export interface TokenDeps {
 
 const maxTokenLength = 8 * 1024;
 
-/** Checks a bearer token and returns the authenticated sender DID; throws TokenRejected naming the reason. */
+/**
+ * Checks a bearer token and returns the authenticated sender DID, with the DCP access token of its `token`
+ * claim when it carries one; throws TokenRejected naming the reason.
+ */
 export async function verifyCounterpartyToken(
   token: string,
   policy: TokenPolicy,
   deps: TokenDeps,
-): Promise<{ did: string }> {
+): Promise<{ did: string; accessToken?: string }> {
   if (token.length > maxTokenLength) throw new TokenRejected('token too long');
   const { iss, kid, alg } = unverifiedParts(token);
   const key = await publicKeyFor(iss, kid, alg, deps);
@@ -114,7 +119,9 @@ export async function verifyCounterpartyToken(
     now.getTime(),
   );
   if (!first) throw new TokenRejected(`token ${payload.jti} of ${iss} replayed`);
-  return { did: iss };
+  return typeof payload.token === 'string' && payload.token !== ''
+    ? { did: iss, accessToken: payload.token }
+    : { did: iss };
 }
 
 function unverifiedParts(token: string): { iss: string; kid: string; alg: KeyAlgorithm } {

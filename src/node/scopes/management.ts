@@ -6,6 +6,7 @@ import { assetManagementRoutes } from '../management/assets.js';
 import { auditManagementRoutes } from '../management/audit.js';
 import { apiKeyAuth } from '../management/auth.js';
 import { catalogManagementRoutes } from '../management/catalog.js';
+import { credentialManagementRoutes } from '../management/credentials.js';
 import { negotiationManagementRoutes } from '../management/negotiations.js';
 import { offerManagementRoutes } from '../management/offers.js';
 import { participantManagementRoutes } from '../management/participant.js';
@@ -56,5 +57,6 @@ export const managementScope: FastifyPluginAsync<{ ctx: NodeContext; version: st
     await secured.register(negotiationManagementRoutes, { ctx });
     await secured.register(agreementManagementRoutes, { ctx });
     await secured.register(transferManagementRoutes, { ctx });
+    await secured.register(credentialManagementRoutes, { ctx });
   });
 };

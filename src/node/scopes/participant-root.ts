@@ -3,6 +3,7 @@ import { didDocument, participantDid } from '../../dataspace/identity/index.js';
 import { NotFound } from '../../errors/index.js';
 import { findParticipant } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
+import { participantServices } from '../credentials/index.js';
 import { publicKeysOf } from '../participants.js';
 
 /**
@@ -22,11 +23,8 @@ export const participantRootRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = a
 
   async function did(id: string) {
     await resolve(id);
-    const doc = didDocument(
-      participantDid(ctx.publicHost(), id, id === defaultId),
-      await publicKeysOf(ctx.db, id),
-    );
-    return doc;
+    const did = participantDid(ctx.publicHost(), id, id === defaultId);
+    return didDocument(did, await publicKeysOf(ctx.db, id), participantServices(ctx, id, did));
   }
 
   async function versions(id: string) {

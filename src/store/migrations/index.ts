@@ -8,6 +8,7 @@ import * as edr from './0006-edr.js';
 import * as replay from './0007-replay.js';
 import * as decisions from './0008-decisions.js';
 import * as transferFinite from './0009-transfer-finite.js';
+import * as credentials from './0010-credentials.js';
 import * as receipts from './0011-receipts.js';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a released one. */
@@ -21,5 +22,6 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0007-replay': replay,
   '0008-decisions': decisions,
   '0009-transfer-finite': transferFinite,
+  '0010-credentials': credentials,
   '0011-receipts': receipts,
 });

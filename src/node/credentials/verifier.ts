@@ -1,0 +1,277 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { decodeJwt } from 'jose';
+import {
+  CredentialRefused,
+  claimsFromCredentials,
+  maxAgeOf,
+  presentationQuery,
+  responsePresentations,
+  type StatusListLookup,
+  scopeForType,
+  statusListCache,
+  type TrustedIssuers,
+  type VerifiedCredential,
+  verifyPresentation,
+} from '../../dataspace/credentials/index.js';
+import { signCounterpartyToken, type VerifiedClaims } from '../../dataspace/identity/index.js';
+import { InvalidInput } from '../../errors/index.js';
+import { appendAudit } from '../../store/index.js';
+import type { NodeContext } from '../context.js';
+import { didResolverOf, ownDids, signerOf } from '../counterparty.js';
+import type { ChangingClaims } from '../policy/usage-control.js';
+
+/** `Type=did` entries of the `trustedIssuers` config key, as a table per credential type. */
+export function trustedIssuersOf(entries: readonly string[]): TrustedIssuers {
+  const table: Record<string, string[]> = {};
+  for (const e of entries) {
+    const m = /^([A-Za-z0-9._-]+)=(did:\S+)$/.exec(e.trim());
+    if (!m?.[1] || !m[2])
+      throw new InvalidInput('config.invalid-value', `trustedIssuers: ${JSON.stringify(e)} is not Type=did`);
+    table[m[1]] = [...(table[m[1]] ?? []), m[2]];
+  }
+  return table;
+}
+
+const statusCaches = new WeakMap<NodeContext, StatusListLookup>();
+
+/** Status list credentials fetched through the outbound client, kept for their Cache-Control lifetime. */
+export function statusListsOf(ctx: NodeContext): StatusListLookup {
+  const known = statusCaches.get(ctx);
+  if (known) return known;
+  const made = statusListCache(async (url) => {
+    const res = await ctx.outbound.request(url, { headers: { accept: 'application/vc+jwt' } });
+    if (res.status !== 200) throw new Error(`status ${res.status}`);
+    return { body: res.text().trim(), maxAgeSeconds: maxAgeOf(res.headers['cache-control']) };
+  }, ctx.now);
+  statusCaches.set(ctx, made);
+  return made;
+}
+
+/**
+ * Claims of counterparties as their last verified presentation stated them, until the earliest credential
+ * expiry. A refused presentation forgets them; both changes wake the usage-control monitor.
+ */
+export interface PresentedClaims extends ChangingClaims {
+  record(did: string, claims: VerifiedClaims, untilMs: number): void;
+  forget(did: string): void;
+}
+
+const presentedByContext = new WeakMap<NodeContext, PresentedClaims>();
+const claimsLimit = 10_000;
+
+export function presentedClaimsOf(ctx: NodeContext): PresentedClaims {
+  const known = presentedByContext.get(ctx);
+  if (known) return known;
+  const byDid = new Map<string, { claims: VerifiedClaims; until: number }>();
+  const listeners: (() => void)[] = [];
+  const changed = () => {
+    for (const l of listeners) l();
+  };
+  const made: PresentedClaims = {
+    claimsFor: async (did) => {
+      const e = byDid.get(did);
+      if (e && ctx.now().getTime() < e.until) return e.claims;
+      return { subject: did, issuer: 'dcp', claims: {} };
+    },
+    onChange: (l) => {
+      listeners.push(l);
+    },
+    record(did, claims, until) {
+      const before = byDid.get(did);
+      byDid.delete(did);
+      if (byDid.size >= claimsLimit) byDid.delete(byDid.keys().next().value as string);
+      byDid.set(did, { claims, until });
+      if (JSON.stringify(before?.claims) !== JSON.stringify(claims)) changed();
+    },
+    forget(did) {
+      if (byDid.delete(did)) changed();
+    },
+  };
+  presentedByContext.set(ctx, made);
+  return made;
+}
+
+const hash = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+/** When an access token expires (it verified at the holder's service; here only its lifetime matters). */
+function accessTokenExpiry(token: string): number {
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' ? exp * 1000 : 0;
+  } catch {
+    return 0;
+  }
+}
+const claimsTtlMs = 60 * 60_000;
+
+/**
+ * DCP presentation flow, verifier side, after the caller's ID token verified: query the caller's
+ * CredentialService (from its DID document) for the configured credential types with the access token it sent,
+ * verify the presentation and every credential, and keep the claims for the policy engine. Answers per access
+ * token are cached while it lives. A refusal — including a credential service that does not answer in time —
+ * is logged with its reason code and audited; the caller only sees 401.
+ */
+export function presentationCheck(ctx: NodeContext) {
+  const scopes = ctx.config.dcpScopes.map(scopeForType);
+  const trusted = trustedIssuersOf(ctx.config.trustedIssuers);
+  const presented = presentedClaimsOf(ctx);
+  const byToken = new Map<string, { claims: VerifiedClaims; until: number }>();
+  const timeoutMs = ctx.config.credentialServiceTimeoutMs;
+
+  async function query(
+    participantId: string,
+    did: string,
+    accessToken: string,
+  ): Promise<VerifiedCredential[]> {
+    const doc = await didResolverOf(ctx)(did, false).catch((e: Error) => {
+      throw new CredentialRefused('did.unresolvable', `DID ${did} did not resolve: ${e.message}`);
+    });
+    const service = doc.service?.find((s) => s.type === 'CredentialService');
+    if (!service)
+      throw new CredentialRefused('credential-service.missing', `${did} lists no CredentialService`);
+    const signer = await signerOf(ctx, participantId);
+    const token = await signCounterpartyToken(signer, {
+      audience: did,
+      issuedAt: ctx.now(),
+      jti: randomUUID(),
+      ttlSeconds: 60,
+      accessToken,
+    });
+    const url = `${service.serviceEndpoint.replace(/\/$/, '')}/presentations/query`;
+    let body: unknown;
+    try {
+      const res = await ctx.outbound.request(url, {
+        method: 'POST',
+        json: presentationQuery(scopes),
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (res.status !== 200)
+        throw new CredentialRefused('credential-service.refused', `${url} answered ${res.status}`);
+      body = res.json();
+    } catch (e) {
+      if (e instanceof CredentialRefused) throw e;
+      const timedOut = (e as Error).name === 'TimeoutError' || /timeout|abort/i.test((e as Error).message);
+      throw new CredentialRefused(
+        timedOut ? 'credential-service.timeout' : 'credential-service.unreachable',
+        `${url}: ${timedOut ? `no answer within ${timeoutMs} ms` : (e as Error).message}`,
+      );
+    }
+    const vps = responsePresentations(body);
+    if (!vps)
+      throw new CredentialRefused('presentation.malformed', `${url} sent no PresentationResponseMessage`);
+    const audience = ownDids(ctx, participantId)[0] ?? '';
+    const deps = {
+      resolveDid: didResolverOf(ctx),
+      statusList: statusListsOf(ctx),
+      trusted,
+      now: ctx.now,
+      leewaySeconds: ctx.config.credentialLeewayS,
+    };
+    const credentials: VerifiedCredential[] = [];
+    for (const vp of vps)
+      credentials.push(...(await verifyPresentation(vp, { audience, holder: did }, deps)).credentials);
+    const missing = ctx.config.dcpScopes.filter((t) => !credentials.some((c) => c.types.includes(t)));
+    if (missing.length)
+      throw new CredentialRefused(
+        'presentation.missing-credential',
+        `${did} presented no ${missing.join(', ')}`,
+      );
+    return credentials;
+  }
+
+  /** The whole check within the timeout: DID and status list fetches count against it too. */
+  function withinDeadline<T>(work: Promise<T>, did: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new CredentialRefused(
+              'credential-service.timeout',
+              `credentials of ${did}: no answer within ${timeoutMs} ms`,
+            ),
+          ),
+        timeoutMs,
+      );
+    });
+    return Promise.race([work, late]).finally(() => clearTimeout(timer));
+  }
+
+  async function claimsOf(participantId: string, did: string, accessToken: string | undefined) {
+    if (!accessToken)
+      throw new CredentialRefused('access-token.invalid', `${did} sent no access token (token claim)`);
+    const key = hash(`${participantId} ${did} ${accessToken}`);
+    const hit = byToken.get(key);
+    const now = ctx.now().getTime();
+    if (hit && now < hit.until) return hit;
+    const credentials = await withinDeadline(query(participantId, did, accessToken), did);
+    const ends = credentials.map((c) => c.validUntil?.getTime() ?? Number.POSITIVE_INFINITY);
+    const entry = {
+      claims: claimsFromCredentials(did, credentials),
+      until: Math.min(now + claimsTtlMs, ...ends),
+    };
+    // Reused for the same access token only while every status list it was checked against is still fresh, so
+    // the cache never hides a revocation longer than the issuer's own Cache-Control allows.
+    const lists = credentials.flatMap((c) =>
+      c.status ? [statusListsOf(ctx).freshUntil(c.status.listUrl)] : [],
+    );
+    const tokenUntil = Math.min(entry.until, accessTokenExpiry(accessToken), ...lists);
+    for (const [k, v] of byToken) if (v.until <= now) byToken.delete(k);
+    if (byToken.size < claimsLimit && tokenUntil > now) byToken.set(key, { ...entry, until: tokenUntil });
+    return entry;
+  }
+
+  return async (
+    req: FastifyRequest,
+    participantId: string,
+    did: string,
+    accessToken: string | undefined,
+  ): Promise<boolean> => {
+    try {
+      const { claims, until } = await claimsOf(participantId, did, accessToken);
+      presented.record(did, claims, until);
+      return true;
+    } catch (e) {
+      const refusal =
+        e instanceof CredentialRefused
+          ? e
+          : new CredentialRefused(
+              'credential-service.unreachable',
+              `credentials of ${did}: ${(e as Error).message}`,
+            );
+      if (!(e instanceof CredentialRefused)) req.log.warn({ err: e }, 'credential check failed');
+      presented.forget(did);
+      req.log.info(
+        { reasonCode: refusal.reason, reason: refusal.message, counterparty: did },
+        'counterparty credentials refused',
+      );
+      await recordRefusal(ctx, participantId, did, refusal).catch((err) =>
+        req.log.error({ err }, 'auditing a credential refusal failed'),
+      );
+      return false;
+    }
+  };
+}
+
+async function recordRefusal(ctx: NodeContext, participantId: string, did: string, r: CredentialRefused) {
+  const at = ctx.now();
+  await ctx.db.transaction().execute((trx) =>
+    appendAudit(
+      trx,
+      {
+        participantId,
+        actor: did,
+        action: 'credential.refused',
+        resourceType: 'counterparty',
+        resourceId: did,
+        reason: r.message,
+        via: 'dsp',
+        outcome: 'denied',
+        details: { reasonCode: r.reason },
+      },
+      at,
+    ),
+  );
+}
