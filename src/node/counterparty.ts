@@ -16,6 +16,7 @@ import {
   verifyCounterpartyToken,
 } from '../dataspace/identity/index.js';
 import { findParticipant, listParticipantKeys } from '../store/index.js';
+import { plainHttpEnabled } from './config.js';
 import type { NodeContext } from './context.js';
 import { privateKeyOf, publicKeysOf } from './participants.js';
 import type { CounterpartyVerifier } from './scopes/protocol.js';
@@ -79,7 +80,7 @@ export async function dspAuthHeaders(
 
 /** did:web over the outbound client (egress policy applies); this node's own participants are read locally. */
 function nodeDidResolver(ctx: NodeContext): DidResolver {
-  const scheme = ctx.config.plainHttp || ctx.config.profile === 'tck' ? 'http' : 'https';
+  const scheme = plainHttpEnabled(ctx.config) ? 'http' : 'https';
   const remote = didWebResolver({ fetchJson: (url) => ctx.outbound.json(url), now: ctx.now, scheme });
   return async (did, fresh) => {
     const local = await localDocument(ctx, did);

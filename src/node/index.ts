@@ -25,3 +25,4 @@ export {
 export { resolveNodeSecret } from './secret.js';
 export { buildServer } from './server.js';
 export { packageVersion, type RunningNode, startNode } from './start.js';
+export { type NodeTls, prepareTls, TlsFileInvalid, TlsUnavailable } from './tls/index.js';

@@ -5,7 +5,13 @@ export {
   staticClaimsSource,
   type VerifiedClaims,
 } from './claims.js';
-export { type DidDocument, didDocument, didWebDocumentUrl, InvalidDid, participantDid } from './did.js';
+export {
+  type DidDocument,
+  didDocument,
+  didWebDocumentUrl,
+  InvalidDid,
+  participantDid,
+} from './did.js';
 export {
   type GeneratedKey,
   generateParticipantKey,
@@ -17,6 +23,7 @@ export {
   secretFingerprint,
   unsealPrivateJwk,
 } from './keys.js';
+export { isLocalOnlyHost, unreachableDidWarning } from './reachability.js';
 export {
   pruneReplayGuard,
   type ReplayCheck,
