@@ -178,6 +178,20 @@ export const configSchema = {
     description:
       'directory of the local CA (ca.pem, ca.key 0600), made on first start; nodes sharing it trust each other (default: <store>/ca)',
   },
+  keyActivationDelayS: {
+    type: 'int',
+    default: 300,
+    min: 0,
+    description:
+      'a rotated key is published at once and signs this many seconds later, once peers caching the DID document (5 min) can know it',
+  },
+  keyGracePeriodS: {
+    type: 'int',
+    default: 604_800,
+    min: 0,
+    description:
+      'how long a replaced key stays in the DID document after it stopped signing, so what it signed still verifies',
+  },
   tckAuthorization: {
     type: 'secret',
     default: 'musubi-tck',

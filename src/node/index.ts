@@ -21,6 +21,8 @@ export {
   type NewParticipant,
   type ParticipantDeps,
   privateKeyOf,
+  type RotatedKeys,
+  rotateParticipantKey,
 } from './participants.js';
 export { resolveNodeSecret } from './secret.js';
 export { buildServer } from './server.js';

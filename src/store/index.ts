@@ -35,6 +35,7 @@ export {
   listParticipants,
   type Participant,
   type ParticipantKey,
+  rotateParticipantKeys,
 } from './participants.js';
 export { type ParticipantStore, participantStore } from './scoped.js';
 export type { OffersTable, PoliciesTable, Tables } from './tables.js';

@@ -21,9 +21,26 @@ export interface DidDocument {
   }[];
   readonly authentication: readonly string[];
   readonly assertionMethod: readonly string[];
+  /** Endpoints: the DSP `DataService`, the DCP `CredentialService`. */
+  readonly service?: readonly DidService[];
 }
 
-export function didDocument(did: string, publicJwks: readonly JWK[]): DidDocument {
+export interface DidService {
+  readonly id: string;
+  readonly type: string;
+  readonly serviceEndpoint: string;
+}
+
+/** DSP 2025-1: the participant's protocol endpoint, as its version metadata URL (`…/.well-known/dspace-version`). */
+export function dataService(did: string, versionMetadataUrl: string): DidService {
+  return { id: `${did}#dsp`, type: 'DataService', serviceEndpoint: versionMetadataUrl };
+}
+
+export function didDocument(
+  did: string,
+  publicJwks: readonly JWK[],
+  services: readonly DidService[] = [],
+): DidDocument {
   const methods = publicJwks.map((jwk) => ({
     id: `${did}#${jwk.kid}`,
     type: 'JsonWebKey2020' as const,
@@ -36,6 +53,7 @@ export function didDocument(did: string, publicJwks: readonly JWK[]): DidDocumen
     verificationMethod: methods,
     authentication: methods.map((m) => m.id),
     assertionMethod: methods.map((m) => m.id),
+    ...(services.length > 0 ? { service: services } : {}),
   };
 }
 

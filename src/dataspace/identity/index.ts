@@ -7,11 +7,20 @@ export {
 } from './claims.js';
 export {
   type DidDocument,
+  type DidService,
+  dataService,
   didDocument,
   didWebDocumentUrl,
   InvalidDid,
   participantDid,
 } from './did.js';
+export {
+  type KeyHistoryEntry,
+  type KeyStatus,
+  keyStatus,
+  publishedKeys,
+  signingKeyAt,
+} from './key-history.js';
 export {
   type GeneratedKey,
   generateParticipantKey,

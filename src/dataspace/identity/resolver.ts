@@ -52,11 +52,16 @@ function asDidDocument(body: unknown, did: string): DidDocument {
       typeof m.publicKeyJwk === 'object',
   );
   const refs = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const services = (Array.isArray(doc.service) ? doc.service : []).filter(
+    (s) =>
+      s && typeof s.id === 'string' && typeof s.type === 'string' && typeof s.serviceEndpoint === 'string',
+  );
   return {
     '@context': refs(doc['@context']),
     id: did,
     verificationMethod: usable,
     authentication: refs(doc.authentication),
     assertionMethod: refs(doc.assertionMethod),
+    ...(services.length > 0 ? { service: services } : {}),
   };
 }

@@ -7,6 +7,7 @@ import * as dataplane from './0005-dataplane.js';
 import * as edr from './0006-edr.js';
 import * as replay from './0007-replay.js';
 import * as decisions from './0008-decisions.js';
+import * as keyHistory from './0012-key-history.js';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a released one. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -18,4 +19,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0006-edr': edr,
   '0007-replay': replay,
   '0008-decisions': decisions,
+  '0012-key-history': keyHistory,
 });
