@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent, fetch } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { repoRoot, spawnCli } from './support/cli.js';
 
@@ -39,16 +40,23 @@ describe('README quick start', () => {
     expect(main).toBeDefined();
     const [bin, ...args] = main!.split(' ');
     // The command as written; only the port and store are steered by environment so a test never clashes.
-    const node = spawnCli(bin!, args, {
-      env: { MUSUBI_PORT: '0', MUSUBI_STORE: mkdtempSync(join(tmpdir(), 'musubi-readme-')) },
-    });
+    const store = mkdtempSync(join(tmpdir(), 'musubi-readme-'));
+    const node = spawnCli(bin!, args, { env: { MUSUBI_PORT: '0', MUSUBI_STORE: store } });
     try {
       await node.waitFor(/Created participant: default/);
       const [, key] = await node.waitFor(/API key \(shown once, keep it safe\): (msk_\S+)/);
-      const [, url] = await node.waitFor(/listening on (http:\/\/\S+)/);
-      expect((await fetch(`${url}/health`)).status).toBe(200);
-      const me = await fetch(`${url}/management/v1/participant`, { headers: { 'x-api-key': key! } });
+      const [, url] = await node.waitFor(/listening on (https:\/\/\S+)/);
+      // HTTPS with the local CA the README's curl lines pass as --cacert (.musubi/ca/ca.pem, here in the store).
+      expect(readme).toMatch(/^curl --cacert \.musubi\/ca\/ca\.pem https:\/\/127\.0\.0\.1:8080\/health$/m);
+      const ca = readFileSync(join(store, 'ca', 'ca.pem'), 'utf8');
+      const dispatcher = new Agent({ connect: { ca } });
+      expect((await fetch(`${url}/health`, { dispatcher })).status).toBe(200);
+      const me = await fetch(`${url}/management/v1/participant`, {
+        headers: { 'x-api-key': key! },
+        dispatcher,
+      });
       expect(((await me.json()) as { id: string }).id).toBe('default');
+      await dispatcher.close();
     } finally {
       node.signal('SIGTERM');
       await node.exited;

@@ -81,7 +81,8 @@ async function storeFigures(): Promise<Figure[]> {
 async function httpFigures(): Promise<Figure[]> {
   const store = mkdtempSync(join(tmpdir(), 'musubi-bench-node-'));
   try {
-    const node = await startNode(loadConfig({ flags: { port: 0, store, logLevel: 'silent' }, env: {} }), {
+    const flags = { port: 0, store, logLevel: 'silent', plainHttp: true }; // inject only: no certificate needed
+    const node = await startNode(loadConfig({ flags, env: {} }), {
       announce: () => {},
       logger: createLogger('silent'),
     });

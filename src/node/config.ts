@@ -36,7 +36,11 @@ export const configSchema = {
     description:
       'public host[:port] peers use to reach this node, used in did:web ids (default: localhost:<port>)',
   },
-  publicUrl: { type: 'string', default: '', description: 'public base URL (default: http://<host>)' },
+  publicUrl: {
+    type: 'string',
+    default: '',
+    description: 'public base URL (default: https://<host>, http://<host> with plainHttp)',
+  },
   store: {
     type: 'string',
     default: '.musubi',
@@ -153,7 +157,40 @@ export const configSchema = {
     type: 'bool',
     default: false,
     description:
-      'peers are reached over plain http:// (did:web resolution too): loopback and development only',
+      'serve plain http:// and reach peers (did:web resolution too) over it, instead of HTTPS (flag --insecure-http): loopback and development only',
+  },
+  tlsCert: {
+    type: 'string',
+    default: '',
+    description:
+      'PEM certificate (chain) the node serves HTTPS with (empty: one issued by the local CA for localhost, 127.0.0.1 and the public host)',
+  },
+  tlsKey: { type: 'string', default: '', description: 'PEM private key of tlsCert' },
+  tlsCa: {
+    type: 'list',
+    default: [],
+    description:
+      'PEM files of extra CAs trusted for HTTPS to peers, besides the public roots and the local CA (comma-separated)',
+  },
+  tlsLocalCaDir: {
+    type: 'string',
+    default: '',
+    description:
+      'directory of the local CA (ca.pem, ca.key 0600), made on first start; nodes sharing it trust each other (default: <store>/ca)',
+  },
+  keyActivationDelayS: {
+    type: 'int',
+    default: 300,
+    min: 0,
+    description:
+      'a rotated key is published at once and signs this many seconds later, once peers caching the DID document (5 min) can know it',
+  },
+  keyGracePeriodS: {
+    type: 'int',
+    default: 604_800,
+    min: 0,
+    description:
+      'how long a replaced key stays in the DID document after it stopped signing, so what it signed still verifies',
   },
   tckAuthorization: {
     type: 'secret',
@@ -476,4 +513,9 @@ export function describeConfig(
 /** The public host (for did:web and URLs) once the real port is known. */
 export function publicHost(config: Config, port: number): string {
   return config.host || `localhost:${port}`;
+}
+
+/** Plain HTTP is only ever chosen: by plainHttp (--insecure-http), or by the TCK profile. */
+export function plainHttpEnabled(config: Config): boolean {
+  return config.plainHttp || config.profile === 'tck';
 }

@@ -3,23 +3,22 @@ import type { FastifyRequest } from 'fastify';
 import {
   type DidDocument,
   type DidResolver,
-  didDocument,
   didWebDocumentUrl,
   didWebResolver,
-  importSigningKey,
   participantDid,
   type ReplayCheck,
-  type SigningKey,
   signCounterpartyToken,
   storedReplayGuard,
   TokenRejected,
   verifyCounterpartyToken,
 } from '../dataspace/identity/index.js';
-import { findParticipant, listParticipantKeys } from '../store/index.js';
+import { findParticipant } from '../store/index.js';
+import { plainHttpEnabled } from './config.js';
 import type { NodeContext } from './context.js';
-import { credentialAccessToken, participantServices, presentationCheck } from './credentials/index.js';
-import { privateKeyOf, publicKeysOf } from './participants.js';
+import { credentialAccessToken, presentationCheck } from './credentials/index.js';
+import { participantDidDocument } from './did-document.js';
 import type { CounterpartyVerifier } from './scopes/protocol.js';
+import { signerOf } from './signing.js';
 
 /** The counterparty id the DSP TCK is known by under `--profile tck` (the TCK's own participant id). */
 export const tckParticipant = 'TCK_PARTICIPANT';
@@ -34,26 +33,6 @@ export function ownDids(ctx: NodeContext, participantId: string): string[] {
   const isDefault = participantId === ctx.config.defaultParticipantId;
   const main = participantDid(ctx.publicHost(), participantId, isDefault);
   return isDefault ? [main, participantDid(ctx.publicHost(), participantId, false)] : [main];
-}
-
-const signers = new WeakMap<NodeContext, Map<string, Promise<SigningKey>>>();
-
-/** The participant's newest EdDSA key, unsealed once per node process. */
-export function signerOf(ctx: NodeContext, participantId: string): Promise<SigningKey> {
-  const byParticipant = signers.get(ctx) ?? new Map<string, Promise<SigningKey>>();
-  signers.set(ctx, byParticipant);
-  const cached = byParticipant.get(participantId);
-  if (cached) return cached;
-  const loading = (async () => {
-    const keys = await listParticipantKeys(ctx.db, participantId);
-    const key = keys.filter((k) => k.alg === 'EdDSA').at(-1) ?? keys.at(-1);
-    if (!key) throw new Error(`participant ${participantId} has no key to sign with`);
-    const jwk = await privateKeyOf(ctx.participants, participantId, key.kid);
-    return importSigningKey(ownDids(ctx, participantId)[0] ?? '', jwk);
-  })();
-  byParticipant.set(participantId, loading);
-  loading.catch(() => byParticipant.delete(participantId));
-  return loading;
 }
 
 /**
@@ -93,7 +72,7 @@ export function didResolverOf(ctx: NodeContext): DidResolver {
 
 /** did:web over the outbound client (egress policy applies); this node's own participants are read locally. */
 export function nodeDidResolver(ctx: NodeContext): DidResolver {
-  const scheme = ctx.config.plainHttp || ctx.config.profile === 'tck' ? 'http' : 'https';
+  const scheme = plainHttpEnabled(ctx.config) ? 'http' : 'https';
   const remote = didWebResolver({ fetchJson: (url) => ctx.outbound.json(url), now: ctx.now, scheme });
   return async (did, fresh) => {
     const local = await localDocument(ctx, did);
@@ -107,7 +86,7 @@ async function localDocument(ctx: NodeContext, did: string): Promise<DidDocument
   const path = /^\/p\/([^/]+)\/did\.json$/.exec(url.pathname);
   const id = url.pathname === '/.well-known/did.json' ? ctx.config.defaultParticipantId : path?.[1];
   if (!id || !(await findParticipant(ctx.db, id))) throw new Error(`no participant ${id ?? ''} here`);
-  return didDocument(did, await publicKeysOf(ctx.db, id), participantServices(ctx, id, did));
+  return participantDidDocument(ctx, id, did);
 }
 
 function addressedId(ctx: NodeContext, req: FastifyRequest): string {

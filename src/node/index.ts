@@ -21,7 +21,10 @@ export {
   type NewParticipant,
   type ParticipantDeps,
   privateKeyOf,
+  type RotatedKeys,
+  rotateParticipantKey,
 } from './participants.js';
 export { resolveNodeSecret } from './secret.js';
 export { buildServer } from './server.js';
 export { packageVersion, type RunningNode, startNode } from './start.js';
+export { type NodeTls, prepareTls, TlsFileInvalid, TlsUnavailable } from './tls/index.js';

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import {
+  type GeneratedKey,
   generateParticipantKey,
+  type KeyHistoryEntry,
   participantKeyAlgorithms,
   sealPrivateJwk,
   unsealPrivateJwk,
@@ -20,6 +22,8 @@ import {
   insertParticipantKey,
   listParticipantKeys,
   type Participant,
+  type ParticipantKey,
+  rotateParticipantKeys,
   type Tables,
 } from '../store/index.js';
 import { InvalidCorporateNumber, InvalidParticipantId, ParticipantExists } from './errors.js';
@@ -111,22 +115,7 @@ export async function createParticipant(
       if (await findParticipant(deps.db, input.id)) throw new ParticipantExists(input.id);
       throw e;
     });
-    for (const k of keys) {
-      const sealed = deps.keyStorage === 'database' ? sealPrivateJwk(k.privateJwk, deps.nodeSecret) : null;
-      const file =
-        deps.keyStorage === 'files'
-          ? writePrivateKeyFile(deps.storeDir, input.id, k.kid, k.privateJwk)
-          : null;
-      await insertParticipantKey(trx, {
-        participant_id: input.id,
-        kid: k.kid,
-        alg: k.alg,
-        public_jwk: JSON.stringify(k.publicJwk),
-        private_sealed: sealed,
-        private_file: file,
-        created_at: at.toISOString(),
-      });
-    }
+    for (const k of keys) await insertParticipantKey(trx, keyRecord(deps, input.id, k, at));
     await insertApiKey(trx, record);
     await appendAudit(
       trx,
@@ -144,6 +133,84 @@ export async function createParticipant(
     );
   });
   return { participant, apiKey: issued };
+}
+
+/** The stored form of a generated key: private half sealed under the node secret, or in a 0600 file. */
+function keyRecord(deps: ParticipantDeps, participantId: string, k: GeneratedKey, at: Date): ParticipantKey {
+  return {
+    participant_id: participantId,
+    kid: k.kid,
+    alg: k.alg,
+    public_jwk: JSON.stringify(k.publicJwk),
+    private_sealed: deps.keyStorage === 'database' ? sealPrivateJwk(k.privateJwk, deps.nodeSecret) : null,
+    private_file:
+      deps.keyStorage === 'files'
+        ? writePrivateKeyFile(deps.storeDir, participantId, k.kid, k.privateJwk)
+        : null,
+    created_at: at.toISOString(),
+  };
+}
+
+export interface RotatedKeys {
+  readonly kids: readonly string[];
+  /** When the new keys start signing; until then the old ones do. */
+  readonly activeFrom: string;
+}
+
+/**
+ * Rotation without downtime: new key pairs (one per algorithm) are published in the DID document now and sign from
+ * `activeFrom`, so peers that cached the document learn them before they see them; the replaced keys sign until
+ * then and stay published for the grace period. Audited in the same transaction.
+ */
+export async function rotateParticipantKey(
+  deps: ParticipantDeps,
+  participantId: string,
+  activateInMs: number,
+  actor: string,
+  via: string,
+): Promise<RotatedKeys> {
+  if (!(await findParticipant(deps.db, participantId))) throw new NotFound('participant', participantId);
+  const at = deps.now();
+  // Strictly after every key's activation, so the new keys win even when rotated twice within a millisecond.
+  const latest = Math.max(
+    0,
+    ...(await listParticipantKeys(deps.db, participantId)).map((k) =>
+      Date.parse(k.active_from ?? k.created_at),
+    ),
+  );
+  const activeFrom = new Date(Math.max(at.getTime() + activateInMs, latest + 1)).toISOString();
+  const keys = await Promise.all(participantKeyAlgorithms.map((alg) => generateParticipantKey(alg)));
+  const records = keys.map((k) => keyRecord(deps, participantId, k, at));
+  await deps.db.transaction().execute(async (trx) => {
+    await rotateParticipantKeys(trx, participantId, records, activeFrom);
+    await appendAudit(
+      trx,
+      {
+        participantId,
+        actor,
+        action: 'participant.rotate-key',
+        resourceType: 'participant',
+        resourceId: participantId,
+        via,
+        outcome: 'success',
+        details: { keys: keys.map((k) => k.kid), activeFrom },
+      },
+      at,
+    );
+  });
+  return { kids: keys.map((k) => k.kid), activeFrom };
+}
+
+/** A stored key as the key-history functions see it, with its public JWK. */
+export function historyEntry(k: ParticipantKey): KeyHistoryEntry & { readonly publicJwk: JWK } {
+  return {
+    kid: k.kid,
+    alg: k.alg,
+    createdAt: k.created_at,
+    activeFrom: k.active_from ?? null,
+    retiredAt: k.retired_at ?? null,
+    publicJwk: JSON.parse(k.public_jwk) as JWK,
+  };
 }
 
 function writePrivateKeyFile(storeDir: string, participantId: string, kid: string, jwk: JWK): string {

@@ -11,9 +11,11 @@ import {
 import { didWebDocumentUrl } from '../dataspace/identity/index.js';
 import { InvalidInput } from '../errors/index.js';
 import { insertReceipt, storedHead } from '../store/index.js';
+import { plainHttpEnabled } from './config.js';
 import type { NodeContext } from './context.js';
-import { dspAuthHeaders, nodeDidResolver, ownDids, signerOf } from './counterparty.js';
+import { dspAuthHeaders, nodeDidResolver, ownDids } from './counterparty.js';
 import { addressedParticipant, type ScopeRoutes } from './scopes/protocol.js';
+import { signerOf } from './signing.js';
 
 /**
  * Audit receipts: after each protocol message and data transfer, the sender hands the counterparty a receipt
@@ -25,7 +27,7 @@ export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('h
 
 /** Where a counterparty takes receipts: beside its DID document (`…/p/<id>/audit/receipts`). */
 export function receiptsUrl(ctx: NodeContext, did: string): URL {
-  const scheme = ctx.config.plainHttp || ctx.config.profile === 'tck' ? 'http' : 'https';
+  const scheme = plainHttpEnabled(ctx.config) ? 'http' : 'https';
   const url = didWebDocumentUrl(did, scheme);
   url.pathname = url.pathname.replace(/(\/\.well-known)?\/did\.json$/, '/audit/receipts');
   return url;

@@ -14,6 +14,8 @@ import { dspRoutes } from './scopes/protocol-routes.js';
 
 export interface ServerOptions {
   readonly version: string;
+  /** Serve HTTPS with this key and certificate (PEM); plain HTTP without. */
+  readonly https?: { readonly key: string; readonly cert: string };
   /** Default: self-issued participant JWTs (and the TCK's static header under `--profile tck`). */
   readonly verifyCounterparty?: CounterpartyVerifier;
 }
@@ -32,6 +34,7 @@ function scopeOf(url: string): string {
 export async function buildServer(ctx: NodeContext, options: ServerOptions): Promise<FastifyInstance> {
   // Fastify types its instance by the logger given; the rest of the node only needs the base logger type.
   const app = Fastify({
+    ...(options.https ? { https: { key: options.https.key, cert: options.https.cert } } : {}),
     loggerInstance: ctx.logger,
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',

@@ -1,6 +1,11 @@
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
-import { readClaimsFile, staticClaimsSource } from '../dataspace/identity/index.js';
+import {
+  participantDid,
+  readClaimsFile,
+  staticClaimsSource,
+  unreachableDidWarning,
+} from '../dataspace/identity/index.js';
 import { seedTckFixtures, tckDecide, tckTransferReact } from '../dataspace/tck/index.js';
 import { createOutboundClient, egressPolicy } from '../outbound/index.js';
 import { findParticipant, redactUrl } from '../store/index.js';
@@ -16,10 +21,13 @@ import type { ChangingClaims } from './policy/usage-control.js';
 import { setNegotiationDecisions } from './processes.js';
 import { setTransferReactions } from './scopes/transfers.js';
 import { buildServer } from './server.js';
+import { prepareTls } from './tls/index.js';
 
 export interface RunningNode {
   readonly url: string;
   readonly port: number;
+  /** The local CA's certificate file when the node serves a certificate it issued (for the CLI, curl --cacert). */
+  readonly caFile?: string;
   readonly app: FastifyInstance;
   readonly context: NodeContext;
   /** Stops accepting, lets in-flight requests finish (up to shutdownTimeoutMs), then closes the store. */
@@ -52,16 +60,22 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
         }
       : fixedClaims;
   const metrics = createMetrics();
+  const { target, database, participants } = await openNodeStore(loaded, {
+    onQuery: () => metrics.dbQueries.inc(),
+    now,
+  });
+  // After the store opened: a store directory that cannot be written is reported as such, not as a TLS failure.
+  const tls = await prepareTls(config, now()).catch(async (e: unknown) => {
+    await database.close();
+    throw e;
+  });
   const outbound = createOutboundClient({
+    ...(tls.trusted.length > 0 ? { ca: tls.trusted } : {}),
     connectTimeoutMs: config.outboundConnectTimeoutMs,
     readTimeoutMs: config.outboundReadTimeoutMs,
     maxResponseBytes: config.outboundMaxResponseBytes,
     egress: egressPolicy({ allow: config.outboundAllow }),
     logger,
-  });
-  const { target, database, participants } = await openNodeStore(loaded, {
-    onQuery: () => metrics.dbQueries.inc(),
-    now,
   });
   let port = config.port;
   const publicHost = () => config.host || `localhost:${port}`;
@@ -76,7 +90,7 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
     participants,
     now,
     publicHost,
-    publicUrl: () => config.publicUrl || `http://${publicHost()}`,
+    publicUrl: () => config.publicUrl || `${tls.server ? 'https' : 'http'}://${publicHost()}`,
   };
   let app: FastifyInstance | undefined;
   try {
@@ -86,7 +100,10 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
       setNegotiationDecisions(context, tckDecide);
       setTransferReactions(context, tckTransferReact);
     }
-    app = await buildServer(context, { version: packageVersion() });
+    app = await buildServer(context, {
+      version: packageVersion(),
+      ...(tls.server ? { https: tls.server } : {}),
+    });
     try {
       await app.listen({ port: config.port, host: config.bind });
     } catch (e) {
@@ -101,22 +118,26 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
   }
   const address = app.server.address();
   port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.bind.includes(':') ? `[${config.bind}]` : config.bind}:${port}`;
+  const scheme = tls.server ? 'https' : 'http';
+  const url = `${scheme}://${config.bind.includes(':') ? `[${config.bind}]` : config.bind}:${port}`;
   logger.info(
     {
       url,
       engine: database.engine,
       profile: config.profile,
+      tls: tls.server ? (config.tlsCert ? 'configured certificate' : 'local CA') : 'off (plain HTTP)',
       store:
         target.engine === 'postgres' ? redactUrl(target.url) : 'file' in target ? target.file : target.engine,
     },
     'node started',
   );
+  warnIfUnreachable(context, options.announce);
   const running = app;
   let closing: Promise<void> | undefined;
   return {
     url,
     port,
+    ...(tls.caFile ? { caFile: tls.caFile } : {}),
     app: running,
     context,
     close: () => {
@@ -151,4 +172,13 @@ async function ensureDefaultParticipant(ctx: NodeContext, announce: (line: strin
   } catch (e) {
     if (!(e instanceof ParticipantExists)) throw e; // another replica created it first
   }
+}
+
+/** A DID bound to loopback cannot be resolved by anyone else: say so in the log and to the operator. */
+function warnIfUnreachable(ctx: NodeContext, announce: (line: string) => void): void {
+  const did = participantDid(ctx.publicHost(), ctx.config.defaultParticipantId, true);
+  const warning = unreachableDidWarning(did, ctx.publicHost());
+  if (!warning) return;
+  ctx.logger.warn({ did, host: ctx.publicHost() }, warning);
+  announce(`Warning: ${warning}`);
 }

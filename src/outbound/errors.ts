@@ -46,12 +46,31 @@ export class ResponseTooLarge extends MusubiError {
 }
 
 /** The connection could not be opened, or broke before the response was complete. */
+/** What a TLS failure means, for the one line an operator reads (the code alone rarely says it). */
+const tlsExplanations: Readonly<Record<string, string>> = {
+  SELF_SIGNED_CERT_IN_CHAIN: 'its certificate was issued by a CA that is not trusted here',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its certificate was issued by a CA that is not trusted here',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its certificate was issued by a CA that is not trusted here',
+  UNABLE_TO_GET_ISSUER_CERT: 'its certificate was issued by a CA that is not trusted here',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'its certificate is self-signed and not trusted here',
+  CERT_HAS_EXPIRED: 'its certificate has expired',
+  CERT_NOT_YET_VALID: 'its certificate is not valid yet',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate does not name this host',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'it does not speak HTTPS (a plain HTTP server?)',
+};
+
+/** The explanation of a TLS verification failure code, if it is one. */
+export function tlsExplanation(code: string): string | undefined {
+  return tlsExplanations[code];
+}
+
 export class ConnectFailed extends MusubiError {
   constructor(host: string, reason: string, cause?: unknown) {
+    const why = tlsExplanation(reason);
     super(
       'outbound.connect-failed',
       'unavailable',
-      `connection to ${host} failed: ${reason}`,
+      `connection to ${host} failed: ${reason}${why ? ` (${why})` : ''}`,
       { host, reason },
       {
         cause,

@@ -42,5 +42,6 @@ export {
   ResponseTooLarge,
   type TimeoutPhase,
   TooManyRedirects,
+  tlsExplanation,
 } from './errors.js';
 export type { OutboundResponse } from './response.js';

@@ -39,6 +39,7 @@ export {
   listParticipants,
   type Participant,
   type ParticipantKey,
+  rotateParticipantKeys,
 } from './participants.js';
 export {
   type AuditReceiptsTable,

@@ -35,6 +35,27 @@ export async function listParticipantKeys(
     .execute();
 }
 
+/**
+ * A rotation: the new keys sign from `activeFrom`; the current keys of the same algorithms sign until then and are
+ * marked retired at that instant (their public halves stay published for the grace period).
+ */
+export async function rotateParticipantKeys(
+  db: Kysely<Tables>,
+  participantId: string,
+  keys: readonly ParticipantKey[],
+  activeFrom: string,
+): Promise<void> {
+  const algs = [...new Set(keys.map((k) => k.alg))];
+  await db
+    .updateTable('participant_keys')
+    .set({ retired_at: activeFrom })
+    .where('participant_id', '=', participantId)
+    .where('alg', 'in', algs)
+    .where('retired_at', 'is', null)
+    .execute();
+  for (const k of keys) await insertParticipantKey(db, { ...k, active_from: activeFrom, retired_at: null });
+}
+
 export async function insertApiKey(db: Kysely<Tables>, key: ApiKeyRecord): Promise<void> {
   await db.insertInto('api_keys').values(key).execute();
 }

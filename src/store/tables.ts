@@ -21,6 +21,10 @@ export interface ParticipantKeysTable {
   /** Path of a 0600 file holding the private JWK (keyStorage=files), else null. */
   private_file: string | null;
   created_at: string;
+  /** When the key starts signing (published before, so peers know it first); null = since created_at. */
+  active_from?: string | null;
+  /** When a newer key took over signing; it stays published for a grace period after. Null = current. */
+  retired_at?: string | null;
 }
 
 export interface ApiKeysTable {

@@ -149,14 +149,20 @@ describe('musubi CLI', () => {
     const store = tempDir();
     const node = spawnCli(process.execPath, [cliPath, 'node', 'start', '--port', '0', '--store', store]);
     const [, key] = await node.waitFor(/API key \(shown once, keep it safe\): (\S+)/);
-    const [, url] = await node.waitFor(/listening on (http:\/\/\S+)/);
+    // HTTPS by default, with a certificate from the local CA the node made in its store.
+    const [, url] = await node.waitFor(/listening on (https:\/\/\S+)/);
+    const [, caFile] = await node.waitFor(/Local CA \(curl --cacert, musubi --ca\): (\S+)/);
+    expect(caFile).toBe(join(store, 'ca', 'ca.pem'));
+    const ca = readFileSync(caFile!, 'utf8');
+    const cert = readFileSync(join(store, 'tls', 'server.pem'), 'utf8');
     const body = JSON.stringify({
       id: 'during-shutdown',
       title: '停止中の登録',
       dataAddress: { type: 'HttpData' },
     });
-    const { request } = await import('node:http');
+    const { request } = await import('node:https');
     const req = request(`${url}/management/v1/assets`, {
+      ca,
       method: 'POST',
       headers: {
         'x-api-key': key!,
@@ -187,12 +193,24 @@ describe('musubi CLI', () => {
     expect(node.stdout()).toMatch(/Stopped\./);
 
     const again = spawnCli(process.execPath, [cliPath, 'node', 'start', '--port', '0', '--store', store]);
-    const [, url2] = await again.waitFor(/listening on (http:\/\/\S+)/);
+    const [, url2] = await again.waitFor(/listening on (https:\/\/\S+)/);
     expect(again.stdout()).not.toMatch(/API key/);
-    const res = await fetch(`${url2}/management/v1/assets/during-shutdown`, {
-      headers: { 'x-api-key': key! },
-    });
-    expect(res.status).toBe(200);
+    // A restart keeps the CA and the certificate: what clients trust stays trusted.
+    expect(readFileSync(caFile!, 'utf8')).toBe(ca);
+    expect(readFileSync(join(store, 'tls', 'server.pem'), 'utf8')).toBe(cert);
+    const shown = await runCli([
+      'asset',
+      'show',
+      'during-shutdown',
+      '--node',
+      url2!,
+      '--api-key',
+      key!,
+      '--ca',
+      caFile!,
+    ]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('停止中の登録');
     again.signal('SIGTERM');
     expect(await again.exited).toBe(0);
   });

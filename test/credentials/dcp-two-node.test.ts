@@ -13,8 +13,8 @@ import {
   type SigningKey,
   signCounterpartyToken,
 } from '../../src/dataspace/identity/index.js';
-import { signerOf } from '../../src/node/counterparty.js';
 import { storeHeldCredential } from '../../src/node/credentials/store.js';
+import { signerOf } from '../../src/node/signing.js';
 import { api, assertDsp, eventually, loopbackNode, negotiationState } from '../dataspace/two-node-support.js';
 import { assertDcp, dcpSchemas } from '../support/dcp-schemas.js';
 import type { TestNode } from '../support/node.js';

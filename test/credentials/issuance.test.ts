@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCounterpartyToken } from '../../src/dataspace/identity/index.js';
-import { signerOf } from '../../src/node/counterparty.js';
+import { signerOf } from '../../src/node/signing.js';
 import { api, eventually, loopbackNode } from '../dataspace/two-node-support.js';
 import { assertDcp, dcpSchemas } from '../support/dcp-schemas.js';
 import type { TestNode } from '../support/node.js';

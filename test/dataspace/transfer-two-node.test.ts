@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type RunningNode, startNode } from '../../src/node/index.js';
 import { runCli } from '../support/cli.js';
-import type { TestNode } from '../support/node.js';
+import { overTls, type TestNode } from '../support/node.js';
 import { api, eventually, freePort, loopbackNode, publishOffer, useOffer } from './two-node-support.js';
 
 type Node = TestNode & { did: string };
@@ -45,7 +45,7 @@ describe('transfer between two nodes on loopback, driven by the CLI', () => {
   let agreementId: string;
 
   beforeAll(async () => {
-    [provider, consumer] = await Promise.all([loopbackNode(), loopbackNode()]);
+    [provider, consumer] = await Promise.all([loopbackNode(overTls), loopbackNode(overTls)]);
     await publishOffer(provider);
     agreementId = await agreementBetween(consumer, provider);
   });
@@ -81,7 +81,7 @@ describe('transfer between two nodes on loopback, driven by the CLI', () => {
 
     const shown = await cli('show', t.id);
     expect(shown.stdout).toContain(`${t.id}\tSTARTED\tconsumer\tHttpData-PULL\t${agreementId}`);
-    expect(shown.stdout).toMatch(/^endpoint: http:\/\/.+\/data\/transfers\/.+\ntoken: \S+$/m);
+    expect(shown.stdout).toMatch(/^endpoint: https:\/\/.+\/data\/transfers\/.+\ntoken: \S+$/m);
 
     const suspended = await cli('suspend', t.id, '--reason', '棚卸しのため一時停止');
     expect(suspended.code, suspended.stderr).toBe(0);
@@ -170,7 +170,7 @@ describe('a provider that is down when the request is sent', () => {
         port,
         store,
         host: `127.0.0.1:${port}`,
-        plainHttp: true,
+        ...overTls,
         outboundAllow: ['127.0.0.1'],
         logLevel: 'silent',
       },
@@ -186,7 +186,7 @@ describe('a provider that is down when the request is sent', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    consumer = await loopbackNode();
+    consumer = await loopbackNode(overTls);
     provider = await startProvider();
   });
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import type { TestNode } from '../support/node.js';
+import { overTls, type TestNode } from '../support/node.js';
 import {
   api,
   eventually,
@@ -33,8 +33,9 @@ describe('contract negotiation between two nodes on loopback', () => {
       });
     });
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-    provider = await loopbackNode();
+    provider = await loopbackNode(overTls);
     consumer = await loopbackNode({
+      ...overTls,
       eventWebhookUrl: `http://127.0.0.1:${(hook.address() as { port: number }).port}/events`,
     });
     await publishOffer(provider);
@@ -208,7 +209,7 @@ describe('contract negotiation between two nodes on loopback', () => {
   describe('with a provider that waits for a person to approve', () => {
     let approver: TestNode & { did: string };
     beforeAll(async () => {
-      approver = await loopbackNode({ negotiationAutoAgree: false });
+      approver = await loopbackNode({ ...overTls, negotiationAutoAgree: false });
       await publishOffer(approver);
     });
     afterAll(async () => {

@@ -3,7 +3,7 @@ import { insertOffer } from '../../src/dataspace/catalog/index.js';
 import { insertPolicy } from '../../src/dataspace/policy/index.js';
 import { participantStore } from '../../src/store/index.js';
 import { dspErrors, dspSchemas } from '../support/dsp-schemas.js';
-import { startTestNode, type TestNode } from '../support/node.js';
+import { startTestNode, type TestNode, testFetch } from '../support/node.js';
 
 export const schemas = dspSchemas();
 
@@ -22,7 +22,7 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** A node on loopback that may call other loopback nodes over plain HTTP. */
+/** A node on loopback that may call other loopback nodes: plain HTTP unless given `overTls`. */
 export async function loopbackNode(
   overrides: Record<string, unknown> = {},
 ): Promise<TestNode & { did: string }> {
@@ -92,7 +92,7 @@ export async function api<T = Record<string, unknown>>(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${t.node.url}/management/v1${path}`, {
+  const res = await testFetch(`${t.node.url}/management/v1${path}`, {
     method,
     headers: {
       'x-api-key': t.apiKey,

@@ -1,15 +1,21 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { testCaFile } from './node.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const cliPath = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
-/** The environment a CLI test runs in: no MUSUBI_* or DATABASE_URL of the developer's shell leaks in. */
+/**
+ * The environment a CLI test runs in: no MUSUBI_* or DATABASE_URL of the developer's shell leaks in; the shared
+ * test CA, once made, is trusted (MUSUBI_TLS_CA) so the CLI reaches HTTPS test nodes.
+ */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env))
     if (!k.startsWith('MUSUBI_') && k !== 'DATABASE_URL') env[k] = v;
+  if (existsSync(testCaFile)) env.MUSUBI_TLS_CA = testCaFile;
   return { ...env, ...extra };
 }
 

@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { rootCertificates } from 'node:tls';
 import { pino } from 'pino';
+import { Agent, type RequestInit, fetch as undiciFetch } from 'undici';
 import {
   type ConfigKey,
   loadConfig,
@@ -11,6 +13,27 @@ import {
   startNode,
 } from '../../src/node/index.js';
 import { freshDatabase, testEngines } from './engines.js';
+
+/**
+ * One local CA for the HTTPS test nodes of this test process: nodes sharing its directory trust each other, and
+ * `testFetch` and the CLI (runCli passes it as MUSUBI_TLS_CA) trust it too.
+ */
+export const testCaDir = join(tmpdir(), `musubi-test-ca-${process.pid}`);
+export const testCaFile = join(testCaDir, 'ca.pem');
+process.once('exit', () => rmSync(testCaDir, { recursive: true, force: true }));
+
+/** Overrides for a test node that serves HTTPS with a certificate from the shared test CA. */
+export const overTls = { plainHttp: false, tlsLocalCaDir: testCaDir } as const;
+
+let testAgent: Agent | undefined;
+
+/** fetch that trusts the shared test CA (once a node made it), for nodes over HTTPS and plain HTTP alike. */
+export function testFetch(url: string, init: RequestInit = {}) {
+  if (!testAgent && existsSync(testCaFile)) {
+    testAgent = new Agent({ connect: { ca: [...rootCertificates, readFileSync(testCaFile, 'utf8')] } });
+  }
+  return undiciFetch(url, { ...init, ...(testAgent ? { dispatcher: testAgent } : {}) });
+}
 
 export interface TestNode {
   readonly node: RunningNode;
@@ -38,7 +61,11 @@ export async function startTestNode(overrides: Partial<Record<ConfigKey, unknown
   });
   const logger = pino({ level: 'debug', redact: { paths: redactedPaths, censor: '[redacted]' } }, sink);
   const announced: string[] = [];
-  const loaded = loadConfig({ flags: { port: 0, store, logLevel: 'debug', ...overrides }, env: {} });
+  // Plain HTTP unless a test asks for HTTPS: most suites talk to the node with the global fetch.
+  const loaded = loadConfig({
+    flags: { port: 0, store, logLevel: 'debug', plainHttp: true, ...overrides },
+    env: {},
+  });
   const node = await startNode(loaded, { announce: (l) => announced.push(l), logger });
   const apiKey = announced.join('\n').match(/msk_\S+/)?.[0];
   if (!apiKey) throw new Error(`no API key announced: ${announced.join(' | ')}`);

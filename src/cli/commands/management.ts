@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { type ErrorKind, InvalidInput, MusubiError } from '../../errors/index.js';
+import type { Response } from 'undici';
+import { type ErrorKind, InvalidInput, isMusubiError, MusubiError } from '../../errors/index.js';
+import { caFiles, trustedFetch } from '../https.js';
 
 /**
  * The management API as the `asset`, `policy`, `offer` and `catalog` commands call it: one request, a problem
@@ -9,11 +11,14 @@ import { type ErrorKind, InvalidInput, MusubiError } from '../../errors/index.js
 export interface Connection {
   readonly node: string;
   readonly apiKey: string;
+  /** Extra CA files trusted for HTTPS to the node (and to a provider's data plane). */
+  readonly ca: readonly string[];
 }
 
 export interface ConnectionFlags {
   readonly node: string;
   readonly apiKey: string;
+  readonly ca?: string;
   readonly json?: boolean;
 }
 
@@ -34,16 +39,21 @@ export async function managementCall<T>(
 ): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(`${c.node.replace(/\/+$/, '')}/management/v1${path}`, {
-      method,
-      headers: {
-        'x-api-key': c.apiKey,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
+    res = await trustedFetch(
+      `${c.node.replace(/\/+$/, '')}/management/v1${path}`,
+      {
+        method,
+        headers: {
+          'x-api-key': c.apiKey,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
+      c.ca,
+    );
   } catch (e) {
+    if (isMusubiError(e)) throw e;
     throw new MusubiError(
       'cli.node-unreachable',
       'unavailable',
@@ -71,7 +81,12 @@ export async function managementCall<T>(
 /** --node, --api-key (or MUSUBI_API_KEY) and --json on a command. */
 export function withConnection(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--node <url>', 'the node’s URL').default('http://127.0.0.1:8080'))
+    .addOption(new Option('--node <url>', 'the node’s URL').default('https://127.0.0.1:8080'))
+    .addOption(
+      new Option('--ca <files>', 'CA certificate(s) to trust for HTTPS, comma-separated').env(
+        'MUSUBI_TLS_CA',
+      ),
+    )
     .addOption(
       new Option('--api-key <key>', 'management API key of the participant')
         .env('MUSUBI_API_KEY')
@@ -80,7 +95,11 @@ export function withConnection(cmd: Command): Command {
     .option('--json', 'output as JSON');
 }
 
-export const connection = (f: ConnectionFlags): Connection => ({ node: f.node, apiKey: f.apiKey });
+export const connection = (f: ConnectionFlags): Connection => ({
+  node: f.node,
+  apiKey: f.apiKey,
+  ca: caFiles(f.ca),
+});
 
 /** For repeatable options: `--keyword a --keyword b`. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

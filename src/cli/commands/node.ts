@@ -7,6 +7,9 @@ interface StartFlags {
   readonly host?: string;
   readonly bind?: string;
   readonly profile?: string;
+  readonly insecureHttp?: boolean;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
 }
 
 export function nodeCommand(globals: () => GlobalOptions): Command {
@@ -23,6 +26,16 @@ export function nodeCommand(globals: () => GlobalOptions): Command {
         'tck',
       ]),
     )
+    .addOption(
+      new Option('--tls-cert <file>', 'PEM certificate to serve HTTPS with (default: one from the local CA)'),
+    )
+    .addOption(new Option('--tls-key <file>', 'PEM private key of --tls-cert'))
+    .addOption(
+      new Option(
+        '--insecure-http',
+        'serve and call peers over plain HTTP instead of HTTPS (development only)',
+      ),
+    )
     .action(async (flags: StartFlags) => {
       const g = globals();
       await runCommand(g, async () => {
@@ -31,9 +44,14 @@ export function nodeCommand(globals: () => GlobalOptions): Command {
           host: flags.host,
           bind: flags.bind,
           profile: flags.profile,
+          plainHttp: flags.insecureHttp,
+          tlsCert: flags.tlsCert,
+          tlsKey: flags.tlsKey,
         });
         const running = await startNode(loaded, { announce: (line) => process.stdout.write(`${line}\n`) });
         process.stdout.write(`Musubi node listening on ${running.url}\n`);
+        if (running.caFile)
+          process.stdout.write(`Local CA (curl --cacert, musubi --ca): ${running.caFile}\n`);
         await new Promise<void>((resolve) => {
           const stop = (signal: string) => {
             process.stdout.write(`Shutting down (${signal})…\n`);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { createParticipant, issueApiKey, openNodeStore } from '../../node/index.js';
+import { InvalidInput } from '../../errors/index.js';
+import { createParticipant, issueApiKey, openNodeStore, rotateParticipantKey } from '../../node/index.js';
 import { listParticipants } from '../../store/index.js';
 import { configFrom, type GlobalOptions, printJson, runCommand } from '../run.js';
 
@@ -78,6 +79,33 @@ export function participantCommand(globals: () => GlobalOptions): Command {
           const issued = await issueApiKey(participants, id, flags.label, 'cli', 'cli');
           if (flags.json) return printJson(issued);
           process.stdout.write(`API key ${issued.id} (shown once): ${issued.key}\n`);
+        } finally {
+          await database.close();
+        }
+      });
+    });
+
+  cmd
+    .command('rotate-key <id>')
+    .description(
+      'rotate the participant’s key pairs without downtime: published now, signing after the activation delay',
+    )
+    .option('--activate-in <seconds>', 'seconds until the new keys sign (default: keyActivationDelayS)')
+    .option('--json', 'output as JSON')
+    .action(async (id: string, flags: { activateIn?: string; json?: boolean }) => {
+      const g = globals();
+      await runCommand(g, async () => {
+        const loaded = configFrom(g);
+        const delay = flags.activateIn ?? String(loaded.values.keyActivationDelayS);
+        if (!/^\d{1,6}$/.test(delay))
+          throw new InvalidInput('cli.invalid-delay', `--activate-in must be whole seconds, got ${delay}`);
+        const { database, participants } = await openNodeStore(loaded);
+        try {
+          const rotated = await rotateParticipantKey(participants, id, Number(delay) * 1000, 'cli', 'cli');
+          if (flags.json) return printJson(rotated);
+          process.stdout.write(
+            `New keys ${rotated.kids.join(', ')}: published now, signing from ${rotated.activeFrom}; the replaced keys stay published for ${loaded.values.keyGracePeriodS} s after that\n`,
+          );
         } finally {
           await database.close();
         }

@@ -2,7 +2,9 @@ import { createWriteStream, existsSync, renameSync, statSync } from 'node:fs';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebStream } from 'node:stream/web';
+import type { Response } from 'undici';
 import { MusubiError } from '../../errors/index.js';
+import { trustedFetch } from '../https.js';
 
 /**
  * `musubi transfer pull`: streams a STARTED transfer's data from the provider's data plane with the EDR the
@@ -23,6 +25,8 @@ export interface PullOptions {
   /** Progress and the final report (stderr). */
   readonly report: (line: string) => void;
   readonly attempts?: number;
+  /** Extra CA files trusted for the provider's data plane. */
+  readonly ca?: readonly string[];
 }
 
 const kindOf = (status: number) =>
@@ -71,7 +75,7 @@ export async function pullTransfer(o: PullOptions): Promise<number> {
     if (written > 0) headers.range = `bytes=${written}-`;
     let res: Response;
     try {
-      res = await fetch(edr.endpoint, { headers });
+      res = await trustedFetch(edr.endpoint, { headers }, o.ca ?? []);
     } catch (e) {
       if (attempt >= attempts) throw unreachable(o.transferId, e);
       continue;

@@ -201,6 +201,7 @@ export function transferCommand(globals: () => GlobalOptions): Command {
         transferId: id,
         ...(f.output ? { output: f.output } : {}),
         edr: () => edrOf(c, id),
+        ca: c.ca,
         report: (l) => process.stderr.write(`${l}\n`),
       });
     });

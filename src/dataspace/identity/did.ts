@@ -21,7 +21,7 @@ export interface DidDocument {
   }[];
   readonly authentication: readonly string[];
   readonly assertionMethod: readonly string[];
-  /** Endpoints peers look up: `DataService` (DSP) and `CredentialService` (DCP). */
+  /** Endpoints: the DSP `DataService`, the DCP `CredentialService`. */
   readonly service?: readonly DidService[];
 }
 
@@ -29,6 +29,11 @@ export interface DidService {
   readonly id: string;
   readonly type: string;
   readonly serviceEndpoint: string;
+}
+
+/** DSP 2025-1: the participant's protocol endpoint, as its version metadata URL (`…/.well-known/dspace-version`). */
+export function dataService(did: string, versionMetadataUrl: string): DidService {
+  return { id: `${did}#dsp`, type: 'DataService', serviceEndpoint: versionMetadataUrl };
 }
 
 export function didDocument(
@@ -48,7 +53,7 @@ export function didDocument(
     verificationMethod: methods,
     authentication: methods.map((m) => m.id),
     assertionMethod: methods.map((m) => m.id),
-    ...(services.length ? { service: services } : {}),
+    ...(services.length > 0 ? { service: services } : {}),
   };
 }
 

@@ -8,11 +8,19 @@ export {
 export {
   type DidDocument,
   type DidService,
+  dataService,
   didDocument,
   didWebDocumentUrl,
   InvalidDid,
   participantDid,
 } from './did.js';
+export {
+  type KeyHistoryEntry,
+  type KeyStatus,
+  keyStatus,
+  publishedKeys,
+  signingKeyAt,
+} from './key-history.js';
 export {
   type GeneratedKey,
   generateParticipantKey,
@@ -24,6 +32,7 @@ export {
   secretFingerprint,
   unsealPrivateJwk,
 } from './keys.js';
+export { isLocalOnlyHost, unreachableDidWarning } from './reachability.js';
 export {
   pruneReplayGuard,
   type ReplayCheck,

@@ -62,6 +62,6 @@ function asDidDocument(body: unknown, did: string): DidDocument {
     verificationMethod: usable,
     authentication: refs(doc.authentication),
     assertionMethod: refs(doc.assertionMethod),
-    ...(services.length ? { service: services } : {}),
+    ...(services.length > 0 ? { service: services } : {}),
   };
 }

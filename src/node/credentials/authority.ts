@@ -9,7 +9,8 @@ import { signCounterpartyToken } from '../../dataspace/identity/index.js';
 import { InvalidInput, MusubiError, NotFound } from '../../errors/index.js';
 import { appendAudit } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
-import { didResolverOf, signerOf } from '../counterparty.js';
+import { didResolverOf } from '../counterparty.js';
+import { signerOf } from '../signing.js';
 import { participantBaseUrl } from './services.js';
 import {
   allocateStatusIndex,

@@ -10,7 +10,8 @@ import { signCounterpartyToken } from '../../dataspace/identity/index.js';
 import { InvalidInput, MusubiError } from '../../errors/index.js';
 import { appendAudit } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
-import { didResolverOf, signerOf } from '../counterparty.js';
+import { didResolverOf } from '../counterparty.js';
+import { signerOf } from '../signing.js';
 import { deliver, issueAndDeliver } from './authority.js';
 import {
   findCredentialRequest,

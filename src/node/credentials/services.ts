@@ -1,9 +1,9 @@
-import type { DidService } from '../../dataspace/identity/index.js';
+import { type DidService, dataService } from '../../dataspace/identity/index.js';
 import type { NodeContext } from '../context.js';
 
 /** The participant's public root: `<publicUrl>` for the default participant, `<publicUrl>/p/<id>` otherwise. */
 export function participantBaseUrl(ctx: NodeContext, participantId: string): string {
-  const root = ctx.publicUrl().replace(/\/$/, '');
+  const root = ctx.publicUrl().replace(/\/+$/, '');
   return participantId === ctx.config.defaultParticipantId ? root : `${root}/p/${participantId}`;
 }
 
@@ -15,7 +15,7 @@ export function participantBaseUrl(ctx: NodeContext, participantId: string): str
 export function participantServices(ctx: NodeContext, participantId: string, did: string): DidService[] {
   const base = participantBaseUrl(ctx, participantId);
   return [
-    { id: `${did}#dsp`, type: 'DataService', serviceEndpoint: `${base}/.well-known/dspace-version` },
+    dataService(did, `${base}/.well-known/dspace-version`),
     { id: `${did}#credential-service`, type: 'CredentialService', serviceEndpoint: `${base}/dcp` },
     { id: `${did}#issuer-service`, type: 'IssuerService', serviceEndpoint: `${base}/dcp/issuer` },
   ];

@@ -18,8 +18,9 @@ import { signCounterpartyToken, type VerifiedClaims } from '../../dataspace/iden
 import { InvalidInput } from '../../errors/index.js';
 import { appendAudit } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
-import { didResolverOf, ownDids, signerOf } from '../counterparty.js';
+import { didResolverOf, ownDids } from '../counterparty.js';
 import type { ChangingClaims } from '../policy/usage-control.js';
+import { signerOf } from '../signing.js';
 
 /** `Type=did` entries of the `trustedIssuers` config key, as a table per credential type. */
 export function trustedIssuersOf(entries: readonly string[]): TrustedIssuers {

@@ -1,11 +1,12 @@
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyPluginAsync } from 'fastify';
-import { participantDid } from '../../dataspace/identity/index.js';
+import { keyStatus, participantDid } from '../../dataspace/identity/index.js';
 import { NotFound } from '../../errors/index.js';
 import { findParticipant, participantStore } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
 import './auth.js';
-import { issueApiKey } from '../participants.js';
+import { historyEntry, issueApiKey, rotateParticipantKey } from '../participants.js';
+import { forgetSigningKeys } from '../signing.js';
 import { idParams, problemResponses } from './schemas.js';
 
 const participantSchema = {
@@ -20,7 +21,17 @@ const participantSchema = {
     createdAt: { type: 'string' },
     keys: {
       type: 'array',
-      items: { type: 'object', properties: { kid: { type: 'string' }, alg: { type: 'string' } } },
+      items: {
+        type: 'object',
+        properties: {
+          kid: { type: 'string' },
+          alg: { type: 'string' },
+          status: { type: 'string', enum: ['pending', 'active', 'retiring', 'retired'] },
+          createdAt: { type: 'string' },
+          activeFrom: { type: 'string' },
+          retiredAt: { type: 'string' },
+        },
+      },
     },
   },
 } as const;
@@ -63,8 +74,58 @@ export const participantManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext 
         ...(p.corporate_number ? { corporateNumber: p.corporate_number } : {}),
         did: participantDid(ctx.publicHost(), p.id, p.id === ctx.config.defaultParticipantId),
         createdAt: p.created_at,
-        keys: keys.map((k) => ({ kid: k.kid, alg: k.alg })),
+        keys: keys.map(historyEntry).map((k) => ({
+          kid: k.kid,
+          alg: k.alg,
+          status: keyStatus(k, ctx.now(), ctx.config.keyGracePeriodS * 1000),
+          createdAt: k.createdAt,
+          ...(k.activeFrom ? { activeFrom: k.activeFrom } : {}),
+          ...(k.retiredAt ? { retiredAt: k.retiredAt } : {}),
+        })),
       };
+    },
+  );
+
+  app.post(
+    '/participant/keys/rotate',
+    {
+      schema: {
+        tags: ['participant'],
+        summary: 'Rotate the key pairs without downtime',
+        description:
+          'New key pairs are published in the DID document at once and sign after `activateInSeconds` (default: the ' +
+          'node’s keyActivationDelayS), when peers caching the document know them; the replaced keys sign until then ' +
+          'and stay published for keyGracePeriodS, so what they signed still verifies.',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { activateInSeconds: { type: 'integer', minimum: 0, maximum: 86_400 } },
+        },
+        response: {
+          201: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['kids', 'activeFrom'],
+            properties: {
+              kids: { type: 'array', items: { type: 'string' } },
+              activeFrom: { type: 'string' },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (req, reply) => {
+      const delayS = req.body?.activateInSeconds ?? ctx.config.keyActivationDelayS;
+      const rotated = await rotateParticipantKey(
+        ctx.participants,
+        req.participantId,
+        delayS * 1000,
+        req.actor,
+        'management-api',
+      );
+      forgetSigningKeys(ctx, req.participantId);
+      return reply.status(201).send({ kids: [...rotated.kids], activeFrom: rotated.activeFrom });
     },
   );
 

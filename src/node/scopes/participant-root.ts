@@ -1,10 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { didDocument, participantDid } from '../../dataspace/identity/index.js';
+import { participantDid } from '../../dataspace/identity/index.js';
 import { NotFound } from '../../errors/index.js';
 import { findParticipant } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
-import { participantServices } from '../credentials/index.js';
-import { publicKeysOf } from '../participants.js';
+import { participantDidDocument } from '../did-document.js';
 
 /**
  * The public, unauthenticated documents of each participant under `/p/<participant>/`, and of the default
@@ -23,8 +22,7 @@ export const participantRootRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = a
 
   async function did(id: string) {
     await resolve(id);
-    const did = participantDid(ctx.publicHost(), id, id === defaultId);
-    return didDocument(did, await publicKeysOf(ctx.db, id), participantServices(ctx, id, did));
+    return participantDidDocument(ctx, id, participantDid(ctx.publicHost(), id, id === defaultId));
   }
 
   async function versions(id: string) {
