@@ -2,9 +2,7 @@ import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
 import {
   type ChainReport,
-  type CheckpointPolicy,
   checkpointAction,
-  checkpointDue,
   checkpointVerifier,
   type ReceiptClaims,
   ReceiptRejected,
@@ -17,7 +15,6 @@ import { Conflict, InvalidInput, NotFound } from '../errors/index.js';
 import {
   type AuditRecord,
   appendAudit,
-  auditBounds,
   auditPages,
   contradictingReceipts,
   countIssuedReceipts,
@@ -133,27 +130,6 @@ export async function writeCheckpoint(
     await setAuditSignature(trx, participantId, record.seq, signature);
     return { ...record, signature };
   });
-}
-
-/** Writes a checkpoint when the policy says one is due; returns it, or undefined when none was due. */
-export async function checkpointIfDue(
-  deps: Pick<ParticipantDeps, 'db' | 'nodeSecret' | 'keyStorage' | 'storeDir' | 'now'>,
-  participantId: string,
-  policy: CheckpointPolicy,
-): Promise<AuditRecord | undefined> {
-  const [{ first, last }, cp] = await Promise.all([
-    auditBounds(deps.db, participantId),
-    lastAuditOf(deps.db, participantId, checkpointAction),
-  ]);
-  if (!last) return undefined;
-  const head = {
-    seq: last.seq,
-    lastCheckpointSeq: cp?.seq ?? 0,
-    ...(cp ? { lastCheckpointAt: new Date(cp.at) } : {}),
-    ...(first ? { firstAt: new Date(first.at) } : {}),
-  };
-  if (!checkpointDue(head, policy, deps.now())) return undefined;
-  return writeCheckpoint(deps, participantId, 'audit-checkpoint');
 }
 
 export class NothingToPrune extends Conflict {

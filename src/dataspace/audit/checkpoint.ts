@@ -63,26 +63,3 @@ export function checkpointVerifier(keyFor: (kid: string) => Promise<JWK | undefi
     return undefined;
   };
 }
-
-export interface CheckpointPolicy {
-  /** A checkpoint after this many entries since the last one. */
-  readonly everyEntries: number;
-  /** …or after this many seconds, when anything was appended since. */
-  readonly everySeconds: number;
-}
-
-export interface ChainHead {
-  readonly seq: number;
-  readonly lastCheckpointSeq: number;
-  readonly lastCheckpointAt?: Date;
-  /** When the chain began, for a chain that has no checkpoint yet. */
-  readonly firstAt?: Date;
-}
-
-export function checkpointDue(head: ChainHead, policy: CheckpointPolicy, now: Date): boolean {
-  const since = head.seq - head.lastCheckpointSeq;
-  if (since <= 0) return false;
-  if (since >= policy.everyEntries) return true;
-  const from = head.lastCheckpointAt ?? head.firstAt;
-  return from !== undefined && now.getTime() - from.getTime() >= policy.everySeconds * 1000;
-}

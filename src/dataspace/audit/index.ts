@@ -8,10 +8,7 @@ export {
   verifyChain,
 } from './chain.js';
 export {
-  type ChainHead,
   type CheckpointKey,
-  type CheckpointPolicy,
-  checkpointDue,
   checkpointVerifier,
   signCheckpoint,
 } from './checkpoint.js';
