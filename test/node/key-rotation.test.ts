@@ -37,13 +37,23 @@ describe('participant key rotation without downtime', () => {
     (await (await testFetch(`${n.node.url}/.well-known/did.json`)).json()) as DidDoc;
   const kidOf = (authorization: string) => String(decodeProtectedHeader(authorization.slice(7)).kid);
 
-  it('lists the DSP endpoint as a DataService pointing at the version metadata', async () => {
+  it('lists the DSP endpoint as a DataService pointing at the version metadata, beside the DCP services', async () => {
     const doc = await didDoc(provider);
     expect(doc.service).toEqual([
       {
         id: `${provider.did}#dsp`,
         type: 'DataService',
         serviceEndpoint: `${provider.node.url}/.well-known/dspace-version`,
+      },
+      {
+        id: `${provider.did}#credential-service`,
+        type: 'CredentialService',
+        serviceEndpoint: `${provider.node.url}/dcp`,
+      },
+      {
+        id: `${provider.did}#issuer-service`,
+        type: 'IssuerService',
+        serviceEndpoint: `${provider.node.url}/dcp/issuer`,
       },
     ]);
     const versions = await testFetch(doc.service?.[0]?.serviceEndpoint ?? '');
