@@ -106,9 +106,15 @@ export async function keepReceipt(
   return claims;
 }
 
+/** Per node: the participant–counterparty pairs with an exchange running, and the newest event waiting behind it. */
+const inFlight = new WeakMap<NodeContext, Map<string, { next?: ReceiptEvent }>>();
+
 /**
  * Hands the counterparty a receipt for `event` and keeps the one it answers with. Best effort and never
  * throws: a peer without a receipts endpoint (another connector) leaves only the issued copy, and the log says so.
+ * One exchange per pair at a time: events arriving meanwhile are covered by one more receipt for the newest of
+ * them, sent when the running one ends. A receipt anchors the chain head, so it vouches for every entry up to it —
+ * under load the peers trade one receipt per round trip instead of one per message.
  */
 export async function exchangeReceipts(
   ctx: NodeContext,
@@ -117,6 +123,33 @@ export async function exchangeReceipts(
   event: ReceiptEvent,
 ): Promise<void> {
   if (!counterparty.startsWith('did:web:')) return;
+  const pairs = inFlight.get(ctx) ?? new Map<string, { next?: ReceiptEvent }>();
+  inFlight.set(ctx, pairs);
+  const pair = `${participantId} ${counterparty}`;
+  const running = pairs.get(pair);
+  if (running) {
+    running.next = event;
+    return;
+  }
+  const slot: { next?: ReceiptEvent } = {};
+  pairs.set(pair, slot);
+  try {
+    for (let current: ReceiptEvent | undefined = event; current; ) {
+      await exchangeOne(ctx, participantId, counterparty, current);
+      current = slot.next;
+      slot.next = undefined;
+    }
+  } finally {
+    pairs.delete(pair);
+  }
+}
+
+async function exchangeOne(
+  ctx: NodeContext,
+  participantId: string,
+  counterparty: string,
+  event: ReceiptEvent,
+): Promise<void> {
   try {
     const receipt = await issueReceipt(ctx, participantId, counterparty, event);
     if (!receipt) return;
