@@ -254,6 +254,25 @@ describe('DCP credentials: an authority and two participants on loopback', () =>
     const authoritySigner = () =>
       signerOf(authority.node.context, authority.node.context.config.defaultParticipantId);
 
+    it('a valid membership of another data space passes DCP and fails the policy, with its reason code', async () => {
+      const p = await addParticipant(consumer, 'other-space');
+      expect((await issue(authority, p.did, { claims: { membership: '別のデータスペース' } })).status).toBe(
+        201,
+      );
+      const created = await negotiate(p);
+      const ended = await eventually(
+        'terminated by policy',
+        () => negotiationState(p, String(created.body.id)),
+        (n) => ['TERMINATED', 'FINALIZED'].includes(String(n.state)),
+      );
+      expect(ended).toMatchObject({ state: 'TERMINATED', reasonCode: 'policy.not-permitted' });
+      expect(ended.agreementId ?? null).toBeNull();
+      const theirs = await api<Record<string, unknown>[]>(provider, 'GET', '/negotiations?role=provider');
+      expect(theirs.body.filter((n) => n.counterpartyId === p.did)).toEqual([
+        expect.objectContaining({ state: 'TERMINATED', reasonCode: 'policy.not-permitted' }),
+      ]);
+    });
+
     it('expired credential → credential.expired', async () => {
       const p = await addParticipant(consumer, 'expired');
       await plant(p, await authoritySigner(), {

@@ -29,6 +29,22 @@ import { statusListsOf } from './verifier.js';
 const accessTokenTtlSeconds = 60;
 const presentationTtlSeconds = 60;
 
+/** Held types per participant, read at most every few seconds: every outbound DSP message asks. */
+const heldTypesTtlMs = 5_000;
+const heldTypesCache = new WeakMap<NodeContext, Map<string, { types: Promise<string[]>; at: number }>>();
+
+function heldTypesOf(ctx: NodeContext, participantId: string): Promise<string[]> {
+  const cache = heldTypesCache.get(ctx) ?? new Map<string, { types: Promise<string[]>; at: number }>();
+  heldTypesCache.set(ctx, cache);
+  const now = ctx.now().getTime();
+  const hit = cache.get(participantId);
+  if (hit && now - hit.at < heldTypesTtlMs) return hit.types;
+  const types = heldTypes(ctx.db, participantId);
+  cache.set(participantId, { types, at: now });
+  types.catch(() => cache.delete(participantId));
+  return types;
+}
+
 /** An access token is reused for this long (of its 60 s): the verifier then answers from its per-token cache. */
 const accessTokenReuseMs = 30_000;
 const issuedTokens = new WeakMap<NodeContext, Map<string, { token: string; until: number }>>();
@@ -46,7 +62,7 @@ export async function credentialAccessToken(
   signer: SigningKey,
   verifier: string,
 ): Promise<string | undefined> {
-  const types = await heldTypes(ctx.db, participantId);
+  const types = await heldTypesOf(ctx, participantId);
   if (types.length === 0) return undefined;
   const cache = issuedTokens.get(ctx) ?? new Map<string, { token: string; until: number }>();
   issuedTokens.set(ctx, cache);
@@ -245,5 +261,6 @@ async function storeDelivered(
       at,
     );
   });
+  heldTypesCache.get(ctx)?.delete(participantId); // the next outbound token grants the new types
   return accepted.length;
 }
