@@ -13,14 +13,9 @@ import {
   startNode,
 } from '../../src/node/index.js';
 import { freshDatabase, testEngines } from './engines.js';
+import { testCaDir, testCaFile } from './test-ca.js';
 
-/**
- * One local CA for the HTTPS test nodes of this test process: nodes sharing its directory trust each other, and
- * `testFetch` and the CLI (runCli passes it as MUSUBI_TLS_CA) trust it too.
- */
-export const testCaDir = join(tmpdir(), `musubi-test-ca-${process.pid}`);
-export const testCaFile = join(testCaDir, 'ca.pem');
-process.once('exit', () => rmSync(testCaDir, { recursive: true, force: true }));
+export { testCaDir, testCaFile } from './test-ca.js';
 
 /** Overrides for a test node that serves HTTPS with a certificate from the shared test CA. */
 export const overTls = { plainHttp: false, tlsLocalCaDir: testCaDir } as const;
