@@ -11,6 +11,7 @@ import {
   verifyChain,
   verifyReceipt,
 } from '../dataspace/audit/index.js';
+import { signingKeyAt } from '../dataspace/identity/index.js';
 import { Conflict, InvalidInput, NotFound } from '../errors/index.js';
 import {
   type AuditRecord,
@@ -25,7 +26,7 @@ import {
   setAuditSignature,
   type Tables,
 } from '../store/index.js';
-import { type ParticipantDeps, privateKeyOf } from './participants.js';
+import { historyEntry, type ParticipantDeps, privateKeyOf } from './participants.js';
 
 /** Every public key the participant ever held, by kid, so checkpoints from before a rotation verify. */
 async function storedKeys(
@@ -107,8 +108,9 @@ export async function writeCheckpoint(
   participantId: string,
   via: string,
 ): Promise<AuditRecord> {
-  const keys = await listParticipantKeys(deps.db, participantId);
-  const key = keys.filter((k) => k.alg === 'EdDSA').at(-1);
+  // The key that signs now: after a rotation, a published key still waiting to activate is not it yet.
+  const keys = (await listParticipantKeys(deps.db, participantId)).map(historyEntry);
+  const key = signingKeyAt(keys, 'EdDSA', deps.now());
   if (!key) throw new NotFound('signing key of participant', participantId);
   const privateJwk = await privateKeyOf(deps as ParticipantDeps, participantId, key.kid);
   return deps.db.transaction().execute(async (trx) => {
