@@ -1,4 +1,5 @@
-import { Conflict, InvalidInput, MusubiError, NotFound } from '../../errors/index.js';
+import { InvalidInput, MusubiError, NotFound } from '../../errors/index.js';
+import { ProcessChanged } from '../process/errors.js';
 
 /** Unknown, or belonging to another counterparty or participant: the same answer for both. */
 export class NegotiationNotFound extends NotFound {
@@ -14,7 +15,7 @@ export class AgreementNotFound extends NotFound {
 }
 
 /** Someone else changed the negotiation between our read and our write; the caller retries or reports. */
-export class NegotiationChanged extends Conflict {
+export class NegotiationChanged extends ProcessChanged {
   constructor(id: string) {
     super('negotiation.changed', `negotiation ${JSON.stringify(id)} changed concurrently; try again`, { id });
   }

@@ -563,11 +563,12 @@ export function negotiationService<O extends PublishedOffer>(deps: NegotiationDe
         );
       }
       const at = deps.now();
-      const e = noEffects();
+      let e = noEffects();
       const key = messageKey(m.sender, `${m.pid ?? ''}/${m.endpoint}`, m.body);
-      const { answer, repeated } = await receiveOnce(deps.db, m.participantId, key, at, (trx) =>
-        m.pid === undefined ? opened(trx, m, input, at, e) : continued(trx, m, input, at, e),
-      );
+      const { answer, repeated } = await receiveOnce(deps.db, m.participantId, key, at, (trx) => {
+        e = noEffects(); // an attempt that rolled back leaves nothing to act on
+        return m.pid === undefined ? opened(trx, m, input, at, e) : continued(trx, m, input, at, e);
+      });
       if (!repeated) settle(e); // a repeat changed nothing (its own attempt, if any, rolled back)
       return answer;
     },

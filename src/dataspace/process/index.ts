@@ -1,4 +1,5 @@
 export { deadlineWork } from './deadlines.js';
+export { ProcessChanged } from './errors.js';
 export {
   type Answer,
   messageKey,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase, testEngines } from '../../../test/support/engines.js';
 import type { Database } from '../../store/index.js';
+import { ProcessChanged } from './errors.js';
 import { type ProcessTable, pruneReceived, receiveOnce, storedAnswer } from './received.js';
 
 const processes: ProcessTable[] = [{ table: 'negotiations', finished: ['FINALIZED', 'TERMINATED'] }];
@@ -59,6 +60,49 @@ for (const engine of testEngines()) {
         status: 200,
         body: { providerPid, consumerPid: `urn:uuid:c-${providerPid}`, state: 'REQUESTED' },
       }));
+
+    it('runs the work again when another transaction changed the process under it, and stores one answer', async () => {
+      let runs = 0;
+      const got = await receiveOnce(database.db, 'ume', 'raced', new Date(t0 + 30 * day), async (trx) => {
+        runs++;
+        await trx
+          .insertInto('outbox')
+          .values({
+            id: `attempt-${runs}`,
+            participant_id: 'ume',
+            process_type: 'negotiation',
+            process_id: 'urn:uuid:raced',
+            url: 'http://127.0.0.1:9/dsp',
+            audience: 'did:web:買い手.example',
+            message: '{}',
+            attempts: 0,
+            due_at: new Date(t0).toISOString(),
+            lease_until: null,
+            last_error: null,
+            created_at: new Date(t0).toISOString(),
+          })
+          .execute();
+        if (runs === 1) throw new ProcessChanged('negotiation.changed', 'changed concurrently');
+        return { status: 200, body: { providerPid: 'urn:uuid:raced', state: 'AGREED' } };
+      });
+      expect(runs).toBe(2);
+      expect(got).toEqual({
+        answer: { status: 200, body: { providerPid: 'urn:uuid:raced', state: 'AGREED' } },
+        repeated: false,
+      });
+      // the first attempt rolled back entirely
+      const written = await database.db
+        .selectFrom('outbox')
+        .select('id')
+        .where('process_id', '=', 'urn:uuid:raced')
+        .execute();
+      expect(written.map((r) => r.id)).toEqual(['attempt-2']);
+      const always = receiveOnce(database.db, 'ume', 'always-raced', new Date(t0 + 30 * day), async () => {
+        throw new ProcessChanged('negotiation.changed', 'changed concurrently');
+      });
+      await expect(always).rejects.toBeInstanceOf(ProcessChanged);
+      expect(await storedAnswer(database.db, 'ume', 'always-raced')).toBeUndefined();
+    });
 
     it('forgets messages of finished processes after the retention, keeps open ones and recent ones', async () => {
       await negotiation('urn:uuid:done', 'FINALIZED');

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Tables } from '../../store/index.js';
+import { ProcessChanged } from './errors.js';
 
 /** What a receiver answered: stored with the state change, replayed for a repeated message. */
 export interface Answer {
@@ -35,8 +36,28 @@ export async function storedAnswer(
  * acknowledgement are persisted together before the sender hears anything. A repeated message — a retry
  * after a lost answer, or the same message racing itself — gets the stored answer and changes nothing.
  * A refusal thrown by `work` is not stored: nothing changed, and the same message may be valid later.
+ * When another transaction changed the process under us (ProcessChanged: on PostgreSQL, say, our own
+ * bookkeeping of the peer's answer racing the peer's next message), `work` runs again on what it left: the
+ * sender must not be refused for a race of ours.
  */
 export async function receiveOnce(
+  db: Kysely<Tables>,
+  participantId: string,
+  key: string,
+  at: Date,
+  work: (trx: Kysely<Tables>) => Promise<Answer>,
+  attempts = 5,
+): Promise<{ answer: Answer; repeated: boolean }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await receiveAttempt(db, participantId, key, at, work);
+    } catch (e) {
+      if (!(e instanceof ProcessChanged) || attempt >= attempts) throw e;
+    }
+  }
+}
+
+async function receiveAttempt(
   db: Kysely<Tables>,
   participantId: string,
   key: string,

@@ -1,4 +1,5 @@
-import { Conflict, InvalidInput, NotFound } from '../../errors/index.js';
+import { InvalidInput, NotFound } from '../../errors/index.js';
+import { ProcessChanged } from '../process/errors.js';
 
 /** Unknown, or belonging to another counterparty or participant: the same answer for both. */
 export class TransferNotFound extends NotFound {
@@ -8,7 +9,7 @@ export class TransferNotFound extends NotFound {
 }
 
 /** Someone else changed the transfer between our read and our write; the caller retries or reports. */
-export class TransferChanged extends Conflict {
+export class TransferChanged extends ProcessChanged {
   constructor(id: string) {
     super('transfer.changed', `transfer ${JSON.stringify(id)} changed concurrently; try again`, { id });
   }

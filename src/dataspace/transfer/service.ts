@@ -535,13 +535,14 @@ export function transferService(deps: TransferDeps) {
         );
       }
       const at = deps.now();
-      const e: Effects = { sent: false, deadlines: [] };
+      let e: Effects = { sent: false, deadlines: [] };
       const key = messageKey(m.sender, `transfers/${m.pid ?? ''}/${m.endpoint}`, m.body);
       let answer: Answer;
       try {
-        ({ answer } = await receiveOnce(deps.db, m.participantId, key, at, (trx) =>
-          m.pid === undefined ? opened(trx, m, at, e) : continued(trx, m, input, at, e),
-        ));
+        ({ answer } = await receiveOnce(deps.db, m.participantId, key, at, (trx) => {
+          e = { sent: false, deadlines: [] }; // an attempt that rolled back leaves nothing to act on
+          return m.pid === undefined ? opened(trx, m, at, e) : continued(trx, m, input, at, e);
+        }));
       } catch (err) {
         // Two different requests with one consumerPid raced: the loser's insert broke the unique index and
         // rolled back; it gets the transfer the winner opened, as a repeated consumerPid always does.
