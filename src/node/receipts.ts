@@ -106,8 +106,22 @@ export async function keepReceipt(
   return claims;
 }
 
-/** Per node: the participant–counterparty pairs with an exchange running, and the newest event waiting behind it. */
-const inFlight = new WeakMap<NodeContext, Map<string, { next?: ReceiptEvent }>>();
+interface Exchange {
+  /** The newest event that arrived while this exchange ran. */
+  next?: ReceiptEvent;
+  done?: Promise<void>;
+}
+
+/** Per node: the participant–counterparty pairs with an exchange running. */
+const inFlight = new WeakMap<NodeContext, Map<string, Exchange>>();
+
+/** Resolves once no receipt exchange of this node is running (tests and shutdown wait on it, not on time). */
+export async function receiptsSettled(ctx: NodeContext): Promise<void> {
+  for (let running = [...(inFlight.get(ctx)?.values() ?? [])]; running.length > 0; ) {
+    await Promise.all(running.map((e) => e.done));
+    running = [...(inFlight.get(ctx)?.values() ?? [])];
+  }
+}
 
 /**
  * Hands the counterparty a receipt for `event` and keeps the one it answers with. Best effort and never
@@ -123,25 +137,28 @@ export async function exchangeReceipts(
   event: ReceiptEvent,
 ): Promise<void> {
   if (!counterparty.startsWith('did:web:')) return;
-  const pairs = inFlight.get(ctx) ?? new Map<string, { next?: ReceiptEvent }>();
+  const pairs = inFlight.get(ctx) ?? new Map<string, Exchange>();
   inFlight.set(ctx, pairs);
   const pair = `${participantId} ${counterparty}`;
   const running = pairs.get(pair);
   if (running) {
     running.next = event;
-    return;
+    return running.done;
   }
-  const slot: { next?: ReceiptEvent } = {};
+  const slot: Exchange = {};
   pairs.set(pair, slot);
-  try {
-    for (let current: ReceiptEvent | undefined = event; current; ) {
-      await exchangeOne(ctx, participantId, counterparty, current);
-      current = slot.next;
-      slot.next = undefined;
+  slot.done = (async () => {
+    try {
+      for (let current: ReceiptEvent | undefined = event; current; ) {
+        await exchangeOne(ctx, participantId, counterparty, current);
+        current = slot.next;
+        slot.next = undefined;
+      }
+    } finally {
+      pairs.delete(pair);
     }
-  } finally {
-    pairs.delete(pair);
-  }
+  })();
+  return slot.done;
 }
 
 async function exchangeOne(

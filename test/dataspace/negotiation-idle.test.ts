@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeProcesses } from '../../src/node/processes.js';
+import { receiptsSettled } from '../../src/node/receipts.js';
 import { clockedNode, testClock } from '../support/clocked-node.js';
 import { eventually, publishOffer, useOffer } from './two-node-support.js';
 
@@ -76,6 +77,7 @@ describe('an idle node with open negotiations', () => {
       (n) => n === open,
     );
     await runtime.settled();
+    await receiptsSettled(ctx); // audit receipts for the delivered agreements, exchanged after delivery
     expect(await states()).toEqual({ AGREED: open });
 
     // Quiet: the one timer names the earliest deadline — not, say, the lease of a message delivered long ago.
@@ -104,6 +106,7 @@ describe('an idle node with open negotiations', () => {
     expect(new Set(terminations.map((m) => m.path))).toHaveProperty('size', open);
     expect(terminations[0]?.path).toMatch(/^\/cb\/negotiations\/urn%3Auuid%3Aidle-\d+\/termination$/);
     expect(terminations.every((m) => m.code === terminations[0]?.code && m.code)).toBe(true);
+    await receiptsSettled(ctx);
     const quietAgain = await queries();
     clock.advance(deadlineMs);
     expect(await queries()).toBe(quietAgain);
