@@ -187,6 +187,32 @@ describe('forged provider callbacks to a consumer', () => {
     expect(consumer.logs()).toMatch(/"reason":"token \S+ of [^"]+ replayed","msg":"counterparty refused"/);
     expect(consumer.logs()).toMatch(/unexpected \W+aud\W+ claim value","msg":"counterparty refused"/);
 
+    // the real provider itself cannot agree to something else than what was negotiated: another target, or
+    // rules added — refused with a stable code, nothing stored, still REQUESTED
+    const altered = [
+      { ...fake, '@id': 'urn:uuid:other-target', target: 'other-asset' },
+      { ...fake, '@id': 'urn:uuid:extra-duty', obligation: [{ action: 'delete' }] },
+    ];
+    for (const agreement of altered) {
+      const res = await post(
+        realProvider,
+        pidPath('negotiations', consumerPid, 'agreement'),
+        negotiationMessages.agreement({ ...pids, agreement }),
+      );
+      expect(res.status, agreement['@id']).toBe(400);
+      expect(res.body).toMatchObject({
+        '@type': 'ContractNegotiationError',
+        code: 'negotiation.agreement-mismatch',
+      });
+    }
+    expect(await negotiationState(consumer, consumerPid)).toMatchObject({
+      state: 'REQUESTED',
+      agreementId: null,
+    });
+    const stored = await api<{ id: string }[]>(consumer, 'GET', '/agreements?limit=1000');
+    expect(stored.body.map((a) => a.id)).not.toContain('urn:uuid:other-target');
+    expect(stored.body.map((a) => a.id)).not.toContain('urn:uuid:extra-duty');
+
     // the real provider's agreement still goes through: only the sender was refused
     const approved = await api(provider, 'POST', `/negotiations/${encodeURIComponent(providerPid)}/agree`);
     expect(approved.status).toBe(200);

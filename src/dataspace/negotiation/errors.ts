@@ -30,6 +30,17 @@ export class OfferNotAgreeable extends InvalidInput {
   }
 }
 
+/** A provider's agreement that is not what was negotiated (another target, rules dropped or added). */
+export class AgreementMismatch extends InvalidInput {
+  constructor(id: string, why: string) {
+    super(
+      'negotiation.agreement-mismatch',
+      `agreement for negotiation ${JSON.stringify(id)} refused: ${why}`,
+      { id },
+    );
+  }
+}
+
 /** A message whose pids contradict the negotiation it is addressed to. */
 export class PidMismatch extends InvalidInput {
   constructor(field: string, expected: string | null, got: unknown) {

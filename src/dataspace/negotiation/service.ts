@@ -6,7 +6,7 @@ import { enqueue, type OutboxItem } from '../outbox/index.js';
 import { declarePurpose, withoutDeclaredPurpose } from '../policy/index.js';
 import { type Answer, messageKey, receiveOnce } from '../process/index.js';
 import { type Agreement, negotiationInput, negotiationMessages, type Offer } from '../protocol/index.js';
-import { NegotiationNotFound, OfferNotAgreeable, PidMismatch } from './errors.js';
+import { AgreementMismatch, NegotiationNotFound, OfferNotAgreeable, PidMismatch } from './errors.js';
 import {
   isTerminalNegotiation,
   type NegotiationMessage,
@@ -15,6 +15,7 @@ import {
   type Role,
 } from './negotiation.js';
 import {
+  agreementMismatch,
   type CounterProposal,
   counterOffer,
   deadlineFor,
@@ -449,6 +450,8 @@ export function negotiationService<O extends PublishedOffer>(deps: NegotiationDe
         return { offer: stripType(b.offer as Offer) };
       case 'ContractAgreementMessage': {
         const a = stripType(b.agreement as Agreement) as Agreement;
+        const why = agreementMismatch(a, n.offer);
+        if (why) throw new AgreementMismatch(n.id, why);
         await insertAgreement(trx, {
           participantId: n.participantId,
           id: a['@id'],

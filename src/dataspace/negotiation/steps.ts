@@ -109,6 +109,19 @@ export function offerMismatch(requested: Offer, published: Offer): string | unde
   return undefined;
 }
 
+/**
+ * Why an agreement the provider sent differs from the offer the consumer last requested or accepted, or
+ * undefined when it is that offer: the same target and the same rules (none dropped, none added). The consumer
+ * refuses anything else — an agreement is only what both sides said.
+ */
+export function agreementMismatch(agreement: Offer, negotiated: Offer): string | undefined {
+  if (agreement.target !== negotiated.target) {
+    return `the agreement's target ${JSON.stringify(agreement.target)} is not the negotiated ${JSON.stringify(negotiated.target)}`;
+  }
+  if (rules(agreement) !== rules(negotiated)) return "the agreement's rules differ from the negotiated offer";
+  return undefined;
+}
+
 /** What a consumer proposes instead of the provider's offer: its own rules, and optionally its own offer id. */
 export interface CounterProposal extends Rules {
   readonly '@id'?: string;
