@@ -390,7 +390,14 @@ describe('secrets after a full flow between two nodes', () => {
   it('would find a planted one: a token signature or key inside a log line, or a truncated copy', () => {
     const dsp = secrets.find((s) => s.kind === 'DSP self-issued token')?.value ?? '';
     const d = secrets.find((s) => s.kind === 'consumer private key (d)')?.value ?? '';
-    const refresh = secrets.find((s) => s.kind.startsWith('credential in POST'))?.value ?? '';
+    // a credential from a recorded POST body whose truncated copy (its first 24 characters) must still be caught;
+    // which body was recorded first varies, so pick one that is not a JWT (those are caught by their signature)
+    const refresh =
+      secrets.find(
+        (s) =>
+          s.kind.startsWith('credential in POST') &&
+          needlesOf(s.value).some((n) => n.length === 20 && s.value.slice(0, 24).includes(n)),
+      )?.value ?? '';
     const signature = dsp.split('.')[2] ?? '';
     // through the node's own logger, under a member name the redaction does not know
     consumer.node.context.logger.warn({ note: `peer sent ${signature}` }, 'planted');
