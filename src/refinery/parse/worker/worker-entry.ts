@@ -9,6 +9,12 @@ import { parserFor } from '../registry.js';
 import type { SerialisedError } from './errors.js';
 import type { AfterParse, ParseReply, ParseRequest, ParserModule } from './protocol.js';
 
+// pdf.js inflates every content stream, form, font and CMap through a web DecompressionStream when the
+// global exists, and Node's web streams cost far more per object than the inflating: pdf.js's own
+// inflate (its fallback, same bytes) made the manufacturing PDFs parse a sixth faster. Nothing else in
+// this thread, which only parses and tokenises, uses the global (fflate and pako inflate on their own).
+delete (globalThis as { DecompressionStream?: unknown }).DecompressionStream;
+
 async function parserOf(format: string, named: ParserModule | undefined): Promise<Parser> {
   if (named === undefined) return parserFor(format);
   const mod = (await import(named.module)) as Record<string, unknown>;
