@@ -1,16 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { insertOffer } from '../../src/dataspace/catalog/index.js';
 import {
   didDocument,
   generateParticipantKey,
   importSigningKey,
   type SigningKey,
 } from '../../src/dataspace/identity/index.js';
-import { insertPolicy } from '../../src/dataspace/policy/index.js';
 import { createParticipant } from '../../src/node/participants.js';
-import { participantStore } from '../../src/store/index.js';
-import { api, freePort } from '../dataspace/two-node-support.js';
+import { api, freePort, publishOffer } from '../dataspace/two-node-support.js';
 import type { TestNode } from '../support/node.js';
 
 export const membershipName = 'むすびデータスペース';
@@ -27,42 +24,12 @@ export const membersOnly = {
 };
 
 /** Asset bom-2026 offered under a contract policy only members of the data space satisfy. */
-export async function publishMembersOnlyOffer(t: TestNode): Promise<void> {
-  const ctx = t.node.context;
-  const p = ctx.config.defaultParticipantId;
-  const at = ctx.now().toISOString();
-  await participantStore(ctx.db, p).insertAsset({
-    id: 'bom-2026',
-    title: '2026年度 部品表',
-    description: '量産品の部品構成',
-    contentType: 'application/json',
-    keywords: ['部品表'],
-    properties: {},
-    dataAddress: { type: 'HttpData', baseUrl: 'http://127.0.0.1:9/bom' },
-    createdAt: at,
-    updatedAt: at,
-  });
-  await insertPolicy(ctx.db, p, {
-    id: 'everyone',
-    title: '全員',
-    permission: [{ action: 'use' }],
-    createdAt: at,
-    updatedAt: at,
-  });
-  await insertPolicy(ctx.db, p, {
-    id: 'members',
+export function publishMembersOnlyOffer(t: TestNode): Promise<void> {
+  return publishOffer(t, {
+    offerId: 'offer-会員限定',
+    policyId: 'members',
     title: '会員のみ',
     permission: membersOnly.permission,
-    createdAt: at,
-    updatedAt: at,
-  });
-  await insertOffer(ctx.db, p, {
-    id: 'offer-会員限定',
-    accessPolicyId: 'everyone',
-    contractPolicyId: 'members',
-    selector: { assetIds: ['bom-2026'] },
-    createdAt: at,
-    updatedAt: at,
   });
 }
 

@@ -45,8 +45,26 @@ export const useOffer = {
   ],
 };
 
-/** Publishes asset bom-2026 with offer `offer-部品表` (visible to everyone) on the node's default participant. */
-export async function publishOffer(t: TestNode): Promise<void> {
+/** A contract policy and the offer that applies it to asset bom-2026. */
+export interface ContractTerms {
+  readonly offerId: string;
+  readonly policyId: string;
+  readonly title: string;
+  readonly permission: NonNullable<typeof useOffer.permission>;
+}
+
+const qaOnly: ContractTerms = {
+  offerId: 'offer-部品表',
+  policyId: 'qa-only',
+  title: '品質保証目的のみ',
+  permission: useOffer.permission,
+};
+
+/**
+ * Publishes asset bom-2026 on the node's default participant with an offer visible to everyone under `terms`
+ * (by default `offer-部品表`, for quality assurance only).
+ */
+export async function publishOffer(t: TestNode, terms: ContractTerms = qaOnly): Promise<void> {
   const ctx = t.node.context;
   const p = ctx.config.defaultParticipantId;
   const at = ctx.now().toISOString();
@@ -69,16 +87,16 @@ export async function publishOffer(t: TestNode): Promise<void> {
     updatedAt: at,
   });
   await insertPolicy(ctx.db, p, {
-    id: 'qa-only',
-    title: '品質保証目的のみ',
-    permission: useOffer.permission,
+    id: terms.policyId,
+    title: terms.title,
+    permission: terms.permission,
     createdAt: at,
     updatedAt: at,
   });
   await insertOffer(ctx.db, p, {
-    id: 'offer-部品表',
+    id: terms.offerId,
     accessPolicyId: 'everyone',
-    contractPolicyId: 'qa-only',
+    contractPolicyId: terms.policyId,
     selector: { assetIds: ['bom-2026'] },
     createdAt: at,
     updatedAt: at,
