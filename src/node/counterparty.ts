@@ -49,14 +49,23 @@ export async function dspAuthHeaders(
   }
   const signer = await signerOf(ctx, participantId);
   const accessToken = await credentialAccessToken(ctx, participantId, signer, audienceDid);
-  const token = await signCounterpartyToken(signer, {
+  return { authorization: `Bearer ${await selfIssuedToken(ctx, participantId, audienceDid, accessToken)}` };
+}
+
+/** A fresh self-issued ID token of `participantId` for `audienceDid`, optionally carrying a DCP access token. */
+export async function selfIssuedToken(
+  ctx: NodeContext,
+  participantId: string,
+  audienceDid: string,
+  accessToken?: string,
+): Promise<string> {
+  return signCounterpartyToken(await signerOf(ctx, participantId), {
     audience: audienceDid,
     issuedAt: ctx.now(),
     jti: randomUUID(),
     ttlSeconds: tokenTtlSeconds,
     ...(accessToken ? { accessToken } : {}),
   });
-  return { authorization: `Bearer ${token}` };
 }
 
 const resolvers = new WeakMap<NodeContext, DidResolver>();

@@ -5,11 +5,10 @@ import {
   issueCredential,
   issueStatusListCredential,
 } from '../../dataspace/credentials/index.js';
-import { signCounterpartyToken } from '../../dataspace/identity/index.js';
 import { InvalidInput, MusubiError, NotFound } from '../../errors/index.js';
 import { appendAudit } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
-import { didResolverOf } from '../counterparty.js';
+import { didResolverOf, selfIssuedToken } from '../counterparty.js';
 import { signerOf } from '../signing.js';
 import { participantBaseUrl } from './services.js';
 import {
@@ -152,13 +151,7 @@ export async function deliver(
     throw new DeliveryFailed(holder, `its DID did not resolve (${(e as Error).message})`);
   }
   if (!endpoint) throw new DeliveryFailed(holder, 'its DID document lists no CredentialService');
-  const signer = await signerOf(ctx, participantId);
-  const token = await signCounterpartyToken(signer, {
-    audience: holder,
-    issuedAt: ctx.now(),
-    jti: randomUUID(),
-    ttlSeconds: 60,
-  });
+  const token = await selfIssuedToken(ctx, participantId, holder);
   const res = await ctx.outbound
     .request(`${endpoint.replace(/\/$/, '')}/credentials`, {
       method: 'POST',

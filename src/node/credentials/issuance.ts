@@ -6,12 +6,10 @@ import {
   requestedCredentials,
   typeOfCredentialObject,
 } from '../../dataspace/credentials/index.js';
-import { signCounterpartyToken } from '../../dataspace/identity/index.js';
 import { InvalidInput, MusubiError } from '../../errors/index.js';
 import { appendAudit } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
-import { didResolverOf } from '../counterparty.js';
-import { signerOf } from '../signing.js';
+import { didResolverOf, selfIssuedToken } from '../counterparty.js';
 import { deliver, issueAndDeliver } from './authority.js';
 import {
   findCredentialRequest,
@@ -150,12 +148,7 @@ export async function requestCredentials(
   }
   if (!endpoint) throw new IssuerUnreachable(issuer, 'its DID document lists no IssuerService');
   const holderPid = `urn:uuid:${randomUUID()}`;
-  const token = await signCounterpartyToken(await signerOf(ctx, participantId), {
-    audience: issuer,
-    issuedAt: ctx.now(),
-    jti: randomUUID(),
-    ttlSeconds: 60,
-  });
+  const token = await selfIssuedToken(ctx, participantId, issuer);
   const message = credentialRequest(holderPid, types.map(credentialObjectId));
   const res = await ctx.outbound
     .request(`${endpoint.replace(/\/$/, '')}/credentials`, {
