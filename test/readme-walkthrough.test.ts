@@ -210,5 +210,13 @@ describe('README members-only walk-through: an authority, two participants, HTTP
         `\\tcredential\\.refused\\tdid:web:localhost%3A${makerPort}:p:maker\\t.*\\tdenied\\tcredential\\.revoked\\tMembershipCredential revoked by ${authority}$`,
       ),
     );
+    // the line the README shows is this one, but for its sequence number, time and ports
+    const shown = readFileSync(join(repoRoot, 'README.md'), 'utf8')
+      .split('\n')
+      .find((l) => l.includes('\tcredential.refused\t'));
+    expect(shown).toBeDefined();
+    const withPorts = Object.entries(ports).reduce((l, [from, to]) => l.replaceAll(from, String(to)), shown!);
+    const tail = (l: string) => l.split('\t').slice(2).join('\t');
+    expect(tail(audit[0] ?? '')).toBe(tail(withPorts));
   }, 600_000);
 });
