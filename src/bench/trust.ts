@@ -35,7 +35,7 @@ export interface TrustedSpace {
   readonly close: () => Promise<void>;
 }
 
-/** An HTTPS node under the space's CA; `dcp` makes it require the membership of every DSP sender. */
+/** An HTTPS node under the space's CA; with `authorityDid` it requires that authority's membership of every DSP sender. */
 function spaceNode(caDir: string, authorityDid: string | undefined, extra: Record<string, unknown> = {}) {
   return benchNode({
     plainHttp: false,
