@@ -49,7 +49,14 @@ export type TransferAction =
   | { readonly kind: 'start' }
   | { readonly kind: 'complete' }
   | { readonly kind: 'suspend'; readonly code?: string; readonly reason?: string }
-  | { readonly kind: 'terminate'; readonly code: string; readonly reason: string };
+  | {
+      readonly kind: 'terminate';
+      readonly code: string;
+      /** What the peer is told. */
+      readonly reason: string;
+      /** The full reason, kept on our record and in the audit log only (default: `reason`). */
+      readonly localReason?: string;
+    };
 
 /**
  * Our automatic steps after the counterparty moved a transfer (default: a provider starts a requested transfer
@@ -194,6 +201,10 @@ export function transferService(deps: TransferDeps) {
           counterparty: t.counterpartyId,
           agreementId: t.agreementId,
           format: t.format,
+          // the full reason of an end or a pause (ours may say more than the peer was told)
+          ...(t.reason && (t.state === 'TERMINATED' || t.state === 'SUSPENDED')
+            ? { reasonText: t.reason }
+            : {}),
         },
       },
       at,
@@ -256,7 +267,7 @@ export function transferService(deps: TransferDeps) {
       case 'terminate':
         return {
           body: transferMessages.termination({ ...pids(t), code: action.code, reason: [action.reason] }),
-          extra: { reasonCode: action.code, reason: action.reason },
+          extra: { reasonCode: action.code, reason: action.localReason ?? action.reason },
         };
     }
   }
