@@ -294,6 +294,7 @@ async function recordDelivery(
           receiptId: claims.jti,
           agreementId: t.agreement_id,
         },
+        context: { format: t.format, ...(claims.event.digest ? { contentHash: claims.event.digest } : {}) },
       },
       at,
     ),

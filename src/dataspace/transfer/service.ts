@@ -676,7 +676,14 @@ async function localTermination(
       via: 'system',
       outcome: 'success',
       reason: action.code,
-      details: { from: t.state, to: 'TERMINATED', role: t.role, counterparty: t.counterpartyId },
+      details: {
+        from: t.state,
+        to: 'TERMINATED',
+        role: t.role,
+        counterparty: t.counterpartyId,
+        agreementId: t.agreementId,
+        reasonText: action.reason,
+      },
     },
     at,
   );

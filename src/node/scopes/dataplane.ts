@@ -231,6 +231,11 @@ async function auditAccess(ctx: NodeContext, a: Access, status: number, complete
         ...(digest ? { contentSha256: digest, contentBytes: a.contentBytes } : {}),
         ...(g ? { agreementId: g.agreementId, assetId: g.assetId } : {}),
       },
+      context: {
+        endpoint: dataEndpointOf(ctx, a.participantId, a.transferId),
+        ...(a.authorized?.contentType ? { format: a.authorized.contentType } : {}),
+        ...(digest ? { contentHash: digest } : {}),
+      },
     },
     ctx.now(),
   ).then(
