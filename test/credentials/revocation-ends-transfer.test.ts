@@ -16,7 +16,13 @@ import {
 import { api, eventually } from '../dataspace/two-node-support.js';
 import { issue } from './support.js';
 
-type Entry = { action: string; reason: string | null; resourceId: string; details: Record<string, unknown> };
+type Entry = {
+  action: string;
+  via: string;
+  reason: string | null;
+  resourceId: string;
+  details: Record<string, unknown>;
+};
 
 const boundS = 60;
 const content = `番号,品名\n${Array.from({ length: 500 }, (_, i) => `${i},ボルト M${i % 12}\n`).join('')}`;
@@ -127,6 +133,9 @@ describe('revocation ends a running transfer within the bound (authority + two m
       (e) => e.action === 'transfer.terminated' && e.resourceId === theirs?.id,
     );
     expect(ended?.reason).toBe('credential.revoked');
+    // the node ended it on its own, under the agreement the transfer ran on
+    expect(ended?.via).toBe('system');
+    expect(ended?.details['5w1h']).toMatchObject({ agreementId, operator: 'system' });
     expect(String(ended?.details.reasonText)).toContain(`MembershipCredential revoked by ${authority.did}`);
     const consumerLog = JSON.stringify(await audit(consumer));
     expect(consumerLog).toContain('credential.revoked');

@@ -151,6 +151,9 @@ interface Effects {
 
 const processType = 'transfer';
 
+/** Actors that are the node itself (a deadline, the policy monitor), not an operator's API call. */
+const automatedActors: ReadonlySet<string> = new Set(['system', 'policy-monitor']);
+
 /** The TransferProcess acknowledgement: the process as it now stands. */
 export const transferAnswer = (t: Transfer) =>
   transferMessages.process({
@@ -311,7 +314,15 @@ export function transferService(deps: TransferDeps) {
     }
     const saved = await updateTransfer(trx, t, next);
     await retire(trx, saved, at);
-    await audit(trx, saved, actor, actor === 'system' ? 'system' : 'management-api', t.state, message, at);
+    await audit(
+      trx,
+      saved,
+      actor,
+      automatedActors.has(actor) ? 'system' : 'management-api',
+      t.state,
+      message,
+      at,
+    );
     if (saved.deadlineAt) e.deadlines.push(saved.deadlineAt);
     return saved;
   }
