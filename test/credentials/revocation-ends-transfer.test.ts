@@ -14,7 +14,7 @@ import {
   transferOf,
 } from '../dataplane-consumer/support.js';
 import { api, eventually } from '../dataspace/two-node-support.js';
-import { issue } from './support.js';
+import { addParticipant, issue } from './support.js';
 
 type Entry = {
   action: string;
@@ -34,6 +34,7 @@ describe('revocation ends a running transfer within the bound (authority + two m
   let consumer: Node;
   let root: string;
   let agreementId: string;
+  let offer: Awaited<ReturnType<typeof publishFile>>;
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'musubi-revoke-files-'));
@@ -50,7 +51,7 @@ describe('revocation ends a running transfer within the bound (authority + two m
     ]);
     expect((await issue(authority, provider.did)).status).toBe(201);
     // an open offer: nothing in the policy reads the membership, the credential alone gates the transfer
-    const offer = await publishFile(provider, 'parts-revoke', 'parts.csv');
+    offer = await publishFile(provider, 'parts-revoke', 'parts.csv');
     const issued = await issue(authority, consumer.did);
     expect(issued.status).toBe(201);
     credentialId = String(issued.body.id);
@@ -142,5 +143,50 @@ describe('revocation ends a running transfer within the bound (authority + two m
     expect(consumerLog).not.toContain(`revoked by ${authority.did}`);
     expect(consumer.logs()).not.toContain(`revoked by ${authority.did}`);
     expect(provider.logs()).toContain('"reasonCode":"credential.revoked"');
+  }, 60_000);
+
+  it('ends it at once when a new request of the member meets the revoked credential (no wait for the bound)', async () => {
+    const member = await addParticipant(consumer, 'kojo-2');
+    const issued = await issue(authority, member.did);
+    expect(issued.status).toBe(201);
+    const agreed = await negotiated(member, provider, offer);
+    const requested = await api<{ id: string }>(member, 'POST', '/transfers', { agreementId: agreed });
+    const id = requested.body.id;
+    await eventually(
+      'member STARTED',
+      () => transferOf(member, id),
+      (t) => t.state === 'STARTED',
+    );
+    const theirs = await providerSide(provider, id);
+    expect(theirs?.state).toBe('STARTED');
+    const revoked = await api(
+      authority,
+      'POST',
+      `/authority/credentials/${encodeURIComponent(String(issued.body.id))}/revoke`,
+      { reason: '脱退' },
+    );
+    expect(revoked.status).toBe(200);
+    // the provider's copy of the status list is past its lifetime (at most the bound); the monitor's own timer
+    // is real time and far off, so only the next request can bring the news
+    clock.advance(boundS * 1000 + 1);
+    const again = await api<{ id: string }>(member, 'POST', '/negotiations', {
+      counterpartyAddress: provider.node.url,
+      counterpartyId: provider.did,
+      offer,
+      force: true,
+    });
+    expect(again.status).toBe(201);
+    const ended = await eventually(
+      'provider TERMINATED',
+      () => transferOf(provider, String(theirs?.id)),
+      (t) => t.state === 'TERMINATED',
+    );
+    expect(ended.reasonCode).toBe('credential.revoked');
+    const consumed = await eventually(
+      'member TERMINATED',
+      () => transferOf(member, id),
+      (t) => t.state === 'TERMINATED',
+    );
+    expect(consumed.reasonCode).toBe('credential.revoked');
   }, 60_000);
 });
