@@ -48,6 +48,7 @@ export {
 } from './vc.js';
 export {
   type CredentialCheckDeps,
+  checkStanding,
   readCredential,
   type TrustedIssuers,
   type VerifiedCredential,

@@ -21,6 +21,8 @@ import type { NodeContext } from '../context.js';
 import { didResolverOf, ownDids } from '../counterparty.js';
 import type { ChangingClaims } from '../policy/usage-control.js';
 import { signerOf } from '../signing.js';
+import { standingsOf } from './standing.js';
+import { statusListFetched } from './status-watch.js';
 
 /** `Type=did` entries of the `trustedIssuers` config key, as a table per credential type. */
 export function trustedIssuersOf(entries: readonly string[]): TrustedIssuers {
@@ -40,11 +42,18 @@ const statusCaches = new WeakMap<NodeContext, StatusListLookup>();
 export function statusListsOf(ctx: NodeContext): StatusListLookup {
   const known = statusCaches.get(ctx);
   if (known) return known;
-  const made = statusListCache(async (url) => {
-    const res = await ctx.outbound.request(url, { headers: { accept: 'application/vc+jwt' } });
-    if (res.status !== 200) throw new Error(`status ${res.status}`);
-    return { body: res.text().trim(), maxAgeSeconds: maxAgeOf(res.headers['cache-control']) };
-  }, ctx.now);
+  const made = statusListCache(
+    async (url) => {
+      const res = await ctx.outbound.request(url, { headers: { accept: 'application/vc+jwt' } });
+      if (res.status !== 200) throw new Error(`status ${res.status}`);
+      const body = res.text().trim();
+      statusListFetched(ctx, url, body);
+      return { body, maxAgeSeconds: maxAgeOf(res.headers['cache-control']) };
+    },
+    ctx.now,
+    // never kept past the revocation bound: a revoked credential is seen within it
+    { maxSeconds: Math.min(300, ctx.config.credentialRecheckS) },
+  );
   statusCaches.set(ctx, made);
   return made;
 }
@@ -208,6 +217,7 @@ export function presentationCheck(ctx: NodeContext) {
     const now = ctx.now().getTime();
     if (hit && now < hit.until) return hit;
     const credentials = await withinDeadline(query(participantId, did, accessToken), did);
+    standingsOf(ctx).remember(did, credentials);
     const ends = credentials.map((c) => c.validUntil?.getTime() ?? Number.POSITIVE_INFINITY);
     const entry = {
       claims: claimsFromCredentials(did, credentials),
@@ -244,6 +254,7 @@ export function presentationCheck(ctx: NodeContext) {
             );
       if (!(e instanceof CredentialRefused)) req.log.warn({ err: e }, 'credential check failed');
       presented.forget(did);
+      standingsOf(ctx).refused(did, refusal);
       req.log.info(
         { reasonCode: refusal.reason, reason: refusal.message, counterparty: did },
         'counterparty credentials refused',
