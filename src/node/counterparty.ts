@@ -12,6 +12,7 @@ import {
   TokenRejected,
   verifyCounterpartyToken,
 } from '../dataspace/identity/index.js';
+import { BadStatus } from '../outbound/index.js';
 import { findParticipant } from '../store/index.js';
 import { plainHttpEnabled } from './config.js';
 import type { NodeContext } from './context.js';
@@ -82,7 +83,15 @@ export function didResolverOf(ctx: NodeContext): DidResolver {
 /** did:web over the outbound client (egress policy applies); this node's own participants are read locally. */
 export function nodeDidResolver(ctx: NodeContext): DidResolver {
   const scheme = plainHttpEnabled(ctx.config) ? 'http' : 'https';
-  const remote = didWebResolver({ fetchJson: (url) => ctx.outbound.json(url), now: ctx.now, scheme });
+  const remote = didWebResolver({
+    fetchDocument: async (url) => {
+      const res = await ctx.outbound.request(url, { headers: { accept: 'application/json' } });
+      if (res.status < 200 || res.status > 299) throw new BadStatus(url.host, res.status);
+      return { body: res.json(), cacheControl: res.headers['cache-control'] };
+    },
+    now: ctx.now,
+    scheme,
+  });
   return async (did, fresh) => {
     const local = await localDocument(ctx, did);
     return local ?? remote(did, fresh);
