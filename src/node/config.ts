@@ -349,6 +349,19 @@ export const configSchema = {
     min: 0,
     description: 'Cache-Control max-age of the status lists this node publishes as an authority (seconds)',
   },
+  directoryMaxAgeS: {
+    type: 'int',
+    default: 300,
+    min: 0,
+    description:
+      'Cache-Control max-age of participant directory answers this node serves as an authority (seconds)',
+  },
+  directoryFromCredentials: {
+    type: 'bool',
+    default: true,
+    description:
+      'as an authority, list the holder of an issued MembershipCredential carrying a corporateNumber claim in the participant directory',
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof configSchema;

@@ -3,6 +3,7 @@ import { autoCheckpoints } from './checkpoints.js';
 import type { NodeContext } from './context.js';
 import { defaultVerifier } from './counterparty.js';
 import { credentialServiceRoutes } from './credentials/index.js';
+import { directoryRoutes } from './directory/index.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { receiptRoutes } from './receipts.js';
 import { dataPlaneScope } from './scopes/dataplane.js';
@@ -66,6 +67,9 @@ export async function buildServer(ctx: NodeContext, options: ServerOptions): Pro
   app.addHook('onClose', () => checkpoints.stop());
   await app.register(healthRoutes, { ctx });
   await app.register(participantRootRoutes, { ctx });
+  // The participant directory (法人番号 → DID) each participant serves as an authority: public and read-only.
+  await app.register(directoryRoutes, { ctx });
+  await app.register(directoryRoutes, { ctx, prefix: '/p/:participant' });
   await app.register(managementScope, { ctx, version: options.version, prefix: managementPrefix });
   const verify = options.verifyCounterparty ?? defaultVerifier(ctx);
   const dsp = { ctx, verify, what: 'protocol', routes: dspRoutes };
