@@ -16,7 +16,7 @@ import { BadStatus } from '../outbound/index.js';
 import { findParticipant } from '../store/index.js';
 import { plainHttpEnabled } from './config.js';
 import type { NodeContext } from './context.js';
-import { credentialAccessToken, presentationCheck } from './credentials/index.js';
+import { credentialAccessToken, rememberDcpCaller } from './credentials/index.js';
 import { participantDidDocument } from './did-document.js';
 import type { CounterpartyVerifier } from './scopes/protocol.js';
 import { signerOf } from './signing.js';
@@ -120,7 +120,6 @@ function addressedId(ctx: NodeContext, req: FastifyRequest): string {
 export function tokenVerifier(ctx: NodeContext): CounterpartyVerifier {
   const seen = storedReplayGuard(ctx.db);
   const resolveDid = didResolverOf(ctx);
-  const presentations = ctx.config.dcpScopes.length > 0 ? presentationCheck(ctx) : undefined;
   return async (req) => {
     const header = req.headers.authorization;
     const token = header && /^Bearer\s+(\S+)$/i.exec(header)?.[1];
@@ -139,8 +138,8 @@ export function tokenVerifier(ctx: NodeContext): CounterpartyVerifier {
         replay,
         now: ctx.now,
       });
-      // DCP: the caller must also present the configured credentials (its claims then feed the policies).
-      if (presentations && !(await presentations(req, participantId, did, accessToken))) return undefined;
+      // DCP: what the caller must present is known once the message is read (presentationGate).
+      rememberDcpCaller(req, did, accessToken);
       return { id: did };
     } catch (e) {
       if (!(e instanceof TokenRejected)) throw e;
