@@ -112,6 +112,21 @@ describe('DCP scopes derived from each offer’s policy (no dcpScopes configured
     expect(asked.map((q) => q.types)).toEqual(asked.map(() => ['MembershipCredential']));
     // the consumer evaluates no policy on the provider's callbacks: it asked the provider for nothing
     expect(queriesAnswered(provider)).toEqual([]);
+    // a transfer request is checked against the agreement: the membership again, nothing else
+    const mark = queriesAnswered(consumer).length;
+    const t = await api(consumer, 'POST', '/transfers', { agreementId: done.agreementId });
+    expect(t.status).toBe(201);
+    const started = await eventually(
+      'transfer started',
+      async () => (await api(consumer, 'GET', `/transfers/${encodeURIComponent(String(t.body.id))}`)).body,
+      (x) => ['STARTED', 'TERMINATED'].includes(String(x.state)),
+    );
+    expect(started.state).toBe('STARTED');
+    expect(
+      queriesAnswered(consumer)
+        .slice(mark)
+        .map((q) => q.types),
+    ).toEqual([['MembershipCredential']]);
   });
 
   it('requests no presentation for an offer without credential constraints', async () => {

@@ -76,15 +76,16 @@ async function policyOf(
   participantId: string,
   caller: string,
   route: string,
-  body: Body,
+  req: FastifyRequest,
 ): Promise<PolicyRules | undefined> {
+  const body = req.body as Body;
   if (route === 'negotiations/request' || route === 'negotiations/:pid/request') {
     const offerId = str((body?.offer as Body)?.['@id']);
     const offer = offerId ? await findOffer(ctx.db, participantId, offerId) : undefined;
     return offer?.policy as unknown as PolicyRules | undefined;
   }
   if (route === 'negotiations/:pid/events' && body?.eventType === 'ACCEPTED') {
-    const n = await findNegotiation(ctx.db, participantId, str(body.providerPid) ?? '');
+    const n = await findNegotiation(ctx.db, participantId, (req.params as { pid?: string }).pid ?? '');
     return n && n.role === 'provider' && n.counterpartyId === caller
       ? (n.offer as unknown as PolicyRules)
       : undefined;
@@ -116,7 +117,7 @@ export function presentationGate(ctx: NodeContext): (req: FastifyRequest) => Pro
     const catalog = route.startsWith('catalog/');
     const wanted = catalog
       ? await catalogTypes(ctx, participantId, registry)
-      : await policyOf(ctx, participantId, caller.did, route, req.body as Body).then((p) =>
+      : await policyOf(ctx, participantId, caller.did, route, req).then((p) =>
           p ? credentialTypesOf(p, registry) : [],
         );
     return check(req, participantId, caller.did, caller.accessToken, { required, wanted, soft: catalog });
