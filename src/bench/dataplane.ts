@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -10,31 +11,48 @@ import { issueTokens } from '../dataspace/dataplane/index.js';
 import { participantStore } from '../store/index.js';
 import { benchNode } from './dataspace.js';
 import type { Figure } from './measure.js';
+import { manage, membershipRule, trustedSpace, until } from './trust.js';
 
 /**
  * Data-plane pull of a 1 GiB file asset against a bare `node:http` server streaming the same file, both on
  * loopback in the same run, each read by a separate consumer process (so the consumer's work does not share
- * the server's event loop). Best of three rounds each. The data plane does not hash content for the audit log
- * (it records bytes, status, duration), so there is one figure, not two.
+ * the server's event loop). Best of five rounds each. The data plane does not hash content for the audit log
+ * (it records bytes, status, duration), so there is one figure, not two. Measured twice: plain HTTP with the
+ * transfer set up in the store (the floor's own condition), and HTTPS + DCP — an authority and two participants
+ * under one local CA, the transfer negotiated under a membership policy with presentations verified both ways,
+ * pulled with the EDR the consumer's node holds — against a bare `node:https` server with the provider's own
+ * certificate.
  */
 
-const fileBytes = 2 ** 30;
+const defaultFileBytes = 2 ** 30;
 
-/** A consumer process that reads the URL to the end and reports bytes and seconds. */
-async function consume(url: string, token?: string): Promise<{ bytes: number; seconds: number }> {
+/** A consumer process that reads the URL to the end (trusting `ca` for HTTPS) and reports bytes and seconds. */
+async function consume(
+  url: string,
+  fileBytes: number,
+  token?: string,
+  ca?: string,
+): Promise<{ bytes: number; seconds: number }> {
   const script = `
-    const http = require('node:http');
+    const client = require(process.env.BENCH_URL.startsWith('https:') ? 'node:https' : 'node:http');
     const headers = { 'accept-encoding': 'identity' };
     if (process.env.BENCH_TOKEN) headers.authorization = 'Bearer ' + process.env.BENCH_TOKEN;
+    const options = { headers };
+    if (process.env.BENCH_CA) options.ca = require('node:fs').readFileSync(process.env.BENCH_CA, 'utf8');
     const t0 = process.hrtime.bigint();
     let n = 0;
-    http.get(process.env.BENCH_URL, { headers }, (res) => {
+    client.get(process.env.BENCH_URL, options, (res) => {
       res.on('data', (c) => { n += c.length; });
       res.on('end', () => console.log(JSON.stringify({ status: res.statusCode, bytes: n,
         seconds: Number(process.hrtime.bigint() - t0) / 1e9 })));
     });`;
   const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
-    env: { ...process.env, BENCH_URL: url, ...(token ? { BENCH_TOKEN: token } : {}) },
+    env: {
+      ...process.env,
+      BENCH_URL: url,
+      ...(token ? { BENCH_TOKEN: token } : {}),
+      ...(ca ? { BENCH_CA: ca } : {}),
+    },
   });
   const r = JSON.parse(stdout) as { status: number; bytes: number; seconds: number };
   if (r.status !== 200 || r.bytes !== fileBytes)
@@ -42,7 +60,7 @@ async function consume(url: string, token?: string): Promise<{ bytes: number; se
   return r;
 }
 
-async function writeFile(path: string): Promise<void> {
+async function writeFile(path: string, fileBytes: number): Promise<void> {
   const block = randomBytes(1024 * 1024);
   async function* blocks() {
     for (let i = 0; i < fileBytes / block.length; i++) yield block;
@@ -50,19 +68,20 @@ async function writeFile(path: string): Promise<void> {
   await pipeline(blocks(), createWriteStream(path));
 }
 
-/** The bare baseline: the same file streamed by node:http with nothing else. */
-async function bareServer(path: string) {
+/** The bare baseline: the same file streamed by node:http (node:https with `tls`) with nothing else. */
+async function bareServer(path: string, tls?: { key: string; cert: string }) {
   const size = statSync(path).size;
-  const server = createServer((_req, res) => {
+  const handler = (_req: IncomingMessage, res: ServerResponse) => {
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': size });
     // pipe(), as Fastify sends a stream: stream.pipeline measured markedly slower here, which would flatter the ratio
     const file = createReadStream(path, { highWaterMark: 256 * 1024 });
     file.once('error', () => res.destroy());
     res.once('close', () => file.destroy());
     file.pipe(res);
-  });
+  };
+  const server = tls ? createHttpsServer(tls, handler) : createServer(handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/asset.bin`;
+  const url = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as { port: number }).port}/asset.bin`;
   return { url, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
@@ -166,53 +185,204 @@ async function rssGrowth<T>(work: () => Promise<T>): Promise<{ result: T; growth
   }
 }
 
-export async function dataplaneFigures(rounds = 5): Promise<Figure[]> {
+/**
+ * The provider of an HTTPS + DCP data space with the file asset offered to members only; the consumer negotiates
+ * it (presentations verified both ways) and starts a pull transfer. Returns the EDR the consumer's node holds.
+ */
+async function dcpPlane(dir: string) {
+  const space = await trustedSpace({ dataPlaneFileRoots: [dir], dataPlaneTokenTtlS: 3600 });
+  try {
+    const ctx = space.provider.node.context;
+    const p = ctx.config.defaultParticipantId;
+    const iso = ctx.now().toISOString();
+    await participantStore(ctx.db, p).insertAsset({
+      id: 'asset-1gib',
+      title: '1 GiB',
+      description: '',
+      contentType: 'application/octet-stream',
+      keywords: [],
+      properties: {},
+      dataAddress: { type: 'File', path: 'asset.bin' },
+      createdAt: iso,
+      updatedAt: iso,
+    });
+    const members = { id: 'members', title: '会員限定', permission: [membershipRule] };
+    await manage(space, space.provider, 'POST', '/policies', members, 201);
+    await manage(
+      space,
+      space.provider,
+      'POST',
+      '/offers',
+      {
+        id: 'offer-members',
+        accessPolicyId: 'members',
+        contractPolicyId: 'members',
+        selector: { assetIds: ['asset-1gib'] },
+      },
+      201,
+    );
+    const c = space.consumer;
+    const started = await manage<{ id: string }>(
+      space,
+      c,
+      'POST',
+      '/negotiations',
+      {
+        counterpartyAddress: space.provider.node.url,
+        counterpartyId: space.provider.did,
+        offer: { '@id': 'offer-members', target: 'asset-1gib', permission: [membershipRule] },
+        force: true,
+      },
+      201,
+    );
+    const n = await until(
+      () =>
+        manage<{ state: string; agreementId?: string }>(space, c, 'GET', `/negotiations/${enc(started.id)}`),
+      (v) => v.state === 'FINALIZED' || v.state === 'TERMINATED',
+      'negotiation FINALIZED',
+    );
+    if (n.state !== 'FINALIZED') throw new Error(`the members-only negotiation ended ${JSON.stringify(n)}`);
+    const t = await manage<{ id: string }>(
+      space,
+      c,
+      'POST',
+      '/transfers',
+      { agreementId: n.agreementId, format: 'HttpData-PULL' },
+      201,
+    );
+    await until(
+      () => manage<{ state: string }>(space, c, 'GET', `/transfers/${enc(t.id)}`),
+      (v) => v.state === 'STARTED' || v.state === 'TERMINATED',
+      'transfer STARTED',
+    ).then((v) => {
+      if (v.state !== 'STARTED') throw new Error(`the transfer ended ${JSON.stringify(v)}`);
+    });
+    const edr = await manage<{ endpoint: string; authorization: string }>(
+      space,
+      c,
+      'GET',
+      `/transfers/${enc(t.id)}/edr`,
+    );
+    if (!edr.endpoint.startsWith('https://'))
+      throw new Error(`the EDR endpoint ${edr.endpoint} is not HTTPS`);
+    const tls = {
+      key: readFileSync(join(space.provider.dir, 'tls', 'server.key'), 'utf8'),
+      cert: readFileSync(join(space.provider.dir, 'tls', 'server.pem'), 'utf8'),
+    };
+    return { url: edr.endpoint, token: edr.authorization, ca: space.caFile, tls, close: space.close };
+  } catch (e) {
+    await space.close();
+    throw e;
+  }
+}
+
+const enc = encodeURIComponent;
+
+interface Rounds {
+  readonly bareBest: number;
+  readonly planeBest: number;
+  readonly median: number;
+  readonly growth: number;
+}
+
+/** Paired rounds of the bare server and the data plane (MB/s), alternating which goes first. */
+async function pairedRounds(
+  bare: { url: string },
+  plane: { url: string; token: string },
+  options: { rounds: number; fileBytes: number; ca?: string },
+): Promise<Rounds> {
+  const { rounds, fileBytes, ca } = options;
+  await consume(bare.url, fileBytes, undefined, ca); // warm the page cache and both servers
+  await consume(plane.url, fileBytes, plane.token, ca);
+  let bareBest = 0;
+  let planeBest = 0;
+  let growth = 0;
+  const paired: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    // alternate which goes first, so a load spike from the other tenants of the machine hits both alike
+    const b = i % 2 === 0 ? await consume(bare.url, fileBytes, undefined, ca) : undefined;
+    const d = await rssGrowth(() => consume(plane.url, fileBytes, plane.token, ca));
+    const b2 = b ?? (await consume(bare.url, fileBytes, undefined, ca));
+    const bareRate = b2.bytes / b2.seconds / 1e6;
+    const planeRate = d.result.bytes / d.result.seconds / 1e6;
+    bareBest = Math.max(bareBest, bareRate);
+    planeBest = Math.max(planeBest, planeRate);
+    paired.push(planeRate / bareRate);
+    growth = Math.max(growth, d.growth);
+  }
+  const median = [...paired].sort((x, y) => x - y)[Math.floor(paired.length / 2)] ?? 0;
+  return { bareBest, planeBest, median, growth };
+}
+
+const sizeText = (bytes: number) =>
+  bytes >= 2 ** 30 ? `${bytes / 2 ** 30} GiB` : `${Math.round(bytes / 2 ** 20)} MiB`;
+
+export async function dataplaneFigures(
+  options: { rounds?: number; fileBytes?: number } = {},
+): Promise<Figure[]> {
+  const rounds = options.rounds ?? 5;
+  const fileBytes = options.fileBytes ?? defaultFileBytes;
+  const size = sizeText(fileBytes);
   const dir = mkdtempSync(join(tmpdir(), 'musubi-bench-dataplane-'));
   const path = join(dir, 'asset.bin');
   try {
-    await writeFile(path);
-    const bare = await bareServer(path);
-    const plane = await dataPlane(dir);
-    try {
-      await consume(bare.url); // warm the page cache and both servers
-      await consume(plane.url, plane.token);
-      let bareBest = 0;
-      let planeBest = 0;
-      let growth = 0;
-      const paired: number[] = [];
-      for (let i = 0; i < rounds; i++) {
-        // alternate which goes first, so a load spike from the other tenants of the machine hits both alike
-        const b = i % 2 === 0 ? await consume(bare.url) : undefined;
-        const d = await rssGrowth(() => consume(plane.url, plane.token));
-        const b2 = b ?? (await consume(bare.url));
-        const bareRate = b2.bytes / b2.seconds / 1e6;
-        const planeRate = d.result.bytes / d.result.seconds / 1e6;
-        bareBest = Math.max(bareBest, bareRate);
-        planeBest = Math.max(planeBest, planeRate);
-        paired.push(planeRate / bareRate);
-        growth = Math.max(growth, d.growth);
+    await writeFile(path, fileBytes);
+    const plain = await (async () => {
+      const bare = await bareServer(path);
+      const plane = await dataPlane(dir);
+      try {
+        return await pairedRounds(bare, plane, { rounds, fileBytes });
+      } finally {
+        await plane.close();
+        await bare.close();
       }
-      const ratio = planeBest / bareBest;
-      const median = [...paired].sort((x, y) => x - y)[Math.floor(paired.length / 2)] ?? 0;
-      return [
-        {
-          name: 'data plane: pull of a 1 GiB file asset (token, access hook, audit)',
-          value: planeBest,
-          unit: 'MB/s',
-          baseline: { name: 'bare node:http streaming the same file', value: bareBest },
-          note: `ratio of bests ${ratio.toFixed(2)}, median of ${rounds} paired rounds ${median.toFixed(2)} (floor 0.70); no inline content hash`,
+    })();
+    const secured = await (async () => {
+      const plane = await dcpPlane(dir);
+      try {
+        const bare = await bareServer(path, plane.tls);
+        try {
+          return await pairedRounds(bare, plane, { rounds, fileBytes, ca: plane.ca });
+        } finally {
+          await bare.close();
+        }
+      } finally {
+        await plane.close();
+      }
+    })();
+    const ratios = (r: Rounds) =>
+      `ratio of bests ${(r.planeBest / r.bareBest).toFixed(2)}, median of ${rounds} paired rounds ${r.median.toFixed(2)} (floor 0.70)`;
+    return [
+      {
+        name: `data plane: pull of a ${size} file asset (token, access hook, audit)`,
+        value: plain.planeBest,
+        unit: 'MB/s',
+        baseline: { name: 'bare node:http streaming the same file', value: plain.bareBest },
+        note: `${ratios(plain)}; no inline content hash`,
+      },
+      {
+        name: `data plane: peak RSS growth of the provider during a ${size} pull`,
+        value: plain.growth / 2 ** 20,
+        unit: 'MiB',
+        note: 'sampled every 20 ms in the provider process; the consumer is a separate process',
+      },
+      {
+        name: `data plane: pull of a ${size} file asset over HTTPS, transfer negotiated under a membership policy with DCP (token, access hook reading the verified claims, audit)`,
+        value: secured.planeBest,
+        unit: 'MB/s',
+        baseline: {
+          name: "bare node:https streaming the same file with the provider's certificate",
+          value: secured.bareBest,
         },
-        {
-          name: 'data plane: peak RSS growth of the provider during a 1 GiB pull',
-          value: growth / 2 ** 20,
-          unit: 'MiB',
-          note: 'sampled every 20 ms in the provider process; the consumer is a separate process',
-        },
-      ];
-    } finally {
-      await plane.close();
-      await bare.close();
-    }
+        note: `${ratios(secured)}; ${(secured.planeBest / plain.bareBest).toFixed(2)}× of bare plain node:http (${Math.round(plain.bareBest)} MB/s)`,
+      },
+      {
+        name: `data plane: peak RSS growth of the provider during a ${size} pull over HTTPS with DCP`,
+        value: secured.growth / 2 ** 20,
+        unit: 'MiB',
+        note: 'sampled every 20 ms in the process of the three nodes; the consumer is a separate process',
+      },
+    ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,16 +13,19 @@ import { policyFigures } from './policy.js';
 import { qualityFigures } from './quality.js';
 import { type BenchmarkRecord, figureLine, mergeRun, renderMarkdown } from './record.js';
 import { refineryFigures } from './refinery.js';
+import { trustFigures } from './trust.js';
 
 /**
- * `npm run bench [-- --only <group>] [-- --json] [-- --record]`: prints the figures, as text or JSON; `--record`
- * merges them into docs/benchmarks.json (replacing the rows of the groups that ran) and regenerates
- * docs/benchmarks.md from it.
+ * `npm run bench [-- --only <group>] [-- --json] [-- --record] [-- --quick]`: prints the figures, as text or
+ * JSON; `--record` merges them into docs/benchmarks.json (replacing the rows of the groups that ran) and
+ * regenerates docs/benchmarks.md from it. `--quick` runs the groups that take it at a small size (fewer
+ * requests, a smaller file) to check that they work; such figures are not recorded.
  */
 const { values } = parseArgs({
   options: {
     json: { type: 'boolean' },
     record: { type: 'boolean' },
+    quick: { type: 'boolean' },
     only: { type: 'string' },
     datasets: {
       type: 'string',
@@ -37,11 +40,16 @@ const groups: Record<string, () => Promise<Figure[]>> = {
   quality: () => qualityFigures(values.datasets ?? ''),
   parsers: () => parserFigures(values.datasets ?? ''),
   dataspace: () => dataspaceFigures(),
-  dataplane: () => dataplaneFigures(),
+  dataplane: () => dataplaneFigures(values.quick ? { fileBytes: 64 * 2 ** 20, rounds: 1 } : {}),
   policy: policyFigures,
   audit: auditFigures,
   footprint: footprintFigures,
+  trust: () => trustFigures({ quick: values.quick ?? false }),
 };
+if (values.quick && values.record) {
+  process.stderr.write('bench: --quick figures are for checking a group runs, not for the record\n');
+  process.exit(2);
+}
 const chosen = Object.keys(groups).filter((name) => !values.only || values.only === name);
 if (chosen.length === 0) {
   process.stderr.write(`bench: no group ${values.only} (groups: ${Object.keys(groups).join(', ')})\n`);

@@ -364,6 +364,14 @@ export const configSchema = {
     description:
       'as an authority, list the holder of an issued MembershipCredential carrying a corporateNumber claim in the participant directory',
   },
+  credentialRecheckS: {
+    type: 'int',
+    default: 60,
+    min: 1,
+    max: 300,
+    description:
+      "the bound on how long a revoked or expired counterparty credential keeps a running transfer alive: its STARTED transfers' credentials are re-checked at least this often (seconds), and status lists are cached no longer",
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof configSchema;

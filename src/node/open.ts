@@ -1,5 +1,12 @@
-import { type Database, openDatabase, type StoreTarget, sqliteTargetIn } from '../store/index.js';
-import type { LoadedConfig } from './config.js';
+import {
+  type Database,
+  openDatabase,
+  type StoreTarget,
+  setAuditContextDefaults,
+  sqliteTargetIn,
+} from '../store/index.js';
+import { auditContextDefaults } from './audit-context.js';
+import { type LoadedConfig, plainHttpEnabled } from './config.js';
 import type { ParticipantDeps } from './participants.js';
 import { resolveNodeSecret } from './secret.js';
 
@@ -18,6 +25,17 @@ export async function openNodeStore(
   const target = storeTarget(loaded);
   const nodeSecret = resolveNodeSecret(c.nodeSecret, c.store);
   const database = await openDatabase(target, options.onQuery ? { onQuery: options.onQuery } : {});
+  // Offline commands (the CLI) audit with the configured host; a running node re-registers with the one it serves.
+  const host = () => c.host || `localhost:${c.port}`;
+  setAuditContextDefaults(
+    database.db,
+    auditContextDefaults({
+      defaultParticipantId: c.defaultParticipantId,
+      nodeSecret,
+      host,
+      url: () => c.publicUrl || `${plainHttpEnabled(c) ? 'http' : 'https'}://${host()}`,
+    }),
+  );
   const participants: ParticipantDeps = {
     db: database.db,
     nodeSecret,

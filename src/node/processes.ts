@@ -123,7 +123,16 @@ export function nodeProcesses(ctx: NodeContext): NodeProcesses {
     wake: (at) => runtime.wake(at),
     selfId: (participantId) => ownDids(ctx, participantId)[0] ?? participantId,
     callbackAddress: (participantId) => dspBaseOf(ctx, participantId),
-    offers: { find: findOffer, visibleTo: offerVisibleTo },
+    offers: {
+      find: findOffer,
+      // with the requester's verified claims, as its catalog request saw it: an access policy on membership or
+      // role lets the same members negotiate that it lets see the offer
+      visibleTo: async (db, participantId, offer, sender) =>
+        offerVisibleTo(db, participantId, offer, {
+          id: sender,
+          claims: await usageControl(ctx).claimsOf(sender),
+        }),
+    },
     deadlineMs: ctx.config.processDeadlineMs,
     decide,
     notify: (n) => events.emit('negotiation', n),

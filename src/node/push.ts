@@ -67,6 +67,11 @@ async function push(
           counterparty: t.counterpartyId,
           agreementId: t.agreementId,
         },
+        context: {
+          protocol: 'HTTP push (HttpData-PUSH)',
+          format: t.format,
+          ...(target ? { endpoint: new URL(target.endpoint).origin } : {}),
+        },
       },
       at,
     ),

@@ -10,7 +10,7 @@ import {
 } from '../dataspace/audit/index.js';
 import { didWebDocumentUrl } from '../dataspace/identity/index.js';
 import { InvalidInput } from '../errors/index.js';
-import { insertReceipt, storedHead } from '../store/index.js';
+import { appendAudit, insertReceipt, storedHead } from '../store/index.js';
 import { plainHttpEnabled } from './config.js';
 import type { NodeContext } from './context.js';
 import { dspAuthHeaders, nodeDidResolver, ownDids } from './counterparty.js';
@@ -109,8 +109,13 @@ export async function keepReceipt(
 interface Exchange {
   /** The newest event that arrived while this exchange ran. */
   next?: ReceiptEvent;
+  /** Data transfers that arrived meanwhile: each carries its own content digest, so none is folded away. */
+  readonly deliveries: ReceiptEvent[];
   done?: Promise<void>;
 }
+
+/** Deliveries waiting for their receipt per pair; past it the oldest wait is dropped (and logged). */
+const deliveriesLimit = 1000;
 
 /** Per node: the participant–counterparty pairs with an exchange running. */
 const inFlight = new WeakMap<NodeContext, Map<string, Exchange>>();
@@ -142,17 +147,26 @@ export async function exchangeReceipts(
   const pair = `${participantId} ${counterparty}`;
   const running = pairs.get(pair);
   if (running) {
-    running.next = event;
+    if (event.kind === 'data-transfer' && event.digest) {
+      if (running.deliveries.length >= deliveriesLimit) {
+        const dropped = running.deliveries.shift();
+        ctx.logger.warn(
+          { participantId, counterparty, process: dropped?.process },
+          'delivery receipt dropped',
+        );
+      }
+      running.deliveries.push(event);
+    } else running.next = event;
     return running.done;
   }
-  const slot: Exchange = {};
+  const slot: Exchange = { deliveries: [] };
   pairs.set(pair, slot);
   slot.done = (async () => {
     try {
       for (let current: ReceiptEvent | undefined = event; current; ) {
         await exchangeOne(ctx, participantId, counterparty, current);
-        current = slot.next;
-        slot.next = undefined;
+        current = slot.deliveries.shift() ?? slot.next;
+        if (current === slot.next) slot.next = undefined;
       }
     } finally {
       pairs.delete(pair);
@@ -228,6 +242,8 @@ export const receiptRoutes: ScopeRoutes = async (base, { ctx }) => {
         if (!(e instanceof ReceiptRejected)) throw e;
         throw new InvalidInput('audit.receipt-invalid', e.message);
       }
+      if (claims.event.kind === 'data-transfer' && claims.event.digest)
+        await recordDelivery(ctx, participantId, caller, claims);
       const answer = await issueReceipt(ctx, participantId, caller, {
         kind: 'receipt',
         digest: sha256Hex(req.body.receipt),
@@ -238,3 +254,49 @@ export const receiptRoutes: ScopeRoutes = async (base, { ctx }) => {
     },
   );
 };
+
+/**
+ * Consumer: the provider's signed receipt for a data transfer names the sha256 and byte count of what it served;
+ * the consumer's own chain records it against its transfer (before its answering receipt anchors the head), so
+ * both chains carry the same digest. A receipt for a transfer this participant does not consume records nothing.
+ */
+async function recordDelivery(
+  ctx: NodeContext,
+  participantId: string,
+  provider: string,
+  claims: ReceiptClaims,
+): Promise<void> {
+  const t = await ctx.db
+    .selectFrom('transfers')
+    .select(['id', 'agreement_id', 'format'])
+    .where('participant_id', '=', participantId)
+    .where('role', '=', 'consumer')
+    .where('counterparty_id', '=', provider)
+    .where('provider_pid', '=', claims.event.process ?? '')
+    .executeTakeFirst();
+  if (!t) return;
+  const at = ctx.now();
+  await ctx.db.transaction().execute((trx) =>
+    appendAudit(
+      trx,
+      {
+        participantId,
+        actor: provider,
+        action: 'dataplane.received',
+        resourceType: 'transfer',
+        resourceId: t.id,
+        via: 'audit-receipt',
+        outcome: 'success',
+        details: {
+          contentSha256: claims.event.digest,
+          ...(typeof claims.event.bytes === 'number' ? { bytes: claims.event.bytes } : {}),
+          method: claims.event.type,
+          receiptId: claims.jti,
+          agreementId: t.agreement_id,
+        },
+        context: { format: t.format, ...(claims.event.digest ? { contentHash: claims.event.digest } : {}) },
+      },
+      at,
+    ),
+  );
+}

@@ -8,7 +8,8 @@ import {
 } from '../dataspace/identity/index.js';
 import { seedTckFixtures, tckDecide, tckTransferReact } from '../dataspace/tck/index.js';
 import { createOutboundClient, egressPolicy } from '../outbound/index.js';
-import { findParticipant, redactUrl } from '../store/index.js';
+import { findParticipant, redactUrl, setAuditContextDefaults } from '../store/index.js';
+import { auditContextDefaults } from './audit-context.js';
 import type { LoadedConfig } from './config.js';
 import type { NodeContext } from './context.js';
 import { dcpActive, presentedClaimsOf, trustedIssuersOf } from './credentials/index.js';
@@ -92,6 +93,15 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
     publicHost,
     publicUrl: () => config.publicUrl || `${tls.server ? 'https' : 'http'}://${publicHost()}`,
   };
+  setAuditContextDefaults(
+    context.db,
+    auditContextDefaults({
+      defaultParticipantId: config.defaultParticipantId,
+      nodeSecret: participants.nodeSecret,
+      host: context.publicHost,
+      url: context.publicUrl,
+    }),
+  );
   let app: FastifyInstance | undefined;
   try {
     await ensureDefaultParticipant(context, options.announce);

@@ -44,9 +44,27 @@ export interface AuditContext {
 
 export const auditContextKey = '5w1h';
 
-function detailsOf(entry: AuditEntry): string {
-  if (!entry.context || Object.keys(entry.context).length === 0) return JSON.stringify(entry.details ?? {});
-  return JSON.stringify({ ...entry.details, [auditContextKey]: entry.context });
+/**
+ * The 5W1H fields a writer knows for every entry it appends (a node: its participants' DIDs, its host, the
+ * protocol of each channel), so no caller can leave them out; what a caller passes in `context` wins.
+ */
+export type AuditContextDefaults = (entry: AuditEntry) => AuditContext;
+
+/** Per database (keyed by its adapter, shared with its transactions). */
+const contextDefaults = new WeakMap<object, AuditContextDefaults>();
+
+/** Every entry appended through this database (or its transactions) gets `defaults` under its own context. */
+export function setAuditContextDefaults(db: Kysely<Tables>, defaults: AuditContextDefaults): void {
+  contextDefaults.set(db.getExecutor().adapter, defaults);
+}
+
+function detailsOf(entry: AuditEntry, defaults: AuditContextDefaults | undefined): string {
+  const context = defaults ? { ...defaults(entry), ...entry.context } : entry.context;
+  const filled = Object.fromEntries(
+    Object.entries(context ?? {}).filter(([, v]) => typeof v === 'string' && v !== ''),
+  );
+  if (Object.keys(filled).length === 0) return JSON.stringify(entry.details ?? {});
+  return JSON.stringify({ ...entry.details, [auditContextKey]: filled });
 }
 
 export type AuditRecord = Readonly<AuditLogTable>;
@@ -159,7 +177,7 @@ export async function appendAudit(db: Kysely<Tables>, entry: AuditEntry, at: Dat
     heads.set(key, cache);
   }
   const statements = appendStatements(db);
-  const details = detailsOf(entry);
+  const details = detailsOf(entry, contextDefaults.get(key));
   let head = cache.get(entry.participantId) ?? (await storedHead(db, entry.participantId));
   for (let attempt = 0; attempt < appendAttempts; attempt++) {
     const unsigned = {

@@ -1,6 +1,7 @@
 export type { Asset, AssetQuery } from './assets.js';
 export {
   type AuditContext,
+  type AuditContextDefaults,
   type AuditEntry,
   type AuditFilter,
   type AuditListener,
@@ -15,6 +16,7 @@ export {
   lastAuditOf,
   listAudit,
   onAuditAppended,
+  setAuditContextDefaults,
   setAuditSignature,
   storedHead,
 } from './audit.js';

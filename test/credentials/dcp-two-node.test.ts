@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertOffer } from '../../src/dataspace/catalog/index.js';
 import {
   issueCredential,
   presentationQuery,
@@ -132,6 +133,48 @@ describe('DCP credentials: an authority and two participants on loopback', () =>
     expect(consumer.logs()).toContain('presentation answered');
     const theirs = await negotiationState(provider, String(done.providerPid));
     expect(theirs).toMatchObject({ state: 'FINALIZED', counterpartyId: consumer.did });
+  });
+
+  it('lets a member negotiate an offer only members may see, and no one else', async () => {
+    // access policy = the membership policy too: the catalog and the negotiation read the same verified claims
+    const at = new Date().toISOString();
+    await insertOffer(provider.node.context.db, provider.node.context.config.defaultParticipantId, {
+      id: 'offer-会員にだけ見える',
+      accessPolicyId: 'members',
+      contractPolicyId: 'members',
+      selector: { assetIds: ['bom-2026'] },
+      createdAt: at,
+      updatedAt: at,
+    });
+    const hidden = { ...membersOnly, '@id': 'offer-会員にだけ見える' };
+    const start = (who: Party) =>
+      api(who, 'POST', '/negotiations', {
+        counterpartyAddress: provider.node.url,
+        counterpartyId: provider.did,
+        offer: hidden,
+        force: true,
+      });
+    const ended = (who: Party, id: string) =>
+      eventually(
+        'negotiation ends',
+        () => negotiationState(who, id),
+        (n) => ['FINALIZED', 'TERMINATED'].includes(String(n.state)),
+      );
+    const member = await start(consumer);
+    expect(member.status).toBe(201);
+    expect(await ended(consumer, String(member.body.id))).toMatchObject({ state: 'FINALIZED' });
+
+    const outsider = await addParticipant(consumer, 'not-a-member');
+    expect(
+      (await issue(authority, outsider.did, { claims: { membership: '別のデータスペース' } })).status,
+    ).toBe(201);
+    const refused = await start(outsider);
+    expect(refused.status).toBe(201);
+    const n = await ended(outsider, String(refused.body.id));
+    expect(n.state).toBe('TERMINATED');
+    expect(n.agreementId ?? null).toBeNull();
+    const theirs = await api<Record<string, unknown>[]>(provider, 'GET', '/negotiations?role=provider');
+    expect(theirs.body.filter((x) => x.counterpartyId === outsider.did)).toEqual([]);
   });
 
   it('answers a presentation query only within the scopes the access token grants (DCP schemas)', async () => {

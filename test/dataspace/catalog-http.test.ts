@@ -139,6 +139,9 @@ describe('DSP catalog endpoints', () => {
         },
       ],
     });
+    // The offer is the contract policy's rules only: not the policy record's own id, title or dates.
+    const offer = ((first?.hasPolicy ?? []) as Record<string, unknown>[])[0] ?? {};
+    expect(Object.keys(offer).sort()).toEqual(['@id', '@type', 'permission']);
     const formats = ((first?.distribution ?? []) as { format: string }[]).map((d) => d.format);
     expect(formats).toEqual(['HttpData-PULL', 'HttpData-PUSH']);
     // The data address stays private.

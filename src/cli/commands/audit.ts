@@ -1,6 +1,6 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import {
   AuditChainBroken,
   AuditKeyInvalid,
@@ -19,6 +19,7 @@ import { openNodeStore } from '../../node/index.js';
 import { auditLineage } from '../../node/lineage.js';
 import { auditPages } from '../../store/index.js';
 import { configFrom, type GlobalOptions, printJson, runCommand } from '../run.js';
+import { type ConnectionFlags, connection, managementCall, query, withConnection } from './management.js';
 
 function readJson(file: string, what: string): unknown {
   let text: string;
@@ -88,6 +89,61 @@ function receiptsIn(value: unknown): string[] {
   return jws as string[];
 }
 
+interface EntryView {
+  readonly seq: number;
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly resourceType: string;
+  readonly resourceId: string;
+  readonly reason?: string;
+  readonly outcome: string;
+  readonly details: { readonly reasonCode?: unknown };
+}
+
+/** One entry as a line: the reason code and the full reason are the operator's to read (a peer never sees them). */
+function entryLine(e: EntryView): string {
+  const code = typeof e.details.reasonCode === 'string' ? e.details.reasonCode : '-';
+  return `${e.seq}\t${e.at}\t${e.action}\t${e.actor}\t${e.resourceType}:${e.resourceId}\t${e.outcome}\t${code}${e.reason ? `\t${e.reason}` : ''}`;
+}
+
+interface ListFlags extends ConnectionFlags {
+  action?: string;
+  actor?: string;
+  outcome?: string;
+  afterSeq?: string;
+  limit: string;
+}
+
+/** `musubi audit list`: the participant's entries through a running node's management API, filtered. */
+function listCommand(cmd: Command, globals: () => GlobalOptions): void {
+  withConnection(
+    cmd
+      .command('list')
+      .description('entries of the running node’s log, oldest first (the participant of the API key)')
+      .option('--action <action>', 'only this action, e.g. credential.refused or dataplane.access')
+      .option('--actor <did>', 'only entries by this actor (a counterparty DID or an operator)')
+      .addOption(
+        new Option('--outcome <outcome>', 'only this outcome').choices(['success', 'denied', 'failure']),
+      )
+      .option('--after-seq <n>', 'entries after this sequence number')
+      .option('--limit <n>', 'at most this many', '100'),
+  ).action(async (f: ListFlags) => {
+    await runCommand(globals(), async () => {
+      const q = query({
+        action: f.action,
+        actor: f.actor,
+        outcome: f.outcome,
+        afterSeq: f.afterSeq,
+        limit: f.limit,
+      });
+      const entries = await managementCall<EntryView[]>(connection(f), 'GET', `/audit${q}`);
+      if (f.json) return printJson(entries);
+      for (const e of entries) process.stdout.write(`${entryLine(e)}\n`);
+    });
+  });
+}
+
 /** `musubi audit …`: verify the provenance log (in the store or an export file), export, checkpoint, prune. */
 export function auditCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('audit').description('check, export and maintain the provenance log (来歴)');
@@ -139,6 +195,8 @@ export function auditCommand(globals: () => GlobalOptions): Command {
         });
       },
     );
+
+  listCommand(cmd, globals);
 
   cmd
     .command('export')

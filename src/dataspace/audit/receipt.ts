@@ -12,6 +12,8 @@ export interface ReceiptEvent {
   readonly type?: string;
   /** sha256 (hex) of what was sent: the message body, the transferred bytes' hash, or the answered receipt. */
   readonly digest?: string;
+  /** data-transfer: how many bytes the digest covers (what the data plane handed to the socket). */
+  readonly bytes?: number;
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   evaluateAccess,
   findPolicies,
   type PolicyRules,
+  rulesOf,
 } from '../policy/index.js';
 import { type AssetSelector, publishedOfferId, type SelectorKind, selects } from './offer.js';
 
@@ -214,7 +215,10 @@ async function offersOn(
     asset,
     offers: offers.flatMap((o) => {
       const rules = contracts.get(o.contractPolicyId);
-      return rules && selects(o.selector, asset) ? [{ id: publishedOfferId(o, asset.id), rules }] : [];
+      // Only the rules travel: the policy record's own id, title and dates are the provider's business.
+      return rules && selects(o.selector, asset)
+        ? [{ id: publishedOfferId(o, asset.id), rules: rulesOf(rules) }]
+        : [];
     }),
   }));
 }

@@ -54,6 +54,7 @@ export {
 } from './vc.js';
 export {
   type CredentialCheckDeps,
+  checkStanding,
   readCredential,
   type TrustedIssuers,
   type VerifiedCredential,

@@ -39,6 +39,13 @@ export function statusListCache(
     return entry.body;
   };
   return Object.assign(lookup, {
+    // A fetch already under way is as fresh as a new one would be: shared, not repeated.
+    refresh: (url: string) => {
+      const hit = cache.get(url);
+      if (hit && !Number.isFinite(hit.until)) return hit.body;
+      cache.delete(url);
+      return lookup(url);
+    },
     freshUntil: (url: string) => {
       const until = cache.get(url)?.until ?? 0;
       return Number.isFinite(until) ? until : 0;
@@ -46,8 +53,14 @@ export function statusListCache(
   });
 }
 
-/** A status list lookup that also tells until when its copy of a list is fresh (0 when none is kept). */
-export type StatusListLookup = ((url: string) => Promise<string>) & { freshUntil(url: string): number };
+/**
+ * A status list lookup that also tells until when its copy of a list is fresh (0 when none is kept), and fetches
+ * a list anew on request (a running transfer's credentials re-checked).
+ */
+export type StatusListLookup = ((url: string) => Promise<string>) & {
+  freshUntil(url: string): number;
+  refresh(url: string): Promise<string>;
+};
 
 /** `max-age` of a Cache-Control header (0 when absent or `no-store` / `no-cache`). */
 export function maxAgeOf(cacheControl: string | undefined): number {

@@ -61,4 +61,24 @@ describe('status list cache', () => {
     expect(maxAgeOf('no-store, max-age=300')).toBe(0);
     expect(maxAgeOf(undefined)).toBe(0);
   });
+
+  it('fetches a list anew on refresh, and a refresh during a fetch shares it; maxSeconds caps the lifetime', async () => {
+    let fetches = 0;
+    const get = statusListCache(
+      async () => {
+        fetches++;
+        return { body: `list-${fetches}`, maxAgeSeconds: 300 };
+      },
+      () => new Date(0),
+      { maxSeconds: 60 },
+    );
+    expect(await get('u')).toBe('list-1');
+    expect(get.freshUntil('u')).toBe(60_000);
+    expect(await get('u')).toBe('list-1');
+    expect(await get.refresh('u')).toBe('list-2');
+    expect(await get('u')).toBe('list-2');
+    const [a, b] = await Promise.all([get.refresh('u'), get.refresh('u')]);
+    expect([a, b]).toEqual(['list-3', 'list-3']);
+    expect(fetches).toBe(3);
+  });
 });

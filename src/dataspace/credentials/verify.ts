@@ -119,6 +119,18 @@ export async function verifyCredential(
   return c;
 }
 
+/**
+ * Re-checks a credential that verified before (a running transfer's counterparty): still inside its validity
+ * window, and its status bit still clear in the list `deps.statusList` answers now. Throws CredentialRefused.
+ */
+export async function checkStanding(c: VerifiedCredential, deps: CredentialCheckDeps): Promise<void> {
+  const what = typeName(c);
+  const now = deps.now().getTime();
+  if (c.validUntil && now - deps.leewaySeconds * 1000 > c.validUntil.getTime())
+    refuse('credential.expired', `${what} of ${c.issuer} expired at ${c.validUntil.toISOString()}`);
+  if (c.status) await checkStatus(c.status, c.issuer, what, deps);
+}
+
 async function checkSignature(
   jwt: string,
   did: string,

@@ -60,6 +60,20 @@ export class PeerUnsupported extends InvalidInput {
   }
 }
 
+/**
+ * The provider answered 401/403: it does not accept this participant now (a credential revoked or expired,
+ * another data space). A peer is never told why; the provider's operator sees the reason code.
+ */
+export class PeerRefused extends InvalidInput {
+  constructor(address: string, what: string, status: number) {
+    super(
+      'negotiation.peer-refused',
+      `counterparty at ${address} refused ${what} (HTTP ${status}): it does not accept this participant's credentials now`,
+      { address, status },
+    );
+  }
+}
+
 export class NegotiationTerminal extends MusubiError {
   constructor(id: string, state: string) {
     super('negotiation.terminal', 'invalid', `negotiation ${JSON.stringify(id)} is already ${state}`, {

@@ -5,6 +5,7 @@ export {
   NegotiationNotFound,
   NegotiationTerminal,
   OfferNotAgreeable,
+  PeerRefused,
   PeerUnsupported,
   PidMismatch,
 } from './errors.js';

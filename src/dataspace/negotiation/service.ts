@@ -144,6 +144,8 @@ export function negotiationService<O extends PublishedOffer>(deps: NegotiationDe
         outcome: 'success',
         ...(n.reasonCode ? { reason: n.reasonCode } : {}),
         details: { from, to: n.state, message, role: n.role, counterparty: n.counterpartyId },
+        // why: the offer negotiated (an ODRL offer is a policy), and the agreement once there is one
+        context: { policyId: n.offerId, ...(n.agreementId ? { agreementId: n.agreementId } : {}) },
       },
       at,
     );

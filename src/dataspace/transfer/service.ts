@@ -49,7 +49,14 @@ export type TransferAction =
   | { readonly kind: 'start' }
   | { readonly kind: 'complete' }
   | { readonly kind: 'suspend'; readonly code?: string; readonly reason?: string }
-  | { readonly kind: 'terminate'; readonly code: string; readonly reason: string };
+  | {
+      readonly kind: 'terminate';
+      readonly code: string;
+      /** What the peer is told. */
+      readonly reason: string;
+      /** The full reason, kept on our record and in the audit log only (default: `reason`). */
+      readonly localReason?: string;
+    };
 
 /**
  * Our automatic steps after the counterparty moved a transfer (default: a provider starts a requested transfer
@@ -144,6 +151,9 @@ interface Effects {
 
 const processType = 'transfer';
 
+/** Actors that are the node itself (a deadline, the policy monitor), not an operator's API call. */
+const automatedActors: ReadonlySet<string> = new Set(['system', 'policy-monitor']);
+
 /** The TransferProcess acknowledgement: the process as it now stands. */
 export const transferAnswer = (t: Transfer) =>
   transferMessages.process({
@@ -194,6 +204,10 @@ export function transferService(deps: TransferDeps) {
           counterparty: t.counterpartyId,
           agreementId: t.agreementId,
           format: t.format,
+          // the full reason of an end or a pause (ours may say more than the peer was told)
+          ...(t.reason && (t.state === 'TERMINATED' || t.state === 'SUSPENDED')
+            ? { reasonText: t.reason }
+            : {}),
         },
       },
       at,
@@ -256,7 +270,7 @@ export function transferService(deps: TransferDeps) {
       case 'terminate':
         return {
           body: transferMessages.termination({ ...pids(t), code: action.code, reason: [action.reason] }),
-          extra: { reasonCode: action.code, reason: action.reason },
+          extra: { reasonCode: action.code, reason: action.localReason ?? action.reason },
         };
     }
   }
@@ -300,7 +314,15 @@ export function transferService(deps: TransferDeps) {
     }
     const saved = await updateTransfer(trx, t, next);
     await retire(trx, saved, at);
-    await audit(trx, saved, actor, actor === 'system' ? 'system' : 'management-api', t.state, message, at);
+    await audit(
+      trx,
+      saved,
+      actor,
+      automatedActors.has(actor) ? 'system' : 'management-api',
+      t.state,
+      message,
+      at,
+    );
     if (saved.deadlineAt) e.deadlines.push(saved.deadlineAt);
     return saved;
   }
@@ -665,7 +687,14 @@ async function localTermination(
       via: 'system',
       outcome: 'success',
       reason: action.code,
-      details: { from: t.state, to: 'TERMINATED', role: t.role, counterparty: t.counterpartyId },
+      details: {
+        from: t.state,
+        to: 'TERMINATED',
+        role: t.role,
+        counterparty: t.counterpartyId,
+        agreementId: t.agreementId,
+        reasonText: action.reason,
+      },
     },
     at,
   );

@@ -16,6 +16,8 @@ export interface PresentedClaims extends ChangingClaims {
     credentials: readonly VerifiedCredential[],
     untilMs: number,
   ): void;
+  /** The unexpired credentials kept for the DID, of every type. */
+  credentialsOf(did: string): VerifiedCredential[];
   /** Forgets `types` for the DID (all of them when none are named). */
   forget(did: string, types?: readonly string[]): void;
 }
@@ -31,12 +33,16 @@ export function presentedClaimsOf(ctx: NodeContext): PresentedClaims {
   const byDid = new Map<string, Kept>();
   const listeners: (() => void)[] = [];
 
-  const claimsNow = (did: string): VerifiedClaims => {
+  const credentialsNow = (did: string): VerifiedCredential[] => {
     const now = ctx.now().getTime();
     const seen = new Set<VerifiedCredential>();
     for (const e of byDid.get(did)?.values() ?? [])
       if (now < e.until) for (const c of e.credentials) seen.add(c);
-    return seen.size ? claimsFromCredentials(did, [...seen]) : { subject: did, issuer: 'dcp', claims: {} };
+    return [...seen];
+  };
+  const claimsNow = (did: string): VerifiedClaims => {
+    const held = credentialsNow(did);
+    return held.length ? claimsFromCredentials(did, held) : { subject: did, issuer: 'dcp', claims: {} };
   };
   /** Runs a change and tells the listeners when the claims it leaves differ. */
   const changing = (did: string, change: () => void) => {
@@ -47,6 +53,7 @@ export function presentedClaimsOf(ctx: NodeContext): PresentedClaims {
 
   const made: PresentedClaims = {
     claimsFor: async (did) => claimsNow(did),
+    credentialsOf: credentialsNow,
     onChange: (l) => {
       listeners.push(l);
     },

@@ -4,6 +4,7 @@ import { findAgreement, findNegotiation } from '../../dataspace/negotiation/inde
 import {
   credentialTypesOf,
   findPolicies,
+  findPolicy,
   type OperandRegistry,
   type PolicyRules,
 } from '../../dataspace/policy/index.js';
@@ -15,8 +16,8 @@ import { presentationCheck } from './verifier.js';
  * Which credentials a protocol request must be shown, from the policy it will be evaluated against:
  * - a catalog request: the access policies of the participant's offers (soft — a caller that cannot present them
  *   still sees what needs no claims);
- * - a ContractRequestMessage: the requested offer's contract policy; a consumer's ACCEPTED event: the policy of
- *   its negotiation (the provider decides again there);
+ * - a ContractRequestMessage: the requested offer's contract and access policies; a consumer's ACCEPTED event: the
+ *   policy of its negotiation (the provider decides again there);
  * - a TransferRequestMessage: the caller's agreement;
  * - anything else (callbacks, verification, termination, receipts): no policy is evaluated, nothing is asked.
  * `dcpScopes` is added to every request. DCP is on when the node trusts an issuer or sets dcpScopes.
@@ -70,33 +71,36 @@ function catalogTypes(ctx: NodeContext, participantId: string, registry: Operand
 type Body = Record<string, unknown> | undefined;
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
-/** The policy a protocol request is evaluated against (none for messages that evaluate none). */
-async function policyOf(
+/** The policies a protocol request is evaluated against (none for messages that evaluate none). */
+async function policiesOf(
   ctx: NodeContext,
   participantId: string,
   caller: string,
   route: string,
   req: FastifyRequest,
-): Promise<PolicyRules | undefined> {
+): Promise<PolicyRules[]> {
   const body = req.body as Body;
   if (route === 'negotiations/request' || route === 'negotiations/:pid/request') {
+    // the offer's access policy too: the provider checks the requester may see the offer, with its claims
     const offerId = str((body?.offer as Body)?.['@id']);
     const offer = offerId ? await findOffer(ctx.db, participantId, offerId) : undefined;
-    return offer?.policy as unknown as PolicyRules | undefined;
+    if (!offer) return [];
+    const access = await findPolicy(ctx.db, participantId, offer.definition.accessPolicyId);
+    return [offer.policy as unknown as PolicyRules, ...(access ? [access] : [])];
   }
   if (route === 'negotiations/:pid/events' && body?.eventType === 'ACCEPTED') {
     const n = await findNegotiation(ctx.db, participantId, (req.params as { pid?: string }).pid ?? '');
     return n && n.role === 'provider' && n.counterpartyId === caller
-      ? (n.offer as unknown as PolicyRules)
-      : undefined;
+      ? [n.offer as unknown as PolicyRules]
+      : [];
   }
   if (route === 'transfers/request') {
     const a = await findAgreement(ctx.db, participantId, str(body?.agreementId) ?? '');
     return a && a.role === 'provider' && a.counterpartyId === caller
-      ? (a.policy as unknown as PolicyRules)
-      : undefined;
+      ? [a.policy as unknown as PolicyRules]
+      : [];
   }
-  return undefined;
+  return [];
 }
 
 /**
@@ -117,9 +121,13 @@ export function presentationGate(ctx: NodeContext): (req: FastifyRequest) => Pro
     const catalog = route.startsWith('catalog/');
     const wanted = catalog
       ? await catalogTypes(ctx, participantId, registry)
-      : await policyOf(ctx, participantId, caller.did, route, req).then((p) =>
-          p ? credentialTypesOf(p, registry) : [],
-        );
+      : [
+          ...new Set(
+            (await policiesOf(ctx, participantId, caller.did, route, req)).flatMap((p) =>
+              credentialTypesOf(p, registry),
+            ),
+          ),
+        ].sort();
     return check(req, participantId, caller.did, caller.accessToken, { required, wanted, soft: catalog });
   };
 }

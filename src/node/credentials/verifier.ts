@@ -21,6 +21,8 @@ import type { NodeContext } from '../context.js';
 import { didResolverOf, ownDids } from '../counterparty.js';
 import { signerOf } from '../signing.js';
 import { presentedClaimsOf } from './presented.js';
+import { standingsOf } from './standing.js';
+import { statusListFetched } from './status-watch.js';
 
 /** `Type=did` entries of the `trustedIssuers` config key, as a table per credential type. */
 export function trustedIssuersOf(entries: readonly string[]): TrustedIssuers {
@@ -40,11 +42,18 @@ const statusCaches = new WeakMap<NodeContext, StatusListLookup>();
 export function statusListsOf(ctx: NodeContext): StatusListLookup {
   const known = statusCaches.get(ctx);
   if (known) return known;
-  const made = statusListCache(async (url) => {
-    const res = await ctx.outbound.request(url, { headers: { accept: 'application/vc+jwt' } });
-    if (res.status !== 200) throw new Error(`status ${res.status}`);
-    return { body: res.text().trim(), maxAgeSeconds: maxAgeOf(res.headers['cache-control']) };
-  }, ctx.now);
+  const made = statusListCache(
+    async (url) => {
+      const res = await ctx.outbound.request(url, { headers: { accept: 'application/vc+jwt' } });
+      if (res.status !== 200) throw new Error(`status ${res.status}`);
+      const body = res.text().trim();
+      statusListFetched(ctx, url, body);
+      return { body, maxAgeSeconds: maxAgeOf(res.headers['cache-control']) };
+    },
+    ctx.now,
+    // never kept past the revocation bound: a revoked credential is seen within it
+    { maxSeconds: Math.min(300, ctx.config.credentialRecheckS) },
+  );
   statusCaches.set(ctx, made);
   return made;
 }
@@ -220,6 +229,8 @@ export function presentationCheck(ctx: NodeContext) {
           `${did} presented no ${missing.join(', ')}`,
         );
       presented.record(did, asked, credentials, until);
+      // running transfers are re-checked against every credential kept for the counterparty, of all types
+      standingsOf(ctx).remember(did, presented.credentialsOf(did));
       req.log.debug({ counterparty: did, types: asked }, 'counterparty credentials verified');
       return true;
     } catch (e) {
@@ -232,6 +243,7 @@ export function presentationCheck(ctx: NodeContext) {
             );
       if (!(e instanceof CredentialRefused)) req.log.warn({ err: e }, 'credential check failed');
       presented.forget(did, asked);
+      standingsOf(ctx).refused(did, refusal);
       req.log.info(
         { reasonCode: refusal.reason, reason: refusal.message, counterparty: did },
         'counterparty credentials refused',

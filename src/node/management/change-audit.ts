@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { appendAudit, type Tables } from '../../store/index.js';
+import { type AuditContext, appendAudit, type Tables } from '../../store/index.js';
 
 /**
  * The audit entry a management API change writes (create, update, delete of an offer, a policy…), written in
@@ -7,7 +7,15 @@ import { appendAudit, type Tables } from '../../store/index.js';
  */
 export const changeAuditor =
   (resourceType: string) =>
-  (db: Kysely<Tables>, participantId: string, actor: string, action: string, id: string, at: Date) =>
+  (
+    db: Kysely<Tables>,
+    participantId: string,
+    actor: string,
+    action: string,
+    id: string,
+    at: Date,
+    context?: AuditContext,
+  ) =>
     appendAudit(
       db,
       {
@@ -18,6 +26,7 @@ export const changeAuditor =
         resourceId: id,
         via: 'management-api',
         outcome: 'success',
+        ...(context ? { context } : {}),
       },
       at,
     );

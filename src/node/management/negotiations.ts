@@ -9,11 +9,13 @@ import {
   type Negotiation,
   NegotiationNotFound,
   negotiationStates,
+  PeerRefused,
   PeerUnsupported,
 } from '../../dataspace/negotiation/index.js';
 import { declarePurpose } from '../../dataspace/policy/index.js';
 import type { Offer } from '../../dataspace/protocol/index.js';
 import { InvalidInput } from '../../errors/index.js';
+import { BadStatus } from '../../outbound/index.js';
 import type { NodeContext } from '../context.js';
 import { dspAuthHeaders } from '../counterparty.js';
 import { decisionsOf, decisionView, shownDecision } from '../policy/index.js';
@@ -260,6 +262,8 @@ async function offerFromCatalog(
       headers,
     });
   } catch (e) {
+    const status = e instanceof BadStatus ? e.fields.status : undefined;
+    if (status === 401 || status === 403) throw new PeerRefused(base, `to show dataset ${datasetId}`, status);
     throw new PeerUnsupported(base, `dataset ${datasetId} could not be read (${(e as Error).message})`);
   }
   const policies = Array.isArray(dataset.hasPolicy) ? dataset.hasPolicy : [dataset.hasPolicy];

@@ -177,7 +177,9 @@ export const offerManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = a
             });
           await requirePolicies(tx, req.participantId, [offer.accessPolicyId, offer.contractPolicyId]);
           await insertOffer(tx, req.participantId, offer);
-          await audit(tx, req.participantId, req.actor, 'offer.create', offer.id, at);
+          await audit(tx, req.participantId, req.actor, 'offer.create', offer.id, at, {
+            policyId: offer.contractPolicyId,
+          });
         });
         return shown(offer);
       }),
@@ -249,7 +251,9 @@ export const offerManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = a
         };
         await requirePolicies(tx, req.participantId, [offer.accessPolicyId, offer.contractPolicyId]);
         await updateOffer(tx, req.participantId, offer);
-        await audit(tx, req.participantId, req.actor, 'offer.update', offer.id, at);
+        await audit(tx, req.participantId, req.actor, 'offer.update', offer.id, at, {
+          policyId: offer.contractPolicyId,
+        });
         return shown(offer);
       });
     },

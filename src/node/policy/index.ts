@@ -1,5 +1,8 @@
 import type { TransferService } from '../../dataspace/transfer/index.js';
 import type { NodeContext } from '../context.js';
+import { dcpActive } from '../credentials/required.js';
+import { standingLostSentence, standingsOf } from '../credentials/standing.js';
+import { onStatusListChange } from '../credentials/status-watch.js';
 import { revokeTransferAccess, setAccessHook } from '../scopes/dataplane.js';
 import { policyMonitor, runningMonitor } from './monitor.js';
 import { usageControl } from './usage-control.js';
@@ -25,11 +28,27 @@ export {
 /** Plugs usage control into the data plane and starts the policy monitor (the transfer routes, once ready). */
 export function startUsageControl(ctx: NodeContext, transfers: TransferService): void {
   setAccessHook(ctx, usageControl(ctx).access);
-  policyMonitor(ctx, {
+  const dcp = dcpActive(ctx.config);
+  const monitor = policyMonitor(ctx, {
     transfers: () => transfers,
     revoke: (transferId, reason) => revokeTransferAccess(ctx, transferId, `policy-monitor: ${reason}`),
-    boundMs: ctx.config.policyMonitorBoundMs,
-  }).start();
+    // with DCP on, a running transfer's credentials are re-checked within credentialRecheckS too
+    boundMs: dcp
+      ? Math.min(ctx.config.policyMonitorBoundMs, ctx.config.credentialRecheckS * 1000)
+      : ctx.config.policyMonitorBoundMs,
+    ...(dcp ? { credentials: (dids: readonly string[]) => lostStanding(ctx, dids) } : {}),
+  });
+  // A status list that changed (fetched for a new request) may have revoked a running transfer's counterparty.
+  if (dcp) onStatusListChange(ctx, () => void monitor.wake());
+  monitor.start();
+}
+
+/** The counterparties whose credentials no longer hold, as the monitor ends their transfers. */
+async function lostStanding(ctx: NodeContext, dids: readonly string[]) {
+  const lost = await standingsOf(ctx).recheck(dids);
+  return new Map(
+    [...lost].map(([did, r]) => [did, { code: r.reason, reason: r.message, told: standingLostSentence }]),
+  );
 }
 
 export async function stopUsageControl(ctx: NodeContext): Promise<void> {

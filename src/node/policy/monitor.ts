@@ -10,6 +10,15 @@ export interface MonitorDeps {
   readonly revoke: (transferId: string, reason: string) => Promise<unknown>;
   /** Longest sleep: claims that change without telling are re-read at least this often. */
   readonly boundMs: number;
+  /**
+   * DCP: the counterparties among those given whose credentials no longer hold (revoked, expired), each with its
+   * reason code, the full reason for the local operator, and the sentence the counterparty hears instead.
+   */
+  readonly credentials?: (
+    counterparties: readonly string[],
+  ) => Promise<
+    ReadonlyMap<string, { readonly code: string; readonly reason: string; readonly told: string }>
+  >;
 }
 
 /** One pass's outcome, for tests and the bench: the transfers ended and when the next pass is due. */
@@ -120,6 +129,10 @@ export class PolicyMonitor {
       .execute();
     const terminated: { transferId: string; reasonCode: string; at: Date }[] = [];
     const edges: (Date | undefined)[] = [];
+    const lost =
+      started.length > 0 && this.deps.credentials
+        ? await this.deps.credentials(started.map((r) => r.counterparty_id))
+        : new Map<string, { code: string; reason: string; told: string }>();
     for (const row of started) {
       const t = {
         participantId: row.participant_id,
@@ -127,6 +140,17 @@ export class PolicyMonitor {
         agreementId: row.agreement_id,
         counterpartyId: row.counterparty_id,
       };
+      const gone = lost.get(t.counterpartyId);
+      if (gone) {
+        // The credentials behind the transfer no longer hold, whatever its policy reads: tokens first, then the end.
+        await this.deps.revoke(t.id, gone.code);
+        ctx.logger.info(
+          { transferId: t.id, counterparty: t.counterpartyId, reasonCode: gone.code, reason: gone.reason },
+          'transfer ended: counterparty credentials no longer hold',
+        );
+        await this.end(t, gone.code, gone.told, gone.reason, terminated);
+        continue;
+      }
       const { decision, terms, purpose } = await uc.decideTransfer(ctx.db, t, 'monitor', at);
       if (decision.permitted) {
         if (terms) edges.push(nextTimeEdge(terms.rules, uc.registry, at, terms.signedAt));
@@ -143,20 +167,32 @@ export class PolicyMonitor {
         purpose,
         at,
       );
-      await this.deps
-        .transfers()
-        .act(t.participantId, t.id, 'policy-monitor', {
-          kind: 'terminate',
-          code: decision.reasonCode,
-          reason: decision.message,
-        })
-        .then(
-          () => terminated.push({ transferId: t.id, reasonCode: decision.reasonCode, at: ctx.now() }),
-          // it ended meanwhile (completed, terminated by the peer): its tokens are revoked all the same
-          (err) => ctx.logger.info({ err, transferId: t.id }, 'policy monitor: transfer already moved on'),
-        );
+      await this.end(t, decision.reasonCode, decision.message, undefined, terminated);
     }
     return { at, checked: started.length, terminated, next: nextWake(edges, at, this.deps.boundMs) };
+  }
+
+  /** Terminates a transfer, telling the peer `code` and `told`; `localReason` stays on our record. */
+  private async end(
+    t: { participantId: string; id: string },
+    code: string,
+    told: string,
+    localReason: string | undefined,
+    terminated: { transferId: string; reasonCode: string; at: Date }[],
+  ): Promise<void> {
+    await this.deps
+      .transfers()
+      .act(t.participantId, t.id, 'policy-monitor', {
+        kind: 'terminate',
+        code,
+        reason: told,
+        ...(localReason ? { localReason } : {}),
+      })
+      .then(
+        () => terminated.push({ transferId: t.id, reasonCode: code, at: this.ctx.now() }),
+        // it ended meanwhile (completed, terminated by the peer): its tokens are revoked all the same
+        (err) => this.ctx.logger.info({ err, transferId: t.id }, 'policy monitor: transfer already moved on'),
+      );
   }
 }
 

@@ -1,6 +1,7 @@
+import { createHash, type Hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import { createGzip, constants as zlibConstants } from 'node:zlib';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -177,8 +178,30 @@ interface Access {
   readonly started: number;
   authorized?: Authorized;
   bytes: number;
+  /**
+   * sha256 and length of the content served — the bytes the source gave, before any gzip this node adds on the
+   * fly, so the consumer can check what it stored — computed as they stream (nothing is buffered).
+   */
+  readonly content: Hash;
+  contentBytes: number;
+  /** The body is gzipped here: the content is hashed before the encoder, not at the socket. */
+  encodedHere?: boolean;
   reason?: string;
 }
+
+function taste(a: Access, chunk: Buffer): void {
+  a.content.update(chunk);
+  a.contentBytes += chunk.length;
+}
+
+/** Passes chunks through unchanged, hashing them into the access's content digest. */
+const contentDigest = (a: Access) =>
+  new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      taste(a, chunk);
+      done(null, chunk);
+    },
+  });
 
 const agreementKey = (a: Access) => `${a.participantId}\n${a.authorized?.grant.agreementId ?? ''}`;
 
@@ -186,6 +209,8 @@ const agreementKey = (a: Access) => `${a.participantId}\n${a.authorized?.grant.a
 async function auditAccess(ctx: NodeContext, a: Access, status: number, complete: boolean, method: string) {
   const g = a.authorized?.grant;
   const outcome = status >= 400 && status < 500 ? 'denied' : complete && status < 400 ? 'success' : 'failure';
+  // What was delivered, provably: the digest of a body served whole (a cut one proves nothing).
+  const digest = outcome === 'success' && method !== 'HEAD' ? a.content.digest('hex') : undefined;
   await appendAudit(
     ctx.db,
     {
@@ -203,18 +228,25 @@ async function auditAccess(ctx: NodeContext, a: Access, status: number, complete
         bytes: a.bytes,
         durationMs: Math.round(performance.now() - a.started),
         complete,
+        ...(digest ? { contentSha256: digest, contentBytes: a.contentBytes } : {}),
         ...(g ? { agreementId: g.agreementId, assetId: g.assetId } : {}),
+      },
+      context: {
+        endpoint: dataEndpointOf(ctx, a.participantId, a.transferId),
+        ...(a.authorized?.contentType ? { format: a.authorized.contentType } : {}),
+        ...(digest ? { contentHash: digest } : {}),
       },
     },
     ctx.now(),
   ).then(
     () => {
-      // The consumer gets a receipt anchoring the chain that now records this access.
+      // The consumer gets a receipt anchoring the chain that now records this access, and what it carried.
       if (g && outcome === 'success') {
         void exchangeReceipts(ctx, a.participantId, g.consumerId, {
           kind: 'data-transfer',
           process: a.transferId,
           type: method,
+          ...(digest ? { digest, bytes: a.contentBytes } : {}),
         });
       }
     },
@@ -252,12 +284,13 @@ export const dataPlaneScope: FastifyPluginAsync<{ ctx: NodeContext }> = async (a
   }
 
   /** The body to send: the source's, or gzipped on the fly when that pays and the consumer accepts it. */
-  function encoded(req: FastifyRequest, res: SourceResponse, contentType: string): SourceResponse {
+  function encoded(req: FastifyRequest, res: SourceResponse, contentType: string, a: Access): SourceResponse {
     const accepts = /\bgzip\b/i.test(String(req.headers['accept-encoding'] ?? ''));
     if (!ctx.config.dataPlaneGzip || !accepts || res.status !== 200 || res.contentEncoding) return res;
     if (!compressible.test(contentType)) return res;
     const gzip = createGzip({ level: zlibConstants.Z_BEST_SPEED });
-    const body = pipeline(res.body, gzip, () => {}) as unknown as Readable;
+    a.encodedHere = true;
+    const body = pipeline(res.body, contentDigest(a), gzip, () => {}) as unknown as Readable;
     const { contentLength: _l, ...rest } = res;
     return { ...rest, body, contentEncoding: 'gzip', ...(res.etag ? { etag: weakened(res.etag) } : {}) };
   }
@@ -265,7 +298,14 @@ export const dataPlaneScope: FastifyPluginAsync<{ ctx: NodeContext }> = async (a
   async function serve(req: FastifyRequest, reply: FastifyReply, head: boolean) {
     const participantId = await addressedParticipant(ctx, req);
     const transferId = (req.params as { id: string }).id;
-    const a: Access = { participantId, transferId, started: performance.now(), bytes: 0 };
+    const a: Access = {
+      participantId,
+      transferId,
+      started: performance.now(),
+      bytes: 0,
+      content: createHash('sha256'),
+      contentBytes: 0,
+    };
     const res = reply.raw;
     const stop = new AbortController();
     let complete = false;
@@ -284,7 +324,7 @@ export const dataPlaneScope: FastifyPluginAsync<{ ctx: NodeContext }> = async (a
       throw e;
     }
     const contentType = source.contentType ?? a.authorized?.contentType ?? 'application/octet-stream';
-    const out = encoded(req, source, contentType);
+    const out = encoded(req, source, contentType, a);
     if (!head && out.contentLength !== undefined) {
       try {
         plane.limits.admitBytes(agreementKey(a), ctx.now(), out.contentLength);
@@ -332,6 +372,7 @@ export const dataPlaneScope: FastifyPluginAsync<{ ctx: NodeContext }> = async (a
         }
         plane.limits.record(key, now, chunk.length);
         a.bytes += chunk.length;
+        if (!a.encodedHere) taste(a, chunk);
       }),
     );
   }

@@ -31,6 +31,7 @@ export function edrKeeper(deps: EdrKeeperDeps) {
     const next: KeptEdr = { ...e, state: 'dead', reasonCode: code, reason, updatedAt: at.toISOString() };
     const replaced = await deps.db.transaction().execute(async (trx) => {
       if (!(await replaceEdr(trx, e, next, deps.secret))) return false;
+      const t = await findTransfer(trx, e.participantId, e.transferId);
       await appendAudit(
         trx,
         {
@@ -42,7 +43,7 @@ export function edrKeeper(deps: EdrKeeperDeps) {
           via: 'system',
           outcome: 'failure',
           reason: code,
-          details: reason ? { reason } : {},
+          details: { ...(reason ? { reason } : {}), ...(t ? { agreementId: t.agreementId } : {}) },
         },
         at,
       );
