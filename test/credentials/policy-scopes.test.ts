@@ -201,4 +201,17 @@ describe('DCP scopes derived from each offer’s policy (no dcpScopes configured
         .map((q) => q.types),
     ).toEqual([['MembershipCredential']]);
   });
+
+  it('an offer only members see is negotiated by a member: the request asks for what its access policy reads', async () => {
+    const hidden = { '@id': 'offer-会員カタログ', target: 'member-bom', permission: [{ action: 'use' }] };
+    const before = queriesAnswered(consumer).length;
+    expect((await negotiate(consumer, hidden)).state).toBe('FINALIZED');
+    const asked = queriesAnswered(consumer).slice(before);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.map((q) => q.types)).toEqual(asked.map(() => ['MembershipCredential']));
+    const stranger = await addParticipant(consumer, 'hidden-stranger');
+    const ended = await negotiate(stranger, hidden);
+    expect(ended.state).toBe('TERMINATED');
+    expect(ended.agreementId ?? null).toBeNull();
+  });
 });
