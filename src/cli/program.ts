@@ -7,6 +7,7 @@ import { authorityCommand } from './commands/authority.js';
 import { catalogCommand } from './commands/catalog.js';
 import { configCommand } from './commands/config.js';
 import { demoCommand } from './commands/demo.js';
+import { directoryCommand } from './commands/directory.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { negotiateCommand } from './commands/negotiate.js';
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
     catalogCommand(globals),
     auditCommand(globals),
     authorityCommand(globals),
+    directoryCommand(globals),
   ]) {
     program.addCommand(sub);
   }

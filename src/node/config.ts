@@ -317,18 +317,20 @@ export const configSchema = {
   claimsFile: {
     type: 'string',
     default: '',
-    description: 'JSON file of static verified claims per counterparty (used when dcpScopes is empty)',
+    description:
+      'JSON file of static verified claims per counterparty (used when neither trustedIssuers nor dcpScopes is set)',
   },
   dcpScopes: {
     type: 'list',
     default: [],
     description:
-      'credential types every DSP caller must present (DCP), e.g. MembershipCredential; empty = token only, claims from claimsFile',
+      'credential types every DSP caller must present (DCP), e.g. MembershipCredential, beside those each request’s policy reads',
   },
   trustedIssuers: {
     type: 'list',
     default: [],
-    description: 'issuers trusted per credential type, as Type=did entries (comma-separated)',
+    description:
+      'issuers trusted per credential type, as Type=did entries (comma-separated); set, DCP asks callers for the credentials policies read',
   },
   credentialServiceTimeoutMs: {
     type: 'int',
@@ -348,6 +350,19 @@ export const configSchema = {
     default: 300,
     min: 0,
     description: 'Cache-Control max-age of the status lists this node publishes as an authority (seconds)',
+  },
+  directoryMaxAgeS: {
+    type: 'int',
+    default: 300,
+    min: 0,
+    description:
+      'Cache-Control max-age of participant directory answers this node serves as an authority (seconds)',
+  },
+  directoryFromCredentials: {
+    type: 'bool',
+    default: true,
+    description:
+      'as an authority, list the holder of an issued MembershipCredential carrying a corporateNumber claim in the participant directory',
   },
   credentialRecheckS: {
     type: 'int',

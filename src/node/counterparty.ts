@@ -12,10 +12,11 @@ import {
   TokenRejected,
   verifyCounterpartyToken,
 } from '../dataspace/identity/index.js';
+import { BadStatus } from '../outbound/index.js';
 import { findParticipant } from '../store/index.js';
 import { plainHttpEnabled } from './config.js';
 import type { NodeContext } from './context.js';
-import { credentialAccessToken, presentationCheck } from './credentials/index.js';
+import { credentialAccessToken, rememberDcpCaller } from './credentials/index.js';
 import { participantDidDocument } from './did-document.js';
 import type { CounterpartyVerifier } from './scopes/protocol.js';
 import { signerOf } from './signing.js';
@@ -82,7 +83,15 @@ export function didResolverOf(ctx: NodeContext): DidResolver {
 /** did:web over the outbound client (egress policy applies); this node's own participants are read locally. */
 export function nodeDidResolver(ctx: NodeContext): DidResolver {
   const scheme = plainHttpEnabled(ctx.config) ? 'http' : 'https';
-  const remote = didWebResolver({ fetchJson: (url) => ctx.outbound.json(url), now: ctx.now, scheme });
+  const remote = didWebResolver({
+    fetchDocument: async (url) => {
+      const res = await ctx.outbound.request(url, { headers: { accept: 'application/json' } });
+      if (res.status < 200 || res.status > 299) throw new BadStatus(url.host, res.status);
+      return { body: res.json(), cacheControl: res.headers['cache-control'] };
+    },
+    now: ctx.now,
+    scheme,
+  });
   return async (did, fresh) => {
     const local = await localDocument(ctx, did);
     return local ?? remote(did, fresh);
@@ -111,7 +120,6 @@ function addressedId(ctx: NodeContext, req: FastifyRequest): string {
 export function tokenVerifier(ctx: NodeContext): CounterpartyVerifier {
   const seen = storedReplayGuard(ctx.db);
   const resolveDid = didResolverOf(ctx);
-  const presentations = ctx.config.dcpScopes.length > 0 ? presentationCheck(ctx) : undefined;
   return async (req) => {
     const header = req.headers.authorization;
     const token = header && /^Bearer\s+(\S+)$/i.exec(header)?.[1];
@@ -130,8 +138,8 @@ export function tokenVerifier(ctx: NodeContext): CounterpartyVerifier {
         replay,
         now: ctx.now,
       });
-      // DCP: the caller must also present the configured credentials (its claims then feed the policies).
-      if (presentations && !(await presentations(req, participantId, did, accessToken))) return undefined;
+      // DCP: what the caller must present is known once the message is read (presentationGate).
+      rememberDcpCaller(req, did, accessToken);
       return { id: did };
     } catch (e) {
       if (!(e instanceof TokenRejected)) throw e;

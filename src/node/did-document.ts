@@ -21,3 +21,15 @@ export async function participantDidDocument(
     participantServices(ctx, participantId, did),
   );
 }
+
+/** The longest a peer may cache a DID document: the default resolver lifetime (5 min). */
+const didDocumentMaxAgeS = 300;
+
+/**
+ * The `Cache-Control` of served DID documents: cacheable, but never longer than a rotated key waits before it
+ * signs (keyActivationDelayS), so a peer that honours it knows every key before it is used.
+ */
+export function didDocumentCacheControl(ctx: NodeContext): string {
+  const seconds = Math.min(didDocumentMaxAgeS, ctx.config.keyActivationDelayS);
+  return seconds > 0 ? `public, max-age=${seconds}` : 'no-cache';
+}

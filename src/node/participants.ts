@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import type { Kysely } from 'kysely';
+import { isValidCorporateNumber } from '../dataspace/directory/index.js';
 import {
   type GeneratedKey,
   generateParticipantKey,
@@ -12,6 +13,9 @@ import {
   unsealPrivateJwk,
 } from '../dataspace/identity/index.js';
 import { NotFound } from '../errors/index.js';
+
+export { isValidCorporateNumber } from '../dataspace/directory/index.js';
+
 import {
   type ApiKeyRecord,
   appendAudit,
@@ -52,18 +56,6 @@ const idPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export function assertParticipantId(id: string): void {
   if (!idPattern.test(id)) throw new InvalidParticipantId(id);
-}
-
-/**
- * 法人番号: 13 digits, the first a check digit over the other 12 (National Tax Agency rule:
- * 9 − (Σ digit × (1 if odd position from the right else 2)) mod 9).
- */
-export function isValidCorporateNumber(value: string): boolean {
-  if (!/^\d{13}$/.test(value)) return false;
-  const base = value.slice(1);
-  let sum = 0;
-  for (let n = 1; n <= 12; n++) sum += Number(base[12 - n]) * (n % 2 === 1 ? 1 : 2);
-  return 9 - (sum % 9) === Number(value[0]);
 }
 
 export function hashApiKey(key: string): string {

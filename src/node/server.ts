@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { autoCheckpoints } from './checkpoints.js';
 import type { NodeContext } from './context.js';
 import { defaultVerifier } from './counterparty.js';
-import { credentialServiceRoutes } from './credentials/index.js';
+import { credentialServiceRoutes, presentationGate } from './credentials/index.js';
+import { directoryRoutes } from './directory/index.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { receiptRoutes } from './receipts.js';
 import { dataPlaneScope } from './scopes/dataplane.js';
@@ -66,13 +67,17 @@ export async function buildServer(ctx: NodeContext, options: ServerOptions): Pro
   app.addHook('onClose', () => checkpoints.stop());
   await app.register(healthRoutes, { ctx });
   await app.register(participantRootRoutes, { ctx });
+  // The participant directory (法人番号 → DID) each participant serves as an authority: public and read-only.
+  await app.register(directoryRoutes, { ctx });
+  await app.register(directoryRoutes, { ctx, prefix: '/p/:participant' });
   await app.register(managementScope, { ctx, version: options.version, prefix: managementPrefix });
   const verify = options.verifyCounterparty ?? defaultVerifier(ctx);
-  const dsp = { ctx, verify, what: 'protocol', routes: dspRoutes };
+  const present = presentationGate(ctx);
+  const dsp = { ctx, verify, what: 'protocol', routes: dspRoutes, present };
   await app.register(authenticatedScope, { ...dsp, prefix: '/dsp' });
   await app.register(authenticatedScope, { ...dsp, prefix: '/p/:participant/dsp' });
   // Audit receipts: our own endpoint (DSP drops extra terms), authenticated like a DSP request.
-  const receipts = { ctx, verify, what: 'receipts', routes: [receiptRoutes] };
+  const receipts = { ctx, verify, what: 'receipts', routes: [receiptRoutes], present };
   await app.register(authenticatedScope, { ...receipts, prefix: '/audit' });
   await app.register(authenticatedScope, { ...receipts, prefix: '/p/:participant/audit' });
   // DCP: each participant's CredentialService and credential storage, authenticated by self-issued ID tokens.

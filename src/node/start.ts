@@ -12,7 +12,7 @@ import { findParticipant, redactUrl, setAuditContextDefaults } from '../store/in
 import { auditContextDefaults } from './audit-context.js';
 import type { LoadedConfig } from './config.js';
 import type { NodeContext } from './context.js';
-import { presentedClaimsOf, trustedIssuersOf } from './credentials/index.js';
+import { dcpActive, presentedClaimsOf, trustedIssuersOf } from './credentials/index.js';
 import { ParticipantExists, PortInUse } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -52,14 +52,14 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
   const now = options.now ?? (() => new Date());
   const fixedClaims = config.claimsFile ? readClaimsFile(config.claimsFile) : staticClaimsSource({});
   trustedIssuersOf(config.trustedIssuers); // a malformed entry fails the start, not the first request
-  // With DCP on, claims are what counterparties' verified presentations state (the static file is not read).
-  const claims: ChangingClaims =
-    config.dcpScopes.length > 0
-      ? {
-          claimsFor: (did) => presentedClaimsOf(context).claimsFor(did),
-          onChange: (l) => presentedClaimsOf(context).onChange?.(l),
-        }
-      : fixedClaims;
+  // With DCP on (an issuer trusted, or dcpScopes), claims are what counterparties' verified presentations state
+  // (the static file is not read).
+  const claims: ChangingClaims = dcpActive(config)
+    ? {
+        claimsFor: (did) => presentedClaimsOf(context).claimsFor(did),
+        onChange: (l) => presentedClaimsOf(context).onChange?.(l),
+      }
+    : fixedClaims;
   const metrics = createMetrics();
   const { target, database, participants } = await openNodeStore(loaded, {
     onQuery: () => metrics.dbQueries.inc(),

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { InvalidInput } from '../../errors/index.js';
 import { type GlobalOptions, printJson, runCommand } from '../run.js';
+import { authorityDirectoryCommand } from './directory.js';
 import {
   type ConnectionFlags,
   connection,
@@ -75,6 +76,11 @@ function issueCommand(
   );
   if (name === 'governance')
     sub.option('--framework <name>', 'governance framework name', 'DataExchangeGovernance');
+  if (name === 'membership')
+    sub.option(
+      '--corporate-number <法人番号>',
+      "the holder's corporate number (claim corporateNumber; lists the holder in the participant directory)",
+    );
   sub.action(async (value: string, f: IssueFlags & Record<string, string>) => {
     await runCommand(globals(), async () => {
       const body = { holder: f.holder, ...credential(value, f), ...validity(f) };
@@ -93,9 +99,9 @@ export function authorityCommand(globals: () => GlobalOptions): Command {
     globals,
     'membership',
     'issue a MembershipCredential (claim membership = <name>)',
-    (v) => ({
+    (v, f) => ({
       type: 'MembershipCredential',
-      claims: { membership: v },
+      claims: { membership: v, ...(f.corporateNumber ? { corporateNumber: f.corporateNumber } : {}) },
     }),
     'name',
   );
@@ -165,5 +171,6 @@ export function authorityCommand(globals: () => GlobalOptions): Command {
       else process.stdout.write(`${line(c)}\n`);
     });
   });
+  cmd.addCommand(authorityDirectoryCommand(globals));
   return cmd;
 }

@@ -1,4 +1,4 @@
-import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
 import type { SigningKey } from '../identity/index.js';
 import { refuse } from './errors.js';
 import { credentialAlgorithms, type DidLookup, verificationKey } from './keys.js';
@@ -15,6 +15,21 @@ export function typeOfScope(scope: string): string | undefined {
   if (!scope.startsWith(typeScopePrefix)) return undefined;
   const [type, op = 'read'] = scope.slice(typeScopePrefix.length).split(':');
   return type && op === 'read' && /^[A-Za-z0-9._-]+$/.test(type) ? type : undefined;
+}
+
+/**
+ * The credential types an access token says it grants, read without verifying it: a verifier uses it only to skip
+ * asking for types the holder does not offer (the holder's service checks the token). Undefined for a token this
+ * node cannot read (another implementation's opaque token): then every type is asked for.
+ */
+export function grantedTypes(accessToken: string): string[] | undefined {
+  try {
+    const { scope } = decodeJwt(accessToken);
+    if (typeof scope !== 'string') return undefined;
+    return scope.split(' ').flatMap((s) => typeOfScope(s) ?? []);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface AccessTokenInput {

@@ -1,4 +1,10 @@
-export { scopeForType, signAccessToken, typeOfScope, verifyAccessToken } from './access-token.js';
+export {
+  grantedTypes,
+  scopeForType,
+  signAccessToken,
+  typeOfScope,
+  verifyAccessToken,
+} from './access-token.js';
 export { claimsFromCredentials } from './claims.js';
 export { type CredentialReason, CredentialRefused } from './errors.js';
 export { type DidLookup, verificationKey } from './keys.js';

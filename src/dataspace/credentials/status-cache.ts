@@ -1,3 +1,5 @@
+import { cacheLifetime } from '../identity/index.js';
+
 /** A fetched status list credential and how long it may be used (its Cache-Control max-age). */
 export interface FetchedStatusList {
   readonly body: string;
@@ -62,7 +64,5 @@ export type StatusListLookup = ((url: string) => Promise<string>) & {
 
 /** `max-age` of a Cache-Control header (0 when absent or `no-store` / `no-cache`). */
 export function maxAgeOf(cacheControl: string | undefined): number {
-  if (!cacheControl || /no-store|no-cache/i.test(cacheControl)) return 0;
-  const m = /max-age=(\d+)/i.exec(cacheControl);
-  return m ? Number(m[1]) : 0;
+  return cacheLifetime(cacheControl) ?? 0;
 }

@@ -1,3 +1,4 @@
+export { cacheLifetime } from './cache-control.js';
 export {
   ClaimsFileInvalid,
   type ClaimsSource,
@@ -39,7 +40,12 @@ export {
   ReplayGuard,
   storedReplayGuard,
 } from './replay.js';
-export { type DidResolver, type DidResolverOptions, didWebResolver } from './resolver.js';
+export {
+  type DidResolver,
+  type DidResolverOptions,
+  didWebResolver,
+  type FetchedDocument,
+} from './resolver.js';
 export {
   importSigningKey,
   type SigningKey,

@@ -48,9 +48,9 @@ describe('counterparty tokens', () => {
     const signer = await importSigningKey(did, key.privateJwk);
     let fetches = 0;
     const resolveDid = didWebResolver({
-      fetchJson: async () => {
+      fetchDocument: async () => {
         fetches++;
-        return didDocument(did, [key.publicJwk]);
+        return { body: didDocument(did, [key.publicJwk]) };
       },
       now: () => at,
       scheme: 'https',

@@ -1,5 +1,6 @@
 export { compilePolicy } from './compile.js';
 export type { PolicyContext, Scope } from './context.js';
+export { credentialTypeOfClaim, credentialTypesOf } from './credential-types.js';
 export { declarePurpose, purposeOf, withoutDeclaredPurpose } from './declared-purpose.js';
 export { InvalidPolicy } from './errors.js';
 export {
@@ -11,7 +12,7 @@ export {
   forCounterparty,
   type PolicyProblem,
 } from './evaluate.js';
-export { nextTimeEdge, nextWake, operandKinds, timeEdges } from './monitor.js';
+export { atomicConstraints, nextTimeEdge, nextWake, operandKinds, timeEdges } from './monitor.js';
 export { allScopes, type Operand, usageScopes } from './operand.js';
 export { claimOperand } from './operands/claim.js';
 export { type Operator, operatorNames, operatorsFor } from './operators.js';

@@ -28,10 +28,16 @@ function rulesIn(rules: PolicyRules): Rule[] {
   return [...top, ...top.flatMap((r) => (Array.isArray(r.duty) ? r.duty : []))];
 }
 
-/** The kinds of left operand the policy's constraints read (`usage`: the caller must count uses and bytes). */
-export function operandKinds(rules: PolicyRules, registry: OperandRegistry): ReadonlySet<string> {
+/** Every atomic constraint of the policy's rules and their duties, logical constraints flattened. */
+export function atomicConstraints(rules: PolicyRules): Record<string, unknown>[] {
   const found: Record<string, unknown>[] = [];
   for (const r of rulesIn(rules)) for (const c of r.constraint ?? []) atomics(c, found);
+  return found;
+}
+
+/** The kinds of left operand the policy's constraints read (`usage`: the caller must count uses and bytes). */
+export function operandKinds(rules: PolicyRules, registry: OperandRegistry): ReadonlySet<string> {
+  const found = atomicConstraints(rules);
   const kinds = new Set<string>();
   for (const c of found) {
     const left = unwrap(c.leftOperand).value;

@@ -5,10 +5,12 @@ import {
   issueCredential,
   issueStatusListCredential,
 } from '../../dataspace/credentials/index.js';
+import { corporateNumberOf, InvalidCorporateNumber } from '../../dataspace/directory/index.js';
 import { InvalidInput, MusubiError, NotFound } from '../../errors/index.js';
 import { appendAudit } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
 import { didResolverOf, selfIssuedToken } from '../counterparty.js';
+import { deleteEntriesOfCredential, entryFromCredential } from '../directory/index.js';
 import { signerOf } from '../signing.js';
 import { participantBaseUrl } from './services.js';
 import {
@@ -70,6 +72,7 @@ export async function issueAndDeliver(
       'authority.invalid-type',
       `credential type ${JSON.stringify(r.type)} is not a name`,
     );
+  const claims = withCorporateNumber(r.claims);
   const at = ctx.now();
   const validFrom = r.validFrom ?? at;
   const validUntil = r.validUntil ?? new Date(validFrom.getTime() + defaultValidity);
@@ -83,7 +86,7 @@ export async function issueAndDeliver(
       id,
       holder: r.holder,
       type: r.type,
-      claims: JSON.stringify(r.claims),
+      claims: JSON.stringify(claims),
       status_list: listId,
       status_index: index,
       issued_at: at.toISOString(),
@@ -111,7 +114,7 @@ export async function issueAndDeliver(
     id,
     type: r.type,
     subject: r.holder,
-    claims: r.claims,
+    claims,
     validFrom,
     validUntil,
     status: {
@@ -133,7 +136,18 @@ export async function issueAndDeliver(
     await revokeCredential(ctx, participantId, id, actor, 'not delivered');
     throw e;
   }
+  await entryFromCredential(ctx, participantId, { id, holder: r.holder, type: r.type, claims }, actor).catch(
+    (e: Error) => ctx.logger.warn({ err: e.message, credential: id }, 'directory: entry not written'),
+  );
   return { ...record, jwt };
+}
+
+/** A `corporateNumber` claim must be a 法人番号; it is kept in its 13-digit form (全角 and hyphens folded). */
+function withCorporateNumber(claims: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const n = claims.corporateNumber;
+  if (n === undefined) return claims;
+  if (typeof n !== 'string') throw new InvalidCorporateNumber(JSON.stringify(n));
+  return { ...claims, corporateNumber: corporateNumberOf(n) };
 }
 
 /** DCP Storage API: POST a CredentialMessage to the holder's CredentialService `…/credentials`. */
@@ -176,6 +190,7 @@ export async function revokeCredential(
   const at = ctx.now();
   return ctx.db.transaction().execute(async (trx) => {
     const c = await revokeIssuedCredential(trx, participantId, credentialId, at);
+    const unlisted = await deleteEntriesOfCredential(trx, participantId, credentialId);
     await appendAudit(
       trx,
       {
@@ -187,7 +202,13 @@ export async function revokeCredential(
         ...(reason ? { reason } : {}),
         via: 'management',
         outcome: 'success',
-        details: { holder: c.holder, type: c.type, statusList: c.status_list, statusIndex: c.status_index },
+        details: {
+          holder: c.holder,
+          type: c.type,
+          statusList: c.status_list,
+          statusIndex: c.status_index,
+          ...(unlisted.length ? { directoryRemoved: unlisted } : {}),
+        },
       },
       at,
     );

@@ -1,9 +1,10 @@
 export { credentialAccessToken, credentialServiceRoutes } from './holder.js';
+export { type PresentedClaims, presentedClaimsOf } from './presented.js';
+export { dcpActive, presentationGate, rememberDcpCaller } from './required.js';
 export { participantBaseUrl, participantServices } from './services.js';
 export {
-  type PresentedClaims,
+  type PresentationNeed,
   presentationCheck,
-  presentedClaimsOf,
   statusListsOf,
   trustedIssuersOf,
 } from './verifier.js';

@@ -6,7 +6,8 @@ import {
 } from '../../dataspace/credentials/index.js';
 import type { NodeContext } from '../context.js';
 import { didResolverOf } from '../counterparty.js';
-import { presentedClaimsOf, statusListsOf, trustedIssuersOf } from './verifier.js';
+import { presentedClaimsOf } from './presented.js';
+import { statusListsOf, trustedIssuersOf } from './verifier.js';
 
 /**
  * Where each counterparty's credentials stand, for its running transfers: the credentials its last verified

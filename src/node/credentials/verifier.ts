@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { decodeJwt } from 'jose';
 import {
   CredentialRefused,
-  claimsFromCredentials,
+  grantedTypes,
   maxAgeOf,
   presentationQuery,
   responsePresentations,
@@ -14,13 +14,13 @@ import {
   type VerifiedCredential,
   verifyPresentation,
 } from '../../dataspace/credentials/index.js';
-import { signCounterpartyToken, type VerifiedClaims } from '../../dataspace/identity/index.js';
+import { signCounterpartyToken } from '../../dataspace/identity/index.js';
 import { InvalidInput } from '../../errors/index.js';
 import { appendAudit } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
 import { didResolverOf, ownDids } from '../counterparty.js';
-import type { ChangingClaims } from '../policy/usage-control.js';
 import { signerOf } from '../signing.js';
+import { presentedClaimsOf } from './presented.js';
 import { standingsOf } from './standing.js';
 import { statusListFetched } from './status-watch.js';
 
@@ -58,49 +58,7 @@ export function statusListsOf(ctx: NodeContext): StatusListLookup {
   return made;
 }
 
-/**
- * Claims of counterparties as their last verified presentation stated them, until the earliest credential
- * expiry. A refused presentation forgets them; both changes wake the usage-control monitor.
- */
-export interface PresentedClaims extends ChangingClaims {
-  record(did: string, claims: VerifiedClaims, untilMs: number): void;
-  forget(did: string): void;
-}
-
-const presentedByContext = new WeakMap<NodeContext, PresentedClaims>();
 const claimsLimit = 10_000;
-
-export function presentedClaimsOf(ctx: NodeContext): PresentedClaims {
-  const known = presentedByContext.get(ctx);
-  if (known) return known;
-  const byDid = new Map<string, { claims: VerifiedClaims; until: number }>();
-  const listeners: (() => void)[] = [];
-  const changed = () => {
-    for (const l of listeners) l();
-  };
-  const made: PresentedClaims = {
-    claimsFor: async (did) => {
-      const e = byDid.get(did);
-      if (e && ctx.now().getTime() < e.until) return e.claims;
-      return { subject: did, issuer: 'dcp', claims: {} };
-    },
-    onChange: (l) => {
-      listeners.push(l);
-    },
-    record(did, claims, until) {
-      const before = byDid.get(did);
-      byDid.delete(did);
-      if (byDid.size >= claimsLimit) byDid.delete(byDid.keys().next().value as string);
-      byDid.set(did, { claims, until });
-      if (JSON.stringify(before?.claims) !== JSON.stringify(claims)) changed();
-    },
-    forget(did) {
-      if (byDid.delete(did)) changed();
-    },
-  };
-  presentedByContext.set(ctx, made);
-  return made;
-}
 
 const hash = (s: string) => createHash('sha256').update(s).digest('base64url');
 
@@ -116,23 +74,35 @@ function accessTokenExpiry(token: string): number {
 const claimsTtlMs = 60 * 60_000;
 
 /**
+ * What one request must be shown. `required`: the `dcpScopes` types, refused when not presented. `wanted`: the
+ * types the policy the request is evaluated against reads claims from, asked for when the caller's access token
+ * grants them (their absence is the policy's to judge). `soft` (catalog requests): a refusal leaves the caller
+ * without those claims instead of refusing the request.
+ */
+export interface PresentationNeed {
+  readonly required: readonly string[];
+  readonly wanted: readonly string[];
+  readonly soft: boolean;
+}
+
+/**
  * DCP presentation flow, verifier side, after the caller's ID token verified: query the caller's
- * CredentialService (from its DID document) for the configured credential types with the access token it sent,
- * verify the presentation and every credential, and keep the claims for the policy engine. Answers per access
- * token are cached while it lives. A refusal — including a credential service that does not answer in time —
- * is logged with its reason code and audited; the caller only sees 401.
+ * CredentialService (from its DID document) for the credential types the request needs, with the access token it
+ * sent, verify the presentation and every credential, and keep the claims for the policy engine. Answers per
+ * access token and types are cached while the token lives. A refusal — including a credential service that does
+ * not answer in time — is logged with its reason code and audited; the caller only sees 401.
  */
 export function presentationCheck(ctx: NodeContext) {
-  const scopes = ctx.config.dcpScopes.map(scopeForType);
   const trusted = trustedIssuersOf(ctx.config.trustedIssuers);
   const presented = presentedClaimsOf(ctx);
-  const byToken = new Map<string, { claims: VerifiedClaims; until: number }>();
+  const byToken = new Map<string, { credentials: VerifiedCredential[]; until: number }>();
   const timeoutMs = ctx.config.credentialServiceTimeoutMs;
 
   async function query(
     participantId: string,
     did: string,
     accessToken: string,
+    types: readonly string[],
   ): Promise<VerifiedCredential[]> {
     const doc = await didResolverOf(ctx)(did, false).catch((e: Error) => {
       throw new CredentialRefused('did.unresolvable', `DID ${did} did not resolve: ${e.message}`);
@@ -153,7 +123,7 @@ export function presentationCheck(ctx: NodeContext) {
     try {
       const res = await ctx.outbound.request(url, {
         method: 'POST',
-        json: presentationQuery(scopes),
+        json: presentationQuery(types.map(scopeForType)),
         headers: { authorization: `Bearer ${token}` },
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -182,12 +152,6 @@ export function presentationCheck(ctx: NodeContext) {
     const credentials: VerifiedCredential[] = [];
     for (const vp of vps)
       credentials.push(...(await verifyPresentation(vp, { audience, holder: did }, deps)).credentials);
-    const missing = ctx.config.dcpScopes.filter((t) => !credentials.some((c) => c.types.includes(t)));
-    if (missing.length)
-      throw new CredentialRefused(
-        'presentation.missing-credential',
-        `${did} presented no ${missing.join(', ')}`,
-      );
     return credentials;
   }
 
@@ -209,20 +173,14 @@ export function presentationCheck(ctx: NodeContext) {
     return Promise.race([work, late]).finally(() => clearTimeout(timer));
   }
 
-  async function claimsOf(participantId: string, did: string, accessToken: string | undefined) {
-    if (!accessToken)
-      throw new CredentialRefused('access-token.invalid', `${did} sent no access token (token claim)`);
-    const key = hash(`${participantId} ${did} ${accessToken}`);
+  async function credentialsOf(participantId: string, did: string, accessToken: string, types: string[]) {
+    const key = hash(`${participantId} ${did} ${accessToken} ${types.join(' ')}`);
     const hit = byToken.get(key);
     const now = ctx.now().getTime();
     if (hit && now < hit.until) return hit;
-    const credentials = await withinDeadline(query(participantId, did, accessToken), did);
-    standingsOf(ctx).remember(did, credentials);
+    const credentials = await withinDeadline(query(participantId, did, accessToken, types), did);
     const ends = credentials.map((c) => c.validUntil?.getTime() ?? Number.POSITIVE_INFINITY);
-    const entry = {
-      claims: claimsFromCredentials(did, credentials),
-      until: Math.min(now + claimsTtlMs, ...ends),
-    };
+    const entry = { credentials, until: Math.min(now + claimsTtlMs, ...ends) };
     // Reused for the same access token only while every status list it was checked against is still fresh, so
     // the cache never hides a revocation longer than the issuer's own Cache-Control allows.
     const lists = credentials.flatMap((c) =>
@@ -234,15 +192,46 @@ export function presentationCheck(ctx: NodeContext) {
     return entry;
   }
 
+  /** The types to ask for: every required one, and the wanted ones the caller's access token grants. */
+  function typesToAsk(did: string, accessToken: string | undefined, need: PresentationNeed): string[] {
+    const granted = accessToken ? grantedTypes(accessToken) : [];
+    const offered = (t: string) => granted === undefined || granted.includes(t);
+    const missing = need.required.filter((t) => !offered(t));
+    if (missing.length)
+      throw new CredentialRefused(
+        'presentation.missing-credential',
+        `${did} offers no ${missing.join(', ')} (${accessToken ? 'its access token does not grant it' : 'it sent no access token'})`,
+      );
+    return [...new Set([...need.required, ...need.wanted.filter(offered)])].sort();
+  }
+
   return async (
     req: FastifyRequest,
     participantId: string,
     did: string,
     accessToken: string | undefined,
+    need: PresentationNeed,
   ): Promise<boolean> => {
+    let asked: string[] = [...need.required, ...need.wanted];
     try {
-      const { claims, until } = await claimsOf(participantId, did, accessToken);
-      presented.record(did, claims, until);
+      asked = typesToAsk(did, accessToken, need);
+      // Wanted types the caller no longer offers leave no claims behind.
+      presented.forget(
+        did,
+        need.wanted.filter((t) => !asked.includes(t)),
+      );
+      if (asked.length === 0 || !accessToken) return true;
+      const { credentials, until } = await credentialsOf(participantId, did, accessToken, asked);
+      const missing = need.required.filter((t) => !credentials.some((c) => c.types.includes(t)));
+      if (missing.length)
+        throw new CredentialRefused(
+          'presentation.missing-credential',
+          `${did} presented no ${missing.join(', ')}`,
+        );
+      presented.record(did, asked, credentials, until);
+      // running transfers are re-checked against every credential kept for the counterparty, of all types
+      standingsOf(ctx).remember(did, presented.credentialsOf(did));
+      req.log.debug({ counterparty: did, types: asked }, 'counterparty credentials verified');
       return true;
     } catch (e) {
       const refusal =
@@ -253,7 +242,7 @@ export function presentationCheck(ctx: NodeContext) {
               `credentials of ${did}: ${(e as Error).message}`,
             );
       if (!(e instanceof CredentialRefused)) req.log.warn({ err: e }, 'credential check failed');
-      presented.forget(did);
+      presented.forget(did, asked);
       standingsOf(ctx).refused(did, refusal);
       req.log.info(
         { reasonCode: refusal.reason, reason: refusal.message, counterparty: did },
@@ -262,7 +251,7 @@ export function presentationCheck(ctx: NodeContext) {
       await recordRefusal(ctx, participantId, did, refusal).catch((err) =>
         req.log.error({ err }, 'auditing a credential refusal failed'),
       );
-      return false;
+      return need.soft && need.required.length === 0;
     }
   };
 }

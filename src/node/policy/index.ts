@@ -1,5 +1,6 @@
 import type { TransferService } from '../../dataspace/transfer/index.js';
 import type { NodeContext } from '../context.js';
+import { dcpActive } from '../credentials/required.js';
 import { standingLostSentence, standingsOf } from '../credentials/standing.js';
 import { onStatusListChange } from '../credentials/status-watch.js';
 import { revokeTransferAccess, setAccessHook } from '../scopes/dataplane.js';
@@ -27,7 +28,7 @@ export {
 /** Plugs usage control into the data plane and starts the policy monitor (the transfer routes, once ready). */
 export function startUsageControl(ctx: NodeContext, transfers: TransferService): void {
   setAccessHook(ctx, usageControl(ctx).access);
-  const dcp = ctx.config.dcpScopes.length > 0;
+  const dcp = dcpActive(ctx.config);
   const monitor = policyMonitor(ctx, {
     transfers: () => transfers,
     revoke: (transferId, reason) => revokeTransferAccess(ctx, transferId, `policy-monitor: ${reason}`),

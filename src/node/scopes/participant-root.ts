@@ -1,9 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { participantDid } from '../../dataspace/identity/index.js';
 import { NotFound } from '../../errors/index.js';
 import { findParticipant } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
-import { participantDidDocument } from '../did-document.js';
+import { didDocumentCacheControl, participantDidDocument } from '../did-document.js';
 
 /**
  * The public, unauthenticated documents of each participant under `/p/<participant>/`, and of the default
@@ -20,8 +20,9 @@ export const participantRootRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = a
 
   const base = (id: string) => (id === defaultId ? '' : `/p/${id}`);
 
-  async function did(id: string) {
+  async function did(id: string, reply: FastifyReply) {
     await resolve(id);
+    reply.header('cache-control', didDocumentCacheControl(ctx));
     return participantDidDocument(ctx, id, participantDid(ctx.publicHost(), id, id === defaultId));
   }
 
@@ -40,12 +41,12 @@ export const participantRootRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = a
     properties: { participant: { type: 'string', maxLength: 63 } },
   } as const;
 
-  app.get('/.well-known/did.json', async () => did(defaultId));
+  app.get('/.well-known/did.json', async (_req, reply) => did(defaultId, reply));
   app.get('/.well-known/dspace-version', async () => versions(defaultId));
   app.get<{ Params: { participant: string } }>(
     '/p/:participant/did.json',
     { schema: { params } },
-    async (req) => did(req.params.participant),
+    async (req, reply) => did(req.params.participant, reply),
   );
   app.get<{ Params: { participant: string } }>(
     '/p/:participant/.well-known/dspace-version',

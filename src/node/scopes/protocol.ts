@@ -49,12 +49,19 @@ export const authenticatedScope: FastifyPluginAsync<{
   verify: CounterpartyVerifier;
   what: string;
   routes?: readonly ScopeRoutes[];
-}> = async (app, { ctx, verify, what, routes = [] }) => {
+  /** Once the message is read: whether the caller presented what the request needs (DCP credentials). */
+  present?: (req: FastifyRequest) => Promise<boolean>;
+}> = async (app, { ctx, verify, what, routes = [], present }) => {
   app.addHook('onRequest', async (req) => {
     const who = await verify(req);
     if (!who) throw new Unauthorized(`auth.${what}`, `${what} requests must authenticate the caller`);
     req.counterparty = who;
   });
+  if (present)
+    app.addHook('preHandler', async (req) => {
+      if (!(await present(req)))
+        throw new Unauthorized(`auth.${what}`, `${what} requests must authenticate the caller`);
+    });
   for (const r of routes) await app.register(r, { ctx });
   app.all('/*', async (req) => {
     throw new NotFound('resource', req.url);
