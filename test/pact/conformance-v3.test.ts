@@ -16,7 +16,7 @@ const listOf = async (query: string, bearer = tokenA) => {
   const r = await w.get(`/3/footprints${query}`, bearer);
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   expect(v3.list(r.body)).toEqual([]);
-  return (r.body?.data as { id: string }[]).map((pf) => pf.id).sort();
+  return ((r.body?.data ?? []) as { id: string }[]).map((pf) => pf.id).sort();
 };
 const isError = (body: unknown, validate: Validate) => expect(validate(body)).toEqual([]);
 
