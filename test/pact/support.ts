@@ -58,6 +58,7 @@ export function footprint(
       fossilGhgEmissions: '75.0',
       fossilCarbonContent: '11.72',
       biogenicCarbonContent: '0',
+      recycledCarbonContent: '0.5',
       ipccCharacterizationFactors: ['AR6'],
       crossSectoralStandards: ['ISO14067', 'GHGP-Product'],
       exemptedEmissionsPercent: '0',

@@ -174,7 +174,7 @@ function footprintRoutes(api: FastifyInstance, host: PactHost, spec: Spec): void
           'NotImplemented',
           'the OData $filter of PACT v2 is not supported; v3 filters are at /3/footprints',
         );
-      const { filters, limit, after } = parseListQuery(spec === '3' ? raw : { ...raw });
+      const { filters, limit, after } = parseListQuery(raw);
       const size = Math.min(limit ?? defaultPageSize, maxPageSize);
       const who = client(req);
       const page = await host.footprints.list(who, filters, { limit: size, ...(after ? { after } : {}) });
@@ -193,7 +193,7 @@ function footprintRoutes(api: FastifyInstance, host: PactHost, spec: Spec): void
   api.get(
     `/${spec}/footprints/:id`,
     { schema: { params: idParams, response: { 200: oneResponse } } },
-    async (req) => {
+    async (req, reply) => {
       const { id } = req.params as { id: string };
       const who = client(req);
       const pf = await host.footprints.get(id, who);
@@ -202,7 +202,11 @@ function footprintRoutes(api: FastifyInstance, host: PactHost, spec: Spec): void
       await accessed(deps, who, 'pact.footprints.get', [id], spec);
       if (spec === '3') return { data: pf };
       try {
-        return { data: toV2(pf).value };
+        const mapped = toV2(pf);
+        // What v2.3 cannot carry is flagged, not hidden: the v3 view at /3 has it all
+        if (mapped.losses.length > 0)
+          reply.header('x-musubi-pact-losses', encodeURIComponent(mapped.losses.join('; ')));
+        return { data: mapped.value };
       } catch (e) {
         if (e instanceof MappingRefused)
           throw new PactRefusal(
