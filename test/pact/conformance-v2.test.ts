@@ -55,7 +55,7 @@ describe('PACT v2.3 (#1 – #21)', () => {
     const r = await w.get('/2/footprints', token);
     expect(r.status).toBe(200);
     expect(v2.list(r.body)).toEqual([]);
-    const listed = (r.body?.data as { id: string }[]).map((p) => p.id).sort();
+    const listed = ((r.body?.data ?? []) as { id: string }[]).map((p) => p.id).sort();
     expect(listed).toEqual([ids.diesel, ids.ethanol, ids.biodiesel].sort());
     const pieces = await w.get(`/2/footprints/${ids.pieces}`, token);
     expect(pieces.status).toBe(400);
@@ -72,8 +72,8 @@ describe('PACT v2.3 (#1 – #21)', () => {
     const second = await w.get(next as string, token);
     expect(second.status).toBe(200);
     expect(v2.list(second.body)).toEqual([]);
-    expect((second.body?.data as { id: string }[])[0]?.id).not.toBe(
-      (first.body?.data as { id: string }[])[0]?.id,
+    expect(((second.body?.data ?? []) as { id: string }[])[0]?.id).not.toBe(
+      ((first.body?.data ?? []) as { id: string }[])[0]?.id,
     );
   });
 
