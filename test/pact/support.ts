@@ -120,6 +120,7 @@ export async function startReceiver(clientId: string, clientSecret: string) {
   const received: Received[] = [];
   const waiting: (() => void)[] = [];
   let tokens = 0;
+  let failing = 0;
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_r, b, done) =>
     done(null, Object.fromEntries(new URLSearchParams(String(b)))),
   );
@@ -149,6 +150,10 @@ export async function startReceiver(clientId: string, clientSecret: string) {
       const token = req.headers.authorization?.replace(/^Bearer /, '');
       if (!token?.startsWith('receiver-token-'))
         return reply.status(401).send({ code: 'BadRequest', message: 'no token' });
+      if (failing > 0) {
+        failing -= 1;
+        return reply.status(503).send({ code: 'InternalError', message: 'down for a moment' });
+      }
       received.push({
         path: req.url,
         token,
@@ -165,6 +170,11 @@ export async function startReceiver(clientId: string, clientSecret: string) {
     url,
     received,
     tokensIssued: () => tokens,
+    /** The next `n` events are answered 503 (the sender must retry). */
+    failNext: (n: number) => {
+      failing = n;
+    },
+    failuresLeft: () => failing,
     /** Resolves once an event matching `pred` arrived; fails after `ms` (a bound, not a sleep). */
     async next(pred: (r: Received) => boolean, ms = 20_000): Promise<Received> {
       const deadline = Date.now() + ms;
