@@ -31,14 +31,14 @@ describe('PACT v2.3 (#1 – #21)', () => {
       body: 'grant_type=client_credentials',
     });
     expect([400, 401]).toContain(bad.status);
-    expect(bad.body?.error).toBe('invalid_client');
+    expect(bad.body.error).toBe('invalid_client');
   });
 
   it('#3 returns a footprint mapped to v2.3, schema-valid, losses flagged', async () => {
     const r = await w.get(`/2/footprints/${ids.diesel}`, token);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(v2.get(r.body)).toEqual([]);
-    expect(r.body?.data).toMatchObject({
+    expect(r.body.data).toMatchObject({
       id: ids.diesel,
       specVersion: '2.3.0',
       version: 1,
@@ -55,12 +55,12 @@ describe('PACT v2.3 (#1 – #21)', () => {
     const r = await w.get('/2/footprints', token);
     expect(r.status).toBe(200);
     expect(v2.list(r.body)).toEqual([]);
-    const listed = ((r.body?.data ?? []) as { id: string }[]).map((p) => p.id).sort();
+    const listed = ((r.body.data ?? []) as { id: string }[]).map((p) => p.id).sort();
     expect(listed).toEqual([ids.diesel, ids.ethanol, ids.biodiesel].sort());
     const pieces = await w.get(`/2/footprints/${ids.pieces}`, token);
     expect(pieces.status).toBe(400);
     expect(v2.error(pieces.body)).toEqual([]);
-    expect(pieces.body?.message).toMatch(/declared unit piece does not exist in PACT v2\.3/);
+    expect(pieces.body.message).toMatch(/declared unit piece does not exist in PACT v2\.3/);
     expect((await w.get(`/3/footprints/${ids.pieces}`, token)).status).toBe(200);
   });
 
@@ -72,8 +72,8 @@ describe('PACT v2.3 (#1 – #21)', () => {
     const second = await w.get(next as string, token);
     expect(second.status).toBe(200);
     expect(v2.list(second.body)).toEqual([]);
-    expect(((second.body?.data ?? []) as { id: string }[])[0]?.id).not.toBe(
-      ((first.body?.data ?? []) as { id: string }[])[0]?.id,
+    expect(((second.body.data ?? []) as { id: string }[])[0]?.id).not.toBe(
+      ((first.body.data ?? []) as { id: string }[])[0]?.id,
     );
   });
 
@@ -169,7 +169,7 @@ describe('PACT v2.3 (#1 – #21)', () => {
     );
     expect(r.status).toBe(501);
     expect(v2.error(r.body)).toEqual([]);
-    expect(r.body?.code).toBe('NotImplemented');
+    expect(r.body.code).toBe('NotImplemented');
   });
 
   it('#21 refuses a POST to the footprint list with 400', async () => {

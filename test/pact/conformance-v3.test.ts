@@ -16,7 +16,7 @@ const listOf = async (query: string, bearer = tokenA) => {
   const r = await w.get(`/3/footprints${query}`, bearer);
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   expect(v3.list(r.body)).toEqual([]);
-  return ((r.body?.data ?? []) as { id: string }[]).map((pf) => pf.id).sort();
+  return ((r.body.data ?? []) as { id: string }[]).map((pf) => pf.id).sort();
 };
 const isError = (body: unknown, validate: Validate) => expect(validate(body)).toEqual([]);
 
@@ -61,13 +61,13 @@ describe('PACT v3 authentication (#1, #2, #18, #19)', () => {
       body: 'grant_type=password',
     });
     expect(grant.status).toBe(400);
-    expect(grant.body?.error).toBe('unsupported_grant_type');
+    expect(grant.body.error).toBe('unsupported_grant_type');
   });
 
   it('#18 #19 publishes OpenID Connect discovery whose token endpoint works and refuses wrong credentials', async () => {
     const d = await call(`${w.base}/.well-known/openid-configuration`);
     expect(d.status).toBe(200);
-    const tokenEndpoint = d.body?.token_endpoint as string;
+    const tokenEndpoint = d.body.token_endpoint as string;
     expect(tokenEndpoint).toBe(`${w.base}/auth/token`.replace('127.0.0.1', '127.0.0.1'));
     const ok = await call(tokenEndpoint, {
       method: 'POST',
@@ -84,7 +84,7 @@ describe('PACT v3 authentication (#1, #2, #18, #19)', () => {
       body: 'grant_type=client_credentials',
     });
     expect([400, 401]).toContain(bad.status);
-    expect(bad.body?.error).toBe('invalid_client');
+    expect(bad.body.error).toBe('invalid_client');
   });
 });
 
@@ -93,7 +93,7 @@ describe('PACT v3 footprints (#3 – #8)', () => {
     const r = await w.get(`/3/footprints/${ids.diesel}`, tokenA);
     expect(r.status).toBe(200);
     expect(v3.get(r.body)).toEqual([]);
-    expect(r.body?.data).toMatchObject({ id: ids.diesel, productIds: ['urn:gtin:1234567890123'] });
+    expect(r.body.data).toMatchObject({ id: ids.diesel, productIds: ['urn:gtin:1234567890123'] });
   });
 
   it('#4 lists exactly the footprints the client is entitled to (its own and the public ones)', async () => {
@@ -109,7 +109,7 @@ describe('PACT v3 footprints (#3 – #8)', () => {
       const r = await w.get(next, tokenA);
       expect(r.status).toBe(200);
       expect(v3.list(r.body)).toEqual([]);
-      const data = r.body?.data as { id: string }[];
+      const data = r.body.data as { id: string }[];
       expect(data.length).toBeLessThanOrEqual(2);
       seen.push(...data.map((d) => d.id));
       const link = r.headers.get('link');
@@ -147,7 +147,7 @@ describe('PACT v3 footprints (#3 – #8)', () => {
     });
     const other = await w.get(`/3/footprints/${ids.otherCustomers}`, tokenA);
     expect(other.status).toBe(404);
-    expect(other.body?.code).toBe('NotFound');
+    expect(other.body.code).toBe('NotFound');
   });
 });
 
@@ -194,7 +194,7 @@ describe('PACT v3 events (#12 – #17)', () => {
       }),
     );
     expect(r.status).toBe(200);
-    expect(r.body).toBeUndefined();
+    expect(r.text).toBe('');
     const got = await w.receiver.next(
       (e) => (e.body.data as { requestEventId?: string }).requestEventId === 'test-run-id-12',
     );
@@ -244,7 +244,7 @@ describe('PACT v3 events (#12 – #17)', () => {
     });
     expect(r.status).toBe(400);
     isError(r.body, v3.error);
-    expect(r.body?.message).toMatch(/not an event endpoint registered/);
+    expect(r.body.message).toMatch(/not an event endpoint registered/);
   });
 
   it('refuses a malformed event and an unknown type with 400', async () => {

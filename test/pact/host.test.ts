@@ -54,7 +54,7 @@ describe('the PACT host', () => {
     expect(v3.schema('PublishedEvent')(notice.body)).toEqual([]);
     expect(notice.body.data).toEqual({ pfIds: [ids.diesel] });
     const latest = await w.get(`/3/footprints/${ids.diesel}`, tokenA);
-    expect((latest.body?.data as { productDescription: string }).productDescription).toBe(
+    expect((latest.body.data as { productDescription: string }).productDescription).toBe(
       '改訂版：再生可能ディーゼル',
     );
   });
@@ -63,7 +63,7 @@ describe('the PACT host', () => {
     const r = await w.post('/3/events', tokenB, created('manual-1', 'urn:gtin:4712345060507'));
     expect(r.status).toBe(200);
     const pending = await w.mgmt('/pact/requests?state=pending');
-    const request = (pending.body?.items as { id: string; eventId: string; comment: string }[]).find(
+    const request = (pending.body.items as { id: string; eventId: string; comment: string }[]).find(
       (x) => x.eventId === 'manual-1',
     );
     expect(request?.comment).toBe('今年度のPCFをお願いします');
@@ -73,7 +73,7 @@ describe('the PACT host', () => {
     expect(wrong.status).toBe(400);
     const ok = await w.mgmt(`/pact/requests/${request?.id}/answer`, 'POST', { fulfil: [ids.otherCustomers] });
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
-    expect(ok.body?.state).toBe('fulfilled');
+    expect(ok.body.state).toBe('fulfilled');
     const got = await w.receiver.next(answerTo('manual-1'));
     expect(v3.schema('RequestFulfilledEvent')(got.body)).toEqual([]);
     expect((got.body.data as { pfs: { id: string }[] }).pfs.map((p) => p.id)).toEqual([ids.otherCustomers]);
@@ -99,7 +99,7 @@ describe('the PACT host', () => {
     expect((await w.post('/3/events', tokenA, event)).status).toBe(200);
     await w.receiver.next(answerTo('dup-1'));
     const all = await w.mgmt('/pact/requests?limit=1000');
-    expect((all.body?.items as { eventId: string }[]).filter((x) => x.eventId === 'dup-1')).toHaveLength(1);
+    expect((all.body.items as { eventId: string }[]).filter((x) => x.eventId === 'dup-1')).toHaveLength(1);
   });
 
   it('writes every footprint read to the audit log, naming the client', async () => {
@@ -171,7 +171,7 @@ describe('the PACT host', () => {
     });
     expect(there.status).toBe(200);
     const list = await call(`${base}/3/footprints`, {
-      headers: { authorization: `Bearer ${there.body?.access_token}` },
+      headers: { authorization: `Bearer ${there.body.access_token}` },
     });
     expect(list.body).toEqual({ data: [] }); // supplier-two published nothing, whatever the default participant did
     // its client is not a client of the default participant, nor its token
@@ -181,7 +181,7 @@ describe('the PACT host', () => {
       body: 'grant_type=client_credentials',
     });
     expect(here.status).toBe(401);
-    expect((await w.get('/3/footprints', there.body?.access_token as string)).status).toBe(400);
+    expect((await w.get('/3/footprints', there.body.access_token as string)).status).toBe(400);
     expect((await call(`${w.node.node.url}/p/nobody/pact/auth/token`, { method: 'POST' })).status).toBe(404);
   });
 });

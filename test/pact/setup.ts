@@ -93,7 +93,7 @@ export async function pactWorld() {
       headers: { authorization: basic(c), 'content-type': 'application/x-www-form-urlencoded' },
       body: 'grant_type=client_credentials',
     });
-    return r.body?.access_token as string;
+    return r.body.access_token as string;
   };
   const get = (path: string, bearer: string) =>
     call(path.startsWith('https:') ? path : `${base}${path}`, {

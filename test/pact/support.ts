@@ -201,13 +201,10 @@ export async function startReceiver(clientId: string, clientSecret: string) {
   };
 }
 
-/** JSON from a node over HTTPS (the test CA trusted). */
+/** JSON from a node over HTTPS (the test CA trusted); `body` is `{}` when the answer had none (see `text`). */
 export async function call(url: string, init: Parameters<typeof testFetch>[1] = {}) {
   const res = await testFetch(url, init);
   const text = await res.text();
-  return {
-    status: res.status,
-    headers: res.headers,
-    body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined,
-  };
+  const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+  return { status: res.status, headers: res.headers, text, body };
 }
