@@ -156,17 +156,30 @@ export async function listFootprints(
     .selectFrom('pact_footprints as f')
     .select(['f.id', 'f.body', 'f.version', 'f.updated_at'])
     .where('f.participant_id', '=', participantId);
-  const keyed = (kind: KeyKind, values: readonly string[]) =>
-    q.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('pact_footprint_keys as k')
-          .select('k.footprint_id')
-          .where('k.participant_id', '=', participantId)
-          .whereRef('k.footprint_id', '=', 'f.id')
-          .where('k.kind', '=', kind)
-          .where('k.value', 'in', [...new Set(values.map((v) => v.toLowerCase()))]),
-      ),
+  // Identifiers (product, company, classification) select few footprints: `id IN (their keys)` lets the planner
+  // start from those keys. Audience and geography select many: a correlated EXISTS probe per footprint is cheaper.
+  const keyed = (kind: KeyKind, values: readonly string[]) => {
+    const wanted = [...new Set(values.map((v) => v.toLowerCase()))];
+    if (kind === 'audience' || kind === 'geography')
+      return q.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('pact_footprint_keys as k')
+            .select('k.footprint_id')
+            .where('k.participant_id', '=', participantId)
+            .whereRef('k.footprint_id', '=', 'f.id')
+            .where('k.kind', '=', kind)
+            .where('k.value', 'in', wanted),
+        ),
+      );
+    return q.where('f.id', 'in', (eb) =>
+      eb
+        .selectFrom('pact_footprint_keys as k')
+        .select('k.footprint_id')
+        .where('k.participant_id', '=', participantId)
+        .where('k.kind', '=', kind)
+        .where('k.value', 'in', wanted),
     );
+  };
   if (customer !== undefined) q = keyed('audience', [customer, publicAudience]);
   for (const [criterion, kind] of criterionKinds) {
     const values = filters[criterion] as readonly string[] | undefined;
