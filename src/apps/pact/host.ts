@@ -265,7 +265,10 @@ export async function noticePublished(
     .selectFrom('pact_outbound_credentials')
     .select(['customer', 'event_urls'])
     .where('participant_id', '=', participantId);
-  if (!audiences.includes(publicAudience)) q = q.where('customer', 'in', [...audiences, '\u0000none']);
+  if (!audiences.includes(publicAudience)) {
+    if (audiences.length === 0) return 0;
+    q = q.where('customer', 'in', [...audiences]);
+  }
   const customers = await q.execute();
   for (const c of customers) {
     const first = (JSON.parse(c.event_urls) as string[])[0];

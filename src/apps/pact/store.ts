@@ -190,7 +190,8 @@ export async function listFootprints(
     const wanted = ['Active', 'Deprecated'].filter((s) =>
       filters.status?.some((w) => w.toLowerCase() === s.toLowerCase()),
     );
-    q = wanted.length > 0 ? q.where('f.status', 'in', wanted) : q.where('f.status', '=', '\u0000none');
+    if (wanted.length === 0) return { items: [] }; // no footprint has another status
+    q = q.where('f.status', 'in', wanted);
   }
   const iso = (v: string) => new Date(v).toISOString();
   if (filters.validOn)
