@@ -62,6 +62,13 @@ describe('PACT v3 authentication (#1, #2, #18, #19)', () => {
     });
     expect(grant.status).toBe(400);
     expect(grant.body.error).toBe('unsupported_grant_type');
+    const media = await call(`${w.base}/auth/token`, {
+      method: 'POST',
+      headers: { authorization: w.basic(w.clients.a), 'content-type': 'text/plain' },
+      body: 'grant_type=client_credentials',
+    });
+    expect(media.status).toBe(400);
+    expect(media.body.error).toBe('invalid_request');
   });
 
   it('#18 #19 publishes OpenID Connect discovery whose token endpoint works and refuses wrong credentials', async () => {

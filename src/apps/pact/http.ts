@@ -53,6 +53,11 @@ function pactErrorHandler(error: unknown, req: FastifyRequest, reply: FastifyRep
     return pactError(reply, error.pactCode, error.message);
   }
   const e = error as { statusCode?: number; validation?: unknown; kind?: string; message?: string };
+  // The token endpoint answers every client mistake as RFC 6749 §5.2 does (a wrong media type included)
+  if (req.url.split('?')[0]?.endsWith('/auth/token') && (e.statusCode ?? 500) < 500)
+    return reply
+      .status(400)
+      .send({ error: 'invalid_request', error_description: e.message ?? 'invalid request' });
   if (e.kind === 'not-found') return pactError(reply, 'NotFound', e.message ?? 'not found');
   if (e.validation || (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500))
     return pactError(reply, 'BadRequest', e.message ?? 'bad request');

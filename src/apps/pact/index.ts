@@ -26,6 +26,7 @@ export {
   answerRequest,
   answerUndeliverable,
   eventsEndpoint,
+  noticePublished,
   type PactDeps,
   pactProcessType,
   storedFootprints,
