@@ -186,6 +186,67 @@ describe('the PACT host', () => {
   });
 });
 
+describe('bad input', () => {
+  it('gets a 4xx in PACT’s error shape, never a 5xx, and changes nothing stored', async () => {
+    const auth = { authorization: `Bearer ${tokenA}` };
+    const before = await w.get('/3/footprints', tokenA);
+    const answers = [
+      await call(`${w.base}/3/events`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/cloudevents+json' },
+        body: '{"specversion":',
+      }),
+      await call(`${w.base}/3/events`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'text/plain' },
+        body: 'hello',
+      }),
+      await call(`${w.base}/3/events`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/cloudevents+json' },
+        body: '[]',
+      }),
+      await w.post('/3/events', tokenA, {
+        specversion: '1.0',
+        id: 'z',
+        source: w.receiver.url,
+        time: 'now',
+        type: 'org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3',
+        data: {},
+      }),
+      await w.post('/3/events', tokenA, {
+        specversion: '1.0',
+        id: 'z',
+        source: w.receiver.url,
+        time: '2026-01-01T00:00:00Z',
+        type: 'org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3',
+        data: { validOn: 'soon' },
+      }),
+      await w.get(`/3/footprints/${'x'.repeat(300)}`, tokenA),
+      await w.get('/3/footprints?limit=abc', tokenA),
+      await w.get('/3/footprints?status=', tokenA),
+      await call(`${w.base}/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      }),
+      await call(`${w.base}/auth/token`, {
+        method: 'POST',
+        headers: { authorization: 'Basic !!!', 'content-type': 'application/x-www-form-urlencoded' },
+        body: '',
+      }),
+    ];
+    for (const r of answers) {
+      expect(r.status, r.text).toBeGreaterThanOrEqual(400);
+      expect(r.status, r.text).toBeLessThan(500);
+      expect(typeof (r.body.code ?? r.body.error), r.text).toBe('string');
+    }
+    const huge = await w.get('/3/footprints?limit=100000', tokenA);
+    expect(huge.status).toBe(200);
+    expect((await w.get('/3/footprints', tokenA)).body).toEqual(before.body);
+  });
+});
+
 describe('a node serving plain HTTP', () => {
   it('gives no PACT token and no data: AccessDenied', async () => {
     const node = await startTestNode();
