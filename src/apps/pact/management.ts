@@ -162,6 +162,47 @@ const page = {
   },
 } as const;
 
+const clientView = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['clientId', 'customer'],
+  properties: {
+    clientId: { type: 'string' },
+    customer: { type: 'string' },
+    createdAt: { type: 'string' },
+    revokedAt: { type: 'string' },
+    clientSecret: { type: 'string', description: 'only in the answer to the create, never again' },
+  },
+} as const;
+const requestView = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'customer', 'eventId', 'source', 'spec', 'criteria', 'state', 'createdAt', 'updatedAt'],
+  properties: {
+    id: { type: 'string' },
+    customer: { type: 'string' },
+    eventId: { type: 'string' },
+    source: { type: 'string' },
+    spec: { type: 'string' },
+    criteria: { type: 'object', additionalProperties: true },
+    comment: { type: 'string' },
+    state: { type: 'string' },
+    reason: { type: 'string' },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+  },
+} as const;
+const storedView = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    footprint: { type: 'object', additionalProperties: true },
+    version: { type: 'integer' },
+    audiences: { type: 'array', items: { type: 'string' } },
+    updatedAt: { type: 'string' },
+  },
+} as const;
+
 const who = (req: FastifyRequest) => req as FastifyRequest & { participantId: string; actor: string };
 
 export const pactManagementRoutes: FastifyPluginAsync<{
@@ -204,6 +245,7 @@ export const pactManagementRoutes: FastifyPluginAsync<{
           required: ['customer'],
           properties: { customer },
         },
+        response: { 201: clientView },
       },
     },
     async (req, reply) => {
@@ -221,7 +263,13 @@ export const pactManagementRoutes: FastifyPluginAsync<{
 
   app.get(
     '/pact/clients',
-    { schema: { tags, summary: 'PACT clients of customers (never their secrets)' } },
+    {
+      schema: {
+        tags,
+        summary: 'PACT clients of customers (never their secrets)',
+        response: { 200: { type: 'array', items: clientView } },
+      },
+    },
     async (req) => listClients(db, who(req).participantId),
   );
 
@@ -318,7 +366,19 @@ export const pactManagementRoutes: FastifyPluginAsync<{
 
   app.get(
     '/pact/footprints',
-    { schema: { tags, summary: 'The footprints this participant serves', querystring: page } },
+    {
+      schema: {
+        tags,
+        summary: 'The footprints this participant serves',
+        querystring: page,
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: storedView }, next: { type: 'string' } },
+          },
+        },
+      },
+    },
     async (req) => {
       const q = req.query as { limit: number; after?: string };
       const found = await listFootprints(
@@ -334,7 +394,13 @@ export const pactManagementRoutes: FastifyPluginAsync<{
 
   app.get(
     '/pact/footprints/:id',
-    { schema: { tags, params: { type: 'object', properties: { id: str(200) } } } },
+    {
+      schema: {
+        tags,
+        params: { type: 'object', properties: { id: str(200) } },
+        response: { 200: storedView },
+      },
+    },
     async (req) => {
       const { id } = req.params as { id: string };
       const found = await findFootprint(db, who(req).participantId, id, undefined);
@@ -356,7 +422,14 @@ export const pactManagementRoutes: FastifyPluginAsync<{
 
   app.get(
     '/pact/requests',
-    { schema: { tags, summary: 'Footprint requests received from customers', querystring: page } },
+    {
+      schema: {
+        tags,
+        summary: 'Footprint requests received from customers',
+        querystring: page,
+        response: { 200: { type: 'object', properties: { items: { type: 'array', items: requestView } } } },
+      },
+    },
     async (req) => {
       const q = req.query as { limit: number; after?: string; state?: string };
       return { items: await listRequests(db, who(req).participantId, q) };
@@ -365,7 +438,13 @@ export const pactManagementRoutes: FastifyPluginAsync<{
 
   app.get(
     '/pact/requests/:id',
-    { schema: { tags, params: { type: 'object', properties: { id: str(200) } } } },
+    {
+      schema: {
+        tags,
+        params: { type: 'object', properties: { id: str(200) } },
+        response: { 200: requestView },
+      },
+    },
     async (req) => {
       const { id } = req.params as { id: string };
       const found = await findRequest(db, who(req).participantId, id);
@@ -383,6 +462,7 @@ export const pactManagementRoutes: FastifyPluginAsync<{
           'Answer a request: fulfil with footprints, reject with a PACT error, or auto (matching footprints, else NotFound)',
         params: { type: 'object', properties: { id: str(200) } },
         body: answerBody,
+        response: { 200: requestView },
       },
     },
     async (req) => {
