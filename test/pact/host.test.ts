@@ -93,6 +93,25 @@ describe('the PACT host', () => {
     expect(w.node.logs()).toMatch(/"attempts":2,"permanent":false/);
   });
 
+  it('gives up on an answer the customer’s host refuses, and says so on the request', async () => {
+    w.receiver.failNext(1, 400);
+    expect((await w.post('/3/events', tokenA, created('refused-1', 'urn:gtin:1234567890456'))).status).toBe(
+      200,
+    );
+    const deadline = Date.now() + 20_000;
+    let state: string | undefined;
+    while (state !== 'undeliverable' && Date.now() < deadline) {
+      const list = await w.mgmt('/pact/requests?limit=1000');
+      state = (list.body.items as { eventId: string; state: string }[]).find(
+        (x) => x.eventId === 'refused-1',
+      )?.state;
+      if (state !== 'undeliverable') await w.node.node.app.inject({ method: 'GET', url: '/health' }); // yield, bounded by the deadline
+    }
+    expect(state).toBe('undeliverable');
+    expect(w.receiver.failuresLeft()).toBe(0);
+    expect(w.receiver.received.some(answerTo('refused-1'))).toBe(false);
+  });
+
   it('takes the same request event once', async () => {
     const event = created('dup-1', 'urn:gtin:1234567890456');
     expect((await w.post('/3/events', tokenA, event)).status).toBe(200);

@@ -121,6 +121,7 @@ export async function startReceiver(clientId: string, clientSecret: string) {
   const waiting: (() => void)[] = [];
   let tokens = 0;
   let failing = 0;
+  let failStatus = 503;
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_r, b, done) =>
     done(null, Object.fromEntries(new URLSearchParams(String(b)))),
   );
@@ -152,7 +153,9 @@ export async function startReceiver(clientId: string, clientSecret: string) {
         return reply.status(401).send({ code: 'BadRequest', message: 'no token' });
       if (failing > 0) {
         failing -= 1;
-        return reply.status(503).send({ code: 'InternalError', message: 'down for a moment' });
+        return reply
+          .status(failStatus)
+          .send({ code: failStatus === 503 ? 'InternalError' : 'BadRequest', message: 'not now' });
       }
       received.push({
         path: req.url,
@@ -170,9 +173,10 @@ export async function startReceiver(clientId: string, clientSecret: string) {
     url,
     received,
     tokensIssued: () => tokens,
-    /** The next `n` events are answered 503 (the sender must retry). */
-    failNext: (n: number) => {
+    /** The next `n` events are answered `status` (503: the sender must retry; a 4xx: it must give up). */
+    failNext: (n: number, status = 503) => {
       failing = n;
+      failStatus = status;
     },
     failuresLeft: () => failing,
     /** Resolves once an event matching `pred` arrived; fails after `ms` (a bound, not a sleep). */
