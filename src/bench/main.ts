@@ -8,6 +8,7 @@ import { dataspaceFigures } from './dataspace.js';
 import { footprintFigures } from './footprint.js';
 import { foundationFigures } from './foundation.js';
 import type { Figure } from './measure.js';
+import { pactFigures } from './pact.js';
 import { parserFigures } from './parsers.js';
 import { policyFigures } from './policy.js';
 import { qualityFigures } from './quality.js';
@@ -27,6 +28,8 @@ const { values } = parseArgs({
     record: { type: 'boolean' },
     quick: { type: 'boolean' },
     only: { type: 'string' },
+    // the PACT floor is over 10,000 footprints; a smaller count checks the bench runs (nothing to record)
+    'pact-footprints': { type: 'string', default: '10000' },
     datasets: {
       type: 'string',
       default: fileURLToPath(new URL('../../../shared/datasets', import.meta.url)),
@@ -45,6 +48,7 @@ const groups: Record<string, () => Promise<Figure[]>> = {
   audit: auditFigures,
   footprint: footprintFigures,
   trust: () => trustFigures({ quick: values.quick ?? false }),
+  pact: () => pactFigures(Number(values['pact-footprints'])),
 };
 if (values.quick && values.record) {
   process.stderr.write('bench: --quick figures are for checking a group runs, not for the record\n');

@@ -13,6 +13,7 @@ import { exportCommand } from './commands/export.js';
 import { negotiateCommand } from './commands/negotiate.js';
 import { nodeCommand } from './commands/node.js';
 import { offerCommand } from './commands/offer.js';
+import { pactCommand } from './commands/pact.js';
 import { participantCommand } from './commands/participant.js';
 import { policyCommand } from './commands/policy.js';
 import { refineCommand } from './commands/refine.js';
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
     auditCommand(globals),
     authorityCommand(globals),
     directoryCommand(globals),
+    pactCommand(globals),
   ]) {
     program.addCommand(sub);
   }

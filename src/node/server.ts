@@ -9,6 +9,7 @@ import { receiptRoutes } from './receipts.js';
 import { dataPlaneScope } from './scopes/dataplane.js';
 import { healthRoutes } from './scopes/health.js';
 import { managementPrefix, managementScope } from './scopes/management.js';
+import { pactScope } from './scopes/pact.js';
 import { participantRootRoutes } from './scopes/participant-root.js';
 import { authenticatedScope, type CounterpartyVerifier } from './scopes/protocol.js';
 import { dspRoutes } from './scopes/protocol-routes.js';
@@ -27,6 +28,7 @@ function scopeOf(url: string): string {
   if (url.startsWith('/audit') || /^\/p\/[^/]+\/audit(\/|$)/.test(url)) return 'receipts';
   if (url.startsWith('/data') || /^\/p\/[^/]+\/data(\/|$)/.test(url)) return 'data';
   if (url.startsWith('/dcp') || /^\/p\/[^/]+\/dcp(\/|$)/.test(url)) return 'dcp';
+  if (url.startsWith('/pact') || /^\/p\/[^/]+\/pact(\/|$)/.test(url)) return 'pact';
   if (url.startsWith('/.well-known') || url.startsWith('/p/')) return 'public';
   return 'node';
 }
@@ -86,5 +88,7 @@ export async function buildServer(ctx: NodeContext, options: ServerOptions): Pro
   // The data plane authenticates each request by its EDR bearer token, bound to one participant's transfer.
   await app.register(dataPlaneScope, { ctx, prefix: '/data' });
   await app.register(dataPlaneScope, { ctx, prefix: '/p/:participant/data' });
+  // PACT (footprints for customers' LCA tools): OAuth client credentials per customer, HTTPS only.
+  await app.register(pactScope, { ctx });
   return app as unknown as FastifyInstance;
 }

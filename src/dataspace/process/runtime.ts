@@ -8,6 +8,8 @@ import { type DueWork, Scheduler } from './scheduler.js';
 /** One kind of process (negotiation, transfer): what to do when its message cannot be delivered, and its deadlines. */
 export interface ProcessKind {
   readonly type: string;
+  /** Sends this kind's outbox messages, when they go out otherwise than the runtime's `send` (another protocol). */
+  send?(item: OutboxItem): Promise<unknown>;
   /** The outbox gave up on one of this kind's messages (peer refused it, or never answered). */
   gaveUp(item: OutboxItem, reason: string): Promise<void>;
   /** One of this kind's messages was delivered; `answer` is the peer's response body. */
@@ -80,7 +82,7 @@ export class ProcessRuntime {
       settled: () => this.wake(),
       db: d.db,
       now: d.now,
-      send: d.send,
+      send: (item) => this.kinds.get(item.processType)?.send?.(item) ?? d.send(item),
       delivered: (item, answer) =>
         this.kinds.get(item.processType)?.delivered?.(item, answer) ?? Promise.resolve(),
       gaveUp: (item, reason) => this.kinds.get(item.processType)?.gaveUp(item, reason) ?? Promise.resolve(),

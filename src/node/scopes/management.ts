@@ -13,6 +13,7 @@ import { offerManagementRoutes } from '../management/offers.js';
 import { participantManagementRoutes } from '../management/participant.js';
 import { policyManagementRoutes } from '../management/policies.js';
 import { transferManagementRoutes } from '../management/transfers.js';
+import { pactManagementScope } from './pact.js';
 
 export const managementPrefix = '/management/v1';
 
@@ -60,5 +61,6 @@ export const managementScope: FastifyPluginAsync<{ ctx: NodeContext; version: st
     await secured.register(transferManagementRoutes, { ctx });
     await secured.register(credentialManagementRoutes, { ctx });
     await secured.register(directoryManagementRoutes, { ctx });
+    await secured.register(pactManagementScope, { ctx });
   });
 };
