@@ -3,6 +3,7 @@ import { autoCheckpoints } from './checkpoints.js';
 import type { NodeContext } from './context.js';
 import { defaultVerifier } from './counterparty.js';
 import { credentialServiceRoutes } from './credentials/index.js';
+import { footprintExchangeScope, footprintNoticeRoutes } from './footprint/exchange.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { receiptRoutes } from './receipts.js';
 import { dataPlaneScope } from './scopes/dataplane.js';
@@ -81,5 +82,12 @@ export async function buildServer(ctx: NodeContext, options: ServerOptions): Pro
   // The data plane authenticates each request by its EDR bearer token, bound to one participant's transfer.
   await app.register(dataPlaneScope, { ctx, prefix: '/data' });
   await app.register(dataPlaneScope, { ctx, prefix: '/p/:participant/data' });
+  // The footprint exchange: requests and answers with an exchange agreement's EDR token; notices from suppliers
+  // authenticated like a DSP message.
+  await app.register(footprintExchangeScope, { ctx, prefix: '/footprint' });
+  await app.register(footprintExchangeScope, { ctx, prefix: '/p/:participant/footprint' });
+  const notices = { ctx, verify, what: 'footprint', routes: [footprintNoticeRoutes] };
+  await app.register(authenticatedScope, { ...notices, prefix: '/footprint/notices' });
+  await app.register(authenticatedScope, { ...notices, prefix: '/p/:participant/footprint/notices' });
   return app as unknown as FastifyInstance;
 }

@@ -7,6 +7,7 @@ import { auditManagementRoutes } from '../management/audit.js';
 import { apiKeyAuth } from '../management/auth.js';
 import { catalogManagementRoutes } from '../management/catalog.js';
 import { credentialManagementRoutes } from '../management/credentials.js';
+import { footprintManagementRoutes } from '../management/footprint.js';
 import { negotiationManagementRoutes } from '../management/negotiations.js';
 import { offerManagementRoutes } from '../management/offers.js';
 import { participantManagementRoutes } from '../management/participant.js';
@@ -58,5 +59,6 @@ export const managementScope: FastifyPluginAsync<{ ctx: NodeContext; version: st
     await secured.register(agreementManagementRoutes, { ctx });
     await secured.register(transferManagementRoutes, { ctx });
     await secured.register(credentialManagementRoutes, { ctx });
+    await secured.register(footprintManagementRoutes, { ctx });
   });
 };
