@@ -100,6 +100,8 @@ export interface FootprintService {
     eventId: string,
     reply: string,
   ): Promise<StoredRequest>;
+  /** Own data changed (a part's emissions, the BOM): answers built on it are recomputed and published again. */
+  ownChanged(participantId: string, traceIds: readonly string[]): Promise<void>;
   /** Resolves once no background work (auto answers, upstream requests) is running. */
   settled(): Promise<void>;
 }
@@ -539,6 +541,14 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
       )[0];
       if (!r) throw new NotFound('footprint-request', eventId);
       return save(participantId, { ...r, status: 'rejected', reply });
+    },
+
+    async ownChanged(participantId, traceIds) {
+      const { data } = await companyOf(ctx.db, participantId);
+      const stale = outdated(data, { ownTraceIds: traceIds });
+      background('reanswer', () =>
+        serial(participantId, () => reanswer(participantId, stale, 'footprint-cascade')),
+      );
     },
 
     async settled() {

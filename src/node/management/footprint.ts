@@ -291,6 +291,7 @@ export const footprintManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }>
           new Date(at),
         );
       });
+      await service.ownChanged(req.participantId, [part.traceId]);
       return shownPart(part);
     },
   );
@@ -382,7 +383,9 @@ export const footprintManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }>
           new Date(at),
         );
       });
-      return { lines: bom.lines.length, parents: [...new Set(bom.lines.map((l) => l.parentTraceId))] };
+      const parents = [...new Set(bom.lines.map((l) => l.parentTraceId))];
+      await service.ownChanged(p, parents);
+      return { lines: bom.lines.length, parents };
     },
   );
 
