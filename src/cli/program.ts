@@ -13,6 +13,7 @@ import { negotiateCommand } from './commands/negotiate.js';
 import { nodeCommand } from './commands/node.js';
 import { offerCommand } from './commands/offer.js';
 import { participantCommand } from './commands/participant.js';
+import { pcfCommand } from './commands/pcf.js';
 import { policyCommand } from './commands/policy.js';
 import { refineCommand } from './commands/refine.js';
 import { searchCommand } from './commands/search.js';
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
     catalogCommand(globals),
     auditCommand(globals),
     authorityCommand(globals),
+    pcfCommand(globals),
   ]) {
     program.addCommand(sub);
   }
