@@ -562,6 +562,66 @@ export async function listPublished(
   if (q.requestId) query = query.where('request_id', '=', q.requestId);
   if (q.traceId) query = query.where('trace_id', '=', q.traceId);
   if (q.status) query = query.where('status', '=', q.status);
-  const rows = await query.orderBy('created_at').orderBy('version').limit(10_000).execute();
+  const rows = await query.orderBy('created_at').orderBy('version').orderBy('id').limit(10_000).execute();
   return rows.map(toPublished);
+}
+
+/** What a customer may see of one published footprint (for the PACT host): plain data, signed form included. */
+export interface VisibleFootprint {
+  readonly id: string;
+  readonly version: number;
+  readonly status: 'Active' | 'Deprecated';
+  readonly precedingPfIds: readonly string[];
+  readonly productIds: readonly string[];
+  /** The signed document (`musubi-footprint/1`: issuer, customer, requestEventId, footprint…). */
+  readonly document: unknown;
+  readonly jws: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface VisibleFootprintFilter {
+  /** Only footprints naming one of these product ids. */
+  readonly productIds?: readonly string[];
+  readonly status?: readonly ('Active' | 'Deprecated')[];
+  /** Only footprints created or changed at or after this ISO time. */
+  readonly updatedSince?: string;
+  readonly limit?: number;
+}
+
+/**
+ * The footprints `participantId` published for `customerDid` — nobody else's, never one still awaiting
+ * approval — oldest first. The PACT host (src/apps/pact) serves these to the authenticated customer.
+ */
+export async function footprintsVisibleTo(
+  db: Kysely<Tables>,
+  participantId: string,
+  customerDid: string,
+  f: VisibleFootprintFilter = {},
+): Promise<VisibleFootprint[]> {
+  let query = fp(db)
+    .selectFrom('fp_published')
+    .selectAll()
+    .where('participant_id', '=', participantId)
+    .where('customer_did', '=', customerDid)
+    .where('status', 'in', [...(f.status?.length ? f.status : ['Active', 'Deprecated'])])
+    .where('jws', 'is not', null);
+  if (f.updatedSince) query = query.where('updated_at', '>=', f.updatedSince);
+  const rows = await query.orderBy('created_at').orderBy('version').orderBy('id').limit(10_000).execute();
+  const wanted = f.productIds?.length ? new Set(f.productIds) : undefined;
+  return rows
+    .map(toPublished)
+    .filter((p) => !wanted || p.productIds.some((id) => wanted.has(id)))
+    .slice(0, f.limit ?? 10_000)
+    .map((p) => ({
+      id: p.id,
+      version: p.version,
+      status: p.status as 'Active' | 'Deprecated',
+      precedingPfIds: p.precedingPfIds,
+      productIds: p.productIds,
+      document: p.document,
+      jws: p.jws ?? '',
+      createdAt: p.createdAt,
+      updatedAt: p.updatedAt,
+    }));
 }

@@ -35,6 +35,7 @@ export {
   findPublished,
   findRequest,
   footprintSettings,
+  footprintsVisibleTo,
   insertPublished,
   insertRequest,
   listBom,
@@ -59,6 +60,8 @@ export {
   type StoredTradeLink,
   updatePublished,
   updateRequest,
+  type VisibleFootprint,
+  type VisibleFootprintFilter,
 } from './footprint.js';
 export {
   type ApiKeyRecord,

@@ -4,6 +4,7 @@ import {
   findPart,
   findRequest,
   footprintSettings,
+  footprintsVisibleTo,
   insertParticipant,
   insertPublished,
   insertRequest,
@@ -125,5 +126,34 @@ describe.each(testEngines())('footprint store on %s', (engine) => {
     const seen = await listPublished(db, 'cell', { customerDid: 'did:web:pack' });
     expect(seen.map((p) => p.id)).toEqual(['pf1']);
     expect(seen[0]?.document).toEqual({ pcf: { pcfExcludingBiogenicUptake: '80.50000' } });
+  });
+
+  it('lists for the PACT host only what one customer may see: its own, signed, filtered', async () => {
+    const db = store.db;
+    const pf = (id: string, customer: string, status: 'Pending' | 'Active' | 'Deprecated', product: string) =>
+      insertPublished(db, 'cell', {
+        id,
+        requestId: 'r',
+        customerDid: customer,
+        traceId: 'C1',
+        productIds: [product],
+        version: 1,
+        status,
+        precedingPfIds: [],
+        document: { id },
+        ...(status === 'Pending' ? {} : { jws: `jws-${id}` }),
+        createdAt: at,
+        updatedAt: at,
+      });
+    await pf('mine-1', 'did:web:pack', 'Deprecated', 'urn:p:1');
+    await pf('mine-2', 'did:web:pack', 'Active', 'urn:p:2');
+    await pf('held', 'did:web:pack', 'Pending', 'urn:p:2');
+    await pf('theirs', 'did:web:other', 'Active', 'urn:p:2');
+    const ids = async (f = {}) => (await footprintsVisibleTo(db, 'cell', 'did:web:pack', f)).map((p) => p.id);
+    expect(await ids()).toEqual(['mine-1', 'mine-2']);
+    expect(await ids({ status: ['Active'] })).toEqual(['mine-2']);
+    expect(await ids({ productIds: ['urn:p:1'] })).toEqual(['mine-1']);
+    expect(await footprintsVisibleTo(db, 'pack', 'did:web:pack')).toEqual([]);
+    expect((await footprintsVisibleTo(db, 'cell', 'did:web:pack'))[1]?.jws).toBe('jws-mine-2');
   });
 });
