@@ -456,8 +456,14 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
         createdAt: at,
         updatedAt: at,
       };
-      await client.send(participantId, link.supplierDid, link.supplierAddress, event);
+      // Filed before sending: an unattended supplier may answer before our send returns.
       await insertRequest(ctx.db, participantId, r);
+      try {
+        await client.send(participantId, link.supplierDid, link.supplierAddress, event);
+      } catch (e) {
+        await save(participantId, { ...r, status: 'cancelled', reply: `not delivered: ${(e as Error).message}` });
+        throw e;
+      }
       await audit(ctx, {
         participantId,
         actor,
