@@ -16,6 +16,7 @@ import { participantCommand } from './commands/participant.js';
 import { pcfCommand } from './commands/pcf.js';
 import { policyCommand } from './commands/policy.js';
 import { refineCommand } from './commands/refine.js';
+import { sandboxCommand } from './commands/sandbox.js';
 import { searchCommand } from './commands/search.js';
 import { showCommand } from './commands/show.js';
 import { transferCommand } from './commands/transfer.js';
@@ -62,6 +63,7 @@ export function buildProgram(): Command {
     auditCommand(globals),
     authorityCommand(globals),
     pcfCommand(globals),
+    sandboxCommand(globals),
   ]) {
     program.addCommand(sub);
   }
