@@ -6,6 +6,7 @@ import { auditFigures } from './audit.js';
 import { dataplaneFigures } from './dataplane.js';
 import { dataspaceFigures } from './dataspace.js';
 import { footprintFigures } from './footprint.js';
+import { footprintCascadeFigures } from './footprint-cascade.js';
 import { foundationFigures } from './foundation.js';
 import type { Figure } from './measure.js';
 import { parserFigures } from './parsers.js';
@@ -41,6 +42,7 @@ const groups: Record<string, () => Promise<Figure[]>> = {
   policy: policyFigures,
   audit: auditFigures,
   footprint: footprintFigures,
+  'footprint-cascade': () => footprintCascadeFigures(),
 };
 const chosen = Object.keys(groups).filter((name) => !values.only || values.only === name);
 if (chosen.length === 0) {

@@ -92,7 +92,7 @@ interface Company {
   readonly store: string;
 }
 
-async function startCompany(tier: Tier): Promise<Company> {
+async function startCompany(tier: Tier, tlsCaDir: string | undefined): Promise<Company> {
   const port = await freePort();
   const store = mkdtempSync(join(tmpdir(), `musubi-sandbox-${tier.key}-`));
   const lines: string[] = [];
@@ -101,7 +101,8 @@ async function startCompany(tier: Tier): Promise<Company> {
       port,
       host: `127.0.0.1:${port}`,
       store,
-      plainHttp: true,
+      // HTTPS with certificates from one local CA every sandbox node trusts, or plain HTTP.
+      ...(tlsCaDir ? { plainHttp: false, tlsLocalCaDir: tlsCaDir } : { plainHttp: true }),
       outboundAllow: ['127.0.0.1'],
       logLevel: 'silent',
       defaultParticipantName: tier.name,
@@ -114,7 +115,7 @@ async function startCompany(tier: Tier): Promise<Company> {
     tier,
     node,
     did: `did:web:127.0.0.1%3A${port}`,
-    api: { node: node.url, apiKey, ca: [] },
+    api: { node: node.url, apiKey, ca: node.caFile ? [node.caFile] : [] },
     store,
   };
 }
@@ -135,10 +136,15 @@ interface Shown {
 }
 
 /** Sets the chain up, runs the cascade from the top and returns what the automaker sees, with a leak check. */
-export async function runBatterySandbox(report: (line: string) => void, timeoutMs = 60_000) {
+export async function runBatterySandbox(
+  report: (line: string) => void,
+  o: { https?: boolean; timeoutMs?: number } = {},
+) {
+  const timeoutMs = o.timeoutMs ?? 60_000;
   const companies: Company[] = [];
+  const tlsCaDir = o.https ? mkdtempSync(join(tmpdir(), 'musubi-sandbox-ca-')) : undefined;
   try {
-    for (const tier of batteryChain) companies.push(await startCompany(tier));
+    for (const tier of batteryChain) companies.push(await startCompany(tier, tlsCaDir));
     for (const [i, c] of companies.entries()) {
       const t = c.tier;
       report(`${t.name} (${t.key})\t${c.did}\t${c.node.url}`);
@@ -210,6 +216,7 @@ export async function runBatterySandbox(report: (line: string) => void, timeoutM
   } finally {
     await Promise.all(companies.map((c) => c.node.close()));
     for (const c of companies) rmSync(c.store, { recursive: true, force: true });
+    if (tlsCaDir) rmSync(tlsCaDir, { recursive: true, force: true });
   }
 }
 
@@ -220,10 +227,12 @@ export function sandboxCommand(globals: () => GlobalOptions): Command {
     .description(
       'four companies of a battery chain on loopback; the automaker asks, the footprint cascade runs unattended',
     )
-    .action(async () => {
+    .option('--https', 'the nodes talk HTTPS (certificates from a local CA made for the run)')
+    .action(async (flags: { https?: boolean }) => {
       await runCommand(globals(), async () => {
-        const { result, elapsedMs, findings } = await runBatterySandbox((l) =>
-          process.stdout.write(`${l}\n`),
+        const { result, elapsedMs, findings } = await runBatterySandbox(
+          (l) => process.stdout.write(`${l}\n`),
+          { https: Boolean(flags.https) },
         );
         const s = result.footprint?.stages;
         if (!s) throw new Error('no stages');
