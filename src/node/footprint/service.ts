@@ -461,7 +461,11 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
       try {
         await client.send(participantId, link.supplierDid, link.supplierAddress, event);
       } catch (e) {
-        await save(participantId, { ...r, status: 'cancelled', reply: `not delivered: ${(e as Error).message}` });
+        await save(participantId, {
+          ...r,
+          status: 'cancelled',
+          reply: `not delivered: ${(e as Error).message}`,
+        });
         throw e;
       }
       await audit(ctx, {
