@@ -125,4 +125,13 @@ describe('footprint requests answered by hand', () => {
     ]);
     expect(total(result)).toBe(80.5);
   });
+
+  it('cancels a request: the supplier is told and the answer stops counting', async () => {
+    const mine = (await requests(a, 'outbox')).find((x) => x.traceId === 'A1');
+    const path = `/footprint/requests/${encodeURIComponent(mine?.id ?? '')}/cancel`;
+    expect((await ok<{ status: string }>(a, 'POST', path)).status).toBe('cancelled');
+    expect((await inboxFor('urn:pact:b.example:セル')).status).toBe('cancelled');
+    expect((await resultOf(a, 'A')).flags.map((f) => f.part)).toEqual(['A1', 'A2']);
+    expect((await api(a, 'POST', path)).status).toBe(409);
+  });
 });

@@ -337,6 +337,18 @@ export function pcfCommand(globals: () => GlobalOptions): Command {
         out(f, r, () => requestLine(r));
       });
     });
+  step('cancel', 'withdraw a request I sent (the supplier is told)').action(
+    async (id: string, f: ConnectionFlags) => {
+      await run(async () => {
+        const r = await managementCall<RequestView>(
+          connection(f),
+          'POST',
+          `/footprint/requests/${enc(id)}/cancel`,
+        );
+        out(f, r, () => requestLine(r));
+      });
+    },
+  );
   step('approve', 'approve the answer held for approval: sign and publish it').action(
     async (id: string, f: ConnectionFlags) => {
       await run(async () => {

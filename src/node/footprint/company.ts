@@ -42,7 +42,9 @@ export async function companyOf(db: Kysely<Tables>, participantId: string): Prom
   const answers = new Map<string, Footprint>();
   for (const r of outbox) {
     // Oldest first: a newer answer for the same supplier part replaces an older one.
-    if (r.answer !== undefined) answers.set(answerKey(r.counterpartyDid, r.partRef), r.answer as Footprint);
+    // A withdrawn request's answer no longer counts.
+    if (r.answer !== undefined && r.status === 'answered')
+      answers.set(answerKey(r.counterpartyDid, r.partRef), r.answer as Footprint);
   }
   const data: CompanyData = {
     operator: {

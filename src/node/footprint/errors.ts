@@ -16,10 +16,13 @@ export class AnswerRejected extends InvalidInput {
 
 /** The peer could not be reached or refused what the exchange needs. */
 export class ExchangeFailed extends MusubiError {
-  constructor(peer: string, reason: string) {
+  /** The peer's HTTP status, when it answered. */
+  readonly status: number | undefined;
+  constructor(peer: string, reason: string, status?: number) {
     super('footprint.exchange-failed', 'unavailable', `footprint exchange with ${peer} failed: ${reason}`, {
       peer,
     });
+    this.status = status;
   }
 }
 

@@ -21,6 +21,7 @@ import {
   exchangeSourceType,
   publishedEventType,
   rejectedEventType,
+  requestCancelledEventType,
   requestCreatedEventType,
 } from './wire.js';
 
@@ -167,6 +168,36 @@ export const footprintExchangeScope: FastifyPluginAsync<{ ctx: NodeContext }> = 
       );
       await service.received(participantId, r);
       return { id: e.id };
+    },
+  );
+
+  app.post(
+    '/exchange/:transferId/cancellations',
+    {
+      schema: {
+        params: transferParams,
+        body: {
+          type: 'object',
+          required: ['type', 'specversion', 'id', 'data'],
+          properties: {
+            type: { type: 'string', const: requestCancelledEventType },
+            specversion: { type: 'string', const: '1.0' },
+            id: { type: 'string', minLength: 1, maxLength: 200 },
+            data: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['requestEventId'],
+              properties: { requestEventId: { type: 'string', minLength: 1, maxLength: 200 } },
+            },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const participantId = await addressedParticipant(ctx, req);
+      const grant = await exchangeGrant(ctx, req, participantId, req.params.transferId);
+      await service.cancelled(participantId, grant.consumerId, req.body.data.requestEventId);
+      return { id: req.body.id };
     },
   );
 

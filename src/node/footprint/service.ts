@@ -35,8 +35,13 @@ import { didResolverOf, ownDids } from '../counterparty.js';
 import { privateKeyOf } from '../participants.js';
 import { signerOf } from '../signing.js';
 import { answerKey, boughtBelow, companyOf } from './company.js';
-import { AnswerRejected, RequestStateConflict } from './errors.js';
-import { type ExchangeClient, publishedEventType, rejectedEventType } from './wire.js';
+import { AnswerRejected, ExchangeFailed, RequestStateConflict } from './errors.js';
+import {
+  type ExchangeClient,
+  publishedEventType,
+  rejectedEventType,
+  requestCancelledEventType,
+} from './wire.js';
 
 /**
  * The footprint exchange's steps on one node, for either side: a supplier answering its customers' requests
@@ -79,6 +84,10 @@ export interface FootprintService {
     allowPartial: boolean,
   ): Promise<StoredRequest>;
   approve(participantId: string, requestId: string, actor: string): Promise<StoredRequest>;
+  /** Customer: withdraws a request; the supplier is told and stops answering it. */
+  cancel(participantId: string, requestId: string, actor: string): Promise<StoredRequest>;
+  /** Supplier: the customer withdrew a request. */
+  cancelled(participantId: string, customerDid: string, eventId: string): Promise<void>;
   /** Customer: asks the supplier linked to `traceId` for its footprint. */
   ask(
     participantId: string,
@@ -104,6 +113,21 @@ export interface FootprintService {
   ownChanged(participantId: string, traceIds: readonly string[]): Promise<void>;
   /** Resolves once no background work (auto answers, upstream requests) is running. */
   settled(): Promise<void>;
+}
+
+/** Notices that did not get through are retried with back-off (0.25 s, 1 s, 4 s, 16 s); a refusal (4xx) is not. */
+const noticeAttempts = 5;
+
+async function withRetries(work: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (e) {
+      const refused = e instanceof ExchangeFailed && e.status !== undefined && e.status < 500;
+      if (refused || attempt >= noticeAttempts) throw e;
+      await new Promise((r) => setTimeout(r, 250 * 4 ** (attempt - 1)).unref());
+    }
+  }
 }
 
 export function footprintService(ctx: NodeContext, client: ExchangeClient): FootprintService {
@@ -267,10 +291,12 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
     const r = await findRequest(ctx.db, participantId, p.requestId);
     if (r)
       background('notify', () =>
-        client.notify(participantId, r.counterpartyDid, publishedEventType, {
-          requestEventId: r.eventId,
-          pfIds: [p.id],
-        }),
+        withRetries(() =>
+          client.notify(participantId, r.counterpartyDid, publishedEventType, {
+            requestEventId: r.eventId,
+            pfIds: [p.id],
+          }),
+        ),
       );
     return active;
   }
@@ -394,10 +420,12 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
         outcome: 'success',
       });
       background('notify', () =>
-        client.notify(participantId, r.counterpartyDid, rejectedEventType, {
-          requestEventId: r.eventId,
-          reply,
-        }),
+        withRetries(() =>
+          client.notify(participantId, r.counterpartyDid, rejectedEventType, {
+            requestEventId: r.eventId,
+            reply,
+          }),
+        ),
       );
       return next;
     },
@@ -479,6 +507,51 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
         details: { supplier: link.supplierDid, part: link.supplierPart },
       });
       return r;
+    },
+
+    async cancel(participantId, requestId, actor) {
+      const r = await mustFind(participantId, requestId);
+      if (r.direction !== 'outbox') throw new NotFound('footprint-request', requestId);
+      if (r.status === 'cancelled' || r.status === 'rejected')
+        throw new RequestStateConflict(r.id, r.status, 'cancel');
+      const at = ctx.now().toISOString();
+      await client.send(
+        participantId,
+        r.counterpartyDid,
+        r.counterpartyAddress ?? '',
+        {
+          type: requestCancelledEventType,
+          specversion: '1.0',
+          id: randomUUID(),
+          source: didOf(ctx, participantId),
+          time: at,
+          data: { requestEventId: r.eventId },
+        },
+        'cancellations',
+      );
+      const next = await save(participantId, { ...r, status: 'cancelled' });
+      await audit(ctx, {
+        participantId,
+        actor,
+        action: 'footprint.cancel',
+        resourceType: 'footprint-request',
+        resourceId: r.id,
+        via: 'management-api',
+        outcome: 'success',
+      });
+      return next;
+    },
+
+    async cancelled(participantId, customerDid, eventId) {
+      const r = (
+        await listRequests(ctx.db, participantId, {
+          direction: 'inbox',
+          counterpartyDid: customerDid,
+          eventId,
+        })
+      )[0];
+      if (!r) throw new NotFound('footprint-request', eventId);
+      if (r.status !== 'rejected') await save(participantId, { ...r, status: 'cancelled' });
     },
 
     async published(participantId, supplierDid, eventId, pfId) {

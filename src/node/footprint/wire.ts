@@ -28,10 +28,21 @@ export const exchangeSourceType = 'FootprintExchange';
 export const publishedEventType = 'org.wbcsd.pact.ProductFootprint.PublishedEvent.3';
 export const rejectedEventType = 'org.wbcsd.pact.ProductFootprint.RequestRejectedEvent.3';
 export const requestCreatedEventType = 'org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3';
+/** PACT has no cancellation event: ours, in the same CloudEvents shape. */
+export const requestCancelledEventType = 'dev.musubi.footprint.RequestCancelledEvent.1';
 
 export interface ExchangeClient {
-  /** Sends a RequestCreatedEvent to the supplier through the exchange agreement (made first if needed). */
-  send(participantId: string, supplierDid: string, supplierAddress: string, event: unknown): Promise<void>;
+  /**
+   * Sends an event to the supplier through the exchange agreement (made first if needed): a
+   * RequestCreatedEvent to `events`, a cancellation to `cancellations`.
+   */
+  send(
+    participantId: string,
+    supplierDid: string,
+    supplierAddress: string,
+    event: unknown,
+    endpoint?: 'events' | 'cancellations',
+  ): Promise<void>;
   /** Fetches a published footprint (a JWS) through the exchange agreement. */
   fetch(participantId: string, supplierDid: string, supplierAddress: string, pfId: string): Promise<string>;
   /** Tells a customer about a published footprint or a rejection. */
@@ -159,9 +170,9 @@ export function exchangeClient(ctx: NodeContext): ExchangeClient {
   }
 
   return {
-    async send(participantId, supplierDid, supplierAddress, event) {
+    async send(participantId, supplierDid, supplierAddress, event, endpoint = 'events') {
       const e = await edr(participantId, supplierDid, supplierAddress);
-      const res = await ctx.outbound.request(exchangeUrl(e.endpoint, 'events'), {
+      const res = await ctx.outbound.request(exchangeUrl(e.endpoint, endpoint), {
         method: 'POST',
         json: event,
         headers: { authorization: `Bearer ${e.accessToken}` },
@@ -198,7 +209,7 @@ export function exchangeClient(ctx: NodeContext): ExchangeClient {
         },
       });
       if (res.status !== 200)
-        throw new ExchangeFailed(customerDid, `the notice was refused: ${await problemOf(res)}`);
+        throw new ExchangeFailed(customerDid, `the notice was refused: ${await problemOf(res)}`, res.status);
     },
   };
 }

@@ -621,6 +621,19 @@ export const footprintManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }>
   );
 
   app.post(
+    '/footprint/requests/:id/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Withdraw a request I sent; the supplier is told, its answer stops counting',
+        params: requestParams,
+        response: { 200: requestView, ...problemResponses },
+      },
+    },
+    async (req) => shownRequest(await service.cancel(req.participantId, req.params.id, req.actor)),
+  );
+
+  app.post(
     '/footprint/requests/:id/approve',
     {
       schema: {
