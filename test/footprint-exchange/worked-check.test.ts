@@ -1,5 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, type Company, company, ok, outboxReaches, own, requests, resultOf } from './support.js';
+import { testFetch } from '../support/node.js';
+import {
+  api,
+  type Company,
+  company,
+  eventually,
+  ok,
+  outboxReaches,
+  own,
+  requests,
+  resultOf,
+} from './support.js';
 
 /**
  * The issue's worked check across two real nodes: the pack maker A asks the cell maker B through B's footprint
@@ -72,7 +83,11 @@ describe('footprint exchange between two nodes: the worked check', () => {
   }, 60_000);
 
   it("shows the answer only to the customer that asked: not in anyone else's catalog", async () => {
-    const published = await ok<{ assetId: string; customerDid: string }[]>(b, 'GET', '/footprint/published');
+    const published = await ok<{ assetId: string; customerDid: string; jws: string }[]>(
+      b,
+      'GET',
+      '/footprint/published',
+    );
     expect(published).toHaveLength(1);
     const assetId = published[0]?.assetId ?? '';
     // A sees its footprint product in B's catalog; B itself is asked as another participant would be.
@@ -81,8 +96,56 @@ describe('footprint exchange between two nodes: the worked check', () => {
       counterpartyId: b.did,
     });
     expect(JSON.stringify(seenByA.body)).toContain(assetId);
+    // A can take it as any data product: negotiate its offer, start a pull, read the signed footprint.
+    const negotiated = await api<{ id: string }>(a, 'POST', '/negotiations', {
+      counterpartyAddress: b.node.url,
+      counterpartyId: b.did,
+      datasetId: assetId,
+      offerId: `offer-${assetId}`,
+    });
+    expect(negotiated.status).toBe(201);
+    const agreement = await eventually(
+      'agreement for the footprint product',
+      async () =>
+        (
+          await api<{ state: string; agreementId?: string }>(
+            a,
+            'GET',
+            `/negotiations/${encodeURIComponent(negotiated.body.id)}`,
+          )
+        ).body,
+      (n) => n.state === 'FINALIZED',
+    );
+    const transfer = await api<{ id: string }>(a, 'POST', '/transfers', {
+      agreementId: agreement.agreementId,
+    });
+    expect(transfer.status).toBe(201);
+    await eventually(
+      'transfer started',
+      async () =>
+        (await api<{ state: string }>(a, 'GET', `/transfers/${encodeURIComponent(transfer.body.id)}`)).body,
+      (t) => t.state === 'STARTED',
+    );
+    const edr = await ok<{ endpoint: string; authorization: string }>(
+      a,
+      'GET',
+      `/transfers/${encodeURIComponent(transfer.body.id)}/edr`,
+    );
+    const pulled = await testFetch(edr.endpoint, {
+      headers: { authorization: `Bearer ${edr.authorization}` },
+    });
+    expect(pulled.status).toBe(200);
+    expect(await pulled.text()).toBe(published[0]?.jws);
     const other = await company();
     try {
+      // Nobody else can even ask for it: the dataset is not there for them.
+      const refused = await api(other, 'POST', '/negotiations', {
+        counterpartyAddress: b.node.url,
+        counterpartyId: b.did,
+        datasetId: assetId,
+        offerId: `offer-${assetId}`,
+      });
+      expect(refused.status).toBe(400);
       const seenByOther = await api(other, 'POST', '/catalog/request', {
         counterpartyAddress: b.node.url,
         counterpartyId: b.did,

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { authorize } from '../../dataspace/dataplane/index.js';
+import { authorize, sourceFailed } from '../../dataspace/dataplane/index.js';
 import { InvalidInput, NotFound } from '../../errors/index.js';
 import {
   appendAudit,
+  findPublished,
   insertRequest,
   listPublished,
   listRequests,
@@ -20,6 +21,7 @@ import {
   exchangeClient,
   exchangeSourceType,
   publishedEventType,
+  publishedSourceType,
   rejectedEventType,
   requestCancelledEventType,
   requestCreatedEventType,
@@ -43,6 +45,28 @@ export function nodeFootprint(ctx: NodeContext): FootprintService {
         status: 200,
         body: Readable.from([body]),
         contentType: 'application/json',
+        contentLength: body.length,
+      };
+    },
+  });
+  // Pulling a published footprint's own asset (its policy admits its customer alone) yields its JWS.
+  registerDataSource(ctx, {
+    type: publishedSourceType,
+    validate: (address) => {
+      if (typeof address.pfId !== 'string' || typeof address.participantId !== 'string')
+        throw new InvalidInput(
+          'footprint.address-invalid',
+          'a FootprintPublished address names pfId and participantId',
+        );
+    },
+    open: async (address) => {
+      const p = await findPublished(ctx.db, String(address.participantId), String(address.pfId));
+      if (!p?.jws) throw sourceFailed('unavailable', 'footprint.gone', 'the footprint is not published');
+      const body = Buffer.from(p.jws);
+      return {
+        status: 200,
+        body: Readable.from([body]),
+        contentType: 'application/jose',
         contentLength: body.length,
       };
     },

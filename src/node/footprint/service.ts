@@ -39,6 +39,7 @@ import { AnswerRejected, ExchangeFailed, RequestStateConflict } from './errors.j
 import {
   type ExchangeClient,
   publishedEventType,
+  publishedSourceType,
   rejectedEventType,
   requestCancelledEventType,
 } from './wire.js';
@@ -329,7 +330,7 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
       contentType: 'application/jose',
       keywords: ['footprint'],
       properties: { pfId: p.id, version: p.version },
-      dataAddress: { type: 'FootprintPublished', pfId: p.id },
+      dataAddress: { type: publishedSourceType, participantId, pfId: p.id },
       createdAt: at,
       updatedAt: at,
     });

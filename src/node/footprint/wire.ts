@@ -25,6 +25,8 @@ import { ExchangeFailed } from './errors.js';
 export const exchangeAssetId = 'footprint-exchange';
 export const exchangeOfferId = 'offer-footprint-exchange';
 export const exchangeSourceType = 'FootprintExchange';
+/** A published footprint as a data product of its own (its JWS), for its one customer. */
+export const publishedSourceType = 'FootprintPublished';
 export const publishedEventType = 'org.wbcsd.pact.ProductFootprint.PublishedEvent.3';
 export const rejectedEventType = 'org.wbcsd.pact.ProductFootprint.RequestRejectedEvent.3';
 export const requestCreatedEventType = 'org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3';
