@@ -6,6 +6,7 @@ import { auditFigures } from './audit.js';
 import { dataplaneFigures } from './dataplane.js';
 import { dataspaceFigures } from './dataspace.js';
 import { footprintFigures } from './footprint.js';
+import { footprintCascadeFigures } from './footprint-cascade.js';
 import { foundationFigures } from './foundation.js';
 import type { Figure } from './measure.js';
 import { pactFigures } from './pact.js';
@@ -49,6 +50,7 @@ const groups: Record<string, () => Promise<Figure[]>> = {
   footprint: footprintFigures,
   trust: () => trustFigures({ quick: values.quick ?? false }),
   pact: () => pactFigures(Number(values['pact-footprints'])),
+  'footprint-cascade': () => footprintCascadeFigures(),
 };
 if (values.quick && values.record) {
   process.stderr.write('bench: --quick figures are for checking a group runs, not for the record\n');

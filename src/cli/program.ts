@@ -15,8 +15,10 @@ import { nodeCommand } from './commands/node.js';
 import { offerCommand } from './commands/offer.js';
 import { pactCommand } from './commands/pact.js';
 import { participantCommand } from './commands/participant.js';
+import { pcfCommand } from './commands/pcf.js';
 import { policyCommand } from './commands/policy.js';
 import { refineCommand } from './commands/refine.js';
+import { sandboxCommand } from './commands/sandbox.js';
 import { searchCommand } from './commands/search.js';
 import { showCommand } from './commands/show.js';
 import { transferCommand } from './commands/transfer.js';
@@ -64,6 +66,8 @@ export function buildProgram(): Command {
     authorityCommand(globals),
     directoryCommand(globals),
     pactCommand(globals),
+    pcfCommand(globals),
+    sandboxCommand(globals),
   ]) {
     program.addCommand(sub);
   }

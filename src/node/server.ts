@@ -4,6 +4,7 @@ import type { NodeContext } from './context.js';
 import { defaultVerifier } from './counterparty.js';
 import { credentialServiceRoutes, presentationGate } from './credentials/index.js';
 import { directoryRoutes } from './directory/index.js';
+import { footprintExchangeScope, footprintNoticeRoutes } from './footprint/exchange.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 import { receiptRoutes } from './receipts.js';
 import { dataPlaneScope } from './scopes/dataplane.js';
@@ -90,5 +91,12 @@ export async function buildServer(ctx: NodeContext, options: ServerOptions): Pro
   await app.register(dataPlaneScope, { ctx, prefix: '/p/:participant/data' });
   // PACT (footprints for customers' LCA tools): OAuth client credentials per customer, HTTPS only.
   await app.register(pactScope, { ctx });
+  // The footprint exchange: requests and answers with an exchange agreement's EDR token; notices from suppliers
+  // authenticated like a DSP message.
+  await app.register(footprintExchangeScope, { ctx, prefix: '/footprint' });
+  await app.register(footprintExchangeScope, { ctx, prefix: '/p/:participant/footprint' });
+  const notices = { ctx, verify, what: 'footprint', routes: [footprintNoticeRoutes] };
+  await app.register(authenticatedScope, { ...notices, prefix: '/footprint/notices' });
+  await app.register(authenticatedScope, { ...notices, prefix: '/p/:participant/footprint/notices' });
   return app as unknown as FastifyInstance;
 }

@@ -216,7 +216,7 @@ const versionTtlMs = 5 * 60_000;
 const versionCache = new WeakMap<NodeContext, Map<string, { base: string; at: number }>>();
 
 /** The peer's DSP 2025-1 base, read from its `/.well-known/dspace-version`; a peer without 2025-1 is refused. */
-async function peerDspBase(ctx: NodeContext, address: string): Promise<string> {
+export async function peerDspBase(ctx: NodeContext, address: string): Promise<string> {
   const root = address.replace(/\/+$/, '').replace(/\/dsp\/2025-1$/, '');
   const cache = versionCache.get(ctx) ?? new Map<string, { base: string; at: number }>();
   versionCache.set(ctx, cache);
@@ -247,7 +247,7 @@ async function readDspBase(ctx: NodeContext, root: string): Promise<string> {
 }
 
 /** Reads the offer from the provider's catalog: the dataset, and the policy with that id among its offers. */
-async function offerFromCatalog(
+export async function offerFromCatalog(
   ctx: NodeContext,
   participantId: string,
   base: string,

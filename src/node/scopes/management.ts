@@ -8,6 +8,7 @@ import { apiKeyAuth } from '../management/auth.js';
 import { catalogManagementRoutes } from '../management/catalog.js';
 import { credentialManagementRoutes } from '../management/credentials.js';
 import { directoryManagementRoutes } from '../management/directory.js';
+import { footprintManagementRoutes } from '../management/footprint.js';
 import { negotiationManagementRoutes } from '../management/negotiations.js';
 import { offerManagementRoutes } from '../management/offers.js';
 import { participantManagementRoutes } from '../management/participant.js';
@@ -62,5 +63,6 @@ export const managementScope: FastifyPluginAsync<{ ctx: NodeContext; version: st
     await secured.register(credentialManagementRoutes, { ctx });
     await secured.register(directoryManagementRoutes, { ctx });
     await secured.register(pactManagementScope, { ctx });
+    await secured.register(footprintManagementRoutes, { ctx });
   });
 };

@@ -12,6 +12,7 @@ import * as credentials from './0010-credentials.js';
 import * as receipts from './0011-receipts.js';
 import * as keyHistory from './0012-key-history.js';
 import * as directory from './0013-directory.js';
+import * as footprint from './0015-footprint.js';
 import * as pact from './0016-pact.js';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a released one. */
@@ -29,5 +30,6 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0011-receipts': receipts,
   '0012-key-history': keyHistory,
   '0013-directory': directory,
+  '0015-footprint': footprint,
   '0016-pact': pact,
 });
