@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { ouranosScope } from '../apps/ouranos/index.js';
 import { autoCheckpoints } from './checkpoints.js';
 import type { NodeContext } from './context.js';
 import { defaultVerifier } from './counterparty.js';
@@ -9,7 +10,7 @@ import { dataPlaneScope } from './scopes/dataplane.js';
 import { healthRoutes } from './scopes/health.js';
 import { managementPrefix, managementScope } from './scopes/management.js';
 import { participantRootRoutes } from './scopes/participant-root.js';
-import { authenticatedScope, type CounterpartyVerifier } from './scopes/protocol.js';
+import { addressedParticipant, authenticatedScope, type CounterpartyVerifier } from './scopes/protocol.js';
 import { dspRoutes } from './scopes/protocol-routes.js';
 
 export interface ServerOptions {
@@ -81,5 +82,17 @@ export async function buildServer(ctx: NodeContext, options: ServerOptions): Pro
   // The data plane authenticates each request by its EDR bearer token, bound to one participant's transfer.
   await app.register(dataPlaneScope, { ctx, prefix: '/data' });
   await app.register(dataPlaneScope, { ctx, prefix: '/p/:participant/data' });
+  // The Ouranos-compatible API: each participant's at /p/<id>/ouranos, the default participant's (a hosting
+  // provider's operators) at /ouranos. Its own keys, tokens and error body (src/apps/ouranos).
+  const ouranos = {
+    deps: {
+      db: ctx.db,
+      secret: ctx.participants.nodeSecret,
+      now: ctx.now,
+      participantOf: (req: Parameters<typeof addressedParticipant>[1]) => addressedParticipant(ctx, req),
+    },
+  };
+  await app.register(ouranosScope, { ...ouranos, prefix: '/ouranos' });
+  await app.register(ouranosScope, { ...ouranos, prefix: '/p/:participant/ouranos' });
   return app as unknown as FastifyInstance;
 }

@@ -11,6 +11,7 @@ import * as transferFinite from './0009-transfer-finite.js';
 import * as credentials from './0010-credentials.js';
 import * as receipts from './0011-receipts.js';
 import * as keyHistory from './0012-key-history.js';
+import * as ouranos from './0017-ouranos.js';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a released one. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -26,4 +27,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0010-credentials': credentials,
   '0011-receipts': receipts,
   '0012-key-history': keyHistory,
+  '0017-ouranos': ouranos,
 });
