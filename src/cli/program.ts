@@ -12,6 +12,7 @@ import { exportCommand } from './commands/export.js';
 import { negotiateCommand } from './commands/negotiate.js';
 import { nodeCommand } from './commands/node.js';
 import { offerCommand } from './commands/offer.js';
+import { ouranosCommand } from './commands/ouranos.js';
 import { participantCommand } from './commands/participant.js';
 import { policyCommand } from './commands/policy.js';
 import { refineCommand } from './commands/refine.js';
@@ -60,6 +61,7 @@ export function buildProgram(): Command {
     catalogCommand(globals),
     auditCommand(globals),
     authorityCommand(globals),
+    ouranosCommand(globals),
   ]) {
     program.addCommand(sub);
   }
