@@ -8,6 +8,7 @@ import { dataspaceFigures } from './dataspace.js';
 import { footprintFigures } from './footprint.js';
 import { foundationFigures } from './foundation.js';
 import type { Figure } from './measure.js';
+import { ouranosFigures } from './ouranos.js';
 import { parserFigures } from './parsers.js';
 import { policyFigures } from './policy.js';
 import { qualityFigures } from './quality.js';
@@ -41,6 +42,7 @@ const groups: Record<string, () => Promise<Figure[]>> = {
   policy: policyFigures,
   audit: auditFigures,
   footprint: footprintFigures,
+  ouranos: () => ouranosFigures(),
 };
 const chosen = Object.keys(groups).filter((name) => !values.only || values.only === name);
 if (chosen.length === 0) {

@@ -778,6 +778,7 @@ export async function getCfp(c: Caller, q: Query): Promise<Answer> {
       .execute(),
   ]);
   const ex = exchange(c.db, p, c.bridge);
+  await ex.prefetch(mine);
   const out: CfpModel[] = [];
   for (const traceId of mine) {
     const own = records

@@ -25,6 +25,7 @@ import {
   findPart,
   type OuranosDb,
   type PartRow,
+  partsOf,
   type TradeRow,
   tradesFrom,
 } from './store.js';
@@ -40,6 +41,8 @@ export interface Exchange {
   /** The supplier's answer to a trade, once linked and registered. */
   answerOf(trade: TradeRow): Promise<Footprint | undefined>;
   tree(trade: TradeRow): Promise<Tree>;
+  /** Loads the parts reachable from `traceIds` (structures and answered trades) level by level, a few queries each. */
+  prefetch(traceIds: readonly string[]): Promise<void>;
 }
 
 export interface Tree {
@@ -92,9 +95,63 @@ export function exchange(
   const footprints = new Map<string, Promise<Footprint | undefined>>();
   const trees = new Map<string, Promise<Tree>>();
   const onPath = new Set<string>();
+  // per-request memo of the rows read: each part's row, trades from it, structure lines and CFP records
+  const partRows = new Map<string, PartRow | undefined>();
+  const tradeRows = new Map<string, TradeRow[]>();
+  const lineRows = new Map<string, { child_trace_id: string }[]>();
+  const cfpRows = new Map<string, CfpRow[]>();
+  const operatorKnown = new Map<string, boolean>();
+
+  async function prefetch(traceIds: readonly string[]): Promise<void> {
+    let frontier = [...new Set(traceIds)].filter((t) => !partRows.has(t));
+    for (let depth = 0; frontier.length > 0 && depth < maxDepth; depth++) {
+      const [parts, trades, lines, cfps] = await Promise.all([
+        partsOf(db, p, frontier),
+        tradesFrom(db, p, frontier),
+        childrenOf(db, p, frontier),
+        cfpsOf(db, p, frontier),
+      ]);
+      for (const t of frontier) {
+        partRows.set(t, undefined);
+        tradeRows.set(t, []);
+        lineRows.set(t, []);
+        cfpRows.set(t, []);
+      }
+      for (const r of parts) partRows.set(r.trace_id, r);
+      for (const r of trades) tradeRows.get(r.downstream_trace_id)?.push(r);
+      for (const r of lines) lineRows.get(r.parent_trace_id)?.push(r);
+      for (const r of cfps) cfpRows.get(r.trace_id)?.push(r);
+      const next = [
+        ...lines.map((l) => l.child_trace_id),
+        ...trades.flatMap((t) => (t.upstream_trace_id ? [t.upstream_trace_id] : [])),
+      ];
+      frontier = [...new Set(next)].filter((t) => !partRows.has(t));
+    }
+  }
+  const partOf = async (t: string) => {
+    if (!partRows.has(t)) partRows.set(t, await findPart(db, p, t));
+    return partRows.get(t);
+  };
+  const tradesOf = async (t: string) => {
+    if (!tradeRows.has(t)) tradeRows.set(t, await tradesFrom(db, p, [t]));
+    return tradeRows.get(t) as TradeRow[];
+  };
+  const linesOf = async (t: string) => {
+    if (!lineRows.has(t)) lineRows.set(t, await childrenOf(db, p, [t]));
+    return lineRows.get(t) as { child_trace_id: string }[];
+  };
+  const recordsOfPart = async (t: string) => {
+    if (!cfpRows.has(t)) cfpRows.set(t, await cfpsOf(db, p, [t]));
+    return cfpRows.get(t) as CfpRow[];
+  };
+  const hosted = async (operatorId: string) => {
+    if (!operatorKnown.has(operatorId))
+      operatorKnown.set(operatorId, (await findOperator(db, p, operatorId)) !== undefined);
+    return operatorKnown.get(operatorId) as boolean;
+  };
 
   const tradeOf = async (traceId: string) =>
-    (await tradesFrom(db, p, [traceId])).find((t) => t.cfp_response_status !== 'REJECT');
+    (await tradesOf(traceId)).find((t) => t.cfp_response_status !== 'REJECT');
 
   async function answerOf(trade: TradeRow): Promise<Footprint | undefined> {
     if (
@@ -103,8 +160,8 @@ export function exchange(
       trade.cfp_response_status === 'CANCEL'
     )
       return undefined;
-    if (await findOperator(db, p, trade.upstream_operator_id)) {
-      const part = await findPart(db, p, trade.upstream_trace_id);
+    if (await hosted(trade.upstream_operator_id)) {
+      const part = await partOf(trade.upstream_trace_id);
       return part && part.operator_id === trade.upstream_operator_id ? footprintOf(part.trace_id) : undefined;
     }
     return bridge?.answer({ ...tradeModel(trade), upstreamTraceId: trade.upstream_trace_id });
@@ -125,14 +182,14 @@ export function exchange(
    * own `…Production` plus each child × `amountRequired`) or a leaf (its four registered records).
    */
   async function computeFootprint(traceId: string): Promise<Footprint | undefined> {
-    const part = await findPart(db, p, traceId);
+    const part = await partOf(traceId);
     if (!part) return undefined;
     const trade = await tradeOf(traceId);
     if (trade?.upstream_trace_id) return answerOf(trade);
-    const lines = await childrenOf(db, p, [traceId]);
-    const records = await cfpsOf(db, p, [traceId]);
+    const lines = await linesOf(traceId);
+    const records = await recordsOfPart(traceId);
     if (lines.length === 0) return ownFootprint(records);
-    const children = await Promise.all(lines.map((l) => findPart(db, p, l.child_trace_id)));
+    const children = await Promise.all(lines.map((l) => partOf(l.child_trace_id)));
     const answers = new Map<string, Footprint>();
     const links: TradeLink[] = [];
     const bom: BomLine[] = [];
@@ -195,7 +252,7 @@ export function exchange(
       completedAt: done ? trade.updated_at : undefined,
     };
     if (!trade.upstream_trace_id || depth > maxDepth) return own;
-    const upstream = await findPart(db, p, trade.upstream_trace_id);
+    const upstream = await partOf(trade.upstream_trace_id);
     if (!upstream) return { ...own, terminated: done };
     const below = await partTree(upstream, depth + 1);
     const answeredAt = done ? await latestCfp(upstream.trace_id) : undefined;
@@ -209,19 +266,19 @@ export function exchange(
   }
 
   async function latestCfp(traceId: string): Promise<string | undefined> {
-    const rows = await cfpsOf(db, p, [traceId]);
+    const rows = await recordsOfPart(traceId);
     return rows.reduce<string | undefined>((a, r) => latest(a, r.updated_at), undefined);
   }
 
   /** The requests below a supplier's part: its own trades and those of its structure's children. */
   async function partTree(part: PartRow, depth: number): Promise<Tree> {
-    const trades = await tradesFrom(db, p, [part.trace_id]);
-    const lines = await childrenOf(db, p, [part.trace_id]);
+    const trades = await tradesOf(part.trace_id);
+    const lines = await linesOf(part.trace_id);
     const subs: Tree[] = [];
     for (const t of trades)
       if (t.cfp_response_status !== 'REJECT') subs.push(await computeTree(t, depth + 1));
     for (const l of lines) {
-      const child = await findPart(db, p, l.child_trace_id);
+      const child = await partOf(l.child_trace_id);
       if (child) subs.push(await partTree(child, depth + 1));
     }
     const terminated = part.terminated_flag === 1 || (subs.length > 0 && subs.every((s) => s.terminated));
@@ -234,7 +291,7 @@ export function exchange(
     };
   }
 
-  return { footprintOf, answerOf, tree };
+  return { footprintOf, answerOf, tree, prefetch };
 }
 
 const latest = (a: string | undefined, b: string | undefined) => (!a ? b : !b ? a : a > b ? a : b);
