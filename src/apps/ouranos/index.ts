@@ -4,7 +4,13 @@
  * footprint app. See README.md.
  */
 export { addApiKey, addOperator, type NewOperator } from './accounts.js';
-export type { OuranosTradeBridge } from './bridge.js';
+export {
+  answerForTrade,
+  type OuranosTradeBridge,
+  ouranosBridgeOf,
+  receiveTradeRequest,
+  setOuranosBridge,
+} from './bridge.js';
 export { OuranosError } from './errors.js';
 export { ouranosManagementRoutes } from './management.js';
 export * from './model.js';

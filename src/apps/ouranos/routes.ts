@@ -11,7 +11,7 @@ import {
   passwordPattern,
 } from './accounts.js';
 import * as api from './api.js';
-import type { OuranosTradeBridge } from './bridge.js';
+import { type OuranosTradeBridge, ouranosBridgeOf } from './bridge.js';
 import { badParameter, OuranosError, type OuranosSubsystem, unauthenticated } from './errors.js';
 import { type OperatorRow, ouranosDb } from './store.js';
 
@@ -136,7 +136,7 @@ export const ouranosScope: FastifyPluginAsync<{ deps: OuranosDeps }> = async (ap
       now,
     );
     req.ouranos.operator = operator;
-    const bridge = deps.bridge?.(participantId);
+    const bridge = deps.bridge ? deps.bridge(participantId) : ouranosBridgeOf(deps.db, participantId);
     return { db, participantId, operator, now, ...(bridge ? { bridge } : {}) };
   };
 
