@@ -391,6 +391,46 @@ describe('trading between two operators of one node', () => {
     ).toBe(201);
   });
 
+  it('every data access is in the audit log, with the operator as actor', async () => {
+    const read = await call(
+      base,
+      'GET',
+      `/api/v1/datatransport?dataTarget=cfp&traceIds=${parent}`,
+      A.headers,
+    );
+    const track = read.headers.get('x-track');
+    let entries: { actor: string; action: string; resourceType: string; details?: { track?: string } }[] = [];
+    // appended when the response ends: poll, bounded
+    for (let i = 0; i < 50 && !entries.some((e) => e.details?.track === track); i++) {
+      const res = await testFetch(`${n.node.url}/management/v1/audit?resourceType=ouranos.cfp&limit=1000`, {
+        headers: { 'x-api-key': n.apiKey },
+      });
+      const body = (await res.json()) as typeof entries | { items: typeof entries };
+      entries = Array.isArray(body) ? body : body.items;
+      if (!entries.some((e) => e.details?.track === track)) await new Promise((r) => setImmediate(r));
+    }
+    expect(entries.find((e) => e.details?.track === track)).toMatchObject({
+      actor: `ouranos-operator:${A.operatorId}`,
+      action: 'ouranos.get',
+      resourceType: 'ouranos.cfp',
+    });
+  });
+
+  it('locks an account after five failed logins, whatever the password then', async () => {
+    const attempt = (password: string) =>
+      call(
+        base,
+        'POST',
+        '/auth/login',
+        { apiKey },
+        { operatorAccountId: 'a@example.jp', accountPassword: password },
+      );
+    for (let i = 0; i < 5; i++) expect((await attempt(`wrong-${i}-password`)).status).toBe(401);
+    const locked = await attempt('passwordA_1');
+    expect(locked.status).toBe(401);
+    expect(locked.body).toMatchObject({ code: '[auth] Unauthorized', message: /Too many failed/ });
+  });
+
   it('an unknown participant is a 404 in the platform’s error body', async () => {
     const res = await call(
       n.node.url,

@@ -64,6 +64,7 @@ const dataTransport: Record<string, Partial<Record<'GET' | 'PUT' | 'DELETE', Ope
  */
 export const ouranosScope: FastifyPluginAsync<{ deps: OuranosDeps }> = async (app, { deps }) => {
   const db = ouranosDb(deps.db);
+  const failures = new LoginFailures();
   app.decorateRequest('ouranos', null as unknown as Track);
 
   app.addHook('onRequest', async (req, reply) => {
@@ -179,6 +180,9 @@ export const ouranosScope: FastifyPluginAsync<{ deps: OuranosDeps }> = async (ap
         'Validation failed, operatorAccountId: must be a valid email address.',
       );
     const participantId = req.ouranos.participantId as string;
+    const who = `${participantId}\n${accountId}`;
+    if (failures.locked(who, deps.now()))
+      throw new OuranosError(401, 'auth', 'Too many failed login attempts; try again later');
     const op = await db
       .selectFrom('ouranos_operators')
       .selectAll()
@@ -186,8 +190,11 @@ export const ouranosScope: FastifyPluginAsync<{ deps: OuranosDeps }> = async (ap
       .where('account_id', '=', accountId)
       .executeTakeFirst();
     // one answer for an unknown account and a wrong password: accounts cannot be probed
-    if (!op || !passwordMatches(password, op.password_hash))
+    if (!op || !passwordMatches(password, op.password_hash)) {
+      failures.add(who, deps.now());
       throw new OuranosError(401, 'auth', 'Invalid credentials');
+    }
+    failures.clear(who);
     req.ouranos.operator = op;
     return reply.code(201).send(await issueTokens(deps.secret, participantId, op, deps.now()));
   });
@@ -235,6 +242,31 @@ export const ouranosScope: FastifyPluginAsync<{ deps: OuranosDeps }> = async (ap
     return reply.code(201).send();
   });
 };
+
+/**
+ * The platform locks an account for a while after repeated failed logins. Counted per account name, whether
+ * it exists or not (so the lock tells nothing), in memory, bounded.
+ */
+class LoginFailures {
+  static readonly limit = 5;
+  static readonly windowMs = 15 * 60 * 1000;
+  private readonly recent = new Map<string, number[]>();
+
+  locked(who: string, now: Date): boolean {
+    const times = (this.recent.get(who) ?? []).filter((t) => now.getTime() - t < LoginFailures.windowMs);
+    return times.length >= LoginFailures.limit;
+  }
+
+  add(who: string, now: Date): void {
+    if (this.recent.size >= 10_000) this.recent.clear();
+    const times = (this.recent.get(who) ?? []).filter((t) => now.getTime() - t < LoginFailures.windowMs);
+    this.recent.set(who, [...times, now.getTime()]);
+  }
+
+  clear(who: string): void {
+    this.recent.delete(who);
+  }
+}
 
 function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
