@@ -563,7 +563,7 @@ export async function putTradeRequest(c: Caller, q: Query, body: unknown): Promi
 async function tradesPage(
   c: Caller,
   q: Query,
-  side: 'downstream_operator_id' | 'upstream_operator_id',
+  side: 'downstream_operator_id' | 'upstream_operator_id' | 'either',
   filter?: { traceIds?: string[]; statusId?: string; downstreamTraceId?: string },
   limit = 100,
 ) {
@@ -572,7 +572,14 @@ async function tradesPage(
     .selectFrom('ouranos_trades')
     .selectAll()
     .where('participant_id', '=', p)
-    .where(side, '=', c.operator.operator_id)
+    .where((eb) =>
+      side === 'either'
+        ? eb.or([
+            eb('downstream_operator_id', '=', c.operator.operator_id),
+            eb('upstream_operator_id', '=', c.operator.operator_id),
+          ])
+        : eb(side, '=', c.operator.operator_id),
+    )
     .where('cfp_response_status', '!=', 'CANCEL');
   if (filter?.traceIds) query = query.where('downstream_trace_id', 'in', filter.traceIds);
   if (filter?.statusId) query = query.where('status_id', '=', filter.statusId);
@@ -661,22 +668,16 @@ export async function getStatus(c: Caller, q: Query): Promise<Answer> {
     ...(q.statusId ? { statusId: q.statusId } : {}),
     ...(q.traceId && q.statusTarget === 'REQUEST' ? { downstreamTraceId: q.traceId } : {}),
   };
-  const sides =
+  const side =
     q.statusTarget === 'REQUEST'
-      ? (['downstream_operator_id'] as const)
+      ? 'downstream_operator_id'
       : q.statusTarget === 'RESPONSE'
-        ? (['upstream_operator_id'] as const)
-        : (['downstream_operator_id', 'upstream_operator_id'] as const);
-  const rows: TradeRow[] = [];
-  let next: Record<string, string> | undefined;
-  for (const side of sides) {
-    const r = await tradesPage(c, q, side, filter, limit);
-    rows.push(...r.items);
-    next ??= r.next;
-  }
+        ? 'upstream_operator_id'
+        : 'either';
+  const { items, next } = await tradesPage(c, q, side, filter, limit);
   const out: StatusModel[] = [];
-  for (const t of rows.slice(0, limit)) out.push(await statusModel(c, t));
-  return ok(out, sides.length === 1 ? next : undefined);
+  for (const t of items) out.push(await statusModel(c, t));
+  return ok(out, next);
 }
 
 export async function putStatus(c: Caller, q: Query, body: unknown): Promise<Answer> {

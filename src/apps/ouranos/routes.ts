@@ -100,13 +100,14 @@ export const ouranosScope: FastifyPluginAsync<{ deps: OuranosDeps }> = async (ap
 
   app.addHook('onResponse', async (req, reply) => {
     const t = req.ouranos;
-    if (!t?.participantId || !t.operator) return;
+    // data requests, refused ones included; a login only once it names an operator
+    if (!t?.participantId || (!t.operator && !req.url.includes('/api/v1/'))) return;
     const q = req.query as Query;
     await appendAudit(
       deps.db,
       {
         participantId: t.participantId,
-        actor: `ouranos-operator:${t.operator.operator_id}`,
+        actor: t.operator ? `ouranos-operator:${t.operator.operator_id}` : 'ouranos-unauthenticated',
         action: `ouranos.${req.method.toLowerCase()}`,
         resourceType: `ouranos.${q.dataTarget ?? req.routeOptions.url?.split('/').pop() ?? 'unknown'}`,
         resourceId: q.traceId ?? q.tradeId ?? q.traceIds ?? q.statusId ?? '-',
