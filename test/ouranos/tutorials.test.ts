@@ -213,6 +213,25 @@ describe('bad input', () => {
         /traceIds/,
       ],
       ['PUT', '/api/v1/datatransport?dataTarget=cfp', A(), [], 400, /4 elements/],
+      // a new parent with a child in a plant that is not A社's: refused inside the transaction, the parent not kept
+      [
+        'PUT',
+        '/api/v1/datatransport?dataTarget=partsStructure',
+        A(),
+        {
+          parentPartsModel: part,
+          childrenPartsModel: [
+            {
+              ...part,
+              partsName: '部品C1',
+              amountRequired: 1,
+              plantId: ids.ours.get('544a5a35-dab3-469f-8ff5-116a4fe483e8'),
+            },
+          ],
+        },
+        404,
+        /plant not found/,
+      ],
       [
         'POST',
         '/auth/login',

@@ -46,6 +46,17 @@ export const ouranosManagementRoutes: FastifyPluginAsync<{ db: Kysely<Tables>; n
             password: { type: 'string', description: 'generated (and returned once) when absent' },
           },
         },
+        response: {
+          201: {
+            type: 'object',
+            required: ['operatorId', 'accountId'],
+            properties: {
+              operatorId: { type: 'string' },
+              accountId: { type: 'string' },
+              password: { type: 'string', description: 'only when generated; shown once' },
+            },
+          },
+        },
       },
     },
     async (req, reply) => {
@@ -96,6 +107,13 @@ export const ouranosManagementRoutes: FastifyPluginAsync<{ db: Kysely<Tables>; n
           additionalProperties: false,
           required: ['label'],
           properties: { label: { type: 'string', minLength: 1, maxLength: 200 } },
+        },
+        response: {
+          201: {
+            type: 'object',
+            required: ['id', 'key', 'label'],
+            properties: { id: { type: 'string' }, key: { type: 'string' }, label: { type: 'string' } },
+          },
         },
       },
     },
