@@ -301,6 +301,54 @@ describe('trading between two operators of one node', () => {
     expect((parents.body as { traceId: string }[]).map((p) => p.traceId)).toEqual([parent]);
   });
 
+  it('updates the own operator and plants; deletes a free part, refuses one in a structure', async () => {
+    const me = (await call(base, 'GET', '/api/v1/authInfo?dataTarget=operator', A.headers)).body as Record<
+      string,
+      unknown
+    >;
+    const renamed = await call(base, 'PUT', '/api/v1/authInfo?dataTarget=operator', A.headers, {
+      ...me,
+      operatorName: 'トヨタ風株式会社',
+    });
+    expect(renamed.status).toBe(201);
+    expect(renamed.body).toMatchObject({ operatorId: A.operatorId, operatorName: 'トヨタ風株式会社' });
+    expect((await call(base, 'PUT', '/api/v1/authInfo?dataTarget=operator', B.headers, me)).status).toBe(403);
+    const plants = await call(base, 'GET', '/api/v1/authInfo?dataTarget=plant', A.headers);
+    expect(plants.body).toMatchObject([{ plantId: A.plantId, plantName: 'トヨタ風工場' }]);
+    const free = await call(
+      base,
+      'PUT',
+      '/api/v1/datatransport?dataTarget=parts',
+      A.headers,
+      part(A, '試作品', null),
+    );
+    const freeId = (free.body as { traceId: string }).traceId;
+    const gone = await call(
+      base,
+      'DELETE',
+      `/api/v1/datatransport?dataTarget=parts&traceId=${freeId}`,
+      A.headers,
+    );
+    expect(gone.status).toBe(204);
+    expect(
+      (await call(base, 'GET', `/api/v1/datatransport?dataTarget=parts&traceId=${freeId}`, A.headers)).body,
+    ).toEqual([]);
+    const kept = await call(
+      base,
+      'DELETE',
+      `/api/v1/datatransport?dataTarget=parts&traceId=${made}`,
+      A.headers,
+    );
+    expect(kept.status).toBe(400);
+    expect(
+      (await call(base, 'GET', `/api/v1/datatransport?dataTarget=parts&traceId=${made}`, A.headers)).body,
+    ).toHaveLength(1);
+    expect(
+      (await call(base, 'DELETE', `/api/v1/datatransport?dataTarget=parts&traceId=${made}`, B.headers))
+        .status,
+    ).toBe(404);
+  });
+
   it('a request sent back (REJECT) stops the answer from counting', async () => {
     const reject = await call(base, 'PUT', '/api/v1/datatransport?dataTarget=status', B.headers, {
       statusId,
