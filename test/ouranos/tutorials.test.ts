@@ -252,4 +252,11 @@ describe('bad input', () => {
     }
     expect(await countParts()).toBe(before);
   });
+
+  it('writes no API key, token or password to the log', () => {
+    const logs = n.logs();
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of [apiKey, ...tokens.values(), ...operators.map((o) => o.password)])
+      expect(logs).not.toContain(secret);
+  });
 });
