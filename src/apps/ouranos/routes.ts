@@ -10,9 +10,9 @@ import {
   passwordMatches,
   passwordPattern,
 } from './accounts.js';
-import * as api from './api.js';
 import { type OuranosTradeBridge, ouranosBridgeOf } from './bridge.js';
 import { badParameter, OuranosError, type OuranosSubsystem, unauthenticated } from './errors.js';
+import * as api from './operations/index.js';
 import { type OperatorRow, ouranosDb } from './store.js';
 
 /** What the Ouranos scope needs from the node. */
