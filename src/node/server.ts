@@ -27,6 +27,7 @@ function scopeOf(url: string): string {
   if (url.startsWith('/audit') || /^\/p\/[^/]+\/audit(\/|$)/.test(url)) return 'receipts';
   if (url.startsWith('/data') || /^\/p\/[^/]+\/data(\/|$)/.test(url)) return 'data';
   if (url.startsWith('/dcp') || /^\/p\/[^/]+\/dcp(\/|$)/.test(url)) return 'dcp';
+  if (url.startsWith('/ouranos') || /^\/p\/[^/]+\/ouranos(\/|$)/.test(url)) return 'ouranos';
   if (url.startsWith('/.well-known') || url.startsWith('/p/')) return 'public';
   return 'node';
 }
