@@ -393,6 +393,81 @@ describe('trading between two operators of one node', () => {
     expect(cancel.status).toBe(403); // only the customer withdraws its request
   });
 
+  it('a trade loop between two operators has no answer and does not hang', async () => {
+    const q1 = (
+      await call(base, 'PUT', '/api/v1/datatransport?dataTarget=parts', A.headers, part(A, '循環A', null))
+    ).body as { traceId: string };
+    const q2 = (
+      await call(base, 'PUT', '/api/v1/datatransport?dataTarget=parts', B.headers, part(B, '循環B', null))
+    ).body as { traceId: string };
+    const request = async (from: Company, to: Company, traceId: string) => {
+      const t = await call(base, 'PUT', '/api/v1/datatransport?dataTarget=tradeRequest', from.headers, {
+        tradeModel: {
+          tradeId: null,
+          downstreamOperatorId: from.operatorId,
+          upstreamOperatorId: to.operatorId,
+          downstreamTraceId: traceId,
+          upstreamTraceId: null,
+        },
+        statusModel: {
+          statusId: null,
+          tradeId: null,
+          requestStatus: {},
+          message: null,
+          replyMessage: null,
+          requestType: 'CFP',
+          responseDueDate: '2027-03-31',
+        },
+      });
+      expect(t.status).toBe(201);
+      return (t.body as { tradeModel: { tradeId: string } }).tradeModel.tradeId;
+    };
+    const ab = await request(A, B, q1.traceId);
+    const ba = await request(B, A, q2.traceId);
+    expect(
+      (
+        await call(
+          base,
+          'PUT',
+          `/api/v1/datatransport?dataTarget=tradeResponse&tradeId=${ab}&traceId=${q2.traceId}`,
+          B.headers,
+        )
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await call(
+          base,
+          'PUT',
+          `/api/v1/datatransport?dataTarget=tradeResponse&tradeId=${ba}&traceId=${q1.traceId}`,
+          A.headers,
+        )
+      ).status,
+    ).toBe(201);
+    const cfp = await call(
+      base,
+      'GET',
+      `/api/v1/datatransport?dataTarget=cfp&traceIds=${q1.traceId}`,
+      A.headers,
+    );
+    expect(cfp).toMatchObject({ status: 200, body: [] });
+    const status = await call(
+      base,
+      'GET',
+      '/api/v1/datatransport?dataTarget=status&statusTarget=REQUEST',
+      A.headers,
+    );
+    // A→B, then B's part is requested back from A: two requests in the tree, each counted once, none answered
+    expect((status.body as { tradeId: string }[]).find((x) => x.tradeId === ab)).toMatchObject({
+      requestStatus: {
+        cfpResponseStatus: 'NOT_COMPLETED',
+        tradesCount: 2,
+        completedCount: 0,
+        tradeTreeStatus: 'UNTERMINATED',
+      },
+    });
+  });
+
   it('refreshes tokens, and a password change ends the old ones', async () => {
     const login = await call(
       base,

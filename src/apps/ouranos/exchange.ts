@@ -168,9 +168,11 @@ export function exchange(
   }
 
   function footprintOf(traceId: string): Promise<Footprint | undefined> {
+    // a trade loop (my part answered by a part that is answered by mine) has no answer; checked before the memo,
+    // whose entry for a part on the path is the very promise being computed
+    if (onPath.has(traceId) || onPath.size > maxDepth) return Promise.resolve(undefined);
     const known = footprints.get(traceId);
     if (known) return known;
-    if (onPath.has(traceId) || onPath.size > maxDepth) return Promise.resolve(undefined);
     onPath.add(traceId);
     const computed = computeFootprint(traceId).finally(() => onPath.delete(traceId));
     footprints.set(traceId, computed);
@@ -236,12 +238,12 @@ export function exchange(
   async function tree(trade: TradeRow): Promise<Tree> {
     const known = trees.get(trade.trade_id);
     if (known) return known;
-    const computed = computeTree(trade, 0);
+    const computed = computeTree(trade, new Set());
     trees.set(trade.trade_id, computed);
     return computed;
   }
 
-  async function computeTree(trade: TradeRow, depth: number): Promise<Tree> {
+  async function computeTree(trade: TradeRow, path: ReadonlySet<string>): Promise<Tree> {
     const answer = await answerOf(trade);
     const done = answer !== undefined;
     const own: Tree = {
@@ -251,10 +253,10 @@ export function exchange(
       tradesAt: trade.created_at,
       completedAt: done ? trade.updated_at : undefined,
     };
-    if (!trade.upstream_trace_id || depth > maxDepth) return own;
+    if (!trade.upstream_trace_id || path.size > maxDepth) return own;
     const upstream = await partOf(trade.upstream_trace_id);
     if (!upstream) return { ...own, terminated: done };
-    const below = await partTree(upstream, depth + 1);
+    const below = await partTree(upstream, new Set([...path, trade.trade_id]));
     const answeredAt = done ? await latestCfp(upstream.trace_id) : undefined;
     return {
       trades: 1 + below.trades,
@@ -271,15 +273,19 @@ export function exchange(
   }
 
   /** The requests below a supplier's part: its own trades and those of its structure's children. */
-  async function partTree(part: PartRow, depth: number): Promise<Tree> {
+  async function partTree(part: PartRow, above: ReadonlySet<string>): Promise<Tree> {
+    // `path`: the trades and parts above, so a loop of trades or structures is walked once
+    if (above.has(part.trace_id) || above.size > maxDepth)
+      return { trades: 0, completed: 0, terminated: false, tradesAt: '', completedAt: undefined };
+    const path = new Set([...above, part.trace_id]);
     const trades = await tradesOf(part.trace_id);
     const lines = await linesOf(part.trace_id);
     const subs: Tree[] = [];
     for (const t of trades)
-      if (t.cfp_response_status !== 'REJECT') subs.push(await computeTree(t, depth + 1));
+      if (t.cfp_response_status !== 'REJECT' && !path.has(t.trade_id)) subs.push(await computeTree(t, path));
     for (const l of lines) {
       const child = await partOf(l.child_trace_id);
-      if (child) subs.push(await partTree(child, depth + 1));
+      if (child) subs.push(await partTree(child, path));
     }
     const terminated = part.terminated_flag === 1 || (subs.length > 0 && subs.every((s) => s.terminated));
     return {
