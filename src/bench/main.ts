@@ -10,6 +10,7 @@ import { footprintCascadeFigures } from './footprint-cascade.js';
 import { foundationFigures } from './foundation.js';
 import type { Figure } from './measure.js';
 import { pactFigures } from './pact.js';
+import { ouranosFigures } from './ouranos.js';
 import { parserFigures } from './parsers.js';
 import { policyFigures } from './policy.js';
 import { qualityFigures } from './quality.js';
@@ -51,6 +52,7 @@ const groups: Record<string, () => Promise<Figure[]>> = {
   trust: () => trustFigures({ quick: values.quick ?? false }),
   pact: () => pactFigures(Number(values['pact-footprints'])),
   'footprint-cascade': () => footprintCascadeFigures(),
+  ouranos: () => ouranosFigures(),
 };
 if (values.quick && values.record) {
   process.stderr.write('bench: --quick figures are for checking a group runs, not for the record\n');

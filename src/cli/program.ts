@@ -14,6 +14,7 @@ import { negotiateCommand } from './commands/negotiate.js';
 import { nodeCommand } from './commands/node.js';
 import { offerCommand } from './commands/offer.js';
 import { pactCommand } from './commands/pact.js';
+import { ouranosCommand } from './commands/ouranos.js';
 import { participantCommand } from './commands/participant.js';
 import { pcfCommand } from './commands/pcf.js';
 import { policyCommand } from './commands/policy.js';
@@ -68,6 +69,7 @@ export function buildProgram(): Command {
     pactCommand(globals),
     pcfCommand(globals),
     sandboxCommand(globals),
+    ouranosCommand(globals),
   ]) {
     program.addCommand(sub);
   }

@@ -7,9 +7,11 @@ import { type DestinationStream, type Logger, pino } from 'pino';
 export const redactedPaths = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
+  'req.headers.apikey',
   'req.headers.cookie',
   'headers.authorization',
   'headers["x-api-key"]',
+  'headers.apikey',
   '*.authorization',
   '*.apiKey',
   '*.token',

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { ouranosScope } from '../apps/ouranos/index.js';
 import { autoCheckpoints } from './checkpoints.js';
 import type { NodeContext } from './context.js';
 import { defaultVerifier } from './counterparty.js';
@@ -12,7 +13,7 @@ import { healthRoutes } from './scopes/health.js';
 import { managementPrefix, managementScope } from './scopes/management.js';
 import { pactScope } from './scopes/pact.js';
 import { participantRootRoutes } from './scopes/participant-root.js';
-import { authenticatedScope, type CounterpartyVerifier } from './scopes/protocol.js';
+import { addressedParticipant, authenticatedScope, type CounterpartyVerifier } from './scopes/protocol.js';
 import { dspRoutes } from './scopes/protocol-routes.js';
 
 export interface ServerOptions {
@@ -30,6 +31,7 @@ function scopeOf(url: string): string {
   if (url.startsWith('/data') || /^\/p\/[^/]+\/data(\/|$)/.test(url)) return 'data';
   if (url.startsWith('/dcp') || /^\/p\/[^/]+\/dcp(\/|$)/.test(url)) return 'dcp';
   if (url.startsWith('/pact') || /^\/p\/[^/]+\/pact(\/|$)/.test(url)) return 'pact';
+  if (url.startsWith('/ouranos') || /^\/p\/[^/]+\/ouranos(\/|$)/.test(url)) return 'ouranos';
   if (url.startsWith('/.well-known') || url.startsWith('/p/')) return 'public';
   return 'node';
 }
@@ -98,5 +100,17 @@ export async function buildServer(ctx: NodeContext, options: ServerOptions): Pro
   const notices = { ctx, verify, what: 'footprint', routes: [footprintNoticeRoutes] };
   await app.register(authenticatedScope, { ...notices, prefix: '/footprint/notices' });
   await app.register(authenticatedScope, { ...notices, prefix: '/p/:participant/footprint/notices' });
+  // The Ouranos-compatible API: each participant's at /p/<id>/ouranos, the default participant's (a hosting
+  // provider's operators) at /ouranos. Its own keys, tokens and error body (src/apps/ouranos).
+  const ouranos = {
+    deps: {
+      db: ctx.db,
+      secret: ctx.participants.nodeSecret,
+      now: ctx.now,
+      participantOf: (req: Parameters<typeof addressedParticipant>[1]) => addressedParticipant(ctx, req),
+    },
+  };
+  await app.register(ouranosScope, { ...ouranos, prefix: '/ouranos' });
+  await app.register(ouranosScope, { ...ouranos, prefix: '/p/:participant/ouranos' });
   return app as unknown as FastifyInstance;
 }

@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { FastifyPluginAsync } from 'fastify';
+import { ouranosManagementRoutes } from '../../apps/ouranos/index.js';
 import type { NodeContext } from '../context.js';
 import { agreementManagementRoutes } from '../management/agreements.js';
 import { assetManagementRoutes } from '../management/assets.js';
@@ -64,5 +65,6 @@ export const managementScope: FastifyPluginAsync<{ ctx: NodeContext; version: st
     await secured.register(directoryManagementRoutes, { ctx });
     await secured.register(pactManagementScope, { ctx });
     await secured.register(footprintManagementRoutes, { ctx });
+    await secured.register(ouranosManagementRoutes, { db: ctx.db, now: ctx.now });
   });
 };

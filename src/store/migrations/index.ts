@@ -14,6 +14,7 @@ import * as keyHistory from './0012-key-history.js';
 import * as directory from './0013-directory.js';
 import * as footprint from './0015-footprint.js';
 import * as pact from './0016-pact.js';
+import * as ouranos from './0017-ouranos.js';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a released one. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -32,4 +33,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0013-directory': directory,
   '0015-footprint': footprint,
   '0016-pact': pact,
+  '0017-ouranos': ouranos,
 });
