@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PactWorld, pactWorld } from './setup.js';
-import { pactSchemas } from './support.js';
+import { footprint, pactSchemas } from './support.js';
 
 /**
  * PACT as an interface onto the footprint exchange: a supplier node (HTTPS, test CA) with a part and its BOM,
@@ -156,6 +156,34 @@ describe('PACT onto the footprint exchange', () => {
     expect((one.body.data as Pf).productIds).toEqual([product]);
   });
 
+  it('pages through the exchange’s footprints and those seeded into the PACT store together, each once in id order', async () => {
+    const seeded = footprint('0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', { product: 'urn:gtin:4901234567894' });
+    const later = footprint('ffffffff-4e5f-4a6b-8c7d-9e0f1a2b3c4d', { product: 'urn:gtin:4901234567895' });
+    for (const f of [seeded, later])
+      expect((await w.mgmt('/pact/footprints', 'POST', { footprint: f, audiences: ['maker'] })).status).toBe(
+        201,
+      );
+    const seen: string[] = [];
+    let next: string | undefined = '/3/footprints?limit=1';
+    while (next) {
+      const page = await w.get(next, tokenMaker);
+      expect(page.status).toBe(200);
+      expect(v3.list(page.body)).toEqual([]);
+      seen.push(...(page.body.data as Pf[]).map((p) => p.id));
+      next = /<([^>]+)>; rel="next"/.exec(page.headers.get('link') ?? '')?.[1];
+      expect(seen.length).toBeLessThan(10);
+    }
+    const all = ((await w.get('/3/footprints?limit=1000', tokenMaker)).body.data as Pf[]).map((p) => p.id);
+    expect(all).toEqual(expect.arrayContaining([seeded.id, pfId, later.id]));
+    expect(seen).toEqual([...all].sort());
+    const onlyTheirs = await w.get(
+      `/3/footprints?productId=${encodeURIComponent(product)}&limit=1`,
+      tokenMaker,
+    );
+    expect((onlyTheirs.body.data as Pf[]).map((p) => p.id)).toEqual([pfId]);
+    expect(onlyTheirs.headers.get('link')).toBeNull();
+  });
+
   it('shows it to no other client: another bound customer and an unbound one get nothing of it', async () => {
     for (const token of [tokenOther, tokenUnbound]) {
       const list = await w.get('/3/footprints', token);
@@ -168,6 +196,9 @@ describe('PACT onto the footprint exchange', () => {
   });
 
   it('sends a PublishedEvent when the exchange publishes a new version for the customer', async () => {
+    const before = new Set(
+      ((await w.get('/3/footprints?limit=1000', tokenMaker)).body.data as Pf[]).map((p) => p.id),
+    );
     const r = await w.mgmt('/footprint/parts/pack', 'PUT', {
       name: '電池パック 50Ah',
       unit: 'piece',
@@ -177,7 +208,9 @@ describe('PACT onto the footprint exchange', () => {
     });
     expect(r.status).toBe(200);
     const notice = await w.receiver.next(
-      (e) => e.body.type === 'org.wbcsd.pact.ProductFootprint.PublishedEvent.3',
+      (e) =>
+        e.body.type === 'org.wbcsd.pact.ProductFootprint.PublishedEvent.3' &&
+        !before.has((e.body.data as { pfIds: string[] }).pfIds[0] ?? ''),
     );
     expect(v3.schema('PublishedEvent')(notice.body)).toEqual([]);
     const [newId] = (notice.body.data as { pfIds: string[] }).pfIds;
