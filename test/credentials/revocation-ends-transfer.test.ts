@@ -43,7 +43,7 @@ describe('revocation ends a running transfer within the bound (authority + two m
     authority = await clockedNode(clock);
     const dcp = {
       dcpScopes: ['MembershipCredential'],
-      trustedIssuers: [`MembershipCredential=${authority.did}`],
+      trustedIssuers: [`MembershipCredential=${authority.did}`, `RoleCredential=${authority.did}`],
     };
     [provider, consumer] = await Promise.all([
       clockedNode(clock, { ...dcp, dataPlaneFileRoots: [root], credentialRecheckS: boundS }),
@@ -188,5 +188,54 @@ describe('revocation ends a running transfer within the bound (authority + two m
       (t) => t.state === 'TERMINATED',
     );
     expect(consumed.reasonCode).toBe('credential.revoked');
+  }, 60_000);
+
+  it('ends only the transfers whose agreement rests on the revoked credential: a revoked role leaves the membership transfer running', async () => {
+    const member = await addParticipant(consumer, 'kojo-3');
+    expect((await issue(authority, member.did)).status).toBe(201);
+    const role = await issue(authority, member.did, {
+      type: 'RoleCredential',
+      claims: { role: 'qualityAuditor' },
+    });
+    expect(role.status).toBe(201);
+    // one agreement under the open offer (it rests on the membership every request shows), one whose policy
+    // reads the role
+    const audited = await publishFile(provider, 'audit-report', 'parts.csv', {}, [
+      {
+        action: 'use',
+        constraint: [{ leftOperand: 'role', operator: 'eq', rightOperand: 'qualityAuditor' }],
+      },
+    ]);
+    const started = async (o: unknown) => {
+      const agreed = await negotiated(member, provider, o);
+      const requested = await api<{ id: string }>(member, 'POST', '/transfers', { agreementId: agreed });
+      expect(requested.status).toBe(201);
+      await eventually(
+        'member STARTED',
+        () => transferOf(member, requested.body.id),
+        (t) => t.state === 'STARTED',
+      );
+      const theirs = await providerSide(provider, requested.body.id);
+      expect(theirs?.state).toBe('STARTED');
+      return String(theirs?.id);
+    };
+    const open = await started(offer);
+    const byRole = await started(audited);
+
+    const revoked = await api(
+      authority,
+      'POST',
+      `/authority/credentials/${encodeURIComponent(String(role.body.id))}/revoke`,
+      { reason: '監査員登録の失効' },
+    );
+    expect(revoked.status).toBe(200);
+    clock.advance(boundS * 1000 + 1);
+    const pass = await runningMonitor(provider.node.context)?.wake();
+    expect(pass?.terminated.map((x) => [x.transferId, x.reasonCode])).toEqual([
+      [byRole, 'credential.revoked'],
+    ]);
+    expect((await transferOf(provider, open)).state).toBe('STARTED');
+    const ended = await transferOf(provider, byRole);
+    expect(String(ended.reason)).toContain(`RoleCredential revoked by ${authority.did}`);
   }, 60_000);
 });

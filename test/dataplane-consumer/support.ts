@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { insertOffer } from '../../src/dataspace/catalog/index.js';
-import { insertPolicy } from '../../src/dataspace/policy/index.js';
+import { insertPolicy, type Rule } from '../../src/dataspace/policy/index.js';
 import type { ConfigKey } from '../../src/node/index.js';
 import { participantStore } from '../../src/store/index.js';
 import { api, eventually } from '../dataspace/two-node-support.js';
@@ -32,6 +32,7 @@ export async function publishFile(
   assetId: string,
   path: string,
   address: Record<string, unknown> = {},
+  permission: readonly Rule[] = [{ action: 'use' }],
 ): Promise<{ '@id': string; target: string; permission: unknown[] }> {
   const ctx = provider.node.context;
   const p = ctx.config.defaultParticipantId;
@@ -51,7 +52,7 @@ export async function publishFile(
   await insertPolicy(ctx.db, p, {
     id: policyId,
     title: '利用可',
-    permission: [{ action: 'use' }],
+    permission,
     createdAt: at,
     updatedAt: at,
   });
@@ -64,7 +65,7 @@ export async function publishFile(
     createdAt: at,
     updatedAt: at,
   });
-  return { '@id': offerId, target: assetId, permission: [{ action: 'use' }] };
+  return { '@id': offerId, target: assetId, permission: [...permission] };
 }
 
 type View = Record<string, unknown> & { id: string; state: string };

@@ -35,9 +35,22 @@ export type CredentialReason =
  */
 export class CredentialRefused extends Unauthorized {
   readonly reason: CredentialReason;
-  constructor(reason: CredentialReason, explanation: string) {
+  /** The credential types the refusal concerns, when it is about particular credentials. */
+  readonly types: readonly string[] | undefined;
+  constructor(reason: CredentialReason, explanation: string, types?: readonly string[]) {
     super(reason, explanation);
     this.reason = reason;
+    this.types = types;
+  }
+}
+
+/** Runs a check of one credential; a refusal it throws names the credential's types. */
+export async function aboutTypes<T>(types: readonly string[], check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (e) {
+    if (e instanceof CredentialRefused && !e.types) throw new CredentialRefused(e.reason, e.message, types);
+    throw e;
   }
 }
 

@@ -1,5 +1,5 @@
 import { compactVerify, decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
-import { CredentialRefused, refuse } from './errors.js';
+import { aboutTypes, CredentialRefused, refuse } from './errors.js';
 import { credentialAlgorithms, type DidLookup, verificationKey } from './keys.js';
 import { decodeStatusList, statusBit } from './status-list.js';
 import type { CredentialProfile, StatusEntry } from './vc.js';
@@ -100,23 +100,28 @@ export async function verifyCredential(
   deps: CredentialCheckDeps,
 ): Promise<VerifiedCredential> {
   const { header, ...c } = readCredential(jwt);
-  const what = typeName(c);
-  if (!c.types.some((t) => deps.trusted[t]?.includes(c.issuer)))
-    refuse('credential.untrusted-issuer', `${what} from ${c.issuer}: not a trusted issuer of ${what}`);
-  await checkSignature(jwt, c.issuer, header.kid, deps, 'credential.bad-signature', what);
-  if (c.subject !== holder)
-    refuse(
-      'credential.wrong-holder',
-      `${what} of ${c.issuer} was issued to ${c.subject}, presented by ${holder}`,
-    );
-  const now = deps.now().getTime();
-  const leeway = deps.leewaySeconds * 1000;
-  if (c.validFrom && now + leeway < c.validFrom.getTime())
-    refuse('credential.not-yet-valid', `${what} of ${c.issuer} valid only from ${c.validFrom.toISOString()}`);
-  if (c.validUntil && now - leeway > c.validUntil.getTime())
-    refuse('credential.expired', `${what} of ${c.issuer} expired at ${c.validUntil.toISOString()}`);
-  if (c.status) await checkStatus(c.status, c.issuer, what, deps);
-  return c;
+  return aboutTypes(c.types, async () => {
+    const what = typeName(c);
+    if (!c.types.some((t) => deps.trusted[t]?.includes(c.issuer)))
+      refuse('credential.untrusted-issuer', `${what} from ${c.issuer}: not a trusted issuer of ${what}`);
+    await checkSignature(jwt, c.issuer, header.kid, deps, 'credential.bad-signature', what);
+    if (c.subject !== holder)
+      refuse(
+        'credential.wrong-holder',
+        `${what} of ${c.issuer} was issued to ${c.subject}, presented by ${holder}`,
+      );
+    const now = deps.now().getTime();
+    const leeway = deps.leewaySeconds * 1000;
+    if (c.validFrom && now + leeway < c.validFrom.getTime())
+      refuse(
+        'credential.not-yet-valid',
+        `${what} of ${c.issuer} valid only from ${c.validFrom.toISOString()}`,
+      );
+    if (c.validUntil && now - leeway > c.validUntil.getTime())
+      refuse('credential.expired', `${what} of ${c.issuer} expired at ${c.validUntil.toISOString()}`);
+    if (c.status) await checkStatus(c.status, c.issuer, what, deps);
+    return c;
+  });
 }
 
 /**
@@ -124,11 +129,13 @@ export async function verifyCredential(
  * window, and its status bit still clear in the list `deps.statusList` answers now. Throws CredentialRefused.
  */
 export async function checkStanding(c: VerifiedCredential, deps: CredentialCheckDeps): Promise<void> {
-  const what = typeName(c);
-  const now = deps.now().getTime();
-  if (c.validUntil && now - deps.leewaySeconds * 1000 > c.validUntil.getTime())
-    refuse('credential.expired', `${what} of ${c.issuer} expired at ${c.validUntil.toISOString()}`);
-  if (c.status) await checkStatus(c.status, c.issuer, what, deps);
+  return aboutTypes(c.types, async () => {
+    const what = typeName(c);
+    const now = deps.now().getTime();
+    if (c.validUntil && now - deps.leewaySeconds * 1000 > c.validUntil.getTime())
+      refuse('credential.expired', `${what} of ${c.issuer} expired at ${c.validUntil.toISOString()}`);
+    if (c.status) await checkStatus(c.status, c.issuer, what, deps);
+  });
 }
 
 async function checkSignature(

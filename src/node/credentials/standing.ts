@@ -10,16 +10,17 @@ import { presentedClaimsOf } from './presented.js';
 import { statusListsOf, trustedIssuersOf } from './verifier.js';
 
 /**
- * Where each counterparty's credentials stand, for its running transfers: the credentials its last verified
- * presentation held (re-checked on demand: validity window and status bit, the list fetched anew), or the
- * refusal its last presentation met. Kept in memory: after a restart a counterparty stands unknown until its next
- * request presents its credentials again (nothing ends for want of knowing).
+ * Where each counterparty's credentials stand, per credential type, for its running transfers: the credentials
+ * its last verified presentations held (re-checked on demand: validity window and status bit, the list fetched
+ * anew), and the types whose last presentation was refused. Kept in memory: after a restart a counterparty
+ * stands unknown until its next request presents its credentials again (nothing ends for want of knowing).
  */
 export interface Standings {
   remember(did: string, credentials: readonly VerifiedCredential[]): void;
-  refused(did: string, refusal: CredentialRefused): void;
-  /** The counterparties among `dids` whose credentials no longer stand, each with its refusal. */
-  recheck(dids: readonly string[]): Promise<ReadonlyMap<string, CredentialRefused>>;
+  /** A presentation of `types` was refused (only refusals that say the credentials no longer hold count). */
+  refused(did: string, refusal: CredentialRefused, types: readonly string[]): void;
+  /** Among `dids`, the credential types that no longer stand, each with its refusal, per counterparty. */
+  recheck(dids: readonly string[]): Promise<ReadonlyMap<string, ReadonlyMap<string, CredentialRefused>>>;
 }
 
 /**
@@ -45,24 +46,32 @@ const byContext = new WeakMap<NodeContext, Standings>();
 export function standingsOf(ctx: NodeContext): Standings {
   const known = byContext.get(ctx);
   if (known) return known;
-  const byDid = new Map<
-    string,
-    { credentials: readonly VerifiedCredential[] } | { refusal: CredentialRefused }
-  >();
-  const keep = (
-    did: string,
-    v: { credentials: readonly VerifiedCredential[] } | { refusal: CredentialRefused },
-  ) => {
+  interface Standing {
+    credentials: readonly VerifiedCredential[];
+    readonly refused: Map<string, CredentialRefused>;
+  }
+  const byDid = new Map<string, Standing>();
+  /** The DID's standing, most recently used last (the oldest goes first when full). */
+  const standingOf = (did: string): Standing => {
+    const s = byDid.get(did) ?? { credentials: [], refused: new Map() };
     byDid.delete(did);
     if (byDid.size >= limit) byDid.delete(byDid.keys().next().value as string);
-    byDid.set(did, v);
+    byDid.set(did, s);
+    return s;
   };
   const log = ctx.logger.child({ component: 'credential-standing' });
 
   const made: Standings = {
-    remember: (did, credentials) => keep(did, { credentials }),
-    refused(did, refusal) {
-      if (ending.has(refusal.reason)) keep(did, { refusal });
+    remember(did, credentials) {
+      const s = standingOf(did);
+      s.credentials = credentials;
+      // a type presented and verified again stands again
+      for (const c of credentials) for (const t of c.types) s.refused.delete(t);
+    },
+    refused(did, refusal, types) {
+      if (!ending.has(refusal.reason)) return;
+      const s = standingOf(did);
+      for (const t of types) s.refused.set(t, refusal);
     },
     async recheck(dids) {
       const lists = statusListsOf(ctx);
@@ -73,35 +82,38 @@ export function standingsOf(ctx: NodeContext): Standings {
         now: ctx.now,
         leewaySeconds: ctx.config.credentialLeewayS,
       };
-      const held = new Map<string, readonly VerifiedCredential[]>();
-      const lost = new Map<string, CredentialRefused>();
-      for (const did of new Set(dids)) {
+      const known = [...new Set(dids)].flatMap((did) => {
         const s = byDid.get(did);
-        if (s && 'refusal' in s) lost.set(did, s.refusal);
-        else if (s) held.set(did, s.credentials);
-      }
+        return s ? [[did, s] as const] : [];
+      });
       // Each list once per re-check, fetched anew: the copy a verdict rests on is never older than this pass.
-      const urls = new Set([...held.values()].flat().flatMap((c) => (c.status ? [c.status.listUrl] : [])));
+      const urls = new Set(
+        known.flatMap(([, s]) => s.credentials.flatMap((c) => (c.status ? [c.status.listUrl] : []))),
+      );
       await Promise.all([...urls].map((u) => lists.refresh(u).catch(() => undefined)));
-      for (const [did, credentials] of held) {
-        try {
-          for (const c of credentials) await checkStanding(c, deps);
-        } catch (e) {
-          const refusal =
-            e instanceof CredentialRefused
-              ? e
-              : new CredentialRefused('credential.status-unavailable', (e as Error).message);
-          if (!ending.has(refusal.reason)) {
-            log.warn(
-              { counterparty: did, reasonCode: refusal.reason, reason: refusal.message },
-              'credentials not re-checked',
-            );
-            continue;
+      const lost = new Map<string, ReadonlyMap<string, CredentialRefused>>();
+      for (const [did, s] of known) {
+        for (const c of s.credentials) {
+          try {
+            await checkStanding(c, deps);
+          } catch (e) {
+            const refusal =
+              e instanceof CredentialRefused
+                ? e
+                : new CredentialRefused('credential.status-unavailable', (e as Error).message);
+            if (!ending.has(refusal.reason)) {
+              log.warn(
+                { counterparty: did, reasonCode: refusal.reason, reason: refusal.message },
+                'credentials not re-checked',
+              );
+              continue;
+            }
+            for (const t of c.types) s.refused.set(t, refusal);
+            presentedClaimsOf(ctx).forget(did, c.types);
           }
-          keep(did, { refusal });
-          presentedClaimsOf(ctx).forget(did);
-          lost.set(did, refusal);
         }
+        s.credentials = s.credentials.filter((c) => !c.types.some((t) => s.refused.has(t)));
+        if (s.refused.size) lost.set(did, new Map(s.refused));
       }
       return lost;
     },

@@ -201,6 +201,7 @@ export function presentationCheck(ctx: NodeContext) {
       throw new CredentialRefused(
         'presentation.missing-credential',
         `${did} offers no ${missing.join(', ')} (${accessToken ? 'its access token does not grant it' : 'it sent no access token'})`,
+        missing,
       );
     return [...new Set([...need.required, ...need.wanted.filter(offered)])].sort();
   }
@@ -227,6 +228,7 @@ export function presentationCheck(ctx: NodeContext) {
         throw new CredentialRefused(
           'presentation.missing-credential',
           `${did} presented no ${missing.join(', ')}`,
+          missing,
         );
       presented.record(did, asked, credentials, until);
       // running transfers are re-checked against every credential kept for the counterparty, of all types
@@ -242,8 +244,11 @@ export function presentationCheck(ctx: NodeContext) {
               `credentials of ${did}: ${(e as Error).message}`,
             );
       if (!(e instanceof CredentialRefused)) req.log.warn({ err: e }, 'credential check failed');
-      presented.forget(did, asked);
-      standingsOf(ctx).refused(did, refusal);
+      // Only the types the refusal is about lose their claims (an expired RoleCredential leaves membership be);
+      // a refusal of the whole presentation concerns every type asked.
+      const concerned = refusal.types ?? asked;
+      presented.forget(did, concerned);
+      standingsOf(ctx).refused(did, refusal, concerned);
       req.log.info(
         { reasonCode: refusal.reason, reason: refusal.message, counterparty: did },
         'counterparty credentials refused',

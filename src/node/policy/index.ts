@@ -1,3 +1,4 @@
+import { credentialTypesOf, type PolicyRules } from '../../dataspace/policy/index.js';
 import type { TransferService } from '../../dataspace/transfer/index.js';
 import type { NodeContext } from '../context.js';
 import { dcpActive } from '../credentials/required.js';
@@ -36,18 +37,34 @@ export function startUsageControl(ctx: NodeContext, transfers: TransferService):
     boundMs: dcp
       ? Math.min(ctx.config.policyMonitorBoundMs, ctx.config.credentialRecheckS * 1000)
       : ctx.config.policyMonitorBoundMs,
-    ...(dcp ? { credentials: (dids: readonly string[]) => lostStanding(ctx, dids) } : {}),
+    ...(dcp
+      ? {
+          credentials: (dids: readonly string[]) => lostStanding(ctx, dids),
+          // an agreement rests on the credentials its policy reads, and on those every request must show
+          credentialTypes: (rules: PolicyRules) => [
+            ...new Set([...credentialTypesOf(rules, usageControl(ctx).registry), ...ctx.config.dcpScopes]),
+          ],
+        }
+      : {}),
   });
   // A status list that changed (fetched for a new request) may have revoked a running transfer's counterparty.
   if (dcp) onStatusListChange(ctx, () => void monitor.wake());
   monitor.start();
 }
 
-/** The counterparties whose credentials no longer hold, as the monitor ends their transfers. */
+/** The credential types of each counterparty that no longer hold, as the monitor ends their transfers. */
 async function lostStanding(ctx: NodeContext, dids: readonly string[]) {
   const lost = await standingsOf(ctx).recheck(dids);
   return new Map(
-    [...lost].map(([did, r]) => [did, { code: r.reason, reason: r.message, told: standingLostSentence }]),
+    [...lost].map(([did, byType]) => [
+      did,
+      new Map(
+        [...byType].map(([type, r]) => [
+          type,
+          { code: r.reason, reason: r.message, told: standingLostSentence },
+        ]),
+      ),
+    ]),
   );
 }
 

@@ -1,4 +1,4 @@
-import { nextTimeEdge, nextWake } from '../../dataspace/policy/index.js';
+import { nextTimeEdge, nextWake, type PolicyRules } from '../../dataspace/policy/index.js';
 import type { TransferService } from '../../dataspace/transfer/index.js';
 import type { NodeContext } from '../context.js';
 import { recordDecision } from './decisions.js';
@@ -16,9 +16,16 @@ export interface MonitorDeps {
    */
   readonly credentials?: (
     counterparties: readonly string[],
-  ) => Promise<
-    ReadonlyMap<string, { readonly code: string; readonly reason: string; readonly told: string }>
-  >;
+  ) => Promise<ReadonlyMap<string, ReadonlyMap<string, LostCredential>>>;
+  /** DCP: the credential types an agreement's policy rests on (a transfer ends only for one of those). */
+  readonly credentialTypes?: (rules: PolicyRules) => readonly string[];
+}
+
+/** A credential type that no longer holds: reason code, full reason (local), what the counterparty hears. */
+export interface LostCredential {
+  readonly code: string;
+  readonly reason: string;
+  readonly told: string;
 }
 
 /** One pass's outcome, for tests and the bench: the transfers ended and when the next pass is due. */
@@ -132,7 +139,7 @@ export class PolicyMonitor {
     const lost =
       started.length > 0 && this.deps.credentials
         ? await this.deps.credentials(started.map((r) => r.counterparty_id))
-        : new Map<string, { code: string; reason: string; told: string }>();
+        : new Map<string, ReadonlyMap<string, LostCredential>>();
     for (const row of started) {
       const t = {
         participantId: row.participant_id,
@@ -140,7 +147,14 @@ export class PolicyMonitor {
         agreementId: row.agreement_id,
         counterpartyId: row.counterparty_id,
       };
-      const gone = lost.get(t.counterpartyId);
+      const { decision, terms, purpose } = await uc.decideTransfer(ctx.db, t, 'monitor', at);
+      const lostTypes = lost.get(t.counterpartyId);
+      const gone =
+        lostTypes && terms
+          ? (this.deps.credentialTypes?.(terms.rules) ?? [])
+              .map((type) => lostTypes.get(type))
+              .find((l) => l !== undefined)
+          : undefined;
       if (gone) {
         // The credentials behind the transfer no longer hold, whatever its policy reads: tokens first, then the end.
         await this.deps.revoke(t.id, gone.code);
@@ -151,7 +165,6 @@ export class PolicyMonitor {
         await this.end(t, gone.code, gone.told, gone.reason, terminated);
         continue;
       }
-      const { decision, terms, purpose } = await uc.decideTransfer(ctx.db, t, 'monitor', at);
       if (decision.permitted) {
         if (terms) edges.push(nextTimeEdge(terms.rules, uc.registry, at, terms.signedAt));
         continue;
