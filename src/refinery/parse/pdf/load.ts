@@ -15,7 +15,8 @@ const standardFontDataUrl = join(pdfjsRoot, 'standard_fonts') + '/';
 /** Opens the bytes as a PDF or throws a typed `parse.*` error with one readable message. */
 export async function openPdf(bytes: Uint8Array, uri: string): Promise<PDFDocumentProxy> {
   if (bytes.length === 0) throw new PdfEmpty(uri);
-  const halves = inThreadWorker();
+  const verbosity = 0;
+  const halves = inThreadWorker(verbosity);
   // pdfjs transfers (detaches) the buffer it is given: hand it a copy so the caller's bytes stay usable.
   const task = getDocument({
     worker: halves.worker,
@@ -27,7 +28,7 @@ export async function openPdf(bytes: Uint8Array, uri: string): Promise<PDFDocume
     ownerDocument: inertFontDocument as never,
     useSystemFonts: false,
     isEvalSupported: false,
-    verbosity: 0,
+    verbosity,
   });
   let doc: PDFDocumentProxy;
   try {

@@ -104,11 +104,14 @@ const { WorkerMessageHandler } = (
 ).pdfjsWorker;
 
 /** A pdf.js worker for one document, both halves in this thread, joined by an `InThreadPort`. */
-export function inThreadWorker(): { readonly worker: InstanceType<typeof pdfjs.PDFWorker>; close(): void } {
+export function inThreadWorker(verbosity: number): {
+  readonly worker: InstanceType<typeof pdfjs.PDFWorker>;
+  close(): void;
+} {
   const port = new InThreadPort();
   WorkerMessageHandler.initializeFromPort(port);
   // Typed as a DOM Worker; pdf.js only calls postMessage, addEventListener, removeEventListener on it.
-  const worker = new pdfjs.PDFWorker({ port: port as unknown as PDFWorkerParameters['port'] });
+  const worker = new pdfjs.PDFWorker({ port: port as unknown as PDFWorkerParameters['port'], verbosity });
   return {
     worker,
     close() {
