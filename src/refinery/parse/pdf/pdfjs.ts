@@ -51,8 +51,8 @@ type Listener = (event: { data: unknown }) => void;
 /**
  * In Node, pdf.js runs its "worker" half in the calling thread, and its port structured-clones every
  * message between the halves: each operator list (every glyph object of every string shown) and each
- * text-content batch was serialised and rebuilt without ever leaving the thread — about a twelfth of a
- * parse. This port hands the message itself over. The sender does change two things right after posting
+ * text-content batch was serialised and rebuilt without ever leaving the thread (6–8 % of pdf.js's CPU on
+ * the 12 manufacturing PDFs once warm). This port hands the message itself over. The sender does change two things right after posting
  * (an operator-list batch's arrays are emptied, a text-content batch's items and styles replaced), so the
  * message is copied three levels deep — message, batch, the batch's arrays — and nothing deeper (op
  * arguments, text items, glyphs and path buffers are made afresh for each message and never changed).
