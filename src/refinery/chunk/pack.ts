@@ -1,5 +1,5 @@
 import type { ResolvedBudget } from './budget.js';
-import { composed, joinUnits, type Unit } from './unit.js';
+import { composed, GrowingChunk, joinUnits, type Unit } from './unit.js';
 
 /** Whether units make a chunk within budget, header included. */
 export function fitsBudget(base: readonly string[], units: readonly Unit[], budget: ResolvedBudget): boolean {
@@ -29,27 +29,33 @@ function overlapTail(closed: readonly Unit[], next: Unit, budget: ResolvedBudget
  */
 export function pack(units: readonly Unit[], base: readonly string[], budget: ResolvedBudget): Unit[][] {
   const chunks: Unit[][] = [];
-  let current: Unit[] = [];
+  const growing = (start: readonly Unit[]): GrowingChunk => {
+    const chunk = new GrowingChunk(base);
+    for (const u of start) chunk.add(u);
+    return chunk;
+  };
+  let current = growing([]);
   for (const unit of units) {
     // Units are built to fit alone, so an empty chunk always takes the next one.
-    if (current.length === 0 || fitsBudget(base, [...current, unit], budget)) {
-      current.push(unit);
+    if (current.units.length === 0 || budget.measure(current.composedWith(unit)) <= budget.size) {
+      current.add(unit);
       continue;
     }
+    const closed = [...current.units];
     const carried: Unit[] = [];
-    while (current.length > 1 && current.at(-1)!.keepWithNext && !current.at(-2)!.repeated) {
-      carried.unshift(current.pop()!);
+    while (closed.length > 1 && closed.at(-1)!.keepWithNext && !closed.at(-2)!.repeated) {
+      carried.unshift(closed.pop()!);
     }
-    chunks.push(current);
+    chunks.push(closed);
     let start = [...carried, unit];
     if (carried.length > 0 && !fitsBudget(base, start, budget)) {
       chunks.push(carried);
       start = [unit];
     }
-    let tail = carried.length === 0 ? overlapTail(current, unit, budget) : [];
+    let tail = carried.length === 0 ? overlapTail(closed, unit, budget) : [];
     while (tail.length > 0 && !fitsBudget(base, [...tail, ...start], budget)) tail = tail.slice(1);
-    current = [...tail, ...start];
+    current = growing([...tail, ...start]);
   }
-  if (current.length > 0) chunks.push(current);
+  if (current.units.length > 0) chunks.push(current.units);
   return chunks;
 }

@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PdfCorrupt, PdfEmpty, PdfEncrypted } from './errors.js';
-import { getDocument, inertFontDocument, type PDFDocumentProxy } from './pdfjs.js';
+import { getDocument, inertFontDocument, inThreadWorker, type PDFDocumentProxy } from './pdfjs.js';
 
 const pdfjsRoot = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 const cMapUrl = join(pdfjsRoot, 'cmaps') + '/';
@@ -15,8 +15,11 @@ const standardFontDataUrl = join(pdfjsRoot, 'standard_fonts') + '/';
 /** Opens the bytes as a PDF or throws a typed `parse.*` error with one readable message. */
 export async function openPdf(bytes: Uint8Array, uri: string): Promise<PDFDocumentProxy> {
   if (bytes.length === 0) throw new PdfEmpty(uri);
+  const verbosity = 0;
+  const halves = inThreadWorker(verbosity);
   // pdfjs transfers (detaches) the buffer it is given: hand it a copy so the caller's bytes stay usable.
   const task = getDocument({
+    worker: halves.worker,
     data: bytes.slice(),
     cMapUrl,
     cMapPacked: true,
@@ -25,15 +28,25 @@ export async function openPdf(bytes: Uint8Array, uri: string): Promise<PDFDocume
     ownerDocument: inertFontDocument as never,
     useSystemFonts: false,
     isEvalSupported: false,
-    verbosity: 0,
+    verbosity,
   });
   let doc: PDFDocumentProxy;
   try {
     doc = await task.promise;
   } catch (e) {
     await task.destroy().catch(() => undefined);
+    halves.close();
     throw openError(e, uri);
   }
+  // A worker handed to getDocument outlives the document unless closed with it.
+  const destroy = doc.destroy.bind(doc);
+  doc.destroy = async () => {
+    try {
+      await destroy();
+    } finally {
+      halves.close();
+    }
+  };
   if (doc.numPages === 0) {
     await doc.destroy();
     throw new PdfEmpty(uri);

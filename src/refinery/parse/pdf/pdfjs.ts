@@ -45,4 +45,81 @@ scope.FontFace ??= class InertFontFace {
 };
 
 export const { getDocument, OPS } = pdfjs;
+
+type Listener = (event: { data: unknown }) => void;
+
+/**
+ * In Node, pdf.js runs its "worker" half in the calling thread, and its port structured-clones every
+ * message between the halves: each operator list (every glyph object of every string shown) and each
+ * text-content batch was serialised and rebuilt without ever leaving the thread (6–8 % of pdf.js's CPU on
+ * the 12 manufacturing PDFs once warm). This port hands the message itself over. The sender does change two things right after posting
+ * (an operator-list batch's arrays are emptied, a text-content batch's items and styles replaced), so the
+ * message is copied three levels deep — message, batch, the batch's arrays — and nothing deeper (op
+ * arguments, text items, glyphs and path buffers are made afresh for each message and never changed).
+ * Documents of the manufacturing PDFs and every PDF fixture come out identical.
+ */
+class InThreadPort {
+  readonly #listeners = new Set<Listener>();
+  readonly #delivered = Promise.resolve();
+
+  postMessage(message: unknown): void {
+    const event = { data: handOver(message, 3) };
+    // Delivered after the current job, in posting order, as a port between threads would.
+    void this.#delivered.then(() => {
+      for (const listener of this.#listeners) listener.call(this, event);
+    });
+  }
+
+  addEventListener(_type: string, listener: Listener, options?: { signal?: AbortSignal }): void {
+    if (options?.signal?.aborted) return;
+    this.#listeners.add(listener);
+    options?.signal?.addEventListener('abort', () => this.#listeners.delete(listener), { once: true });
+  }
+
+  removeEventListener(_type: string, listener: Listener): void {
+    this.#listeners.delete(listener);
+  }
+
+  terminate(): void {
+    this.#listeners.clear();
+  }
+}
+
+/** Plain objects and arrays copied `depth` levels down; class instances and typed arrays as they are. */
+function handOver(value: unknown, depth: number): unknown {
+  if (depth === 0 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => handOver(v, depth - 1));
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  const copy: Record<string, unknown> = proto === null ? Object.create(null) : {};
+  for (const [key, v] of Object.entries(value)) copy[key] = handOver(v, depth - 1);
+  return copy;
+}
+
+// The worker module's entry point (set on globalThis when the module was imported above).
+const { WorkerMessageHandler } = (
+  globalThis as unknown as {
+    pdfjsWorker: { WorkerMessageHandler: { initializeFromPort(port: unknown): void } };
+  }
+).pdfjsWorker;
+
+/** A pdf.js worker for one document, both halves in this thread, joined by an `InThreadPort`. */
+export function inThreadWorker(verbosity: number): {
+  readonly worker: InstanceType<typeof pdfjs.PDFWorker>;
+  close(): void;
+} {
+  const port = new InThreadPort();
+  WorkerMessageHandler.initializeFromPort(port);
+  // Typed as a DOM Worker; pdf.js only calls postMessage, addEventListener, removeEventListener on it.
+  const worker = new pdfjs.PDFWorker({ port: port as unknown as PDFWorkerParameters['port'], verbosity });
+  return {
+    worker,
+    close() {
+      worker.destroy();
+      port.terminate();
+    },
+  };
+}
 export type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+type PDFWorkerParameters = NonNullable<ConstructorParameters<typeof pdfjs.PDFWorker>[0]>;
