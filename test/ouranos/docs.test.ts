@@ -7,7 +7,7 @@ import { repoRoot } from '../support/cli.js';
 import { overTls, startTestNode, type TestNode } from '../support/node.js';
 import { documented, schemaErrors } from './support.js';
 
-interface Record {
+interface CfpRecord {
   traceId: string;
   cfpType: string;
   ghgEmission: number;
@@ -43,7 +43,7 @@ describe('the Ouranos section of the README', () => {
     // the supplier's view of the request is one line; curl's answer to the last line follows without a newline
     const [supplierView = '', read = ''] = out.split('\n');
     expect(JSON.parse(supplierView)).toMatchObject({ partsName: '電池セル', amountRequired: null });
-    const body = JSON.parse(read) as Record[];
+    const body = JSON.parse(read) as CfpRecord[];
     const doc = await documented('GET', '/api/v1/datatransport?dataTarget=cfp&traceIds=x');
     expect(schemaErrors(doc.schema as object, body)).toEqual([]);
     const structure = JSON.parse(readFileSync(join(dir, 'structure.json'), 'utf8')) as {
