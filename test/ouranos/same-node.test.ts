@@ -10,6 +10,10 @@ import { call } from './support.js';
  */
 let n: TestNode & { did: string };
 let betaKey: string;
+let A: Awaited<ReturnType<typeof operator>>;
+let B: Awaited<ReturnType<typeof operator>>;
+const baseA = () => `${n.node.url}/ouranos`;
+const baseB = () => `${n.node.url}/p/beta/ouranos`;
 
 async function management(key: string, method: string, path: string, body?: unknown) {
   const res = await testFetch(`${n.node.url}/management/v1${path}`, {
@@ -92,12 +96,12 @@ afterAll(() => n?.stop());
 it('an operator of the default participant asks one of beta, and reads beta’s answer on its own part', async () => {
   const baseA = `${n.node.url}/ouranos`;
   const baseB = `${n.node.url}/p/beta/ouranos`;
-  const A = await operator(n.apiKey, baseA, {
+  A = await operator(n.apiKey, baseA, {
     name: '組立A',
     open: '5000000000011',
     account: 'a@example.jp',
   });
-  const B = await operator(betaKey, baseB, { name: '素材B', open: '5000000000012', account: 'b@example.jp' });
+  B = await operator(betaKey, baseB, { name: '素材B', open: '5000000000012', account: 'b@example.jp' });
   // beta's operator is unknown to the default participant until registered as a partner
   const before = await call(
     baseA,
@@ -200,4 +204,138 @@ it('an operator of the default participant asks one of beta, and reads beta’s 
   expect(status.body).toMatchObject([
     { requestStatus: { cfpResponseStatus: 'COMPLETED', completedCount: 1 } },
   ]);
+});
+
+async function request(name: string) {
+  const child = await call(
+    baseA(),
+    'PUT',
+    '/api/v1/datatransport?dataTarget=parts',
+    A.h,
+    part(A.operatorId, A.plantId, name, 2),
+  );
+  const traceId = (child.body as { traceId: string }).traceId;
+  const trade = await call(baseA(), 'PUT', '/api/v1/datatransport?dataTarget=tradeRequest', A.h, {
+    tradeModel: {
+      tradeId: null,
+      downstreamOperatorId: A.operatorId,
+      upstreamOperatorId: B.operatorId,
+      downstreamTraceId: traceId,
+      upstreamTraceId: null,
+    },
+    statusModel: {
+      statusId: null,
+      tradeId: null,
+      requestStatus: {},
+      message: null,
+      replyMessage: null,
+      requestType: 'CFP',
+      responseDueDate: '2027-03-31',
+    },
+  });
+  expect(trade.status).toBe(201);
+  return {
+    traceId,
+    ...(trade.body as { tradeModel: { tradeId: string }; statusModel: { statusId: string } }),
+  };
+}
+
+const statusOf = async (base: string, h: Record<string, string>, statusId: string) =>
+  (
+    (await call(base, 'GET', `/api/v1/datatransport?dataTarget=status&statusId=${statusId}`, h)).body as {
+      requestStatus: { cfpResponseStatus: string };
+      replyMessage: string | null;
+    }[]
+  )[0];
+
+it('a rejection by beta’s operator reaches the customer with its reply', async () => {
+  const r = await request('断られる部材');
+  const statusId = r.statusModel.statusId;
+  const put = await call(baseB(), 'PUT', '/api/v1/datatransport?dataTarget=status', B.h, {
+    statusId,
+    tradeId: r.tradeModel.tradeId,
+    requestStatus: { cfpResponseStatus: 'REJECT', tradeTreeStatus: 'UNTERMINATED' },
+    message: null,
+    replyMessage: '取扱いがありません',
+    requestType: 'CFP',
+    responseDueDate: '2027-03-31',
+  });
+  expect(put.status).toBe(201);
+  const seen = await eventually(
+    'A sees the rejection',
+    () => statusOf(baseA(), A.h, statusId),
+    (s) => s?.requestStatus.cfpResponseStatus === 'REJECT',
+    30_000,
+  );
+  expect(seen?.replyMessage).toBe('取扱いがありません');
+});
+
+it('a cancellation by the customer withdraws the request at beta', async () => {
+  const r = await request('取り下げる部材');
+  const statusId = r.statusModel.statusId;
+  const put = await call(baseA(), 'PUT', '/api/v1/datatransport?dataTarget=status', A.h, {
+    statusId,
+    tradeId: r.tradeModel.tradeId,
+    requestStatus: { cfpResponseStatus: 'CANCEL', tradeTreeStatus: 'UNTERMINATED' },
+    message: null,
+    replyMessage: null,
+    requestType: 'CFP',
+    responseDueDate: '2027-03-31',
+  });
+  expect(put.status).toBe(201);
+  await eventually(
+    'beta no longer lists the request',
+    async () =>
+      (await call(baseB(), 'GET', '/api/v1/datatransport?dataTarget=tradeResponse', B.h)).body as {
+        tradeModel: { tradeId: string };
+      }[],
+    (rs) => !rs.some((x) => x.tradeModel.tradeId === r.tradeModel.tradeId),
+    30_000,
+  );
+});
+
+it('a request for an operator beta does not host is refused and shows as rejected', async () => {
+  const ghost = '0f6c1f9e-8a3b-4c2d-9e1f-2a3b4c5d6e7f';
+  await management(n.apiKey, 'PUT', `/ouranos/partners/${ghost}`, {
+    operatorName: '架空C',
+    operatorAddress: '大阪府',
+    openOperatorId: '5000000000019',
+    did: `${n.did}:p:beta`,
+    address: `${n.node.url}/p/beta`,
+  });
+  const child = await call(
+    baseA(),
+    'PUT',
+    '/api/v1/datatransport?dataTarget=parts',
+    A.h,
+    part(A.operatorId, A.plantId, '宛先違い', 1),
+  );
+  const traceId = (child.body as { traceId: string }).traceId;
+  const trade = await call(baseA(), 'PUT', '/api/v1/datatransport?dataTarget=tradeRequest', A.h, {
+    tradeModel: {
+      tradeId: null,
+      downstreamOperatorId: A.operatorId,
+      upstreamOperatorId: ghost,
+      downstreamTraceId: traceId,
+      upstreamTraceId: null,
+    },
+    statusModel: {
+      statusId: null,
+      tradeId: null,
+      requestStatus: {},
+      message: null,
+      replyMessage: null,
+      requestType: 'CFP',
+      responseDueDate: '2027-03-31',
+    },
+  });
+  expect(trade.status).toBe(201);
+  const statusId = (trade.body as { statusModel: { statusId: string } }).statusModel.statusId;
+  const seen = await eventually(
+    'A sees the refusal',
+    () => statusOf(baseA(), A.h, statusId),
+    (s) => s?.requestStatus.cfpResponseStatus === 'REJECT',
+    30_000,
+  );
+  expect(seen?.replyMessage).toBe('no such operator');
 });

@@ -156,6 +156,13 @@ export function wireOuranos(ctx: NodeContext, service: FootprintService): void {
       if (!t) return;
       await setTrade(participantId, t.tradeId, { upstream_trace_id: r.partRef.replace(/^urn:uuid:/, '') });
     },
+    // supplier: the customer withdrew the request
+    async cancelled(participantId, r) {
+      const t = tradeOf(r);
+      // a request refused for its ids is never cancelled (the exchange keeps it rejected): this one filed the trade
+      if (!t) return;
+      await setTrade(participantId, t.tradeId, { cfp_response_status: 'CANCEL' });
+    },
     // customer: the supplier sent the request back
     async rejected(participantId, r) {
       const t = tradeOf(r);

@@ -137,6 +137,7 @@ export interface FootprintObserver {
   received?(participantId: string, r: StoredRequest): Promise<void>;
   answered?(participantId: string, r: StoredRequest): Promise<void>;
   rejected?(participantId: string, r: StoredRequest): Promise<void>;
+  cancelled?(participantId: string, r: StoredRequest): Promise<void>;
 }
 
 /** Notices that did not get through are retried with back-off (0.25 s, 1 s, 4 s, 16 s); a refusal (4xx) is not. */
@@ -601,7 +602,8 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
         })
       )[0];
       if (!r) throw new NotFound('footprint-request', eventId);
-      if (r.status !== 'rejected') await save(participantId, { ...r, status: 'cancelled' });
+      if (r.status !== 'rejected')
+        await tell('cancelled', participantId, await save(participantId, { ...r, status: 'cancelled' }));
     },
 
     async published(participantId, supplierDid, eventId, pfId) {
