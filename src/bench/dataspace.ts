@@ -64,7 +64,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A node as its peers see it. */
-interface Peer {
+export interface Peer {
   readonly url: string;
   readonly did: string;
 }
@@ -88,7 +88,7 @@ async function providerThread(auth: PeerAuth): Promise<Peer & { close: () => Pro
   };
 }
 
-interface BenchNode {
+export interface BenchNode {
   readonly node: RunningNode;
   readonly apiKey: string;
   readonly did: string;
@@ -162,8 +162,10 @@ export async function publish(n: BenchNode): Promise<void> {
   });
 }
 
+type ManagementFetch = typeof managementFetch;
+
 /** Starts one negotiation through the consumer's management API and resolves when it is FINALIZED there. */
-function negotiateOnce(consumer: BenchNode, provider: Peer): Promise<void> {
+function negotiateOnce(consumer: BenchNode, provider: Peer, fetch: ManagementFetch): Promise<void> {
   const { events } = nodeProcesses(consumer.node.context);
   return new Promise<void>((resolve, reject) => {
     let id: string | undefined;
@@ -178,7 +180,7 @@ function negotiateOnce(consumer: BenchNode, provider: Peer): Promise<void> {
       }
     };
     events.on('negotiation', check);
-    managementFetch(`${consumer.node.url}/management/v1/negotiations`, {
+    fetch(`${consumer.node.url}/management/v1/negotiations`, {
       method: 'POST',
       headers: { 'x-api-key': consumer.apiKey, 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -224,7 +226,8 @@ export async function negotiationRun(
   }
 }
 
-async function measureNegotiations(
+/** `fetch` reaches the consumer's management API (over HTTPS it must trust the nodes' CA). */
+export async function measureNegotiations(
   consumer: BenchNode,
   provider: Peer,
   {
@@ -232,12 +235,13 @@ async function measureNegotiations(
     inFlight = 50,
     seconds = 5,
   }: { sequential?: number; inFlight?: number; seconds?: number },
+  fetch: ManagementFetch = managementFetch,
 ): Promise<NegotiationRun> {
-  for (let i = 0; i < 20; i++) await negotiateOnce(consumer, provider); // warm-up: DID documents cached
+  for (let i = 0; i < 20; i++) await negotiateOnce(consumer, provider, fetch); // warm-up: DID documents cached
   const samples: number[] = [];
   for (let i = 0; i < sequential; i++) {
     const t = performance.now();
-    await negotiateOnce(consumer, provider);
+    await negotiateOnce(consumer, provider, fetch);
     samples.push(performance.now() - t);
   }
   samples.sort((a, b) => a - b);
@@ -250,7 +254,7 @@ async function measureNegotiations(
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
       while (performance.now() < until) {
-        await negotiateOnce(consumer, provider);
+        await negotiateOnce(consumer, provider, fetch);
         done++;
       }
     }),

@@ -51,7 +51,7 @@ const groups: Record<string, () => Promise<Figure[]>> = {
   footprint: footprintFigures,
   trust: () => trustFigures({ quick: values.quick ?? false }),
   pact: () => pactFigures(Number(values['pact-footprints'])),
-  'footprint-cascade': () => footprintCascadeFigures(),
+  'footprint-cascade': () => footprintCascadeFigures(values.quick ? 1 : 3),
   ouranos: () => ouranosFigures(),
 };
 if (values.quick && values.record) {

@@ -364,6 +364,12 @@ export const configSchema = {
     description:
       'as an authority, list the holder of an issued MembershipCredential carrying a corporateNumber claim in the participant directory',
   },
+  directoryAuthority: {
+    type: 'string',
+    default: '',
+    description:
+      'root URL of the authority whose participant directory finds a company by its 法人番号 (e.g. a footprint supplier for pcf link)',
+  },
   credentialRecheckS: {
     type: 'int',
     default: 60,

@@ -243,3 +243,72 @@ export function sourceAllowed(source: string, eventUrls: readonly string[]): boo
     return p.origin === url.origin && url.pathname.startsWith(p.pathname);
   });
 }
+
+/**
+ * Binds a customer to its participant DID in the footprint exchange (or unbinds it with `undefined`). One DID per
+ * customer and one customer per DID: a DID bound to another customer is refused (false).
+ */
+export async function bindCustomerDid(
+  db: PactDb,
+  participantId: string,
+  customer: string,
+  did: string | undefined,
+  at: Date,
+): Promise<boolean> {
+  if (did === undefined) {
+    await db
+      .deleteFrom('pact_customer_dids')
+      .where('participant_id', '=', participantId)
+      .where('customer', '=', customer)
+      .execute();
+    return true;
+  }
+  const holder = await customerOfDid(db, participantId, did);
+  if (holder !== undefined && holder !== customer) return false;
+  await db
+    .insertInto('pact_customer_dids')
+    .values({ participant_id: participantId, customer, did, created_at: at.toISOString() })
+    .onConflict((oc) => oc.columns(['participant_id', 'customer']).doUpdateSet({ did }))
+    .execute();
+  return true;
+}
+
+/** The exchange DID a customer is bound to, if any. */
+export async function customerDidOf(
+  db: PactDb,
+  participantId: string,
+  customer: string,
+): Promise<string | undefined> {
+  const r = await db
+    .selectFrom('pact_customer_dids')
+    .select('did')
+    .where('participant_id', '=', participantId)
+    .where('customer', '=', customer)
+    .executeTakeFirst();
+  return r?.did;
+}
+
+/** The customer bound to an exchange DID, if any. */
+export async function customerOfDid(
+  db: PactDb,
+  participantId: string,
+  did: string,
+): Promise<string | undefined> {
+  const r = await db
+    .selectFrom('pact_customer_dids')
+    .select('customer')
+    .where('participant_id', '=', participantId)
+    .where('did', '=', did)
+    .executeTakeFirst();
+  return r?.customer;
+}
+
+/** Every customer's bound DID, by customer. */
+export async function customerDids(db: PactDb, participantId: string): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('pact_customer_dids')
+    .select(['customer', 'did'])
+    .where('participant_id', '=', participantId)
+    .execute();
+  return new Map(rows.map((r) => [r.customer, r.did]));
+}

@@ -8,7 +8,7 @@ import { PactRefusal } from './errors.js';
 import { type CloudEvent, fulfilledEvent, publishedEvent, rejectedEvent, type Spec } from './events.js';
 import type { ClientEntitlement, FootprintRequest, PactError, ProductFootprint } from './model.js';
 import { publicAudience } from './model.js';
-import type { PactEvents, PactFootprints } from './ports.js';
+import type { PactEvents, PactFootprints, RequestCreated } from './ports.js';
 import {
   findFootprint,
   findRequest,
@@ -57,58 +57,71 @@ export function storedFootprints(deps: Pick<PactDeps, 'db'>): PactFootprints {
 }
 
 /**
+ * Keeps a customer's RequestCreatedEvent as a pending request, once per event: refused at once when the answer
+ * could not be sent (no event endpoint registered for the customer, or a `source` that is not one of them).
+ */
+export async function keepRequest(
+  deps: PactDeps,
+  event: RequestCreated,
+  who: ClientEntitlement,
+): Promise<{ request: FootprintRequest; fresh: boolean; autoAnswer: boolean }> {
+  const db = pactDb(deps.db);
+  const creds = await findOutboundCredentials(db, deps.nodeSecret, who.participantId, who.customer);
+  if (!creds)
+    throw new PactRefusal(
+      'BadRequest',
+      'no event endpoint is registered for this client: the answer could not be sent',
+    );
+  if (!sourceAllowed(event.source, creds.eventUrls))
+    throw new PactRefusal(
+      'BadRequest',
+      `source ${event.source} is not an event endpoint registered for this client`,
+    );
+  const at = deps.now();
+  const request: FootprintRequest = {
+    id: randomUUID(),
+    customer: who.customer,
+    eventId: event.id,
+    source: event.source,
+    spec: event.spec,
+    criteria: event.filters,
+    ...(event.comment ? { comment: event.comment } : {}),
+    state: 'pending',
+    createdAt: at.toISOString(),
+    updatedAt: at.toISOString(),
+  };
+  const fresh = await deps.db.transaction().execute(async (trx) => {
+    const isNew = await insertRequest(pactDb(trx), who.participantId, request);
+    if (isNew)
+      await audit(
+        trx,
+        {
+          participantId: who.participantId,
+          actor: `pact-client:${who.clientId}`,
+          action: 'pact.request.create',
+          resourceType: 'pact-request',
+          resourceId: request.id,
+          via: 'pact',
+          outcome: 'success',
+          details: { customer: who.customer, eventId: event.id },
+        },
+        at,
+      );
+    return isNew;
+  });
+  return { request, fresh, autoAnswer: creds.autoAnswer };
+}
+
+/**
  * The default event port: a request is kept for the operator (or answered at once when the customer is set to
  * auto-answer); answers and notices from suppliers are recorded in the audit log.
  */
 export function storedRequests(deps: PactDeps, footprints: PactFootprints): PactEvents {
-  const db = pactDb(deps.db);
   return {
     requestCreated: async (event, who) => {
-      const creds = await findOutboundCredentials(db, deps.nodeSecret, who.participantId, who.customer);
-      if (!creds)
-        throw new PactRefusal(
-          'BadRequest',
-          'no event endpoint is registered for this client: the answer could not be sent',
-        );
-      if (!sourceAllowed(event.source, creds.eventUrls))
-        throw new PactRefusal(
-          'BadRequest',
-          `source ${event.source} is not an event endpoint registered for this client`,
-        );
-      const at = deps.now();
-      const request: FootprintRequest = {
-        id: randomUUID(),
-        customer: who.customer,
-        eventId: event.id,
-        source: event.source,
-        spec: event.spec,
-        criteria: event.filters,
-        ...(event.comment ? { comment: event.comment } : {}),
-        state: 'pending',
-        createdAt: at.toISOString(),
-        updatedAt: at.toISOString(),
-      };
-      const fresh = await deps.db.transaction().execute(async (trx) => {
-        const isNew = await insertRequest(pactDb(trx), who.participantId, request);
-        if (isNew)
-          await audit(
-            trx,
-            {
-              participantId: who.participantId,
-              actor: `pact-client:${who.clientId}`,
-              action: 'pact.request.create',
-              resourceType: 'pact-request',
-              resourceId: request.id,
-              via: 'pact',
-              outcome: 'success',
-              details: { customer: who.customer, eventId: event.id },
-            },
-            at,
-          );
-        return isNew;
-      });
-      if (fresh && creds.autoAnswer)
-        await answerRequest(deps, footprints, who.participantId, request.id, { auto: true }, 'system');
+      const kept = await keepRequest(deps, event, who);
+      if (kept.fresh && kept.autoAnswer)
+        await answerRequest(deps, footprints, who.participantId, kept.request.id, { auto: true }, 'system');
     },
     answerReceived: async (event, who) => {
       await audit(

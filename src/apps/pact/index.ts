@@ -5,7 +5,10 @@
  */
 export {
   authenticateClient,
+  bindCustomerDid,
   checkAccessToken,
+  customerDidOf,
+  customerOfDid,
   issueAccessToken,
   parseBasic,
   sourceAllowed,
@@ -20,6 +23,13 @@ export {
   readEvent,
   rejectedEvent,
 } from './events.js';
+export {
+  type ExchangeInbox,
+  exchangeFootprints,
+  exchangeFootprintsOf,
+  exchangeNotices,
+  exchangeRequests,
+} from './exchange.js';
 export { entitled, footprintKeys, matches, parseListQuery, validityOf } from './filters.js';
 export {
   type Answer,

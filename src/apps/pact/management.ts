@@ -1,7 +1,15 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { NotFound } from '../../errors/index.js';
 import { appendAudit } from '../../store/index.js';
-import { listClients, putOutboundCredentials, registerClient, revokeClient } from './clients.js';
+import {
+  bindCustomerDid,
+  customerDids,
+  listClients,
+  putOutboundCredentials,
+  registerClient,
+  revokeClient,
+} from './clients.js';
+import { PactRefusal } from './errors.js';
 import { type Answer, answerRequest, noticePublished, type PactDeps } from './host.js';
 import type { ProductFootprint } from './model.js';
 import { pactErrorStatus, publicAudience } from './model.js';
@@ -27,6 +35,7 @@ const urn = { type: 'string', pattern: '^[uU][rR][nN]:', maxLength: 500 } as con
 const dateTime = { type: 'string', format: 'date-time' } as const;
 const decimal = { type: 'string', pattern: '^-?\\d+(\\.\\d+)?$', maxLength: 60 } as const;
 const customer = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$' } as const;
+const did = { type: 'string', pattern: '^did:[a-z0-9]+:\\S+$', maxLength: 500 } as const;
 
 /** The members PACT v3 requires of a ProductFootprint, checked before it is served to anyone. */
 export const productFootprintSchema = {
@@ -169,6 +178,10 @@ const clientView = {
   properties: {
     clientId: { type: 'string' },
     customer: { type: 'string' },
+    customerDid: {
+      type: 'string',
+      description: "the customer's participant DID in the footprint exchange, when bound",
+    },
     createdAt: { type: 'string' },
     revokedAt: { type: 'string' },
     clientSecret: { type: 'string', description: 'only in the answer to the create, never again' },
@@ -202,6 +215,9 @@ const storedView = {
     updatedAt: { type: 'string' },
   },
 } as const;
+
+/** A DID already bound to another customer: answers from the exchange must reach one customer only. */
+const didTaken = (d: string) => new PactRefusal('BadRequest', `${d} is bound to another customer`);
 
 const who = (req: FastifyRequest) => req as FastifyRequest & { participantId: string; actor: string };
 
@@ -243,21 +259,67 @@ export const pactManagementRoutes: FastifyPluginAsync<{
           type: 'object',
           additionalProperties: false,
           required: ['customer'],
-          properties: { customer },
+          properties: { customer, customerDid: did },
         },
         response: { 201: clientView },
       },
     },
     async (req, reply) => {
       const { participantId } = who(req);
-      const issued = await registerClient(
-        db,
-        participantId,
-        (req.body as { customer: string }).customer,
-        deps.now(),
-      );
-      await audit(req, 'pact.client.create', 'pact-client', issued.clientId, { customer: issued.customer });
-      return reply.status(201).send(issued);
+      const b = req.body as { customer: string; customerDid?: string };
+      const at = deps.now();
+      const issued = await deps.db.transaction().execute(async (trx) => {
+        if (
+          b.customerDid &&
+          !(await bindCustomerDid(pactDb(trx), participantId, b.customer, b.customerDid, at))
+        )
+          throw didTaken(b.customerDid);
+        return registerClient(pactDb(trx), participantId, b.customer, at);
+      });
+      await audit(req, 'pact.client.create', 'pact-client', issued.clientId, {
+        customer: issued.customer,
+        ...(b.customerDid ? { customerDid: b.customerDid } : {}),
+      });
+      const bound = (await customerDids(db, participantId)).get(b.customer);
+      return reply.status(201).send({ ...issued, ...(bound ? { customerDid: bound } : {}) });
+    },
+  );
+
+  app.put(
+    '/pact/customers/:customer/did',
+    {
+      schema: {
+        tags,
+        summary:
+          'Bind a customer to its participant DID in the footprint exchange: its clients see what the exchange published for that DID, and its requests become exchange requests',
+        params: { type: 'object', properties: { customer } },
+        body: { type: 'object', additionalProperties: false, required: ['did'], properties: { did } },
+      },
+    },
+    async (req, reply) => {
+      const { customer: name } = req.params as { customer: string };
+      const { did: bound } = req.body as { did: string };
+      if (!(await bindCustomerDid(db, who(req).participantId, name, bound, deps.now())))
+        throw didTaken(bound);
+      await audit(req, 'pact.customer.bind', 'pact-customer', name, { did: bound });
+      return reply.status(204).send();
+    },
+  );
+
+  app.delete(
+    '/pact/customers/:customer/did',
+    {
+      schema: {
+        tags,
+        summary: 'Unbind a customer from its exchange DID',
+        params: { type: 'object', properties: { customer } },
+      },
+    },
+    async (req, reply) => {
+      const { customer: name } = req.params as { customer: string };
+      await bindCustomerDid(db, who(req).participantId, name, undefined, deps.now());
+      await audit(req, 'pact.customer.unbind', 'pact-customer', name);
+      return reply.status(204).send();
     },
   );
 
@@ -270,7 +332,14 @@ export const pactManagementRoutes: FastifyPluginAsync<{
         response: { 200: { type: 'array', items: clientView } },
       },
     },
-    async (req) => listClients(db, who(req).participantId),
+    async (req) => {
+      const { participantId } = who(req);
+      const dids = await customerDids(db, participantId);
+      return (await listClients(db, participantId)).map((c) => {
+        const bound = dids.get(c.customer);
+        return bound ? { ...c, customerDid: bound } : c;
+      });
+    },
   );
 
   app.delete(

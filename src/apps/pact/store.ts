@@ -4,8 +4,9 @@ import { footprintKeys, type KeyKind, validityOf } from './filters.js';
 import type { FootprintFilters, FootprintRequest, Page, PageRequest, ProductFootprint } from './model.js';
 import { publicAudience } from './model.js';
 
-/** The PACT host's tables (migration 0016-pact). */
+/** The PACT host's tables (migrations 0016-pact, 0018-pact-customer-dids). */
 export type PactTables = {
+  pact_customer_dids: { participant_id: string; customer: string; did: string; created_at: string };
   pact_clients: {
     participant_id: string;
     client_id: string;
@@ -351,4 +352,22 @@ export async function setRequestState(
     .where('state', '=', from)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
+}
+
+/** A customer's requests sent as one event (any source), oldest first. */
+export async function requestsOfEvent(
+  db: PactDb,
+  participantId: string,
+  customer: string,
+  eventId: string,
+): Promise<FootprintRequest[]> {
+  const rows = await db
+    .selectFrom('pact_requests')
+    .selectAll()
+    .where('participant_id', '=', participantId)
+    .where('customer', '=', customer)
+    .where('event_id', '=', eventId)
+    .orderBy('created_at')
+    .execute();
+  return rows.map(requestOf);
 }

@@ -15,6 +15,7 @@ import {
 interface ClientView {
   readonly clientId: string;
   readonly customer: string;
+  readonly customerDid?: string;
   readonly createdAt?: string;
   readonly revokedAt?: string;
   readonly clientSecret?: string;
@@ -29,13 +30,20 @@ export function pactCommand(globals: () => GlobalOptions): Command {
   withConnection(
     client
       .command('add <customer>')
-      .description('register a client for a customer (the secret is shown once)'),
-  ).action(async (customer: string, f: ConnectionFlags) => {
+      .description('register a client for a customer (the secret is shown once)')
+      .option(
+        '--customer-did <did>',
+        "the customer's participant DID in the footprint exchange: its clients also read what the exchange published for it, and its requests go to the exchange",
+      ),
+  ).action(async (customer: string, f: ConnectionFlags & { customerDid?: string }) => {
     await runCommand(globals(), async () => {
-      const c = await managementCall<ClientView>(connection(f), 'POST', '/pact/clients', { customer });
+      const c = await managementCall<ClientView>(connection(f), 'POST', '/pact/clients', {
+        customer,
+        ...(f.customerDid ? { customerDid: f.customerDid } : {}),
+      });
       if (f.json) return printJson(c);
       process.stdout.write(
-        `Client for ${c.customer}: ${c.clientId}\nSecret (shown once, keep it safe): ${c.clientSecret}\n`,
+        `Client for ${c.customer}${c.customerDid ? ` (${c.customerDid})` : ''}: ${c.clientId}\nSecret (shown once, keep it safe): ${c.clientSecret}\n`,
       );
     });
   });

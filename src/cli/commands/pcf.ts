@@ -93,6 +93,38 @@ function readText(file: string): string {
   }
 }
 
+interface LinkFlags {
+  readonly supplier?: string;
+  readonly address?: string;
+  readonly supplierCorporateNumber?: string;
+  readonly authority?: string;
+  readonly part: string;
+}
+
+/** The link body: the supplier by DID and address, or by corporate number; a mix or neither is refused. */
+function linkBody(f: LinkFlags): Record<string, string> {
+  if (f.supplierCorporateNumber !== undefined) {
+    if (f.supplier !== undefined || f.address !== undefined)
+      throw new InvalidInput(
+        'cli.usage',
+        'give the supplier either by --supplier-corporate-number or by --supplier and --address, not both',
+      );
+    return {
+      supplierCorporateNumber: f.supplierCorporateNumber,
+      ...(f.authority ? { authority: f.authority } : {}),
+      supplierPart: f.part,
+    };
+  }
+  if (f.supplier === undefined || f.address === undefined)
+    throw new InvalidInput(
+      'cli.usage',
+      'name the supplier: --supplier-corporate-number <法人番号>, or --supplier <did> with --address <url>',
+    );
+  if (f.authority !== undefined)
+    throw new InvalidInput('cli.usage', '--authority goes with --supplier-corporate-number');
+  return { supplierDid: f.supplier, supplierAddress: f.address, supplierPart: f.part };
+}
+
 export function pcfCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('pcf').description(
     'product carbon footprints across the supply chain: parts, BOM, suppliers, requests and results',
@@ -224,27 +256,34 @@ export function pcfCommand(globals: () => GlobalOptions): Command {
   withConnection(
     cmd
       .command('link <traceId>')
-      .description("my part is bought as a supplier's part")
-      .requiredOption('--supplier <did>', "the supplier's DID")
-      .requiredOption('--address <url>', "the supplier's connector URL")
+      .description(
+        "my part is bought as a supplier's part; the supplier named by DID and address, or by its 法人番号",
+      )
+      .option('--supplier <did>', "the supplier's DID (with --address)")
+      .option('--address <url>', "the supplier's connector URL (with --supplier)")
+      .option(
+        '--supplier-corporate-number <法人番号>',
+        "find the supplier's DID and address in the participant directory (全角 and hyphens are fine)",
+      )
+      .option(
+        '--authority <url>',
+        "the authority whose directory to ask (default: the node's directoryAuthority)",
+      )
       .requiredOption('--part <productId>', "the supplier's product id"),
-  ).action(
-    async (traceId: string, f: ConnectionFlags & { supplier: string; address: string; part: string }) => {
-      await run(async () => {
-        const l = await managementCall<Record<string, string>>(
-          connection(f),
-          'PUT',
-          `/footprint/links/${enc(traceId)}`,
-          {
-            supplierDid: f.supplier,
-            supplierAddress: f.address,
-            supplierPart: f.part,
-          },
-        );
-        out(f, l, () => `${traceId}\t← ${f.part}\t${f.supplier}`);
-      });
-    },
-  );
+  ).action(async (traceId: string, f: ConnectionFlags & LinkFlags) => {
+    await run(async () => {
+      const l = await managementCall<Record<string, string>>(
+        connection(f),
+        'PUT',
+        `/footprint/links/${enc(traceId)}`,
+        linkBody(f),
+      );
+      const named = l.supplierCorporateNumber
+        ? `\t${l.supplierCorporateNumber}${l.supplierName ? ` ${l.supplierName}` : ''}`
+        : '';
+      out(f, l, () => `${traceId}\t← ${f.part}\t${l.supplierDid}${named}`);
+    });
+  });
 
   const requests = cmd
     .command('request')

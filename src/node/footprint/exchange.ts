@@ -30,11 +30,45 @@ import {
 
 const services = new WeakMap<NodeContext, FootprintService>();
 
+/**
+ * Another way customers reach a participant (the PACT host): it hears every notice for a customer first and
+ * says whether it delivered it itself (the request came its way), so no data-space notice is sent.
+ */
+export type NoticeChannel = (
+  participantId: string,
+  customerDid: string,
+  kind: 'published' | 'rejected',
+  data: { readonly requestEventId?: string; readonly pfIds?: readonly string[]; readonly reply?: string },
+) => Promise<boolean>;
+const channels = new WeakMap<NodeContext, NoticeChannel[]>();
+
+export function addNoticeChannel(ctx: NodeContext, channel: NoticeChannel): void {
+  channels.set(ctx, [...(channels.get(ctx) ?? []), channel]);
+}
+
 /** The node's footprint service (one per node), with the exchange asset's data source registered. */
 export function nodeFootprint(ctx: NodeContext): FootprintService {
   const known = services.get(ctx);
   if (known) return known;
-  const made = footprintService(ctx, exchangeClient(ctx));
+  const wire = exchangeClient(ctx);
+  // A notice is retried when the data-space delivery fails: the channels were told already and are not again.
+  const told = new Map<string, boolean>();
+  const made = footprintService(ctx, {
+    ...wire,
+    notify: async (participantId, customerDid, type, data) => {
+      const key = JSON.stringify([participantId, customerDid, type, data]);
+      let delivered = told.get(key);
+      if (delivered === undefined) {
+        delivered = false;
+        const kind = type === publishedEventType ? 'published' : 'rejected';
+        for (const channel of channels.get(ctx) ?? [])
+          if (await channel(participantId, customerDid, kind, data)) delivered = true;
+        told.set(key, delivered);
+      }
+      if (!delivered) await wire.notify(participantId, customerDid, type, data);
+      told.delete(key);
+    },
+  });
   services.set(ctx, made);
   // The Ouranos API's trades with operators hosted elsewhere go through this service (ouranos.ts).
   wireOuranos(ctx, made);
@@ -75,6 +109,55 @@ export function nodeFootprint(ctx: NodeContext): FootprintService {
     },
   });
   return made;
+}
+
+/**
+ * A customer's RequestCreatedEvent into the inbox (once per customer and event id), then auto-link and the
+ * unattended answer as settings say. Over the data space and from the PACT host alike.
+ */
+export async function receiveRequest(
+  ctx: NodeContext,
+  participantId: string,
+  customerDid: string,
+  e: { id: string; productId: string; comment?: string; dueDate?: string; raw: unknown },
+  how: { via: string; actor?: string; details?: Record<string, unknown> },
+): Promise<void> {
+  const known = await listRequests(ctx.db, participantId, {
+    direction: 'inbox',
+    counterpartyDid: customerDid,
+    eventId: e.id,
+  });
+  if (known.length > 0) return;
+  const at = ctx.now().toISOString();
+  const r: StoredRequest = {
+    id: `urn:uuid:${randomUUID()}`,
+    direction: 'inbox',
+    eventId: e.id,
+    counterpartyDid: customerDid,
+    partRef: e.productId,
+    ...(e.comment !== undefined ? { message: e.comment } : {}),
+    ...(e.dueDate !== undefined ? { dueDate: e.dueDate } : {}),
+    status: 'requested',
+    event: e.raw,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await insertRequest(ctx.db, participantId, r);
+  await appendAudit(
+    ctx.db,
+    {
+      participantId,
+      actor: how.actor ?? customerDid,
+      action: 'footprint.request-received',
+      resourceType: 'footprint-request',
+      resourceId: r.id,
+      via: how.via,
+      outcome: 'success',
+      details: { ...how.details, part: r.partRef },
+    },
+    ctx.now(),
+  );
+  await nodeFootprint(ctx).received(participantId, r);
 }
 
 const bearerOf = (req: FastifyRequest) => /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -157,43 +240,19 @@ export const footprintExchangeScope: FastifyPluginAsync<{ ctx: NodeContext }> = 
       const participantId = await addressedParticipant(ctx, req);
       const grant = await exchangeGrant(ctx, req, participantId, req.params.transferId);
       const e = req.body;
-      const customer = grant.consumerId;
-      const known = await listRequests(ctx.db, participantId, {
-        direction: 'inbox',
-        counterpartyDid: customer,
-        eventId: e.id,
-      });
-      if (known.length > 0) return { id: e.id };
-      const at = ctx.now().toISOString();
-      const r: StoredRequest = {
-        id: `urn:uuid:${randomUUID()}`,
-        direction: 'inbox',
-        eventId: e.id,
-        counterpartyDid: customer,
-        partRef: e.data.productId[0] ?? '',
-        ...(e.data.comment !== undefined ? { message: e.data.comment } : {}),
-        ...(e.data.dueDate !== undefined ? { dueDate: e.data.dueDate } : {}),
-        status: 'requested',
-        event: e,
-        createdAt: at,
-        updatedAt: at,
-      };
-      await insertRequest(ctx.db, participantId, r);
-      await appendAudit(
-        ctx.db,
+      await receiveRequest(
+        ctx,
+        participantId,
+        grant.consumerId,
         {
-          participantId,
-          actor: customer,
-          action: 'footprint.request-received',
-          resourceType: 'footprint-request',
-          resourceId: r.id,
-          via: 'footprint-exchange',
-          outcome: 'success',
-          details: { agreementId: grant.agreementId, part: r.partRef },
+          id: e.id,
+          productId: e.data.productId[0] ?? '',
+          ...(e.data.comment !== undefined ? { comment: e.data.comment } : {}),
+          ...(e.data.dueDate !== undefined ? { dueDate: e.data.dueDate } : {}),
+          raw: e,
         },
-        ctx.now(),
+        { via: 'footprint-exchange', details: { agreementId: grant.agreementId } },
       );
-      await service.received(participantId, r);
       return { id: e.id };
     },
   );

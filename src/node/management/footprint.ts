@@ -25,6 +25,7 @@ import {
 } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
 import { companyOf, resultsOf, shownResult } from '../footprint/company.js';
+import { supplierFromDirectory } from '../footprint/directory.js';
 import { nodeFootprint } from '../footprint/exchange.js';
 import { exchangeAssetId, exchangeOfferId, exchangeSourceType } from '../footprint/wire.js';
 import { idempotencyHeaders, idempotentCreate } from './idempotency.js';
@@ -406,15 +407,27 @@ export const footprintManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }>
     {
       schema: {
         tags,
-        summary: "Link my part to a supplier's part (the supplier's DID, connector address and product id)",
+        summary:
+          "Link my part to a supplier's part (the supplier's DID and connector address, or its 法人番号)",
+        description:
+          "The supplier is named by its DID and connector address, or by its corporate number (法人番号, 全角 and hyphens allowed), looked up in the participant directory of `authority` (default: the node's directoryAuthority). The link keeps the DID and address found.",
         params: traceParams,
         body: {
           type: 'object',
           additionalProperties: false,
-          required: ['supplierDid', 'supplierAddress', 'supplierPart'],
+          required: ['supplierPart'],
+          oneOf: [
+            { required: ['supplierDid', 'supplierAddress'], not: { required: ['supplierCorporateNumber'] } },
+            {
+              required: ['supplierCorporateNumber'],
+              not: { anyOf: [{ required: ['supplierDid'] }, { required: ['supplierAddress'] }] },
+            },
+          ],
           properties: {
             supplierDid: { type: 'string', pattern: '^did:', maxLength: 2048 },
             supplierAddress: { type: 'string', pattern: '^https?://', maxLength: 2048 },
+            supplierCorporateNumber: { type: 'string', minLength: 1, maxLength: 64 },
+            authority: { type: 'string', pattern: '^https?://', maxLength: 2048 },
             supplierPart: { type: 'string', minLength: 1, maxLength: 500 },
           },
         },
@@ -424,7 +437,18 @@ export const footprintManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }>
     async (req) => {
       const p = req.participantId;
       if (!(await findPart(ctx.db, p, req.params.traceId))) throw new NotFound('part', req.params.traceId);
-      const link = { traceId: req.params.traceId, ...req.body, createdAt: ctx.now().toISOString() };
+      const b = req.body;
+      // Resolved before the transaction: no database transaction waits on the authority.
+      const found = b.supplierCorporateNumber
+        ? await supplierFromDirectory(ctx, b.supplierCorporateNumber, b.authority)
+        : undefined;
+      const link = {
+        traceId: req.params.traceId,
+        supplierDid: found?.did ?? b.supplierDid ?? '',
+        supplierAddress: found?.address ?? b.supplierAddress ?? '',
+        supplierPart: b.supplierPart,
+        createdAt: ctx.now().toISOString(),
+      };
       await ctx.db.transaction().execute(async (trx) => {
         const tx = participantStore(trx, p);
         await putTradeLink(trx, p, link);
@@ -438,11 +462,21 @@ export const footprintManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }>
             resourceId: link.traceId,
             via: 'management-api',
             outcome: 'success',
+            ...(found
+              ? { details: { corporateNumber: found.corporateNumber, directory: found.authority } }
+              : {}),
           },
           ctx.now(),
         );
       });
-      return link;
+      if (!found) return link;
+      const { corporateNumber, name, authority } = found;
+      return {
+        ...link,
+        supplierCorporateNumber: corporateNumber,
+        ...(name ? { supplierName: name } : {}),
+        directory: authority,
+      };
     },
   );
 

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import {
   answerUndeliverable,
+  exchangeFootprints,
+  exchangeNotices,
+  exchangeRequests,
   type PactDeps,
   type PactHost,
   pactDelivery,
@@ -11,6 +14,7 @@ import {
   storedRequests,
 } from '../../apps/pact/index.js';
 import type { NodeContext } from '../context.js';
+import { addNoticeChannel, receiveRequest } from '../footprint/exchange.js';
 import { nodeProcesses } from '../processes.js';
 import { addressedParticipant } from './protocol.js';
 
@@ -23,7 +27,7 @@ export function pactBaseOf(ctx: NodeContext, participantId: string): string {
 }
 
 /**
- * The node's PACT host: the default ports over this node's store, events sent through the node's outbox (one
+ * The node's PACT host: the default ports over this node's store and its footprint exchange, events sent through the node's outbox (one
  * process kind, `pact`, with its own sender: OAuth client credentials instead of DSP tokens). One per node.
  */
 export function pactHostOf(ctx: NodeContext): PactHost {
@@ -54,11 +58,18 @@ export function pactHostOf(ctx: NodeContext): PactHost {
       await answerUndeliverable(deps, item.participantId, item.processId, reason);
     },
   });
-  const footprints = storedFootprints(deps);
+  // PACT is an interface onto the footprint exchange: a customer bound to its DID sees what the exchange
+  // published for it, its requests go to the exchange's inbox, the exchange's answers come back as PACT events.
+  const footprints = exchangeFootprints(deps, storedFootprints(deps));
+  const events = exchangeRequests(deps, storedRequests(deps, footprints), {
+    request: (participantId, customerDid, e, actor) =>
+      receiveRequest(ctx, participantId, customerDid, e, { via: 'pact', actor }),
+  });
+  addNoticeChannel(ctx, exchangeNotices(deps, footprints));
   const host: PactHost = {
     deps,
     footprints,
-    events: storedRequests(deps, footprints),
+    events,
     participantOf: (req) => addressedParticipant(ctx, req),
   };
   hosts.set(ctx, host);

@@ -15,6 +15,7 @@ import * as directory from './0013-directory.js';
 import * as footprint from './0015-footprint.js';
 import * as pact from './0016-pact.js';
 import * as ouranos from './0017-ouranos.js';
+import * as pactCustomerDids from './0018-pact-customer-dids.js';
 import * as ouranosPartners from './0019-ouranos-partners.js';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a released one. */
@@ -35,5 +36,6 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0015-footprint': footprint,
   '0016-pact': pact,
   '0017-ouranos': ouranos,
+  '0018-pact-customer-dids': pactCustomerDids,
   '0019-ouranos-partners': ouranosPartners,
 });
