@@ -155,6 +155,8 @@ export function wireOuranos(ctx: NodeContext, service: FootprintService): void {
       const t = tradeOf(r);
       if (!t) return;
       await setTrade(participantId, t.tradeId, { upstream_trace_id: r.partRef.replace(/^urn:uuid:/, '') });
+      // a supplier in the middle of a chain answers its own customers once its supplier's answer is in
+      await answerRequests(participantId);
     },
     // supplier: the customer withdrew the request
     async cancelled(participantId, r) {
