@@ -23,12 +23,19 @@ export interface OuranosTradeBridge {
    */
   sendRequest(request: {
     trade: TradeModel;
+    /** The request's status id, which both sides show. */
+    statusId: string;
     part: PartsModel;
     message: string | null;
     responseDueDate: string | null;
   }): Promise<void>;
   /** The supplier's answer (its published footprint of `upstreamTraceId`), once it has one. */
   answer(trade: TradeModel & { upstreamTraceId: string }): Promise<Footprint | undefined>;
+  /**
+   * Called after each committed change through the API (a link, CFP records, a structure, a status): the bridge
+   * answers requests from elsewhere whose answer changed, and passes on rejections and cancellations.
+   */
+  changed?(): Promise<void>;
 }
 
 const bridges = new WeakMap<object, (participantId: string) => OuranosTradeBridge | undefined>();
@@ -54,6 +61,8 @@ export async function receiveTradeRequest(
   participantId: string,
   request: {
     trade: TradeModel & { tradeId: string };
+    /** The customer's status id (both sides show the same); a new one when absent. */
+    statusId?: string;
     part: PartsModel;
     message: string | null;
     responseDueDate: string | null;
@@ -70,7 +79,7 @@ export async function receiveTradeRequest(
     .values({
       participant_id: participantId,
       trade_id: request.trade.tradeId,
-      status_id: randomUUID(),
+      status_id: request.statusId ?? randomUUID(),
       downstream_operator_id: request.trade.downstreamOperatorId,
       upstream_operator_id: request.trade.upstreamOperatorId,
       downstream_trace_id: request.trade.downstreamTraceId,

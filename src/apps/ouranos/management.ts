@@ -5,7 +5,8 @@ import { Conflict, InvalidInput } from '../../errors/index.js';
 import { appendAudit, type Tables } from '../../store/index.js';
 import { addApiKey, addOperator } from './accounts.js';
 import { OuranosError } from './errors.js';
-import { operatorView, ouranosDb } from './store.js';
+import { findPartner, listPartners, putPartner } from './partners.js';
+import { findOperator, operatorView, ouranosDb } from './store.js';
 
 /**
  * Management routes of the Ouranos base of the calling participant (behind the management API key): operator
@@ -94,6 +95,85 @@ export const ouranosManagementRoutes: FastifyPluginAsync<{ db: Kysely<Tables>; n
           .orderBy('open_operator_id')
           .execute()
       ).map((o) => ({ ...operatorView(o), accountId: o.account_id })),
+  );
+
+  app.put(
+    '/ouranos/partners/:operatorId',
+    {
+      schema: {
+        tags,
+        summary:
+          'Register an operator hosted elsewhere (its participant DID and connector address) to trade with',
+        params: {
+          type: 'object',
+          required: ['operatorId'],
+          properties: { operatorId: { type: 'string', format: 'uuid' } },
+        },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['operatorName', 'operatorAddress', 'openOperatorId', 'did', 'address'],
+          properties: {
+            operatorName: { type: 'string', minLength: 1, maxLength: 256 },
+            operatorAddress: { type: 'string', minLength: 1, maxLength: 256 },
+            openOperatorId: { type: 'string', minLength: 1, maxLength: 20 },
+            globalOperatorId: { type: 'string', maxLength: 256 },
+            did: { type: 'string', minLength: 1, maxLength: 2048 },
+            address: { type: 'string', format: 'uri', maxLength: 2048 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const p = req.participantId;
+      const { operatorId } = req.params;
+      const b = req.body;
+      // a hosted operator is traded with directly; the same id or 法人番号 twice would make lookups ambiguous
+      if (await findOperator(db, p, operatorId))
+        throw new Conflict('ouranos.conflict', `operator ${operatorId} is hosted here`);
+      const hostedOpen = await db
+        .selectFrom('ouranos_operators')
+        .select('operator_id')
+        .where('participant_id', '=', p)
+        .where('open_operator_id', '=', b.openOperatorId)
+        .executeTakeFirst();
+      const sameOpen = await findPartner(db, p, { openOperatorId: b.openOperatorId });
+      if (hostedOpen || (sameOpen && sameOpen.operator.operatorId !== operatorId))
+        throw new Conflict('ouranos.conflict', `openOperatorId ${b.openOperatorId} is already known`);
+      const partner = {
+        operator: {
+          operatorId,
+          operatorName: b.operatorName,
+          operatorAddress: b.operatorAddress,
+          openOperatorId: b.openOperatorId,
+          operatorAttribute: { globalOperatorId: b.globalOperatorId ?? null },
+        },
+        did: b.did,
+        address: b.address,
+      };
+      await putPartner(db, p, partner, now());
+      await appendAudit(
+        raw,
+        {
+          participantId: p,
+          actor: req.actor,
+          action: 'ouranos.partner.put',
+          resourceType: 'ouranos-partner',
+          resourceId: operatorId,
+          via: 'management',
+          outcome: 'success',
+          details: { did: b.did },
+        },
+        now(),
+      );
+      return partner;
+    },
+  );
+
+  app.get(
+    '/ouranos/partners',
+    { schema: { tags, summary: 'Operators hosted elsewhere that this participant’s operators trade with' } },
+    async (req) => listPartners(db, req.participantId),
   );
 
   app.post(

@@ -152,6 +152,8 @@ export const ouranosScope: FastifyPluginAsync<{ deps: OuranosDeps }> = async (ap
         target !== undefined && Object.hasOwn(table, target) ? table[target]?.[req.method] : undefined;
       if (!operation) throw badParameter('dataTarget', 'Unexpected query parameter', subsystem);
       const answer = await operation(caller, q, req.body);
+      // after a committed change: requests from operators elsewhere are answered (again) where it changed them
+      if (req.method !== 'GET' && answer.status < 300) await caller.bridge?.changed?.();
       reply.code(answer.status);
       if (answer.next)
         reply.header(

@@ -50,6 +50,20 @@ export type OuranosTables = {
   ouranos_parts_structures: { participant_id: string; parent_trace_id: string; child_trace_id: string };
   ouranos_trades: TradeRow;
   ouranos_cfps: CfpRow;
+  /** Operators hosted elsewhere (migration 0019): see partners.ts. */
+  ouranos_partners: PartnerRow;
+};
+
+export type PartnerRow = {
+  participant_id: string;
+  operator_id: string;
+  operator_name: string;
+  operator_address: string;
+  open_operator_id: string;
+  global_operator_id: string | null;
+  did: string;
+  address: string;
+  created_at: string;
 };
 
 export type PartRow = {

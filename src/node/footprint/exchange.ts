@@ -16,6 +16,7 @@ import type { NodeContext } from '../context.js';
 import { nodeDataPlane, registerDataSource } from '../scopes/dataplane.js';
 import { addressedParticipant, type ScopeRoutes } from '../scopes/protocol.js';
 import { NotTheExchange } from './errors.js';
+import { wireOuranos } from './ouranos.js';
 import { type FootprintService, footprintService } from './service.js';
 import {
   exchangeClient,
@@ -69,6 +70,8 @@ export function nodeFootprint(ctx: NodeContext): FootprintService {
     },
   });
   services.set(ctx, made);
+  // The Ouranos API's trades with operators hosted elsewhere go through this service (ouranos.ts).
+  wireOuranos(ctx, made);
   // Pulling the exchange asset itself yields only a description: the exchange runs at its own endpoints.
   registerDataSource(ctx, {
     type: exchangeSourceType,

@@ -114,6 +114,30 @@ export interface FootprintService {
   ownChanged(participantId: string, traceIds: readonly string[]): Promise<void>;
   /** Resolves once no background work (auto answers, upstream requests) is running. */
   settled(): Promise<void>;
+  // ── hooks for apps that keep their own product data (the Ouranos API: src/node/footprint/ouranos.ts) ──
+  /** Customer: sends a request for `supplierPart` without a trade link; `extensions` are CloudEvents attributes. */
+  request(
+    participantId: string,
+    to: { supplierDid: string; supplierAddress: string; supplierPart: string; traceId?: string },
+    o: { message?: string; dueDate?: string; extensions?: Record<string, unknown> },
+    actor: string,
+  ): Promise<StoredRequest>;
+  /** Supplier: publishes `footprint` (the app's, of its part `traceId`) as the answer to an inbox request. */
+  answerWith(
+    participantId: string,
+    requestId: string,
+    answer: { traceId: string; footprint: Footprint },
+    actor: string,
+  ): Promise<void>;
+  /** Tells `observer` of each request received (supplier) and each verified answer filed (customer). */
+  observe(observer: FootprintObserver): void;
+}
+
+export interface FootprintObserver {
+  received?(participantId: string, r: StoredRequest): Promise<void>;
+  answered?(participantId: string, r: StoredRequest): Promise<void>;
+  rejected?(participantId: string, r: StoredRequest): Promise<void>;
+  cancelled?(participantId: string, r: StoredRequest): Promise<void>;
 }
 
 /** Notices that did not get through are retried with back-off (0.25 s, 1 s, 4 s, 16 s); a refusal (4xx) is not. */
@@ -152,6 +176,15 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
     return next;
   };
 
+  const observers: FootprintObserver[] = [];
+  // an observer's failure is its own: the exchange's step has happened and stays done
+  const tell = async (what: keyof FootprintObserver, participantId: string, r: StoredRequest) => {
+    for (const o of observers)
+      await o[what]?.(participantId, r).catch((err: unknown) =>
+        ctx.logger.info({ reason: (err as Error).message, what }, 'footprint observer failed'),
+      );
+  };
+
   const mustFind = async (participantId: string, id: string) => {
     const r = await findRequest(ctx.db, participantId, id);
     if (!r) throw new NotFound('footprint-request', id);
@@ -187,10 +220,21 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
   }
 
   /** Supplier: computes the linked part and publishes a new version for the request's customer. */
-  async function publishFor(participantId: string, r: StoredRequest, actor: string, allowPartial: boolean) {
+  async function publishFor(
+    participantId: string,
+    r: StoredRequest,
+    actor: string,
+    allowPartial: boolean,
+    given?: Footprint,
+  ) {
     if (!r.traceId) throw new RequestStateConflict(r.id, 'not linked to a part', 'answer');
-    const { data, answers } = await companyOf(ctx.db, participantId);
-    const result = aggregate(data, answers, [r.traceId]).get(r.traceId);
+    const traceId = r.traceId;
+    const computed = async () => {
+      const { data, answers } = await companyOf(ctx.db, participantId);
+      return aggregate(data, answers, [traceId]).get(traceId);
+    };
+    // a given footprint is exact-checked (a malformed one throws here, before anything is stored)
+    const result = given ? { footprint: exactFootprint(given) } : await computed();
     if (!result?.footprint || (result.footprint.partial && !allowPartial)) return { partial: true as const };
     const previous = (await listPublished(ctx.db, participantId, { requestId: r.id })).filter(
       (p) => p.status !== 'Deprecated',
@@ -370,6 +414,7 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
 
   const service: FootprintService = {
     async received(participantId, r) {
+      await tell('received', participantId, r);
       const settings = await footprintSettings(ctx.db, participantId);
       if (!settings.autoLink) return;
       const parts = await companyOf(ctx.db, participantId);
@@ -455,12 +500,17 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
     async ask(participantId, traceId, o, actor) {
       const link = (await listTradeLinks(ctx.db, participantId)).find((l) => l.traceId === traceId);
       if (!link) throw new NotFound('trade-link', traceId);
+      return service.request(participantId, { ...link, traceId }, o, actor);
+    },
+
+    async request(participantId, link, o, actor) {
       const at = ctx.now().toISOString();
       const eventId = randomUUID();
       // PACT v3 RequestCreatedEvent: the product asked about and a comment; never our own quantities or BOM.
       const event = {
         type: 'org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3',
         specversion: '1.0',
+        ...o.extensions,
         id: eventId,
         source: didOf(ctx, participantId),
         time: at,
@@ -477,7 +527,7 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
         counterpartyDid: link.supplierDid,
         counterpartyAddress: link.supplierAddress,
         partRef: link.supplierPart,
-        traceId,
+        ...(link.traceId !== undefined ? { traceId: link.traceId } : {}),
         ...(o.message ? { message: o.message } : {}),
         ...(o.dueDate ? { dueDate: o.dueDate } : {}),
         status: 'requested',
@@ -552,7 +602,8 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
         })
       )[0];
       if (!r) throw new NotFound('footprint-request', eventId);
-      if (r.status !== 'rejected') await save(participantId, { ...r, status: 'cancelled' });
+      if (r.status !== 'rejected')
+        await tell('cancelled', participantId, await save(participantId, { ...r, status: 'cancelled' }));
     },
 
     async published(participantId, supplierDid, eventId, pfId) {
@@ -606,6 +657,7 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
         outcome: 'success',
         details: { pfId, version: document.version },
       });
+      await tell('answered', participantId, next);
       // Everything above the linked part is outdated now: answer again what was answered from it.
       const { data } = await companyOf(ctx.db, participantId);
       const stale = outdated(data, { upstreamTraceIds: [answerKey(supplierDid, r.partRef)] });
@@ -624,7 +676,9 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
         })
       )[0];
       if (!r) throw new NotFound('footprint-request', eventId);
-      return save(participantId, { ...r, status: 'rejected', reply });
+      const next = await save(participantId, { ...r, status: 'rejected', reply });
+      await tell('rejected', participantId, next);
+      return next;
     },
 
     async ownChanged(participantId, traceIds) {
@@ -637,6 +691,20 @@ export function footprintService(ctx: NodeContext, client: ExchangeClient): Foot
 
     async settled() {
       while (running.size > 0) await Promise.all([...running]);
+    },
+
+    answerWith: (participantId, requestId, { traceId, footprint }, actor) =>
+      serial(participantId, async () => {
+        const r = await mustFind(participantId, requestId);
+        if (r.direction !== 'inbox') throw new NotFound('footprint-request', requestId);
+        if (r.status === 'rejected' || r.status === 'cancelled')
+          throw new RequestStateConflict(r.id, r.status, 'answer');
+        const linked = r.traceId === traceId ? r : await save(participantId, { ...r, traceId });
+        await publishFor(participantId, linked, actor, false, footprint);
+      }),
+
+    observe(observer) {
+      observers.push(observer);
     },
   };
 

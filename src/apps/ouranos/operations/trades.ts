@@ -30,7 +30,13 @@ export async function putTradeRequest(c: Caller, q: Query, body: unknown): Promi
     throw invalid('tradeModel.upstreamTraceId: only the supplier can set it (tradeResponse); give null.');
   const p = c.participantId;
   const at = c.now.toISOString();
-  return c.db.transaction().execute(async (db) => {
+  // a request to an operator elsewhere leaves the node once the trade is committed, never from inside the
+  // transaction (the exchange writes to the same store)
+  let send: (() => Promise<void>) | undefined;
+  // asked before the transaction: the bridge reads the store itself (one SQLite connection would wait on ours)
+  const knownElsewhere =
+    tm.tradeId === null && (await c.bridge?.knowsOperator(tm.upstreamOperatorId)) === true;
+  const answer = await c.db.transaction().execute(async (db) => {
     const tx = { ...c, db };
     const part = await ownPart(tx, tm.downstreamTraceId);
     if (!part) throw notFound('part');
@@ -56,7 +62,7 @@ export async function putTradeRequest(c: Caller, q: Query, body: unknown): Promi
       throw invalid('statusModel: statusId and tradeId must be null for a new request.');
     if (sm.responseDueDate === null) throw invalid('statusModel.responseDueDate: cannot be blank.');
     const local = await findOperator(db, p, tm.upstreamOperatorId);
-    const remote = !local && (await c.bridge?.knowsOperator(tm.upstreamOperatorId));
+    const remote = !local && knownElsewhere;
     if (!local && !remote) throw notFound('upstream operator');
     if (tm.upstreamOperatorId === c.operator.operator_id)
       throw invalid('tradeModel.upstreamOperatorId: cannot be yourself.');
@@ -89,13 +95,16 @@ export async function putTradeRequest(c: Caller, q: Query, body: unknown): Promi
       updated_at: at,
     };
     await db.insertInto('ouranos_trades').values(row).execute();
-    if (remote)
-      await c.bridge?.sendRequest({
-        trade: tradeModel(row),
-        part: supplierView(partView(part)),
-        message: row.message,
-        responseDueDate: row.response_due_date,
-      });
+    const bridge = c.bridge;
+    if (remote && bridge)
+      send = () =>
+        bridge.sendRequest({
+          trade: tradeModel(row),
+          statusId: row.status_id,
+          part: supplierView(partView(part)),
+          message: row.message,
+          responseDueDate: row.response_due_date,
+        });
     // As the platform answers a new request: the counts are not known yet.
     return created({
       tradeModel: tradeModel(row),
@@ -115,6 +124,8 @@ export async function putTradeRequest(c: Caller, q: Query, body: unknown): Promi
       },
     });
   });
+  await send?.();
+  return answer;
 }
 
 async function tradesPage(
