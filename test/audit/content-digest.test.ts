@@ -1,23 +1,18 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peekReceipt } from '../../src/dataspace/audit/index.js';
 import { verifyStoredAudit } from '../../src/node/audit.js';
 import { receiptsSettled } from '../../src/node/receipts.js';
 import {
-  type Clock,
-  clockedNode,
   type Node,
   negotiated,
   providerSide,
   publishFile,
-  testClock,
   transferOf,
 } from '../dataplane-consumer/support.js';
 import { api, eventually } from '../dataspace/two-node-support.js';
+import { type FileNodes, fileProviderAndConsumer } from './support.js';
 
 type Entry = {
   seq: number;
@@ -55,24 +50,15 @@ function rawGet(
 }
 
 describe('data transfer receipts carry the content digest', () => {
-  let clock: Clock;
+  let nodes: FileNodes | undefined;
   let provider: Node;
   let consumer: Node;
-  let root: string;
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'musubi-digest-files-'));
-    writeFileSync(join(root, 'parts.csv'), content);
-    clock = testClock();
-    [provider, consumer] = await Promise.all([
-      clockedNode(clock, { dataPlaneFileRoots: [root] }),
-      clockedNode(clock),
-    ]);
+    nodes = await fileProviderAndConsumer('musubi-digest-files-', content);
+    ({ provider, consumer } = nodes);
   }, 60_000);
-  afterAll(async () => {
-    await Promise.all([consumer?.stop(), provider?.stop()]);
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => nodes?.stop());
 
   it('both sides audit the sha256 and length of the served bytes (plain and gzipped on the fly); audit verify passes', async () => {
     const offer = await publishFile(provider, 'parts-digest', 'parts.csv');

@@ -1,19 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyStoredAudit } from '../../src/node/audit.js';
 import { receiptsSettled } from '../../src/node/receipts.js';
-import {
-  type Clock,
-  clockedNode,
-  type Node,
-  negotiated,
-  providerSide,
-  testClock,
-  transferOf,
-} from '../dataplane-consumer/support.js';
+import { type Node, negotiated, providerSide, transferOf } from '../dataplane-consumer/support.js';
 import { api, eventually } from '../dataspace/two-node-support.js';
+import { type FileNodes, fileProviderAndConsumer } from './support.js';
 
 interface Entry {
   seq: number;
@@ -34,24 +24,15 @@ async function entriesOf(t: Node): Promise<Entry[]> {
 }
 
 describe('5W1H on every audit entry of a full flow (two nodes on loopback)', () => {
-  let clock: Clock;
+  let nodes: FileNodes | undefined;
   let provider: Node;
   let consumer: Node;
-  let root: string;
 
   beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'musubi-5w1h-files-'));
-    writeFileSync(join(root, 'parts.csv'), content);
-    clock = testClock();
-    [provider, consumer] = await Promise.all([
-      clockedNode(clock, { dataPlaneFileRoots: [root] }),
-      clockedNode(clock),
-    ]);
+    nodes = await fileProviderAndConsumer('musubi-5w1h-files-', content);
+    ({ provider, consumer } = nodes);
   }, 60_000);
-  afterAll(async () => {
-    await Promise.all([consumer?.stop(), provider?.stop()]);
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterAll(() => nodes?.stop());
 
   it('fills who, what, when, where and how on every entry, and why wherever an agreement or policy exists', async () => {
     // management changes

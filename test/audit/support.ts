@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
@@ -10,6 +10,7 @@ import {
   openDatabase,
   type Tables,
 } from '../../src/store/index.js';
+import { clockedNode, type Node, testClock } from '../dataplane-consumer/support.js';
 
 export interface AuditFixture {
   readonly db: Kysely<Tables>;
@@ -109,4 +110,39 @@ export function forged(prev: AuditRecord, seq: number): AuditRecord {
   };
   const { hash: _h, signature: _s, ...rest } = unsigned;
   return { ...rest, hash: auditHash(rest), signature: null };
+}
+
+export interface FileNodes {
+  readonly provider: Node;
+  readonly consumer: Node;
+  /** Stops both nodes and removes the provider's file root. */
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * Two nodes on loopback sharing one hand-moved clock: a provider whose data plane serves `content` as parts.csv
+ * from a fresh file root (named after `prefix`), and a consumer.
+ */
+export async function fileProviderAndConsumer(prefix: string, content: string): Promise<FileNodes> {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  const removeRoot = () => rmSync(root, { recursive: true, force: true });
+  try {
+    writeFileSync(join(root, 'parts.csv'), content);
+    const clock = testClock();
+    const [provider, consumer] = await Promise.all([
+      clockedNode(clock, { dataPlaneFileRoots: [root] }),
+      clockedNode(clock),
+    ]);
+    return {
+      provider,
+      consumer,
+      stop: async () => {
+        await Promise.all([consumer.stop(), provider.stop()]);
+        removeRoot();
+      },
+    };
+  } catch (e) {
+    removeRoot();
+    throw e;
+  }
 }

@@ -7,8 +7,10 @@ import {
   ok,
   outboxReaches,
   own,
+  packLinkedTo,
   requests,
   resultOf,
+  supplierCell,
   total,
 } from './support.js';
 
@@ -36,12 +38,7 @@ describe('a 3-tier cascade over the data space', () => {
       productIds: ['urn:pact:c.example:ncm811'],
       own: own('2.0', '1.0', '3', '100'),
     });
-    await ok(b, 'PUT', '/footprint/parts/cell', {
-      name: '角形セル',
-      unit: 'kg',
-      productIds: ['urn:pact:b.example:cell'],
-      own: own('1.5', '10.0', '2', '40'),
-    });
+    await supplierCell(b);
     await ok(b, 'POST', '/footprint/bom', {
       format: 'json',
       text: JSON.stringify([
@@ -53,17 +50,7 @@ describe('a 3-tier cascade over the data space', () => {
       supplierAddress: c.node.url,
       supplierPart: 'urn:pact:c.example:ncm811',
     });
-    await ok(a, 'PUT', '/footprint/parts/A', {
-      name: '電池パック',
-      unit: 'piece',
-      own: own('3.0', '20.0', '1', '100'),
-    });
-    await ok(a, 'POST', '/footprint/bom', { format: 'csv', text: 'parent,child,quantity,unit\nA,A1,5,kg\n' });
-    await ok(a, 'PUT', '/footprint/links/A1', {
-      supplierDid: b.did,
-      supplierAddress: b.node.url,
-      supplierPart: 'urn:pact:b.example:cell',
-    });
+    await packLinkedTo(a, b, 'urn:pact:b.example:cell');
   }, 60_000);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop(), c?.stop()]);
@@ -137,12 +124,7 @@ describe('a silent supplier two tiers up', () => {
       unit: 'kg',
       own: own('2.0', '1.0', '3', '100'),
     });
-    await ok(b, 'PUT', '/footprint/parts/cell', {
-      name: '角形セル',
-      unit: 'kg',
-      productIds: ['urn:pact:b.example:cell'],
-      own: own('1.5', '10.0', '2', '40'),
-    });
+    await supplierCell(b);
     await ok(b, 'POST', '/footprint/bom', {
       format: 'csv',
       text: 'parent,child,quantity,unit\ncell,cathode-in,0.2,kg\n',
@@ -152,17 +134,7 @@ describe('a silent supplier two tiers up', () => {
       supplierAddress: d.node.url,
       supplierPart: 'urn:pact:d.example:silent-cathode',
     });
-    await ok(a, 'PUT', '/footprint/parts/A', {
-      name: '電池パック',
-      unit: 'piece',
-      own: own('3.0', '20.0', '1', '100'),
-    });
-    await ok(a, 'POST', '/footprint/bom', { format: 'csv', text: 'parent,child,quantity,unit\nA,A1,5,kg\n' });
-    await ok(a, 'PUT', '/footprint/links/A1', {
-      supplierDid: b.did,
-      supplierAddress: b.node.url,
-      supplierPart: 'urn:pact:b.example:cell',
-    });
+    await packLinkedTo(a, b, 'urn:pact:b.example:cell');
   }, 60_000);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop(), d?.stop()]);

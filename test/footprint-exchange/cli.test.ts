@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { type Company, company, ok, outboxReaches, own } from './support.js';
+import { type Company, company, ok, outboxReaches, own, supplierCell } from './support.js';
 
 /** `musubi pcf …` against two nodes: the customer's side of the worked check, driven from the command line. */
 describe('musubi pcf', () => {
@@ -13,12 +13,7 @@ describe('musubi pcf', () => {
 
   beforeAll(async () => {
     [a, b] = await Promise.all([company(), company({ autoLink: true })]);
-    await ok(b, 'PUT', '/footprint/parts/cell-01', {
-      name: '角形セル',
-      unit: 'kg',
-      productIds: ['urn:pact:b.example:cell-01'],
-      own: own('1.5', '10.0', '2', '40'),
-    });
+    await supplierCell(b, 'cell-01');
     dir = mkdtempSync(join(tmpdir(), 'musubi-pcf-'));
   }, 60_000);
   afterAll(async () => {

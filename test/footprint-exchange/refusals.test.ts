@@ -12,9 +12,11 @@ import {
   ok,
   outboxReaches,
   own,
+  packLinkedTo,
   type Request,
   requests,
   resultOf,
+  supplierCell,
   total,
 } from './support.js';
 
@@ -41,23 +43,8 @@ describe('footprint exchange refusals', () => {
 
   beforeAll(async () => {
     [a, b, d] = await Promise.all([company(), company({ autoLink: true }), company()]);
-    await ok(b, 'PUT', '/footprint/parts/cell', {
-      name: '角形セル',
-      unit: 'kg',
-      productIds: ['urn:pact:b.example:cell'],
-      own: own('1.5', '10.0', '2', '40'),
-    });
-    await ok(a, 'PUT', '/footprint/parts/A', {
-      name: '電池パック',
-      unit: 'piece',
-      own: own('3.0', '20.0', '1', '100'),
-    });
-    await ok(a, 'POST', '/footprint/bom', { format: 'csv', text: 'parent,child,quantity,unit\nA,A1,5,kg\n' });
-    await ok(a, 'PUT', '/footprint/links/A1', {
-      supplierDid: b.did,
-      supplierAddress: b.node.url,
-      supplierPart: 'urn:pact:b.example:cell',
-    });
+    await supplierCell(b);
+    await packLinkedTo(a, b, 'urn:pact:b.example:cell');
     await ok(a, 'POST', '/footprint/requests', { traceId: 'A1' });
     [asked] = (await outboxReaches(a, 'A1', 'answered')) as [Request];
     published = (await ok<Published[]>(b, 'GET', '/footprint/published'))[0] as Published;
@@ -225,12 +212,7 @@ describe('a diamond BOM over the exchange', () => {
 
   beforeAll(async () => {
     [a, b] = await Promise.all([company(), company({ autoLink: true })]);
-    await ok(b, 'PUT', '/footprint/parts/cell', {
-      name: '角形セル',
-      unit: 'kg',
-      productIds: ['urn:pact:b.example:cell'],
-      own: own('1.5', '10.0', '2', '40'),
-    });
+    await supplierCell(b);
     await ok(a, 'POST', '/footprint/bom', {
       format: 'csv',
       text: 'parent,child,quantity,unit\nA,X,1,piece\nA,Y,2,piece\nX,S,1,kg\nY,S,3,kg\nA,S,0.5,kg\n',

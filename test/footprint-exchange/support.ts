@@ -28,6 +28,38 @@ export const own = (pre: string, main: string, dqr: string, primaryDataShare: st
   primaryDataShare,
 });
 
+/** Supplier B's 角形セル (per kg: 1.5 pre, 10 main), found by its product id `urn:pact:b.example:<id>`. */
+export const supplierCell = (b: Company, id = 'cell') =>
+  ok(b, 'PUT', `/footprint/parts/${id}`, {
+    name: '角形セル',
+    unit: 'kg',
+    productIds: [`urn:pact:b.example:${id}`],
+    own: own('1.5', '10.0', '2', '40'),
+  });
+
+/**
+ * The worked check's customer side: A's 電池パック (3 pre, 20 main) holds 5 kg of A1, and A1 is linked to
+ * `supplierPart` at B. `header` is the BOM file's header line (English or Japanese).
+ */
+export async function packLinkedTo(
+  a: Company,
+  b: Company,
+  supplierPart: string,
+  header = 'parent,child,quantity,unit',
+): Promise<void> {
+  await ok(a, 'PUT', '/footprint/parts/A', {
+    name: '電池パック',
+    unit: 'piece',
+    own: own('3.0', '20.0', '1', '100'),
+  });
+  await ok(a, 'POST', '/footprint/bom', { format: 'csv', text: `${header}\nA,A1,5,kg\n` });
+  await ok(a, 'PUT', '/footprint/links/A1', {
+    supplierDid: b.did,
+    supplierAddress: b.node.url,
+    supplierPart,
+  });
+}
+
 export interface Request {
   id: string;
   status: string;

@@ -7,9 +7,10 @@ import {
   eventually,
   ok,
   outboxReaches,
-  own,
+  packLinkedTo,
   requests,
   resultOf,
+  supplierCell,
 } from './support.js';
 
 /**
@@ -23,23 +24,8 @@ describe('footprint exchange between two nodes: the worked check', () => {
 
   beforeAll(async () => {
     [a, b] = await Promise.all([company(), company({ autoLink: true })]);
-    await ok(b, 'PUT', '/footprint/parts/cell-01', {
-      name: '角形セル',
-      unit: 'kg',
-      productIds: ['urn:pact:b.example:cell-01'],
-      own: own('1.5', '10.0', '2', '40'),
-    });
-    await ok(a, 'PUT', '/footprint/parts/A', {
-      name: '電池パック',
-      unit: 'piece',
-      own: own('3.0', '20.0', '1', '100'),
-    });
-    await ok(a, 'POST', '/footprint/bom', { format: 'csv', text: '親品番,子品番,数量,単位\nA,A1,5,kg\n' });
-    await ok(a, 'PUT', '/footprint/links/A1', {
-      supplierDid: b.did,
-      supplierAddress: b.node.url,
-      supplierPart: 'urn:pact:b.example:cell-01',
-    });
+    await supplierCell(b, 'cell-01');
+    await packLinkedTo(a, b, 'urn:pact:b.example:cell-01', '親品番,子品番,数量,単位');
   }, 60_000);
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
