@@ -65,3 +65,51 @@ it('adds an operator and an API key that then log in; bad input is one line and 
     { openOperatorId: '3000000000001', accountId: 'c@example.jp', operatorName: '部品メーカーC' },
   ]);
 });
+
+it('registers a partner operator hosted elsewhere and lists it; a bad operator id is one line', async () => {
+  const common = ['--node', n.node.url, '--api-key', n.apiKey];
+  const operatorId = '6f1c2b9e-3c1a-4d55-9a0e-2b1f3c4d5e6f';
+  const flags = (id: string, open: string) => [
+    'ouranos',
+    'partner',
+    'add',
+    '--operator-id',
+    id,
+    '--name',
+    '素材メーカーD',
+    '--address',
+    '愛知県名古屋市xx',
+    '--open-operator-id',
+    open,
+    '--did',
+    'did:web:d.example',
+    '--connector',
+    'https://d.example/dsp',
+    ...common,
+  ];
+  const added = await runCli(flags(operatorId, '4000000000001'));
+  expect(added.stderr).toBe('');
+  expect(added.code).toBe(0);
+  expect(added.stdout).toContain(`Registered partner ${operatorId} (did:web:d.example)`);
+  const listed = await runCli(['ouranos', 'partner', 'list', '--json', ...common]);
+  expect(JSON.parse(listed.stdout)).toMatchObject([
+    {
+      operator: { operatorId, openOperatorId: '4000000000001', operatorName: '素材メーカーD' },
+      did: 'did:web:d.example',
+      address: 'https://d.example/dsp',
+    },
+  ]);
+  const table = await runCli(['ouranos', 'partner', 'list', ...common]);
+  expect(table.stdout.trim()).toBe(
+    `${operatorId}\t4000000000001\tdid:web:d.example\thttps://d.example/dsp\t素材メーカーD`,
+  );
+  const bad = await runCli(flags('not-a-uuid', '4000000000002'));
+  expect(bad.code).not.toBe(0);
+  expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  // the 法人番号 of an operator hosted here cannot also name a partner
+  const clash = await runCli(flags('7f1c2b9e-3c1a-4d55-9a0e-2b1f3c4d5e6f', '3000000000001'));
+  expect(clash.code).not.toBe(0);
+  expect(clash.stderr).toMatch(/already known/);
+  const after = await runCli(['ouranos', 'partner', 'list', '--json', ...common]);
+  expect(JSON.parse(after.stdout)).toHaveLength(1);
+});

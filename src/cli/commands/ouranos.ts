@@ -17,6 +17,22 @@ interface OperatorFlags extends ConnectionFlags {
   passwordStdin?: boolean;
 }
 
+interface PartnerFlags extends ConnectionFlags {
+  operatorId: string;
+  name: string;
+  address: string;
+  openOperatorId: string;
+  globalOperatorId?: string;
+  did: string;
+  connector: string;
+}
+
+interface PartnerView {
+  operator: { operatorId: string; operatorName: string; openOperatorId: string };
+  did: string;
+  address: string;
+}
+
 async function firstLineOfStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -27,7 +43,7 @@ async function firstLineOfStdin(): Promise<string> {
 
 export function ouranosCommand(globals: () => GlobalOptions): Command {
   const cmd = new Command('ouranos').description(
-    'the Ouranos-compatible API: operators and application keys',
+    'the Ouranos-compatible API: operators, partner operators and application keys',
   );
   const operator = cmd.command('operator').description('operators (companies) hosted by this participant');
 
@@ -72,6 +88,57 @@ export function ouranosCommand(globals: () => GlobalOptions): Command {
         if (f.json) return printJson(rows);
         for (const o of rows)
           process.stdout.write(`${o.operatorId}\t${o.openOperatorId}\t${o.accountId}\t${o.operatorName}\n`);
+      });
+    },
+  );
+
+  const partner = cmd
+    .command('partner')
+    .description('operators hosted by another participant that the operators here trade with');
+
+  withConnection(
+    partner
+      .command('add')
+      .description(
+        'register (or update) an operator hosted elsewhere, by its participant DID and connector address',
+      )
+      .requiredOption('--operator-id <uuid>', 'the operator id its own host gave it')
+      .requiredOption('--name <name>', 'operator name, e.g. 部品メーカーC')
+      .requiredOption('--address <address>', 'operator address (事業者所在地)')
+      .requiredOption('--open-operator-id <id>', 'public operator id (法人番号)')
+      .option('--global-operator-id <id>', 'global operator id')
+      .requiredOption('--did <did>', 'DID of the participant that hosts it')
+      .requiredOption('--connector <url>', 'DSP address of that participant'),
+  ).action(async (f: PartnerFlags) => {
+    await runCommand(globals(), async () => {
+      const body = {
+        operatorName: f.name,
+        operatorAddress: f.address,
+        openOperatorId: f.openOperatorId,
+        did: f.did,
+        address: f.connector,
+        ...(f.globalOperatorId ? { globalOperatorId: f.globalOperatorId } : {}),
+      };
+      const put = await managementCall<PartnerView>(
+        connection(f),
+        'PUT',
+        `/ouranos/partners/${encodeURIComponent(f.operatorId)}`,
+        body,
+      );
+      if (f.json) return printJson(put);
+      process.stdout.write(`Registered partner ${put.operator.operatorId} (${put.did})\n`);
+    });
+  });
+
+  withConnection(partner.command('list').description('list the partner operators')).action(
+    async (f: ConnectionFlags) => {
+      await runCommand(globals(), async () => {
+        const rows = await managementCall<PartnerView[]>(connection(f), 'GET', '/ouranos/partners');
+        if (f.json) return printJson(rows);
+        for (const r of rows)
+          process.stdout.write(
+            `${r.operator.operatorId}\t${r.operator.openOperatorId}\t${r.did}\t${r.address}\t${r.operator.operatorName}\n`,
+          );
       });
     },
   );
