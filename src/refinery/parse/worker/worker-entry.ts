@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { isMusubiError } from '../../../errors/index.js';
 import type { Document, Parser } from '../../document/index.js';
+import { findSoffice } from '../legacy.js';
 import { parserFor } from '../registry.js';
 import type { SerialisedError } from './errors.js';
 import type { AfterParse, ParseReply, ParseRequest, ParserModule } from './protocol.js';
@@ -15,8 +16,11 @@ import type { AfterParse, ParseReply, ParseRequest, ParserModule } from './proto
 // this thread, which only parses and tokenises, uses the global (fflate and pako inflate on their own).
 delete (globalThis as { DecompressionStream?: unknown }).DecompressionStream;
 
+// Legacy .doc/.xls/.ppt are converted by the LibreOffice on this machine's PATH, when there is one.
+const soffice = findSoffice(process.env.PATH);
+
 async function parserOf(format: string, named: ParserModule | undefined): Promise<Parser> {
-  if (named === undefined) return parserFor(format);
+  if (named === undefined) return parserFor(format, soffice === undefined ? {} : { soffice });
   const mod = (await import(named.module)) as Record<string, unknown>;
   const parser = mod[named.export];
   if (typeof parser !== 'function') throw new Error(`${named.module} has no parser export ${named.export}`);
