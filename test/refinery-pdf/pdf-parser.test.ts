@@ -7,7 +7,10 @@ import type {
   StepBlock,
   TableBlock,
 } from '../../src/refinery/document/index.js';
+import type { Matrix } from '../../src/refinery/parse/pdf/geometry.js';
+import { graphicsOf, type OperatorList } from '../../src/refinery/parse/pdf/graphics.js';
 import { cjkGap, createPdfParser, type PageOcr, systemOcr } from '../../src/refinery/parse/pdf/index.js';
+import { openPdf } from '../../src/refinery/parse/pdf/load.js';
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../fixtures/pdf/${name}`, import.meta.url)));
@@ -158,6 +161,24 @@ describe('a scanned page without a text layer', () => {
     expect(doc.blocks).toHaveLength(1);
     expect(doc.blocks[0]).toMatchObject({ kind: 'figure', location: { page: 1 } });
     expect(doc.blocks[0]!.text).toMatch(/OCR/);
+  });
+
+  it('is told from a blank page by its image, though pages are first read without decoding large images', async () => {
+    const imageCover = async (maxImagePixels?: number) => {
+      const doc = await openPdf(fixture('scanned.pdf'), 'scanned.pdf', { maxImagePixels });
+      try {
+        const page = await doc.getPage(1);
+        const { width, height, transform } = page.getViewport({ scale: 1 });
+        const ops = (await page.getOperatorList()) as OperatorList;
+        return graphicsOf(ops, transform as unknown as Matrix, width * height).imageCover;
+      } finally {
+        await doc.destroy();
+      }
+    };
+    // the parser's first read leaves the scan out; only the second look at this text-less page sees it
+    expect(await imageCover(4096)).toBe(0);
+    expect(await imageCover()).toBeGreaterThan(0.5);
+    expect((await parse('scanned.pdf')).metadata.needsOcr).toEqual([1]);
   });
 
   it('is read through the injected OCR dependency, its lines placed like text', async () => {

@@ -12,8 +12,21 @@ const pdfjsRoot = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/pac
 const cMapUrl = join(pdfjsRoot, 'cmaps') + '/';
 const standardFontDataUrl = join(pdfjsRoot, 'standard_fonts') + '/';
 
+export interface OpenOptions {
+  /**
+   * Images of more pixels than this are left out of operator lists, so pdf.js never decodes them (a JPEG or
+   * Flate image decoded for nothing is most of an operator list's cost here: pixels are never looked at).
+   * Left out: every image is kept.
+   */
+  readonly maxImagePixels?: number;
+}
+
 /** Opens the bytes as a PDF or throws a typed `parse.*` error with one readable message. */
-export async function openPdf(bytes: Uint8Array, uri: string): Promise<PDFDocumentProxy> {
+export async function openPdf(
+  bytes: Uint8Array,
+  uri: string,
+  options: OpenOptions = {},
+): Promise<PDFDocumentProxy> {
   if (bytes.length === 0) throw new PdfEmpty(uri);
   const verbosity = 0;
   const halves = inThreadWorker(verbosity);
@@ -29,6 +42,8 @@ export async function openPdf(bytes: Uint8Array, uri: string): Promise<PDFDocume
     useSystemFonts: false,
     isEvalSupported: false,
     verbosity,
+    // with errors ignored (the default), a larger image is dropped with a warning instead of failing the page
+    ...(options.maxImagePixels === undefined ? {} : { maxImageSize: options.maxImagePixels }),
   });
   let doc: PDFDocumentProxy;
   try {

@@ -5,13 +5,13 @@
 
 import { alignedTables } from './aligned-tables.js';
 import type { Matrix } from './geometry.js';
-import { graphicsOf, type OperatorList } from './graphics.js';
+import { graphicsOf, type OperatorList, type PageGraphics } from './graphics.js';
 import { type Line, linesOf } from './lines.js';
 import type { OcrLine } from './ocr.js';
 import type { PDFPageProxy } from './pdfjs.js';
 import { type FontFacts, headingTags, runsOf, type TextRun } from './runs.js';
 import { type RuledTable, tablesOf } from './tables.js';
-import { needsOcr, type TextLayer, textLayerOf } from './text-layer.js';
+import { imagesMatter, needsOcr, type TextLayer, textLayerOf } from './text-layer.js';
 
 export interface PageLayout {
   readonly page: number;
@@ -26,8 +26,15 @@ export interface PageLayout {
   readonly error?: string;
 }
 
-/** Reads one page; a page whose text layer is unusable comes back with no lines (OCR fills them later). */
-export async function readPage(page: PDFPageProxy): Promise<PageLayout> {
+/**
+ * Reads one page; a page whose text layer is unusable comes back with no lines (OCR fills them later).
+ * `everyImage` reads the same page's operator list with no image left out, for when `page` came from a
+ * document opened with `maxImagePixels`.
+ */
+export async function readPage(
+  page: PDFPageProxy,
+  everyImage?: () => Promise<OperatorList>,
+): Promise<PageLayout> {
   const viewport = page.getViewport({ scale: 1 });
   const transform = viewport.transform as unknown as Matrix;
   const ops = (await page.getOperatorList()) as OperatorList;
@@ -35,8 +42,12 @@ export async function readPage(page: PDFPageProxy): Promise<PageLayout> {
   const tree = await page.getStructTree().catch(() => null);
   const fonts = fontsOf(page, content.items);
   const runs = runsOf(content, transform, fonts, headingTags(tree));
-  const graphics = graphicsOf(ops, transform, viewport.width * viewport.height);
-  const layer = textLayerOf(runs.map((r) => r.text).join(''), graphics);
+  const text = runs.map((r) => r.text).join('');
+  const area = viewport.width * viewport.height;
+  let graphics: PageGraphics = graphicsOf(ops, transform, area);
+  // Large images only tell a scan from a blank page; a page with text of its own does not need them.
+  if (everyImage && imagesMatter(text)) graphics = graphicsOf(await everyImage(), transform, area);
+  const layer = textLayerOf(text, graphics);
   const base = { page: page.pageNumber, width: viewport.width, height: viewport.height, layer, ocr: false };
   if (needsOcr(layer)) return { ...base, lines: [], tables: [] };
   const { tables, rest } = tablesOf(graphics.rulings, runs);

@@ -7,6 +7,7 @@
 import type { Document, DocumentMetadata, Parser, SourceInfo } from '../../document/index.js';
 import { buildBlocks } from '../../structure/index.js';
 import { draftsOf, type FlowItem } from './blocks.js';
+import type { OperatorList } from './graphics.js';
 import type { Line } from './lines.js';
 import { openPdf } from './load.js';
 import { type PageOcr, systemOcr } from './ocr.js';
@@ -35,9 +36,10 @@ export function createPdfParser(deps: PdfParserDeps = {}): Parser {
     return detected;
   };
   return async (bytes, source) => {
-    const doc = await openPdf(bytes, source.uri);
+    const doc = await openPdf(bytes, source.uri, { maxImagePixels });
+    const everyImage = everyImageOf(bytes, source.uri);
     try {
-      const pages = await readPages(doc);
+      const pages = await readPages(doc, everyImage.page);
       const wanted = pages.filter((p) => needsOcr(p.layer)).map((p) => p.page);
       const ocr = wanted.length > 0 ? await ocrOf() : undefined;
       const read = ocr === undefined ? { pages } : await ocrPages(pages, wanted, ocr, bytes);
@@ -46,8 +48,35 @@ export function createPdfParser(deps: PdfParserDeps = {}): Parser {
         ? parsed
         : { ...parsed, metadata: { ...parsed.metadata, ocrError: read.error } };
     } finally {
-      await doc.destroy();
+      await Promise.all([doc.destroy(), everyImage.close()]);
     }
+  };
+}
+
+/**
+ * Images above this many pixels (64 × 64) are not decoded while reading pages: decoding them was a sixth of the
+ * parse of the 12 manufacturing PDFs, and nothing here looks at pixels. Small ones stay, since some producers
+ * draw table rulings as tiny images stretched into bars.
+ */
+const maxImagePixels = 4096;
+
+/**
+ * The same PDF opened again with every image, on first need: a page with little text is judged (scan or
+ * blank) by the area its images cover. Scanned documents go to OCR, which costs far more than opening twice.
+ */
+function everyImageOf(bytes: Uint8Array, uri: string) {
+  let doc: Promise<PDFDocumentProxy> | undefined;
+  return {
+    page: (n: number) => async (): Promise<OperatorList> => {
+      doc ??= openPdf(bytes, uri);
+      const page = await (await doc).getPage(n);
+      try {
+        return (await page.getOperatorList()) as OperatorList;
+      } finally {
+        page.cleanup();
+      }
+    },
+    close: async () => doc?.then((d) => d.destroy()).catch(() => undefined),
   };
 }
 
@@ -59,12 +88,15 @@ export const parsePdfTextLayer: Parser = createPdfParser({ ocr: null });
 
 const cleanupEvery = 25;
 
-async function readPages(doc: PDFDocumentProxy): Promise<PageLayout[]> {
+async function readPages(
+  doc: PDFDocumentProxy,
+  everyImage: (n: number) => () => Promise<OperatorList>,
+): Promise<PageLayout[]> {
   const pages: PageLayout[] = [];
   for (let n = 1; n <= doc.numPages; n++) {
     try {
       const page = await doc.getPage(n);
-      pages.push(await readPage(page));
+      pages.push(await readPage(page, everyImage(n)));
       page.cleanup();
       // pdf.js keeps fonts and parsed objects for the whole document until told otherwise: releasing them
       // every few pages keeps a 1,268-page file under 1 GiB (3.3 GiB without) and is no slower.

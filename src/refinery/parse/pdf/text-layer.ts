@@ -7,6 +7,14 @@ import type { PageGraphics } from './graphics.js';
 
 export type TextLayer = 'usable' | 'blank' | 'missing' | 'unmapped';
 
+/** Fewer characters than this, and the area painted by images decides whether a page is a scan. */
+const fewChars = 20;
+
+/** Whether `textLayerOf` looks at the page's images for this text (a page with little or no text). */
+export function imagesMatter(text: string): boolean {
+  return [...text.replace(/\s+/g, '')].length < fewChars;
+}
+
 /** Classifies a page from its extracted text and what it paints. */
 export function textLayerOf(text: string, graphics: PageGraphics): TextLayer {
   const chars = [...text.replace(/\s+/g, '')];
@@ -16,7 +24,7 @@ export function textLayerOf(text: string, graphics: PageGraphics): TextLayer {
   const bad = chars.filter(isGarbage).length;
   if (bad / chars.length > 0.3) return 'unmapped';
   // A few characters over a page-sized image: a scan with a stamp or a page number on it.
-  if (chars.length < 20 && graphics.imageCover > 0.5) return 'missing';
+  if (chars.length < fewChars && graphics.imageCover > 0.5) return 'missing';
   return 'usable';
 }
 
