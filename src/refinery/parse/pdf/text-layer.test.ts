@@ -32,6 +32,19 @@ describe('textLayerOf', () => {
     expect(textLayerOf('\uE001\uE002\uE003\uFFFD点', graphics(0))).toBe('unmapped');
   });
 
+  it('rejects Latin-1 letters from single-byte fonts without a Unicode map', () => {
+    const garbled = 'èÿ0÷Ïøwj_ßoöí ~ þ 2022 2023 ßÝ[ß÷] ßoÿ÷ß _00u () 3,927 3,984 57 - U× ÿ U× ÿ ÿÿÿÿÿ';
+    expect(textLayerOf(garbled, graphics(0))).toBe('unmapped');
+  });
+
+  it('accepts text in languages written with many accented letters', () => {
+    const icelandic =
+      'Áður en dælan er ræst skal ganga úr skugga um að lokinn sé lokaður og að þrýstingurinn í leiðslunni sé eðlilegur. Þá má ræsa dæluna.';
+    const french = 'Avant la mise en marche, vérifiez que la soupape est fermée et que la pompe est amorcée.';
+    expect(textLayerOf(icelandic, graphics(0))).toBe('usable');
+    expect(textLayerOf(french, graphics(0))).toBe('usable');
+  });
+
   it('treats a few characters over a full-page image as a scan with a stamp', () => {
     expect(textLayerOf('社外秘 12', graphics(0.95))).toBe('missing');
   });
