@@ -48,11 +48,18 @@ export async function clockedNode(
     env: {},
   });
   const announced: string[] = [];
-  const node = await startNode(loaded, { announce: (l) => announced.push(l), logger, now: clock.now });
+  let node = await startNode(loaded, { announce: (l) => announced.push(l), logger, now: clock.now });
   const apiKey = announced.join('\n').match(/msk_\S+/)?.[0];
   if (!apiKey) throw new Error('no API key announced');
   return {
-    node,
+    get node() {
+      return node;
+    },
+    /** Stops the node and starts it again on the same store, port and clock (the API key stays valid). */
+    restart: async () => {
+      await node.close();
+      node = await startNode(loaded, { announce: () => {}, logger, now: clock.now });
+    },
     apiKey,
     store,
     did: `did:web:127.0.0.1%3A${port}`,

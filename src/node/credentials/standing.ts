@@ -7,18 +7,19 @@ import {
 import type { NodeContext } from '../context.js';
 import { didResolverOf } from '../counterparty.js';
 import { presentedClaimsOf } from './presented.js';
+import { loadStandings, saveStanding } from './standing-store.js';
 import { statusListsOf, trustedIssuersOf } from './verifier.js';
 
 /**
  * Where each counterparty's credentials stand, per credential type, for its running transfers: the credentials
  * its last verified presentations held (re-checked on demand: validity window and status bit, the list fetched
- * anew), and the types whose last presentation was refused. Kept in memory: after a restart a counterparty
- * stands unknown until its next request presents its credentials again (nothing ends for want of knowing).
+ * anew), and the types whose last presentation was refused. Kept in memory and written through to the store
+ * (migration 0020), so a restarted node re-checks its running transfers' counterparties as before.
  */
 export interface Standings {
-  remember(did: string, credentials: readonly VerifiedCredential[]): void;
+  remember(did: string, credentials: readonly VerifiedCredential[]): Promise<void>;
   /** A presentation of `types` was refused (only refusals that say the credentials no longer hold count). */
-  refused(did: string, refusal: CredentialRefused, types: readonly string[]): void;
+  refused(did: string, refusal: CredentialRefused, types: readonly string[]): Promise<void>;
   /** Among `dids`, the credential types that no longer stand, each with its refusal, per counterparty. */
   recheck(dids: readonly string[]): Promise<ReadonlyMap<string, ReadonlyMap<string, CredentialRefused>>>;
 }
@@ -60,18 +61,25 @@ export function standingsOf(ctx: NodeContext): Standings {
     return s;
   };
   const log = ctx.logger.child({ component: 'credential-standing' });
+  // A failed write costs only the standing's survival of a restart: logged, never a refusal.
+  const save = (did: string, s: Standing) =>
+    saveStanding(ctx.db, did, s, ctx.now()).catch((err) =>
+      log.error({ err, counterparty: did }, 'credential standing not stored'),
+    );
 
   const made: Standings = {
-    remember(did, credentials) {
+    async remember(did, credentials) {
       const s = standingOf(did);
       s.credentials = credentials;
       // a type presented and verified again stands again
       for (const c of credentials) for (const t of c.types) s.refused.delete(t);
+      await save(did, s);
     },
-    refused(did, refusal, types) {
+    async refused(did, refusal, types) {
       if (!ending.has(refusal.reason)) return;
       const s = standingOf(did);
       for (const t of types) s.refused.set(t, refusal);
+      await save(did, s);
     },
     async recheck(dids) {
       const lists = statusListsOf(ctx);
@@ -82,7 +90,15 @@ export function standingsOf(ctx: NodeContext): Standings {
         now: ctx.now,
         leewaySeconds: ctx.config.credentialLeewayS,
       };
-      const known = [...new Set(dids)].flatMap((did) => {
+      const wanted = [...new Set(dids)];
+      // after a restart, what the store kept (written through on every change) stands in for memory
+      const unloaded = wanted.filter((did) => !byDid.has(did));
+      for (const [did, stored] of await loadStandings(ctx.db, unloaded)) {
+        const s = standingOf(did);
+        s.credentials = stored.credentials;
+        for (const [t, r] of stored.refused) s.refused.set(t, r);
+      }
+      const known = wanted.flatMap((did) => {
         const s = byDid.get(did);
         return s ? [[did, s] as const] : [];
       });
@@ -112,7 +128,11 @@ export function standingsOf(ctx: NodeContext): Standings {
             presentedClaimsOf(ctx).forget(did, c.types);
           }
         }
-        s.credentials = s.credentials.filter((c) => !c.types.some((t) => s.refused.has(t)));
+        const kept = s.credentials.filter((c) => !c.types.some((t) => s.refused.has(t)));
+        if (kept.length !== s.credentials.length) {
+          s.credentials = kept;
+          await save(did, s);
+        }
         if (s.refused.size) lost.set(did, new Map(s.refused));
       }
       return lost;

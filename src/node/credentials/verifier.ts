@@ -232,7 +232,7 @@ export function presentationCheck(ctx: NodeContext) {
         );
       presented.record(did, asked, credentials, until);
       // running transfers are re-checked against every credential kept for the counterparty, of all types
-      standingsOf(ctx).remember(did, presented.credentialsOf(did));
+      await standingsOf(ctx).remember(did, presented.credentialsOf(did));
       req.log.debug({ counterparty: did, types: asked }, 'counterparty credentials verified');
       return true;
     } catch (e) {
@@ -248,7 +248,7 @@ export function presentationCheck(ctx: NodeContext) {
       // a refusal of the whole presentation concerns every type asked.
       const concerned = refusal.types ?? asked;
       presented.forget(did, concerned);
-      standingsOf(ctx).refused(did, refusal, concerned);
+      await standingsOf(ctx).refused(did, refusal, concerned);
       req.log.info(
         { reasonCode: refusal.reason, reason: refusal.message, counterparty: did },
         'counterparty credentials refused',

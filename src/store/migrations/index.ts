@@ -17,6 +17,7 @@ import * as pact from './0016-pact.js';
 import * as ouranos from './0017-ouranos.js';
 import * as pactCustomerDids from './0018-pact-customer-dids.js';
 import * as ouranosPartners from './0019-ouranos-partners.js';
+import * as credentialStanding from './0020-credential-standing.js';
 
 /** Every migration, in order. Names sort as they apply; never rename or edit a released one. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
@@ -38,4 +39,5 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0017-ouranos': ouranos,
   '0018-pact-customer-dids': pactCustomerDids,
   '0019-ouranos-partners': ouranosPartners,
+  '0020-credential-standing': credentialStanding,
 });
