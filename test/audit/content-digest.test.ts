@@ -9,7 +9,7 @@ import {
   negotiated,
   providerSide,
   publishFile,
-  transferOf,
+  startedTransfer,
 } from '../dataplane-consumer/support.js';
 import { api, eventually } from '../dataspace/two-node-support.js';
 import { type FileNodes, fileProviderAndConsumer } from './support.js';
@@ -63,14 +63,7 @@ describe('data transfer receipts carry the content digest', () => {
   it('both sides audit the sha256 and length of the served bytes (plain and gzipped on the fly); audit verify passes', async () => {
     const offer = await publishFile(provider, 'parts-digest', 'parts.csv');
     const agreementId = await negotiated(consumer, provider, offer);
-    const requested = await api<{ id: string }>(consumer, 'POST', '/transfers', { agreementId });
-    expect(requested.status).toBe(201);
-    const id = requested.body.id;
-    await eventually(
-      'consumer STARTED',
-      () => transferOf(consumer, id),
-      (t) => t.state === 'STARTED',
-    );
+    const id = await startedTransfer(consumer, agreementId);
     const edr = await api<{ endpoint: string; authorization: string }>(
       consumer,
       'GET',

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyStoredAudit } from '../../src/node/audit.js';
 import { receiptsSettled } from '../../src/node/receipts.js';
-import { type Node, negotiated, providerSide, transferOf } from '../dataplane-consumer/support.js';
+import { type Node, negotiated, providerSide, startedTransfer } from '../dataplane-consumer/support.js';
 import { api, eventually } from '../dataspace/two-node-support.js';
 import { type FileNodes, fileProviderAndConsumer } from './support.js';
 
@@ -59,14 +59,7 @@ describe('5W1H on every audit entry of a full flow (two nodes on loopback)', () 
       target: '部品表-5w1h',
       permission,
     });
-    const requested = await api<{ id: string }>(consumer, 'POST', '/transfers', { agreementId });
-    expect(requested.status).toBe(201);
-    const id = requested.body.id;
-    await eventually(
-      'consumer STARTED',
-      () => transferOf(consumer, id),
-      (t) => t.state === 'STARTED',
-    );
+    const id = await startedTransfer(consumer, agreementId);
     const edr = await api<{ endpoint: string; authorization: string }>(
       consumer,
       'GET',

@@ -10,6 +10,7 @@ import {
   negotiated,
   providerSide,
   publishFile,
+  startedTransfer,
   testClock,
   transferOf,
 } from '../dataplane-consumer/support.js';
@@ -64,14 +65,7 @@ describe('revocation ends a running transfer within the bound (authority + two m
   });
 
   it('terminates the member’s STARTED pull on both sides once the clock passes the bound; the data plane refuses at once; only the provider’s operator sees why', async () => {
-    const requested = await api<{ id: string }>(consumer, 'POST', '/transfers', { agreementId });
-    expect(requested.status).toBe(201);
-    const id = requested.body.id;
-    await eventually(
-      'consumer STARTED',
-      () => transferOf(consumer, id),
-      (t) => t.state === 'STARTED',
-    );
+    const id = await startedTransfer(consumer, agreementId);
     const edr = await api<{ endpoint: string; authorization: string }>(
       consumer,
       'GET',
@@ -150,13 +144,7 @@ describe('revocation ends a running transfer within the bound (authority + two m
     const issued = await issue(authority, member.did);
     expect(issued.status).toBe(201);
     const agreed = await negotiated(member, provider, offer);
-    const requested = await api<{ id: string }>(member, 'POST', '/transfers', { agreementId: agreed });
-    const id = requested.body.id;
-    await eventually(
-      'member STARTED',
-      () => transferOf(member, id),
-      (t) => t.state === 'STARTED',
-    );
+    const id = await startedTransfer(member, agreed);
     const theirs = await providerSide(provider, id);
     expect(theirs?.state).toBe('STARTED');
     const revoked = await api(
@@ -208,14 +196,8 @@ describe('revocation ends a running transfer within the bound (authority + two m
     ]);
     const started = async (o: unknown) => {
       const agreed = await negotiated(member, provider, o);
-      const requested = await api<{ id: string }>(member, 'POST', '/transfers', { agreementId: agreed });
-      expect(requested.status).toBe(201);
-      await eventually(
-        'member STARTED',
-        () => transferOf(member, requested.body.id),
-        (t) => t.state === 'STARTED',
-      );
-      const theirs = await providerSide(provider, requested.body.id);
+      const id = await startedTransfer(member, agreed);
+      const theirs = await providerSide(provider, id);
       expect(theirs?.state).toBe('STARTED');
       return String(theirs?.id);
     };

@@ -7,10 +7,11 @@ import {
   negotiated,
   providerSide,
   publishFile,
+  startedTransfer,
   testClock,
   transferOf,
 } from '../dataplane-consumer/support.js';
-import { api, eventually } from '../dataspace/two-node-support.js';
+import { api } from '../dataspace/two-node-support.js';
 import { clockedNode } from '../support/clocked-node.js';
 import { issue } from './support.js';
 
@@ -51,14 +52,7 @@ it('a revocation after the provider restarted ends the running transfer at the n
   expect(issued.status).toBe(201);
   const offer = await publishFile(provider, 'parts-restart', 'parts.csv');
   const agreementId = await negotiated(consumer, provider, offer);
-  const requested = await api<{ id: string }>(consumer, 'POST', '/transfers', { agreementId });
-  expect(requested.status).toBe(201);
-  const id = requested.body.id;
-  await eventually(
-    'consumer STARTED',
-    () => transferOf(consumer, id),
-    (t) => t.state === 'STARTED',
-  );
+  const id = await startedTransfer(consumer, agreementId);
   const theirs = await providerSide(provider, id);
   expect(theirs?.state).toBe('STARTED');
 

@@ -94,6 +94,19 @@ export const transferOf = async (t: Node, id: string) =>
   (await api<View>(t, 'GET', `/transfers/${encodeURIComponent(id)}`)).body;
 
 /** The provider's side of a consumer's transfer (the one carrying that consumerPid). */
+/** Requests a transfer under the agreement and waits until the consumer sees it STARTED; its consumer-side id. */
+export async function startedTransfer(consumer: Node, agreementId: string): Promise<string> {
+  const requested = await api<{ id: string }>(consumer, 'POST', '/transfers', { agreementId });
+  if (requested.status !== 201)
+    throw new Error(`transfer request: ${requested.status} ${JSON.stringify(requested.body)}`);
+  await eventually(
+    'consumer STARTED',
+    () => transferOf(consumer, requested.body.id),
+    (t) => t.state === 'STARTED',
+  );
+  return requested.body.id;
+}
+
 export async function providerSide(provider: Node, consumerPid: string): Promise<View | undefined> {
   const page = await api<View[]>(provider, 'GET', '/transfers?role=provider&limit=1000');
   return page.body.find((t) => t.consumerPid === consumerPid);
