@@ -1,5 +1,5 @@
 import { type BigIntStats, close as closeFd, constants, createReadStream, fstat, open } from 'node:fs';
-import { realpath } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -72,9 +72,13 @@ export function fileSource(options: {
     return resolved;
   }
 
-  /** Opens a file for reading with its fstat (of the descriptor, not the path); closes it if it is no file. */
+  /**
+   * Opens a file for reading with its fstat (of the descriptor, not the path: the identity of what is read).
+   * A path that is no regular file is not even opened (a device may act on open); one swapped for a FIFO in
+   * between does not hang the open (O_NONBLOCK) and is refused by the fstat.
+   */
   async function opened(path: string): Promise<OpenFile | undefined> {
-    // O_NONBLOCK: a FIFO planted under a root must not hang the open (it is refused below, as any non-file).
+    if (!(await stat(path).catch(() => undefined))?.isFile()) return undefined;
     const fd = await openFd(path, constants.O_RDONLY | constants.O_NONBLOCK).catch(() => undefined);
     if (fd === undefined) return undefined;
     try {
