@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { request } from 'node:http';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peekReceipt } from '../../src/dataspace/audit/index.js';
 import { verifyStoredAudit } from '../../src/node/audit.js';
@@ -49,6 +52,39 @@ function rawGet(
   });
 }
 
+/**
+ * GET with node:http that takes the first chunk, then calls `meanwhile` before reading on (the response stays
+ * paused, so the provider is held back by backpressure); the body's sha256 and length.
+ */
+function pausedGet(
+  url: string,
+  headers: Record<string, string>,
+  meanwhile: () => Promise<void>,
+): Promise<{ status: number; sha256: string; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (res) => {
+      const hash = createHash('sha256');
+      let bytes = 0;
+      const take = (c: Buffer) => {
+        hash.update(c);
+        bytes += c.length;
+      };
+      res.once('data', (c: Buffer) => {
+        take(c);
+        res.pause();
+        meanwhile().then(() => {
+          res.on('data', take);
+          res.resume();
+        }, reject);
+      });
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, sha256: hash.digest('hex'), bytes }));
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
 describe('data transfer receipts carry the content digest', () => {
   let nodes: FileNodes | undefined;
   let provider: Node;
@@ -59,6 +95,59 @@ describe('data transfer receipts carry the content digest', () => {
     ({ provider, consumer } = nodes);
   }, 60_000);
   afterAll(() => nodes?.stop());
+
+  const entries = async (t: Node, action: string, resourceId: string) =>
+    (await api<Entry[]>(t, 'GET', `/audit?action=${action}&limit=1000`)).body.filter(
+      (e) => e.resourceId === resourceId,
+    );
+
+  /** A File asset at `path`, negotiated and its pull transfer started: the EDR and both sides' transfer ids. */
+  async function startedPull(assetId: string, path: string) {
+    const offer = await publishFile(provider, assetId, path);
+    const agreementId = await negotiated(consumer, provider, offer);
+    const requested = await api<{ id: string }>(consumer, 'POST', '/transfers', { agreementId });
+    expect(requested.status).toBe(201);
+    const id = requested.body.id;
+    await eventually(
+      'consumer STARTED',
+      () => transferOf(consumer, id),
+      (t) => t.state === 'STARTED',
+    );
+    const edr = await api<{ endpoint: string; authorization: string }>(
+      consumer,
+      'GET',
+      `/transfers/${encodeURIComponent(id)}/edr`,
+    );
+    const theirs = String((await providerSide(provider, id))?.id);
+    return {
+      id,
+      theirs,
+      endpoint: edr.body.endpoint,
+      headers: { authorization: `Bearer ${edr.body.authorization}`, 'accept-encoding': 'identity' },
+    };
+  }
+
+  /**
+   * The provider's access records of a transfer, once n exist. An access is on record only once the file's
+   * identity was checked after its last read and its digest remembered: the next pull starts after that.
+   */
+  const accessed = (t: { theirs: string }, n: number) =>
+    eventually(
+      `provider audited ${n} accesses`,
+      () => entries(provider, 'dataplane.access', t.theirs),
+      (e) => e.length >= n,
+    );
+
+  /** The provider's access records and the consumer's receipts-based records of a transfer, once n of each exist. */
+  async function recorded(t: { id: string; theirs: string }, n: number) {
+    const served = await accessed(t, n);
+    const received = await eventually(
+      `consumer recorded ${n} deliveries`,
+      () => entries(consumer, 'dataplane.received', t.id),
+      (e) => e.length >= n,
+    );
+    return { served, received };
+  }
 
   it('both sides audit the sha256 and length of the served bytes (plain and gzipped on the fly); audit verify passes', async () => {
     const offer = await publishFile(provider, 'parts-digest', 'parts.csv');
@@ -79,10 +168,6 @@ describe('data transfer receipts carry the content digest', () => {
     const expected = sha256(plain.body);
 
     const theirs = await providerSide(provider, id);
-    const entries = async (t: Node, action: string, resourceId: string) =>
-      (await api<Entry[]>(t, 'GET', `/audit?action=${action}&limit=1000`)).body.filter(
-        (e) => e.resourceId === resourceId,
-      );
     const served = await eventually(
       'provider audited both accesses',
       () => entries(provider, 'dataplane.access', String(theirs?.id)),
@@ -129,5 +214,96 @@ describe('data transfer receipts carry the content digest', () => {
         intact: true,
       });
     }
+  }, 60_000);
+
+  it('remembers the digest of a settled file: a second pull is not hashed yet proves the same sha256; rewritten in place, the next pull proves the new content', async () => {
+    const path = join(String(nodes?.root), 'again.csv');
+    writeFileSync(path, content);
+    const t = await startedPull('parts-again', 'again.csv');
+    nodes?.clock.advance(10_000); // the file was written more than the racy window ago
+    for (let i = 1; i <= 2; i++) {
+      expect((await rawGet(t.endpoint, t.headers)).body.toString()).toBe(content);
+      await accessed(t, i);
+    }
+    const before = statSync(path, { bigint: true });
+    // same size, other bytes: only the stamps tell the versions apart
+    const rewritten = content.replaceAll('ボルト', 'ナット');
+    expect(Buffer.byteLength(rewritten)).toBe(Buffer.byteLength(content));
+    writeFileSync(path, rewritten);
+    const after = statSync(path, { bigint: true });
+    expect([after.ino, after.size]).toEqual([before.ino, before.size]);
+    expect(after.ctimeNs).not.toBe(before.ctimeNs);
+    for (let i = 3; i <= 4; i++) {
+      expect((await rawGet(t.endpoint, t.headers)).body.toString()).toBe(rewritten);
+      await accessed(t, i);
+    }
+
+    const { served, received } = await recorded(t, 4);
+    const [was, now] = [sha256(content), sha256(rewritten)];
+    expect(served.map((e) => [e.outcome, e.details.contentSha256, e.details.contentSha256Cached])).toEqual([
+      ['success', was, undefined],
+      ['success', was, true],
+      ['success', now, undefined],
+      ['success', now, true],
+    ]);
+    expect(served.every((e) => e.details.contentBytes === Buffer.byteLength(content))).toBe(true);
+    expect(received.map((e) => e.details.contentSha256)).toEqual([was, was, now, now]);
+  }, 60_000);
+
+  it('claims no remembered digest for a file written while it streamed: the record says it changed, the receipt carries no digest', async () => {
+    // 64 MiB: more than loopback can hold in flight (the consumer's receive buffer is at most
+    // net.ipv4.tcp_rmem's 32 MiB here, the provider's send buffer 4 MiB), so the provider cannot have read the
+    // end of the file while the consumer holds back
+    const size = 64 * 2 ** 20;
+    const path = join(String(nodes?.root), 'large.bin');
+    writeFileSync(path, Buffer.alloc(size, '検'));
+    const original = sha256(Buffer.alloc(size, '検'));
+    const t = await startedPull('parts-large', 'large.bin');
+    nodes?.clock.advance(10_000);
+    const first = await pausedGet(t.endpoint, t.headers, async () => {});
+    expect(first).toEqual({ status: 200, sha256: original, bytes: size });
+    await accessed(t, 1);
+    const second = await pausedGet(t.endpoint, t.headers, async () => {
+      const h = await open(path, 'r+');
+      await h.write(Buffer.from('改訂'), 0, 6, size - 6); // same size, new bytes at the end
+      await h.close();
+    });
+    // what went out is the changed file: the remembered digest would have been a false proof
+    expect(second.bytes).toBe(size);
+    expect(second.sha256).not.toBe(original);
+    await accessed(t, 2);
+    const third = await pausedGet(t.endpoint, t.headers, async () => {});
+
+    const served = await accessed(t, 3);
+    expect(served.map((e) => [e.outcome, e.details.contentSha256, e.details.contentChanged])).toEqual([
+      ['success', original, undefined],
+      ['success', undefined, true],
+      ['success', third.sha256, undefined],
+    ]);
+    expect(served[2]?.details.contentSha256Cached).toBeUndefined();
+    expect(third.sha256).toBe(second.sha256);
+    // the consumer holds a signed receipt for each access; the one for the changed file names no digest, and
+    // only the two that do become deliveries in its chain
+    const held = await eventually(
+      'consumer holds 3 data-transfer receipts',
+      async () =>
+        (
+          await api<{ jws: string }[]>(
+            consumer,
+            'GET',
+            `/audit/receipts?role=held&processId=${encodeURIComponent(t.theirs)}`,
+          )
+        ).body
+          .map((r) => peekReceipt(r.jws).claims.event)
+          .filter((e) => e.kind === 'data-transfer'),
+      (e) => e.length >= 3,
+    );
+    expect(held.map((e) => e.digest ?? 'none').sort()).toEqual([original, third.sha256, 'none'].sort());
+    const received = await eventually(
+      'consumer recorded 2 deliveries',
+      () => entries(consumer, 'dataplane.received', t.id),
+      (e) => e.length >= 2,
+    );
+    expect(received.map((e) => e.details.contentSha256)).toEqual([original, third.sha256]);
   }, 60_000);
 });

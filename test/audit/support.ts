@@ -10,7 +10,7 @@ import {
   openDatabase,
   type Tables,
 } from '../../src/store/index.js';
-import { clockedNode, type Node, testClock } from '../dataplane-consumer/support.js';
+import { type Clock, clockedNode, type Node, testClock } from '../dataplane-consumer/support.js';
 
 export interface AuditFixture {
   readonly db: Kysely<Tables>;
@@ -115,6 +115,10 @@ export function forged(prev: AuditRecord, seq: number): AuditRecord {
 export interface FileNodes {
   readonly provider: Node;
   readonly consumer: Node;
+  /** The provider's file root (parts.csv lies there). */
+  readonly root: string;
+  /** The clock both nodes read. */
+  readonly clock: Clock;
   /** Stops both nodes and removes the provider's file root. */
   readonly stop: () => Promise<void>;
 }
@@ -136,6 +140,8 @@ export async function fileProviderAndConsumer(prefix: string, content: string): 
     return {
       provider,
       consumer,
+      root,
+      clock,
       stop: async () => {
         await Promise.all([consumer.stop(), provider.stop()]);
         removeRoot();

@@ -1,4 +1,5 @@
 export { type Authorized, authorize, isStartedPull, permitAll } from './access.js';
+export { DigestCache, type FileIdentity } from './digest-cache.js';
 export {
   type AccessDecision,
   type AccessHook,
@@ -24,6 +25,7 @@ export {
   SourceRegistry,
   type SourceRequest,
   type SourceResponse,
+  type WholeFileRead,
 } from './source.js';
 export {
   type AccessGrant,

@@ -51,6 +51,28 @@ export interface SourceResponse {
   readonly contentEncoding?: 'gzip';
   readonly etag?: string;
   readonly lastModified?: string;
+  /** A body that is one file read whole, start to end (the File source's 200s): see `WholeFileRead`. */
+  readonly wholeFile?: WholeFileRead;
+}
+
+/**
+ * Lets the data plane reuse the content digest of a file it served before instead of hashing the body again,
+ * and offer the digest it did compute for later pulls. The file's identity is checked after the last read, so a
+ * file that changed while it was read never gets a remembered digest claimed for it.
+ */
+export interface WholeFileRead {
+  /** sha256 (hex) remembered for this very version of the file; the body need not be hashed. */
+  readonly knownSha256?: string;
+  /**
+   * Settles once the body ended or was cut (never rejects): true only when it was read to the end and the file
+   * kept its identity from open to the last read.
+   */
+  readonly unchanged: Promise<boolean>;
+  /**
+   * The digest the plane computed over `bytes` of the body; kept only for a whole, unchanged, settled read.
+   * Settles once that is decided (never rejects).
+   */
+  remember(sha256: string, bytes: number): Promise<void>;
 }
 
 /** Sources by type; the node registers the built-in ones, applications add theirs. */

@@ -28,6 +28,7 @@ import {
   SourceRegistry,
   type SourceResponse,
   sourceFailed,
+  type WholeFileRead,
 } from '../../dataspace/dataplane/index.js';
 import type { PullTokens } from '../../dataspace/transfer/index.js';
 import { isMusubiError } from '../../errors/index.js';
@@ -58,7 +59,8 @@ export function nodeDataPlane(ctx: NodeContext): DataPlane {
   if (existing) return existing;
   const c = ctx.config;
   const secrets = c.dataPlaneSecretsFile ? readSecrets(c.dataPlaneSecretsFile) : {};
-  const sources = new SourceRegistry().register(fileSource({ roots: c.dataPlaneFileRoots })).register(
+  const files = fileSource({ roots: c.dataPlaneFileRoots, now: ctx.now }); // remembers digests per node
+  const sources = new SourceRegistry().register(files).register(
     httpDataSource({
       fetch: (url, init) => ctx.outbound.stream(url, init),
       secret: (name) => (Object.hasOwn(secrets, name) ? secrets[name] : undefined),
@@ -184,14 +186,34 @@ interface Access {
    */
   readonly content: Hash;
   contentBytes: number;
+  /**
+   * A file served whole: with a digest remembered for its very version the body is not hashed (the file's
+   * identity is checked again after the last read instead); otherwise the digest computed is offered to it.
+   */
+  wholeFile?: WholeFileRead;
   /** The body is gzipped here: the content is hashed before the encoder, not at the socket. */
   encodedHere?: boolean;
   reason?: string;
 }
 
 function taste(a: Access, chunk: Buffer): void {
-  a.content.update(chunk);
+  if (!a.wholeFile?.knownSha256) a.content.update(chunk);
   a.contentBytes += chunk.length;
+}
+
+/**
+ * What a body served whole proves it carried: the digest computed over it, or the one remembered for the file
+ * if the file kept its identity until the last read — else none, and the record says the file changed.
+ */
+async function deliveredContent(a: Access): Promise<{ sha256?: string; cached?: true; changed?: true }> {
+  const known = a.wholeFile?.knownSha256;
+  if (!known) {
+    const sha256 = a.content.digest('hex');
+    // remembered before the access is on record: a pull that follows the record finds it
+    await a.wholeFile?.remember(sha256, a.contentBytes);
+    return { sha256 };
+  }
+  return (await a.wholeFile?.unchanged) ? { sha256: known, cached: true } : { changed: true };
 }
 
 /** Passes chunks through unchanged, hashing them into the access's content digest. */
@@ -209,8 +231,10 @@ const agreementKey = (a: Access) => `${a.participantId}\n${a.authorized?.grant.a
 async function auditAccess(ctx: NodeContext, a: Access, status: number, complete: boolean, method: string) {
   const g = a.authorized?.grant;
   const outcome = status >= 400 && status < 500 ? 'denied' : complete && status < 400 ? 'success' : 'failure';
+  const durationMs = Math.round(performance.now() - a.started);
   // What was delivered, provably: the digest of a body served whole (a cut one proves nothing).
-  const digest = outcome === 'success' && method !== 'HEAD' ? a.content.digest('hex') : undefined;
+  const delivered = outcome === 'success' && method !== 'HEAD' ? await deliveredContent(a) : {};
+  const digest = delivered.sha256;
   await appendAudit(
     ctx.db,
     {
@@ -226,9 +250,11 @@ async function auditAccess(ctx: NodeContext, a: Access, status: number, complete
         method,
         status,
         bytes: a.bytes,
-        durationMs: Math.round(performance.now() - a.started),
+        durationMs,
         complete,
         ...(digest ? { contentSha256: digest, contentBytes: a.contentBytes } : {}),
+        ...(delivered.cached ? { contentSha256Cached: true } : {}),
+        ...(delivered.changed ? { contentChanged: true } : {}),
         ...(g ? { agreementId: g.agreementId, assetId: g.assetId } : {}),
       },
       context: {
@@ -323,6 +349,7 @@ export const dataPlaneScope: FastifyPluginAsync<{ ctx: NodeContext }> = async (a
       a.reason = isMusubiError(e) ? e.code : 'internal';
       throw e;
     }
+    if (source.wholeFile) a.wholeFile = source.wholeFile;
     const contentType = source.contentType ?? a.authorized?.contentType ?? 'application/octet-stream';
     const out = encoded(req, source, contentType, a);
     if (!head && out.contentLength !== undefined) {
