@@ -105,14 +105,7 @@ describe('data transfer receipts carry the content digest', () => {
   async function startedPull(assetId: string, path: string) {
     const offer = await publishFile(provider, assetId, path);
     const agreementId = await negotiated(consumer, provider, offer);
-    const requested = await api<{ id: string }>(consumer, 'POST', '/transfers', { agreementId });
-    expect(requested.status).toBe(201);
-    const id = requested.body.id;
-    await eventually(
-      'consumer STARTED',
-      () => transferOf(consumer, id),
-      (t) => t.state === 'STARTED',
-    );
+    const id = await startedTransfer(consumer, agreementId);
     const edr = await api<{ endpoint: string; authorization: string }>(
       consumer,
       'GET',
@@ -150,27 +143,19 @@ describe('data transfer receipts carry the content digest', () => {
   }
 
   it('both sides audit the sha256 and length of the served bytes (plain and gzipped on the fly); audit verify passes', async () => {
-    const offer = await publishFile(provider, 'parts-digest', 'parts.csv');
-    const agreementId = await negotiated(consumer, provider, offer);
-    const id = await startedTransfer(consumer, agreementId);
-    const edr = await api<{ endpoint: string; authorization: string }>(
-      consumer,
-      'GET',
-      `/transfers/${encodeURIComponent(id)}/edr`,
-    );
-    const auth = { authorization: `Bearer ${edr.body.authorization}` };
-    const plain = await rawGet(edr.body.endpoint, { ...auth, 'accept-encoding': 'identity' });
+    const pull = await startedPull('parts-digest', 'parts.csv');
+    const plain = await rawGet(pull.endpoint, pull.headers);
     expect(plain.status).toBe(200);
     expect(plain.body.toString('utf8')).toBe(content);
-    const zipped = await rawGet(edr.body.endpoint, { ...auth, 'accept-encoding': 'gzip' });
+    const zipped = await rawGet(pull.endpoint, { ...pull.headers, 'accept-encoding': 'gzip' });
     expect(zipped.status).toBe(200);
     expect(zipped.encoding).toBe('gzip');
     const expected = sha256(plain.body);
 
-    const theirs = await providerSide(provider, id);
+    const { id, theirs } = pull;
     const served = await eventually(
       'provider audited both accesses',
-      () => entries(provider, 'dataplane.access', String(theirs?.id)),
+      () => entries(provider, 'dataplane.access', theirs),
       (e) => e.length >= 2,
     );
     expect(served.map((e) => e.outcome)).toEqual(['success', 'success']);
@@ -194,7 +179,7 @@ describe('data transfer receipts carry the content digest', () => {
       await api<{ id: string; jws: string }[]>(
         consumer,
         'GET',
-        `/audit/receipts?role=held&processId=${encodeURIComponent(String(theirs?.id))}`,
+        `/audit/receipts?role=held&processId=${encodeURIComponent(theirs)}`,
       )
     ).body;
     for (const e of received) {
