@@ -6,15 +6,10 @@ import type { Document, Parser, SourceInfo } from '../document/index.js';
 import { defaultZipLimits, type ZipLimits } from './archive.js';
 import { parseCsv, parseTsv } from './csv.js';
 import { detectFormat, type Format, formats } from './detect.js';
-import { docxParser } from './docx.js';
 import { UnsupportedFormat } from './errors.js';
-import { parseHtml } from './html.js';
 import { legacyParser } from './legacy.js';
-import { parseMarkdown } from './markdown.js';
 import type { PdfParserDeps } from './pdf/index.js';
-import { pptxParser } from './pptx.js';
 import { parseText } from './text.js';
-import { xlsxParser } from './xlsx.js';
 
 export interface ParseOptions {
   /** Limits checked before any zip entry is inflated (DOCX/XLSX/PPTX). */
@@ -28,19 +23,22 @@ export interface ParseOptions {
 /** The parser for a format name; `parse.unsupported` for anything else. */
 export function parserFor(format: string, options: ParseOptions = {}): Parser {
   const limits = options.zipLimits ?? defaultZipLimits;
+  const docx = lazy(() => import('./docx.js').then((m) => m.docxParser(limits)));
+  const xlsx = lazy(() => import('./xlsx.js').then((m) => m.xlsxParser(limits)));
+  const pptx = lazy(() => import('./pptx.js').then((m) => m.pptxParser(limits)));
   switch (format as Format) {
     case 'pdf':
-      return lazyPdfParser(options.pdf);
+      return lazy(() => import('./pdf/index.js').then((pdf) => pdf.createPdfParser(options.pdf)));
     case 'docx':
-      return docxParser(limits);
+      return docx;
     case 'xlsx':
-      return xlsxParser(limits);
+      return xlsx;
     case 'pptx':
-      return pptxParser(limits);
+      return pptx;
     case 'html':
-      return parseHtml;
+      return lazy(() => import('./html.js').then((m) => m.parseHtml));
     case 'markdown':
-      return parseMarkdown;
+      return lazy(() => import('./markdown.js').then((m) => m.parseMarkdown));
     case 'csv':
       return parseCsv;
     case 'tsv':
@@ -48,21 +46,25 @@ export function parserFor(format: string, options: ParseOptions = {}): Parser {
     case 'text':
       return parseText;
     case 'doc':
-      return legacyParser('doc', docxParser(limits), options);
+      return legacyParser('doc', docx, options);
     case 'xls':
-      return legacyParser('xls', xlsxParser(limits), options);
+      return legacyParser('xls', xlsx, options);
     case 'ppt':
-      return legacyParser('ppt', pptxParser(limits), options);
+      return legacyParser('ppt', pptx, options);
     default:
       throw new UnsupportedFormat(`unsupported format: ${format} (known: ${formats.join(', ')})`, { format });
   }
 }
 
-// pdfjs is large: it is loaded on the first PDF, not by everyone who parses Markdown or CSV.
-function lazyPdfParser(deps: PdfParserDeps | undefined): Parser {
+/**
+ * A parser whose module is loaded on its first file. pdfjs, exceljs and the Markdown and HTML parsers
+ * take from a tenth to half a second each to load: a parse worker that only ever sees PDFs (or the CLI
+ * refining Markdown) loads none of the others.
+ */
+function lazy(load: () => Promise<Parser>): Parser {
   let parser: Promise<Parser> | undefined;
   return async (bytes, source) => {
-    parser ??= import('./pdf/index.js').then((pdf) => pdf.createPdfParser(deps));
+    parser ??= load();
     return (await parser)(bytes, source);
   };
 }

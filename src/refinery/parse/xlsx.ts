@@ -4,7 +4,7 @@
  * header rows detected) unless it is a 方眼紙-style form — mostly merged cells laid out as label/value
  * pairs — whose pairs become paragraphs "label: value". Location: sheet and A1 range.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { zipSync } from 'fflate';
 import type { Parser, TableCell } from '../document/index.js';
 import {
@@ -22,6 +22,13 @@ import { cellKey, type Rect, regionsOf, type SheetGrid } from './xlsx-regions.js
 
 type Worksheet = ExcelJS.Worksheet;
 
+// exceljs takes a third of a second to load: loaded on the first workbook, not by every thread that parses.
+let excel: Promise<typeof ExcelJS> | undefined;
+const loadExcel = () => {
+  excel ??= import('exceljs').then((m) => m.default);
+  return excel;
+};
+
 /** An XLSX parser with the given zip limits (enforced before exceljs sees the workbook). */
 export function xlsxParser(limits: ZipLimits = defaultZipLimits): Parser {
   return async (bytes, source) => {
@@ -29,7 +36,8 @@ export function xlsxParser(limits: ZipLimits = defaultZipLimits): Parser {
     // fflate inflated within the checked limits, so a lying size header cannot get past them.
     const entries = readZip(bytes, source.uri, () => true, limits);
     const stored = zipSync(Object.fromEntries(entries), { level: 0 });
-    const book = new ExcelJS.Workbook();
+    const { Workbook, ValueType } = await loadExcel();
+    const book = new Workbook();
     try {
       await book.xlsx.load(
         Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength) as unknown as ArrayBuffer,
@@ -38,7 +46,9 @@ export function xlsxParser(limits: ZipLimits = defaultZipLimits): Parser {
       const reason = `not a readable workbook (${e instanceof Error ? e.message : String(e)})`;
       throw new CorruptFile(source.uri, reason, { cause: e });
     }
-    const drafts = book.worksheets.filter((ws) => ws.state === 'visible').flatMap(sheetDrafts);
+    const drafts = book.worksheets
+      .filter((ws) => ws.state === 'visible')
+      .flatMap((ws) => sheetDrafts(ws, ValueType.Merge));
     const title = book.title === '' ? undefined : book.title;
     return { source, metadata: title === undefined ? {} : { title }, blocks: buildBlocks(drafts) };
   };
@@ -46,8 +56,8 @@ export function xlsxParser(limits: ZipLimits = defaultZipLimits): Parser {
 
 export const parseXlsx: Parser = xlsxParser();
 
-function sheetDrafts(ws: Worksheet): BlockDraft[] {
-  const grid = gridOf(ws);
+function sheetDrafts(ws: Worksheet, merge: ExcelJS.ValueType): BlockDraft[] {
+  const grid = gridOf(ws, merge);
   const regions = regionsOf(grid);
   if (regions.length === 0) return [];
   const heading: BlockDraft = { kind: 'heading', level: 1, text: ws.name, location: { sheet: ws.name } };
@@ -69,12 +79,13 @@ function regionDrafts(grid: SheetGrid, r: Rect, sheet: string): BlockDraft[] {
   return isForm(grid, r) ? formDrafts(grid, r, mergesIn(grid, r), sheet) : [tableDraft(grid, r, sheet)];
 }
 
-function gridOf(ws: Worksheet): SheetGrid {
+/** The sheet's non-empty cells; `merge` is exceljs's type of the cells a merge covers (skipped). */
+function gridOf(ws: Worksheet, merge: ExcelJS.ValueType): SheetGrid {
   const text = new Map<string, string>();
   let bounds: Rect | undefined;
   ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     row.eachCell({ includeEmpty: false }, (cell, colNumber) => {
-      if (cell.type === ExcelJS.ValueType.Merge) return;
+      if (cell.type === merge) return;
       const value = cellText(cell);
       if (value === '') return;
       const r = rowNumber - 1;

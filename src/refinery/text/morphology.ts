@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import kuromoji from 'kuromoji';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import type kuromoji from 'kuromoji';
 import { MorphologyUnavailable } from './errors.js';
 import { speedUpLattice } from './kuromoji-lattice.js';
 
@@ -68,12 +71,7 @@ export function loadMorphology(): Promise<MorphTokenizer> {
 
 async function build(): Promise<MorphTokenizer> {
   const dicPath = dictionaryPath();
-  const tokenizer = await new Promise<kuromoji.Tokenizer<KuromojiToken>>((resolve, reject) => {
-    kuromoji.builder({ dicPath }).build((error, built) => {
-      if (error) reject(new MorphologyUnavailable(dicPath, error));
-      else resolve(built);
-    });
-  });
+  const tokenizer = await buildTokenizer(dicPath);
   speedUpLattice(tokenizer); // same tokens, linear in sentence length
   return (normalised) => {
     const words: string[] = [];
@@ -88,6 +86,48 @@ async function build(): Promise<MorphTokenizer> {
     }
     return words;
   };
+}
+
+interface DictionaryLoader {
+  loadArrayBuffer(file: string, done: (error: unknown, buffer?: ArrayBuffer) => void): void;
+  load(done: (error: unknown, dictionaries: unknown) => void): void;
+}
+
+const inflate = promisify(gunzip);
+
+/**
+ * The dictionary as it is gzipped, inflated into one buffer sized from the gzip trailer. kuromoji's own
+ * loader inflates in 16 KiB pieces, concatenates them and copies the result once more: about 100 MB moved
+ * three times, half a CPU-second per thread that loads the dictionary (each parse worker does).
+ */
+async function dictionaryFile(file: string): Promise<ArrayBuffer> {
+  const gz = await readFile(file);
+  // ISIZE, the inflated length modulo 2³² (the files are tens of MB); a wrong guess only costs a concat.
+  const size = gz.length >= 4 ? gz.readUInt32LE(gz.length - 4) : 0;
+  const out = await inflate(gz, { chunkSize: Math.max(size, 64 * 1024) });
+  const whole = out.byteOffset === 0 && out.buffer.byteLength === out.length;
+  return whole ? (out.buffer as ArrayBuffer) : new Uint8Array(out).buffer;
+}
+
+/** kuromoji's `builder({ dicPath }).build`, with the dictionary files read by `dictionaryFile`. */
+function buildTokenizer(dicPath: string): Promise<kuromoji.Tokenizer<KuromojiToken>> {
+  const require = createRequire(import.meta.url);
+  const Loader = require('kuromoji/src/loader/DictionaryLoader.js') as new (
+    dicPath: string,
+  ) => DictionaryLoader;
+  const Tokenizer = require('kuromoji/src/Tokenizer.js') as new (
+    dictionaries: unknown,
+  ) => kuromoji.Tokenizer<KuromojiToken>;
+  const loader = new Loader(dicPath);
+  loader.loadArrayBuffer = (file, done) => {
+    dictionaryFile(file).then((buffer) => done(null, buffer), done);
+  };
+  return new Promise((resolve, reject) => {
+    loader.load((error, dictionaries) => {
+      if (error) reject(new MorphologyUnavailable(dicPath, error));
+      else resolve(new Tokenizer(dictionaries));
+    });
+  });
 }
 
 function dictionaryPath(): string {

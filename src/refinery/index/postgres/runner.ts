@@ -1,4 +1,11 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
+
+// Kysely is only needed once a query runs: the threads that tokenise and index into SQLite never load it.
+let kysely: Promise<typeof import('kysely')> | undefined;
+async function raw(text: string, params: readonly unknown[]): Promise<CompiledQuery> {
+  kysely ??= import('kysely');
+  return (await kysely).CompiledQuery.raw(text, [...params]);
+}
 
 /**
  * The narrow SQL surface the PostgreSQL index needs: parameterised queries and a transaction. Any PostgreSQL
@@ -13,14 +20,14 @@ export interface SqlRunner {
 /** A runner over a Kysely instance of the store (`Database.db` on the postgres or pglite engine). */
 export function kyselyRunner(db: Kysely<unknown>): SqlRunner {
   const query = async <R>(text: string, params: readonly unknown[] = []): Promise<R[]> =>
-    (await db.executeQuery<R>(CompiledQuery.raw(text, [...params]))).rows as R[];
+    (await db.executeQuery<R>(await raw(text, params))).rows as R[];
   return {
     query,
     transaction: (work) =>
       db.transaction().execute(async (trx) => {
         const inner: SqlRunner = {
           query: async <R>(text: string, params: readonly unknown[] = []) =>
-            (await trx.executeQuery<R>(CompiledQuery.raw(text, [...params]))).rows as R[],
+            (await trx.executeQuery<R>(await raw(text, params))).rows as R[],
           transaction: (nested) => nested(inner),
         };
         return work(inner);
