@@ -73,15 +73,81 @@ async function build(): Promise<MorphTokenizer> {
   const dicPath = dictionaryPath();
   const tokenizer = await buildTokenizer(dicPath);
   speedUpLattice(tokenizer); // same tokens, linear in sentence length
+  return contentWordsOf(tokenizer);
+}
+
+/** What a token contributes: its base form, or the word runs of a base form with separators; no stop words. */
+function wordsOf(t: KuromojiToken): string[] {
+  if (!isContentWord(t)) return [];
+  const base = baseForm(t);
+  if (wordChars.test(base)) return stopBaseForms.has(base) ? [] : [base];
+  const words: string[] = [];
+  for (const [part] of base.matchAll(wordRuns)) if (!stopBaseForms.has(part)) words.push(part);
+  return words;
+}
+
+/** A best-path node of kuromoji's lattice: `name` is the word id in the known or unknown dictionary. */
+interface PathNode {
+  readonly name: number;
+  readonly type: string;
+  readonly surface_form: string;
+}
+
+interface TokenizerInternals {
+  getLattice(sentence: string): unknown;
+  readonly viterbi_searcher: { search(lattice: unknown): readonly PathNode[] };
+  readonly token_info_dictionary: { getFeatures(id: number): string | null };
+  readonly unknown_dictionary: { getFeatures(id: number): string | null };
+}
+
+/** The token fields `wordsOf` reads, as kuromoji's IpadicFormatter fills them from a features line. */
+function tokenOf(features: readonly string[], surface: string): KuromojiToken {
+  return {
+    surface_form: surface,
+    pos: features[1],
+    pos_detail_1: features[2],
+    basic_form: features[7],
+  } as KuromojiToken;
+}
+
+/**
+ * `wordsOf` over `tokenizer.tokenize(text)`, without building kuromoji's token objects: for every word on
+ * the best path kuromoji decodes its features line from the dictionary, splits it and fills a ten-field
+ * object, though only the part of speech and base form matter here. A dictionary word's words depend on
+ * its id alone and are kept by id; an unknown word's on its class (kept) and its surface.
+ */
+function contentWordsOf(tokenizer: kuromoji.Tokenizer<KuromojiToken>): MorphTokenizer {
+  const kuromojiTokenizer = tokenizer as unknown as TokenizerInternals;
+  const split = (tokenizer.constructor as { splitByPunctuation?: (text: string) => string[] })
+    .splitByPunctuation;
+  if (typeof kuromojiTokenizer.getLattice !== 'function' || typeof split !== 'function')
+    return (text) => tokenizer.tokenize(text).flatMap(wordsOf);
+  const known = new Map<number, readonly string[]>();
+  const unknownFeatures = new Map<number, readonly string[]>();
+  const featuresOf = (line: string | null): string[] => (line == null ? [] : line.split(','));
   return (normalised) => {
     const words: string[] = [];
-    for (const t of tokenizer.tokenize(normalised)) {
-      if (!isContentWord(t)) continue;
-      const base = baseForm(t);
-      if (wordChars.test(base)) {
-        if (!stopBaseForms.has(base)) words.push(base);
-      } else {
-        for (const [part] of base.matchAll(wordRuns)) if (!stopBaseForms.has(part)) words.push(part);
+    for (const sentence of split(normalised)) {
+      const path = kuromojiTokenizer.viterbi_searcher.search(kuromojiTokenizer.getLattice(sentence));
+      for (const node of path) {
+        let found: readonly string[];
+        if (node.type === 'KNOWN') {
+          let cached = known.get(node.name);
+          if (cached === undefined) {
+            const features = featuresOf(kuromojiTokenizer.token_info_dictionary.getFeatures(node.name));
+            cached = wordsOf(tokenOf(features, features[0] as string));
+            known.set(node.name, cached);
+          }
+          found = cached;
+        } else if (node.type === 'UNKNOWN') {
+          let features = unknownFeatures.get(node.name);
+          if (features === undefined) {
+            features = featuresOf(kuromojiTokenizer.unknown_dictionary.getFeatures(node.name));
+            unknownFeatures.set(node.name, features);
+          }
+          found = wordsOf(tokenOf(features, node.surface_form));
+        } else continue; // a user-dictionary word has no features: never a content word
+        for (const w of found) words.push(w);
       }
     }
     return words;
