@@ -5,7 +5,7 @@ import { chunkByStructure } from '../chunk/index.js';
 import { type Corpus, type DocumentEntry, openCorpus, type StoredDocument } from '../corpus/index.js';
 import type { Document } from '../document/index.js';
 import type { Analyzer } from '../index/index.js';
-import { sourceInfoFor } from '../parse/index.js';
+import { detectFormat } from '../parse/index.js';
 import { type AfterParse, ParsePool, type ParserModule } from '../parse/worker/index.js';
 import { FileTooLarge, InvalidRefineOptions, NoText } from './errors.js';
 import { type FileFailure, failureOf } from './failure.js';
@@ -288,7 +288,8 @@ async function refineFile(file: FoundFile, run: Run): Promise<FileResult> {
   }
   let format = '';
   try {
-    const source = { ...sourceInfoFor(bytes, file.uri), sha256 };
+    // The hash is known already: `sourceInfoFor` would compute it a second time.
+    const source = { uri: file.uri, format: detectFormat(bytes, file.uri), sha256, bytes: bytes.length };
     format = source.format;
     const parsed = await run.pool().parseThen<Prepared>(bytes, source, run.after);
     const doc = parsed.document;
