@@ -1,13 +1,8 @@
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadJapaneseAnalyzer } from '../../src/refinery/index/index.js';
-import {
-  bySentence,
-  deferredJapaneseAnalyzer,
-  preparedAnalyzer,
-  refine,
-} from '../../src/refinery/pipeline/index.js';
+import { ftsSafe, indexRows, joinedRow, loadJapaneseAnalyzer } from '../../src/refinery/index/index.js';
+import { bySentence, deferredJapaneseAnalyzer, refine } from '../../src/refinery/pipeline/index.js';
 import { loadMorphology } from '../../src/refinery/text/index.js';
 import { consistency, copySamples, expectConsistent } from './corpus-check.js';
 
@@ -53,21 +48,26 @@ describe('tokenising in the parse workers', () => {
   });
 });
 
-describe('preparedAnalyzer', () => {
-  it('answers prepared texts from their tokens and any other text from the base analyzer', async () => {
-    const base = await loadJapaneseAnalyzer();
-    const analyzer = preparedAnalyzer(base);
-    expect(analyzer.views).toEqual(base.views);
-    const text = 'ポンプの吐出弁を閉じる';
-    const prepared = { text, unit: { bigram: ['準備'] }, passages: [{ bigram: ['済み'] }] };
-    analyzer.withPrepared([prepared], () => {
-      expect(analyzer.unit(text)).toEqual({ bigram: ['準備'] });
-      expect(analyzer.passages?.(text)).toEqual([{ bigram: ['済み'] }]);
-      expect(analyzer.unit('吸込弁')).toEqual(base.unit('吸込弁'));
-    });
-    // Outside withPrepared nothing is served from the prepared tokens.
-    expect(analyzer.unit(text)).toEqual(base.unit(text));
-    expect(analyzer.query('吐出弁とは')).toEqual(base.query('吐出弁とは'));
+describe('indexRows', () => {
+  it('writes each view as its tokens spelled for FTS5 and space-joined, and one row per passage window', async () => {
+    const analyzer = await loadJapaneseAnalyzer();
+    const text = `ポンプの吐出弁を閉じ、潤滑油は3,000時間ごとに交換する。 C++ 3.5kg\n${'配管の点検を行う。'.repeat(60)}`;
+    const rows = indexRows(analyzer, text);
+    const unit = analyzer.unit(text);
+    expect(rows.views).toEqual(analyzer.views.map((v) => (unit[v] ?? []).map(ftsSafe).join(' ')));
+    expect(rows.views.every((row) => row.length > 0)).toBe(true);
+    const windows = analyzer.passages!(text);
+    expect(windows.length).toBeGreaterThan(2);
+    expect(rows.passages).toEqual([windows.map((w) => (w['bigram'] ?? []).map(ftsSafe).join(' '))]);
+  });
+
+  it('joins a document row from its chunks in order, a chunk without tokens adding nothing', () => {
+    const a = { views: ['ポン ンプ', 'ポンプ'], passages: [] };
+    const empty = { views: ['', ''], passages: [] };
+    const b = { views: ['吐出', ''], passages: [] };
+    expect(joinedRow([a, empty, b], 0)).toBe('ポン ンプ 吐出');
+    expect(joinedRow([a, empty, b], 1)).toBe('ポンプ');
+    expect(joinedRow([], 0)).toBe('');
   });
 });
 

@@ -65,3 +65,9 @@ export class VectorMismatch extends MusubiError {
     );
   }
 }
+
+export class IndexRowsMismatch extends InvalidInput {
+  constructor(rows: number, chunks: number) {
+    super('corpus.index-rows-mismatch', `${rows} index rows given for ${chunks} chunks`, { rows, chunks });
+  }
+}

@@ -4,6 +4,7 @@ export {
   CorpusEmpty,
   CorpusMissing,
   DocumentNotFound,
+  IndexRowsMismatch,
   InvalidFilter,
   VectorMismatch,
 } from './errors.js';

@@ -4,9 +4,14 @@ import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { type Chunk, chunkContent } from '../chunk/index.js';
 import type { Document, DocumentMetadata } from '../document/index.js';
-// ftsSafe: the index's own spelling, so tokens such as "3.5kg" stay one FTS5 term.
-import { type Analyzer, ftsSafe as ftsToken } from '../index/index.js';
-import { AmbiguousDocument, AnalyzerRequired, CorpusMissing, DocumentNotFound } from './errors.js';
+import { type Analyzer, type IndexRows, indexRows, joinedRow, passageViewsOf } from '../index/index.js';
+import {
+  AmbiguousDocument,
+  AnalyzerRequired,
+  CorpusMissing,
+  DocumentNotFound,
+  IndexRowsMismatch,
+} from './errors.js';
 import { corpusSchema, passageSpan, viewTable } from './schema.js';
 import { type CorpusSearch, createCorpusSearch } from './search.js';
 
@@ -66,19 +71,20 @@ export interface Corpus extends CorpusSearch {
    * index rows in one transaction. Returns the chunk ids as stored (a byte-identical copy of another file
    * gets ids derived from its own uri, since ids are derived from content).
    */
-  putDocument(entry: DocumentEntry, doc: Document, chunks: readonly Chunk[], replacing?: string): string[];
+  putDocument(
+    entry: DocumentEntry,
+    doc: Document,
+    chunks: readonly Chunk[],
+    replacing?: string,
+    /** The chunks' index rows when already made with this corpus's analyzer (in a parse worker). */
+    rows?: readonly IndexRows[],
+  ): string[];
   /** Records a failed file; any chunks it had are removed, in one transaction. */
   putFailure(entry: DocumentEntry, error: { readonly code: string; readonly message: string }): void;
   /** Updates the modification time of an unchanged file (so the next run skips hashing it). */
   touch(uri: string, mtimeMs: number): void;
   removeDocument(uri: string): void;
   close(): void;
-}
-
-/** A chunk's FTS5 tokens per view, and per passage view its windows' tokens. */
-interface AnalysedChunk {
-  readonly views: readonly (readonly string[])[];
-  readonly passages: readonly (readonly (readonly string[])[])[];
 }
 
 interface DocumentRow {
@@ -133,7 +139,7 @@ export function openCorpus(options: OpenCorpusOptions): Corpus {
 function corpusOver(db: Sqlite.Database, options: OpenCorpusOptions): Corpus {
   const { participantId, analyzer } = options;
   const views = analyzer?.views ?? [];
-  const passageViews = analyzer?.passages ? (analyzer.passageViews ?? []) : [];
+  const passageViews = analyzer ? passageViewsOf(analyzer) : [];
   const search = createCorpusSearch(db, participantId, analyzer); // creates the view tables
   const selectDocs = db.prepare(
     `SELECT d.row, d.uri, d.sha256, d.format, d.bytes, d.mtime_ms, d.pipeline, d.metadata, d.refined_at,
@@ -205,7 +211,7 @@ function corpusOver(db: Sqlite.Database, options: OpenCorpusOptions): Corpus {
       entry: DocumentEntry,
       doc: Document,
       chunks: readonly Chunk[],
-      tokens: readonly AnalysedChunk[],
+      rows: readonly IndexRows[],
       replacing: string | undefined,
     ): string[] => {
       if (replacing !== undefined) dropDocument(replacing);
@@ -241,16 +247,16 @@ function corpusOver(db: Sqlite.Database, options: OpenCorpusOptions): Corpus {
           ).lastInsertRowid,
         );
         unitInserts.forEach((ins, v) => {
-          ins.run(chunkRow, tokens[i]!.views[v]!.join(' '));
+          ins.run(chunkRow, rows[i]!.views[v]!);
         });
         passageInserts.forEach((ins, v) => {
-          tokens[i]!.passages[v]!.slice(0, passageSpan).forEach((p, n) => {
-            ins.run(chunkRow * passageSpan + n, p.join(' '));
+          rows[i]!.passages[v]!.slice(0, passageSpan).forEach((p, n) => {
+            ins.run(chunkRow * passageSpan + n, p);
           });
         });
       });
       docInserts.forEach((ins, v) => {
-        ins.run(docRow, tokens.flatMap((t) => t.views[v]!).join(' '));
+        ins.run(docRow, joinedRow(rows, v));
       });
       return ids;
     },
@@ -318,19 +324,13 @@ function corpusOver(db: Sqlite.Database, options: OpenCorpusOptions): Corpus {
         .get({ p: participantId }) as CorpusCounts;
       return { ...c };
     },
-    putDocument(entry, doc, chunks, replacing) {
+    putDocument(entry, doc, chunks, replacing, rows) {
       const use = requireAnalyzer('refining');
+      if (rows !== undefined && rows.length !== chunks.length)
+        throw new IndexRowsMismatch(rows.length, chunks.length);
       // Tokenising is the slow part: done before the transaction so the write lock is held briefly.
-      const tokens = chunks.map((chunk): AnalysedChunk => {
-        const content = chunkContent(chunk);
-        const byView = use.unit(content);
-        const windows = passageViews.length > 0 ? (use.passages?.(content) ?? []) : [];
-        return {
-          views: views.map((v) => (byView[v] ?? []).map(ftsToken)),
-          passages: passageViews.map((v) => windows.map((w) => (w[v] ?? []).map(ftsToken))),
-        };
-      });
-      const ids = put(entry, doc, chunks, tokens, replacing);
+      const made = rows ?? chunks.map((chunk) => indexRows(use, chunkContent(chunk)));
+      const ids = put(entry, doc, chunks, made, replacing);
       search.invalidate();
       return ids;
     },

@@ -30,6 +30,7 @@ export {
   rankUnits,
   type UnitPlace,
 } from './ranking.js';
+export { type IndexRows, indexRows, joinedRow, passageViewsOf } from './rows.js';
 export {
   createMemoryIndex,
   createSqliteIndex,

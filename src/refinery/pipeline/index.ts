@@ -8,14 +8,11 @@ export {
 } from './errors.js';
 export { type FailureReason, type FileFailure, failureOf } from './failure.js';
 export {
-  type AnalysedText,
   bySentence,
   deferredJapaneseAnalyzer,
   type Prepared,
-  type PreparedAnalyzer,
   type PrepareOptions,
   prepareDocument,
-  preparedAnalyzer,
 } from './prepare.js';
 export {
   defaultRefineSettings,

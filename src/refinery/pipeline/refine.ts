@@ -9,13 +9,7 @@ import { detectFormat } from '../parse/index.js';
 import { type AfterParse, ParsePool, type ParserModule } from '../parse/worker/index.js';
 import { FileTooLarge, InvalidRefineOptions, NoText } from './errors.js';
 import { type FileFailure, failureOf } from './failure.js';
-import {
-  deferredJapaneseAnalyzer,
-  type Prepared,
-  type PreparedAnalyzer,
-  type PrepareOptions,
-  preparedAnalyzer,
-} from './prepare.js';
+import { deferredJapaneseAnalyzer, type Prepared, type PrepareOptions } from './prepare.js';
 import { type FoundFile, inScope, type Walked, walk } from './walk.js';
 
 // The worker step: the module as the pool's workers load it (TypeScript sources in tests, dist/ built).
@@ -97,7 +91,6 @@ export interface RefineSummary {
 
 interface Run {
   readonly corpus: Corpus;
-  readonly analyzer: PreparedAnalyzer;
   /** Resolves once the analyzer can tokenise here (texts that come without a worker's tokens). */
   readonly analyzerReady: () => Promise<void>;
   /** Chunking and tokenising in the worker, after the parse. */
@@ -138,7 +131,7 @@ export async function refine(paths: readonly string[], options: RefineOptions): 
   const walked = await walk(paths, [options.store]);
   // The workers tokenise with their own dictionary: this thread loads one only if it has to tokenise.
   const deferred = options.analyzer === undefined ? deferredJapaneseAnalyzer() : undefined;
-  const analyzer = preparedAnalyzer(options.analyzer ?? deferred!.analyzer);
+  const analyzer = options.analyzer ?? deferred!.analyzer;
   const corpus = openCorpus({
     dir: options.store,
     participantId: settings.participantId,
@@ -155,7 +148,6 @@ export async function refine(paths: readonly string[], options: RefineOptions): 
     };
     const run: Run = {
       corpus,
-      analyzer,
       analyzerReady: () => deferred?.load() ?? Promise.resolve(),
       after: { module: prepareModule, export: 'prepareDocument', options: prepare },
       settings,
@@ -294,9 +286,10 @@ async function refineFile(file: FoundFile, run: Run): Promise<FileResult> {
     const parsed = await run.pool().parseThen<Prepared>(bytes, source, run.after);
     const doc = parsed.document;
     if (!doc.blocks.some((b) => b.text.trim() !== '')) throw new NoText(file.uri);
-    const { chunks, analysed } = parsed.extra;
-    if (analysed.length < chunks.length) await run.analyzerReady();
-    run.analyzer.withPrepared(analysed, () => run.corpus.putDocument(entry(sha256, format), doc, chunks));
+    const { chunks, rows } = parsed.extra;
+    const made = rows.length === chunks.length ? rows : undefined;
+    if (made === undefined) await run.analyzerReady();
+    run.corpus.putDocument(entry(sha256, format), doc, chunks, undefined, made);
     return { outcome: before?.status === 'ok' ? 'changed' : 'added', chunks: chunks.length };
   } catch (e) {
     return refuse(e, sha256, format);
