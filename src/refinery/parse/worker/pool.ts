@@ -57,19 +57,26 @@ const youngGenerationMb = 192;
  * `getTextContent`) are giant functions that TurboFan optimises, then throws away at the next operator,
  * font or object shape it had not seen, and optimises again — two dozen times per worker. On the 12
  * manufacturing PDFs a third of the refine's CPU went to V8's compiler threads. With eight times V8's
- * default interrupt budget (67,584) a function gathers that much more feedback before it is optimised,
- * so it is optimised fewer times: CPU per page fell by a sixth (59 against 70 CPU-ms, paired runs).
- * V8 flags are per process, so this also delays tier-up on the calling thread; a budget given on the
- * command line is left alone.
+ * default interrupt budget a function gathers that much more feedback before it is optimised, so it is
+ * optimised fewer times: CPU per page fell by a sixth (59 against 70 CPU-ms, paired runs). V8 flags are
+ * per process, so the budget is raised only while a pool has workers and put back when the last one
+ * closes; only Node 20's V8 (11.3, default 67,584) is tuned, and a budget given on the command line
+ * is left alone.
  */
-const tierUpBudget = '--interrupt-budget=528000';
-let tierUpTuned = false;
+const tierUp = process.versions.v8.startsWith('11.3.')
+  ? { raised: '--interrupt-budget=540672', normal: '--interrupt-budget=67584' }
+  : undefined;
+let poolsWithRaisedBudget = 0;
 
-function tuneTierUp(): void {
-  if (tierUpTuned) return;
-  tierUpTuned = true;
-  if (process.execArgv.some((a) => a.startsWith('--interrupt-budget'))) return;
-  setFlagsFromString(tierUpBudget);
+/** Raises the interrupt budget for a pool's workers; false when it is left as it is. */
+function raiseTierUpBudget(): boolean {
+  if (tierUp === undefined || process.execArgv.some((a) => a.startsWith('--interrupt-budget'))) return false;
+  if (poolsWithRaisedBudget++ === 0) setFlagsFromString(tierUp.raised);
+  return true;
+}
+
+function restoreTierUpBudget(): void {
+  if (tierUp !== undefined && --poolsWithRaisedBudget === 0) setFlagsFromString(tierUp.normal);
 }
 
 const bootstrap = [
@@ -86,6 +93,7 @@ export class ParsePool {
   readonly #queue: Task[] = [];
   #nextId = 1;
   #closed = false;
+  #budgetRaised = false;
 
   constructor(options: PoolOptions) {
     if (options.timeoutMs <= 0 || options.maxOldGenerationSizeMb <= 0) {
@@ -151,6 +159,10 @@ export class ParsePool {
     for (const t of this.#queue.splice(0))
       t.reject(new InvalidInput('parse.pool-closed', 'the parse pool is closed'));
     await Promise.all(this.#slots.splice(0).map((s) => s.worker.terminate()));
+    if (this.#budgetRaised) {
+      this.#budgetRaised = false;
+      restoreTierUpBudget();
+    }
   }
 
   #pump(): void {
@@ -163,7 +175,7 @@ export class ParsePool {
 
   #spawn(): Slot | undefined {
     if (this.#slots.length >= this.#size) return undefined;
-    tuneTierUp();
+    if (!this.#budgetRaised) this.#budgetRaised = raiseTierUpBudget();
     const worker = new Worker(bootstrap, {
       eval: true,
       workerData: { entry, hooks: fromSource ? hooks : undefined },
