@@ -27,6 +27,7 @@ import {
   newPid,
   outsideParty,
   publishMembersOnlyOffer,
+  revokeCredential,
 } from './support.js';
 
 type Party = TestNode & { did: string };
@@ -242,15 +243,8 @@ describe('DCP credentials: an authority and two participants on loopback', () =>
       () => negotiationState(member, String(first.body.id)),
       (n) => n.state === 'FINALIZED',
     );
-    const revoked = await api(
-      authority,
-      'POST',
-      `/authority/credentials/${encodeURIComponent(String(issued.body.id))}/revoke`,
-      {
-        reason: '会費未納',
-      },
-    );
-    expect(revoked.body.revokedAt).toEqual(expect.any(String));
+    const revoked = await revokeCredential(authority, issued.body.id, '会費未納');
+    expect(revoked.revokedAt).toEqual(expect.any(String));
     const before = await api<unknown[]>(provider, 'GET', '/negotiations?role=provider');
     const created = await negotiate(member);
     const id = String(created.body.id);

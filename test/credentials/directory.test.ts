@@ -4,7 +4,7 @@ import { didResolverOf } from '../../src/node/counterparty.js';
 import { api, loopbackNode } from '../dataspace/two-node-support.js';
 import { runCli } from '../support/cli.js';
 import { overTls, type TestNode, testFetch } from '../support/node.js';
-import { addParticipant, issue } from './support.js';
+import { addParticipant, issue, revokeCredential } from './support.js';
 
 type Party = TestNode & { did: string };
 
@@ -136,13 +136,7 @@ describe('participant directory: 法人番号 → DID and endpoints, served by a
     });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ code: 'directory.invalid-corporate-number' });
-    const revoked = await api(
-      authority,
-      'POST',
-      `/authority/credentials/${encodeURIComponent(String(issued.body.id))}/revoke`,
-      {},
-    );
-    expect(revoked.status).toBe(200);
+    await revokeCredential(authority, issued.body.id);
     expect((await lookup(toyota)).status).toBe(404);
     const audit = await api<{ action: string; resourceId: string }[]>(authority, 'GET', '/audit?limit=1000');
     const actions = audit.body.filter((e) => e.resourceId === toyota).map((e) => e.action);

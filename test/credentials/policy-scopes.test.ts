@@ -4,7 +4,7 @@ import { insertPolicy, type Rule } from '../../src/dataspace/policy/index.js';
 import { participantStore } from '../../src/store/index.js';
 import { api, eventually, loopbackNode, negotiationState } from '../dataspace/two-node-support.js';
 import type { TestNode } from '../support/node.js';
-import { addParticipant, issue, membersOnly, publishMembersOnlyOffer } from './support.js';
+import { addParticipant, issue, membersOnly, publishMembersOnlyOffer, revokeCredential } from './support.js';
 
 type Party = TestNode & { did: string };
 
@@ -163,12 +163,7 @@ describe('DCP scopes derived from each offer’s policy (no dcpScopes configured
     const leaver = await addParticipant(consumer, 'leaver');
     const issued = await issue(authority, leaver.did);
     expect((await negotiate(leaver, membersOnly)).state).toBe('FINALIZED');
-    await api(
-      authority,
-      'POST',
-      `/authority/credentials/${encodeURIComponent(String(issued.body.id))}/revoke`,
-      {},
-    );
+    await revokeCredential(authority, issued.body.id);
     const ended = await negotiate(leaver, membersOnly);
     expect(ended.state).toBe('TERMINATED');
     expect(provider.logs()).toContain(`MembershipCredential revoked by ${authority.did}`);

@@ -15,7 +15,7 @@ import {
   transferOf,
 } from '../dataplane-consumer/support.js';
 import { api, eventually } from '../dataspace/two-node-support.js';
-import { addParticipant, issue } from './support.js';
+import { addParticipant, issue, revokeCredential } from './support.js';
 
 type Entry = {
   action: string;
@@ -90,13 +90,7 @@ describe('revocation ends a running transfer within the bound (authority + two m
     const theirs = await providerSide(provider, id);
     expect(theirs?.state).toBe('STARTED');
 
-    const revoked = await api(
-      authority,
-      'POST',
-      `/authority/credentials/${encodeURIComponent(credentialId)}/revoke`,
-      { reason: '会費未納' },
-    );
-    expect(revoked.status).toBe(200);
+    await revokeCredential(authority, credentialId, '会費未納');
     // the armed timer's moment: the clock passes the bound, and the pass it runs ends the transfer
     clock.advance(boundS * 1000 + 1);
     const pass = await monitor?.wake();
@@ -147,13 +141,7 @@ describe('revocation ends a running transfer within the bound (authority + two m
     const id = await startedTransfer(member, agreed);
     const theirs = await providerSide(provider, id);
     expect(theirs?.state).toBe('STARTED');
-    const revoked = await api(
-      authority,
-      'POST',
-      `/authority/credentials/${encodeURIComponent(String(issued.body.id))}/revoke`,
-      { reason: '脱退' },
-    );
-    expect(revoked.status).toBe(200);
+    await revokeCredential(authority, issued.body.id, '脱退');
     // the provider's copy of the status list is past its lifetime (at most the bound); the monitor's own timer
     // is real time and far off, so only the next request can bring the news
     clock.advance(boundS * 1000 + 1);
@@ -204,13 +192,7 @@ describe('revocation ends a running transfer within the bound (authority + two m
     const open = await started(offer);
     const byRole = await started(audited);
 
-    const revoked = await api(
-      authority,
-      'POST',
-      `/authority/credentials/${encodeURIComponent(String(role.body.id))}/revoke`,
-      { reason: '監査員登録の失効' },
-    );
-    expect(revoked.status).toBe(200);
+    await revokeCredential(authority, role.body.id, '監査員登録の失効');
     clock.advance(boundS * 1000 + 1);
     const pass = await runningMonitor(provider.node.context)?.wake();
     expect(pass?.terminated.map((x) => [x.transferId, x.reasonCode])).toEqual([

@@ -11,9 +11,8 @@ import {
   testClock,
   transferOf,
 } from '../dataplane-consumer/support.js';
-import { api } from '../dataspace/two-node-support.js';
 import { clockedNode } from '../support/clocked-node.js';
-import { issue } from './support.js';
+import { issue, revokeCredential } from './support.js';
 
 /**
  * Where a counterparty's credentials stand survives a restart of the provider: revoking the member's credential
@@ -57,13 +56,7 @@ it('a revocation after the provider restarted ends the running transfer at the n
   expect(theirs?.state).toBe('STARTED');
 
   await provider.restart();
-  const revoked = await api(
-    authority,
-    'POST',
-    `/authority/credentials/${encodeURIComponent(String(issued.body.id))}/revoke`,
-    { reason: '会費未納' },
-  );
-  expect(revoked.status).toBe(200);
+  await revokeCredential(authority, issued.body.id, '会費未納');
   clock.advance(boundS * 1000 + 1);
   // the restarted node has not heard from the consumer since: only what it stored can tell it
   const pass = await runningMonitor(provider.node.context)?.wake();

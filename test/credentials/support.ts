@@ -103,3 +103,15 @@ export async function outsideParty(): Promise<{
 }
 
 export const newPid = () => `urn:uuid:${randomUUID()}`;
+
+/** Revokes a credential at the authority (by its id), with the operator's reason; fails unless it answers 200. */
+export async function revokeCredential(authority: TestNode, credentialId: unknown, reason?: string) {
+  const revoked = await api<{ revokedAt: string }>(
+    authority,
+    'POST',
+    `/authority/credentials/${encodeURIComponent(String(credentialId))}/revoke`,
+    reason === undefined ? {} : { reason },
+  );
+  if (revoked.status !== 200) throw new Error(`revoke: ${revoked.status} ${JSON.stringify(revoked.body)}`);
+  return revoked.body;
+}
