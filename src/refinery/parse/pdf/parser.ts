@@ -69,11 +69,14 @@ function everyImageOf(bytes: Uint8Array, uri: string) {
   return {
     page: (n: number) => async (): Promise<OperatorList> => {
       doc ??= openPdf(bytes, uri);
-      const page = await (await doc).getPage(n);
+      const opened = await doc;
+      const page = await opened.getPage(n);
       try {
         return (await page.getOperatorList()) as OperatorList;
       } finally {
         page.cleanup();
+        // decoded images are what this copy holds: let them go, as readPages does for the first copy
+        await opened.cleanup();
       }
     },
     close: async () => doc?.then((d) => d.destroy()).catch(() => undefined),
