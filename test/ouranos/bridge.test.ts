@@ -7,7 +7,7 @@ import {
   setOuranosBridge,
 } from '../../src/apps/ouranos/index.js';
 import { overTls, startTestNode, type TestNode, testFetch } from '../support/node.js';
-import { call } from './support.js';
+import { call, tradeRequestBody } from './support.js';
 
 /**
  * Trades with operators on other nodes go through the `OuranosTradeBridge` port: here a fake bridge stands for
@@ -109,24 +109,19 @@ it('a request to an operator elsewhere goes out through the bridge, and its answ
     amountRequiredUnit: 'kilogram',
   });
   const traceId = (part.body as { traceId: string }).traceId;
-  const trade = await call(base, 'PUT', '/api/v1/datatransport?dataTarget=tradeRequest', A, {
-    tradeModel: {
-      tradeId: null,
-      downstreamOperatorId: operatorId,
-      upstreamOperatorId: remote.operatorId,
-      downstreamTraceId: traceId,
-      upstreamTraceId: null,
-    },
-    statusModel: {
-      statusId: null,
-      tradeId: null,
-      requestStatus: {},
+  const trade = await call(
+    base,
+    'PUT',
+    '/api/v1/datatransport?dataTarget=tradeRequest',
+    A,
+    tradeRequestBody({
+      downstream: operatorId,
+      upstream: remote.operatorId,
+      traceId,
       message: 'お願いします',
-      replyMessage: null,
-      requestType: 'CFP',
-      responseDueDate: '2027-01-31',
-    },
-  });
+      dueDate: '2027-01-31',
+    }),
+  );
   expect(trade.status).toBe(201);
   expect(sent).toMatchObject([{ part: { traceId, amountRequired: null }, message: 'お願いします' }]);
   const tradeId = (trade.body as { tradeModel: { tradeId: string } }).tradeModel.tradeId;

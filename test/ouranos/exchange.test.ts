@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { overTls, startTestNode, type TestNode, testFetch } from '../support/node.js';
-import { call, documented, schemaErrors } from './support.js';
+import { call, documented, schemaErrors, tradeRequestBody } from './support.js';
 
 /**
  * Two companies hosted on one node trading through the Ouranos API: totals of a parts structure computed by the
@@ -127,24 +127,18 @@ beforeAll(async () => {
   const body = s.body as { parentPartsModel: { traceId: string }; childrenPartsModel: { traceId: string }[] };
   parent = body.parentPartsModel.traceId;
   [bought, made] = body.childrenPartsModel.map((c) => c.traceId) as [string, string];
-  const t = await call(base, 'PUT', '/api/v1/datatransport?dataTarget=tradeRequest', A.headers, {
-    tradeModel: {
-      tradeId: null,
-      downstreamOperatorId: A.operatorId,
-      upstreamOperatorId: B.operatorId,
-      downstreamTraceId: bought,
-      upstreamTraceId: null,
-    },
-    statusModel: {
-      statusId: null,
-      tradeId: null,
-      requestStatus: {},
+  const t = await call(
+    base,
+    'PUT',
+    '/api/v1/datatransport?dataTarget=tradeRequest',
+    A.headers,
+    tradeRequestBody({
+      downstream: A.operatorId,
+      upstream: B.operatorId,
+      traceId: bought,
       message: '回答をお願いします',
-      replyMessage: null,
-      requestType: 'CFP',
-      responseDueDate: '2027-03-31',
-    },
-  });
+    }),
+  );
   expect(t.status).toBe(201);
   ({ tradeId, statusId } = (t.body as { statusModel: { tradeId: string; statusId: string } }).statusModel);
   // B answers with its battery cell: pre 1.5 own + 0.5 components (DQR 2), main 10 + 0 (DQR 1)
@@ -401,24 +395,13 @@ describe('trading between two operators of one node', () => {
       await call(base, 'PUT', '/api/v1/datatransport?dataTarget=parts', B.headers, part(B, '循環B', null))
     ).body as { traceId: string };
     const request = async (from: Company, to: Company, traceId: string) => {
-      const t = await call(base, 'PUT', '/api/v1/datatransport?dataTarget=tradeRequest', from.headers, {
-        tradeModel: {
-          tradeId: null,
-          downstreamOperatorId: from.operatorId,
-          upstreamOperatorId: to.operatorId,
-          downstreamTraceId: traceId,
-          upstreamTraceId: null,
-        },
-        statusModel: {
-          statusId: null,
-          tradeId: null,
-          requestStatus: {},
-          message: null,
-          replyMessage: null,
-          requestType: 'CFP',
-          responseDueDate: '2027-03-31',
-        },
-      });
+      const t = await call(
+        base,
+        'PUT',
+        '/api/v1/datatransport?dataTarget=tradeRequest',
+        from.headers,
+        tradeRequestBody({ downstream: from.operatorId, upstream: to.operatorId, traceId: traceId }),
+      );
       expect(t.status).toBe(201);
       return (t.body as { tradeModel: { tradeId: string } }).tradeModel.tradeId;
     };

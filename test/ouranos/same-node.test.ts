@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createParticipant } from '../../src/node/index.js';
 import { eventually, loopbackNode } from '../dataspace/two-node-support.js';
 import { overTls, type TestNode, testFetch } from '../support/node.js';
-import { call } from './support.js';
+import { call, tradeRequestBody } from './support.js';
 
 /**
  * Operators of two participants of one node (a hosting provider's default participant and `beta`) trade through
@@ -132,24 +132,18 @@ it('an operator of the default participant asks one of beta, and reads beta’s 
     part(A.operatorId, A.plantId, '部材', 4),
   );
   const childId = (child.body as { traceId: string }).traceId;
-  const trade = await call(baseA, 'PUT', '/api/v1/datatransport?dataTarget=tradeRequest', A.h, {
-    tradeModel: {
-      tradeId: null,
-      downstreamOperatorId: A.operatorId,
-      upstreamOperatorId: B.operatorId,
-      downstreamTraceId: childId,
-      upstreamTraceId: null,
-    },
-    statusModel: {
-      statusId: null,
-      tradeId: null,
-      requestStatus: {},
+  const trade = await call(
+    baseA,
+    'PUT',
+    '/api/v1/datatransport?dataTarget=tradeRequest',
+    A.h,
+    tradeRequestBody({
+      downstream: A.operatorId,
+      upstream: B.operatorId,
+      traceId: childId,
       message: '部材のCFPをお願いします',
-      replyMessage: null,
-      requestType: 'CFP',
-      responseDueDate: '2027-03-31',
-    },
-  });
+    }),
+  );
   expect(trade.status).toBe(201);
   const tradeId = (trade.body as { tradeModel: { tradeId: string } }).tradeModel.tradeId;
   const seen = await call(baseB, 'GET', '/api/v1/datatransport?dataTarget=tradeResponse', B.h);
@@ -215,24 +209,13 @@ async function request(name: string) {
     part(A.operatorId, A.plantId, name, 2),
   );
   const traceId = (child.body as { traceId: string }).traceId;
-  const trade = await call(baseA(), 'PUT', '/api/v1/datatransport?dataTarget=tradeRequest', A.h, {
-    tradeModel: {
-      tradeId: null,
-      downstreamOperatorId: A.operatorId,
-      upstreamOperatorId: B.operatorId,
-      downstreamTraceId: traceId,
-      upstreamTraceId: null,
-    },
-    statusModel: {
-      statusId: null,
-      tradeId: null,
-      requestStatus: {},
-      message: null,
-      replyMessage: null,
-      requestType: 'CFP',
-      responseDueDate: '2027-03-31',
-    },
-  });
+  const trade = await call(
+    baseA(),
+    'PUT',
+    '/api/v1/datatransport?dataTarget=tradeRequest',
+    A.h,
+    tradeRequestBody({ downstream: A.operatorId, upstream: B.operatorId, traceId: traceId }),
+  );
   expect(trade.status).toBe(201);
   return {
     traceId,
@@ -311,24 +294,13 @@ it('a request for an operator beta does not host is refused and shows as rejecte
     part(A.operatorId, A.plantId, '宛先違い', 1),
   );
   const traceId = (child.body as { traceId: string }).traceId;
-  const trade = await call(baseA(), 'PUT', '/api/v1/datatransport?dataTarget=tradeRequest', A.h, {
-    tradeModel: {
-      tradeId: null,
-      downstreamOperatorId: A.operatorId,
-      upstreamOperatorId: ghost,
-      downstreamTraceId: traceId,
-      upstreamTraceId: null,
-    },
-    statusModel: {
-      statusId: null,
-      tradeId: null,
-      requestStatus: {},
-      message: null,
-      replyMessage: null,
-      requestType: 'CFP',
-      responseDueDate: '2027-03-31',
-    },
-  });
+  const trade = await call(
+    baseA(),
+    'PUT',
+    '/api/v1/datatransport?dataTarget=tradeRequest',
+    A.h,
+    tradeRequestBody({ downstream: A.operatorId, upstream: ghost, traceId: traceId }),
+  );
   expect(trade.status).toBe(201);
   const statusId = (trade.body as { statusModel: { statusId: string } }).statusModel.statusId;
   const seen = await eventually(

@@ -180,3 +180,31 @@ export async function call(
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
 }
+
+/** The body of a new CFP `tradeRequest`: the downstream operator's part asked of the upstream operator. */
+export function tradeRequestBody(r: {
+  downstream: string | undefined;
+  upstream: string | undefined;
+  traceId: string;
+  message?: string | null;
+  dueDate?: string;
+}) {
+  return {
+    tradeModel: {
+      tradeId: null,
+      downstreamOperatorId: r.downstream,
+      upstreamOperatorId: r.upstream,
+      downstreamTraceId: r.traceId,
+      upstreamTraceId: null,
+    },
+    statusModel: {
+      statusId: null,
+      tradeId: null,
+      requestStatus: {},
+      message: r.message ?? null,
+      replyMessage: null,
+      requestType: 'CFP',
+      responseDueDate: r.dueDate ?? '2027-03-31',
+    },
+  };
+}
