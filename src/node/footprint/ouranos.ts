@@ -8,6 +8,7 @@ import {
   receiveTradeRequest,
   setOuranosBridge,
 } from '../../apps/ouranos/index.js';
+import { partsUnits } from '../../apps/ouranos/model.js';
 import { findPartner } from '../../apps/ouranos/partners.js';
 import { ouranosDb } from '../../apps/ouranos/store.js';
 import { listPublished, listRequests, type StoredRequest } from '../../store/index.js';
@@ -38,16 +39,6 @@ interface TradeAttribute {
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const units = [
-  'liter',
-  'kilogram',
-  'cubic-meter',
-  'kilowatt-hour',
-  'megajoule',
-  'ton-kilometer',
-  'square-meter',
-  'unit',
-];
 const text = (v: unknown, max: number) => typeof v === 'string' && v.length <= max;
 
 /** The attribute of a request as sent or received, or undefined when absent or malformed (a peer wrote it). */
@@ -83,7 +74,7 @@ function tradeOf(r: StoredRequest): TradeAttribute | undefined {
       supportPartsName: str('supportPartsName', 50),
       terminatedFlag: part.terminatedFlag === true,
       amountRequired: null,
-      amountRequiredUnit: units.includes(part.amountRequiredUnit as string)
+      amountRequiredUnit: (partsUnits as readonly string[]).includes(part.amountRequiredUnit as string)
         ? (part.amountRequiredUnit as PartsModel['amountRequiredUnit'])
         : null,
       ...(part.partsLabelName !== undefined ? { partsLabelName: str('partsLabelName', 50) } : {}),
