@@ -9,19 +9,19 @@ describe('TXT parser', () => {
   it('reads chapters, a multi-line 注意 callout, ①②③ steps and (１)(２) steps into a block tree', async () => {
     const doc = await parseFixture('procedure.txt');
     expect(outline(doc.blocks)).toEqual([
-      'paragraph 冷却ポンプ P-101 保守手順書',
-      'h1 第1章　総則',
+      'h1 冷却ポンプ P-101 保守手順書',
+      'h2 第1章　総則',
       'paragraph 本書は冷却ポンプの分解点検の要領を定める。\n作業は有資格者が行う。',
-      'h1 第2章　作業手順',
+      'h2 第2章　作業手順',
       'caution:caution 【注意】作業前に必ず電源を遮断し、\n　　　　表示札を掛けること。',
       'step 1 ①制御盤のブレーカーを「切」にする。',
       'step 2 ②吐出弁と吸込弁を閉じる。',
       'step 3 ③ケーシングのボルトを外す。\n　ボルトは対角順に緩める。',
-      'h2 2.1　組立',
+      'h3 2.1　組立',
       'step 1 （１）インペラを取り付ける。',
       'step 2 （２）ボルトを対角順に締める。',
       'caution:warning 警告：試運転中は回転部に近づかないこと。',
-      'h1 第3章　記録',
+      'h2 第3章　記録',
       'paragraph 点検結果を記録表に記入する。',
     ]);
   });
@@ -38,7 +38,18 @@ describe('TXT parser', () => {
       ['（１）', assembly.id],
       ['（２）', assembly.id],
     ]);
-    expect(steps[3]!.headingPath).toEqual(['第2章　作業手順', '2.1　組立']);
+    expect(steps[3]!.headingPath).toEqual(['冷却ポンプ P-101 保守手順書', '第2章　作業手順', '2.1　組立']);
+  });
+
+  it('puts a title line above chapters at the top of the outline, but leaves a titled note without headings flat', async () => {
+    const doc = await parseFixture('procedure.txt');
+    expect(doc.metadata.title).toBe('冷却ポンプ P-101 保守手順書');
+    const title = doc.blocks[0]!;
+    expect(doc.blocks.filter((b) => b.kind === 'heading' && b.level === 1)).toEqual([title]);
+    expect(doc.blocks.find((b) => b.text === '第3章　記録')?.headingPath).toEqual([title.text]);
+    const note = await parse('打合せメモ\n\n弁の交換は来週に行う。\n');
+    expect(note.metadata.title).toBe('打合せメモ');
+    expect(outline(note.blocks)).toEqual(['paragraph 打合せメモ', 'paragraph 弁の交換は来週に行う。']);
   });
 
   it('records spans that slice back to each block text, and 1-based lines', async () => {

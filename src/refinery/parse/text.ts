@@ -23,7 +23,7 @@ export const parseText: Parser = async (bytes, source) => {
   return {
     source,
     metadata: title === undefined ? { encoding } : { encoding, title },
-    blocks: buildBlocks(drafts),
+    blocks: buildBlocks(title === undefined ? drafts : titledOutline(drafts)),
   };
 };
 
@@ -65,6 +65,22 @@ function groupLines(lines: readonly SourceLine[]): SourceLine[][] {
     closed = c?.kind === 'heading';
   }
   return groups;
+}
+
+/**
+ * A title line above chapters reads as the document's top heading: it becomes a level-1 heading and the
+ * chapters move one level down, so every section's heading path starts at the title. A titled note without
+ * headings keeps its first line as a paragraph (there is no outline to put it on).
+ */
+function titledOutline(drafts: readonly BlockDraft[]): BlockDraft[] {
+  const [first, ...rest] = drafts;
+  const levels = rest.flatMap((d) => (d.kind === 'heading' ? [d.level] : []));
+  if (first?.kind !== 'paragraph' || levels.length === 0) return [...drafts];
+  const shift = Math.min(...levels) <= 1 ? 1 : 0;
+  return [
+    { kind: 'heading', level: 1, text: first.text, location: first.location },
+    ...rest.map((d) => (d.kind === 'heading' ? { ...d, level: d.level + shift } : d)),
+  ];
 }
 
 /** A short one-line paragraph before any heading is the document's title (the usual cover line). */
