@@ -108,8 +108,11 @@ export class BackgroundDigests {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
   }
 
-  /** Stops: drops the queue and the waits, lets the file in hand fail (the caller closes the hasher). */
-  async close(): Promise<void> {
+  /**
+   * Stops: drops the queue and the waits; the file in hand fails once the caller closes the hasher, and
+   * `idle()` then settles.
+   */
+  close(): void {
     this.#closed = true;
     this.#queue.clear();
     for (const [timer, done] of this.#timers) {
@@ -121,10 +124,6 @@ export class BackgroundDigests {
 
   get closed(): boolean {
     return this.#closed;
-  }
-
-  get queued(): number {
-    return this.#queue.size;
   }
 
   #put(item: Item): boolean {

@@ -142,7 +142,7 @@ export function fileDigestsIdle(ctx: NodeContext): Promise<void> {
 export async function closeDataPlane(ctx: NodeContext): Promise<void> {
   const plane = planes.get(ctx);
   if (!plane) return;
-  await plane.background.close();
+  plane.background.close();
   await plane.closeHasher();
   await plane.background.idle();
 }
