@@ -20,6 +20,7 @@ import { openNodeStore } from './open.js';
 import { createParticipant } from './participants.js';
 import type { ChangingClaims } from './policy/usage-control.js';
 import { setNegotiationDecisions } from './processes.js';
+import { closeDataPlane, digestFileAssetsAtStart } from './scopes/dataplane.js';
 import { setTransferReactions } from './scopes/transfers.js';
 import { buildServer } from './server.js';
 import { prepareTls } from './tls/index.js';
@@ -142,6 +143,7 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
     'node started',
   );
   warnIfUnreachable(context, options.announce);
+  digestFileAssetsAtStart(context); // in the background: the first pulls of stored files need not hash inline
   const running = app;
   let closing: Promise<void> | undefined;
   return {
@@ -157,6 +159,7 @@ export async function startNode(loaded: LoadedConfig, options: StartOptions): Pr
           await running.close();
         } finally {
           clearTimeout(timer);
+          await closeDataPlane(context); // before the store: the start-up scan reads it
           await outbound.close();
           await database.close();
           logger.info('node stopped');

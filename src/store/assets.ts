@@ -148,3 +148,34 @@ export async function deleteAsset(db: Kysely<Tables>, participantId: string, id:
   await deleteKeywords(db, participantId, id);
   return Number(result.numDeletedRows) > 0;
 }
+
+export interface AssetAddress {
+  readonly participantId: string;
+  readonly id: string;
+  readonly dataAddress: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The data addresses of all participants' assets, a page at a time in (participant, id) order after `after`
+ * (for node-wide work such as the data plane's start-up digests).
+ */
+export async function assetAddressesAfter(
+  db: Kysely<Tables>,
+  after: { readonly participantId: string; readonly id: string } | undefined,
+  limit = 200,
+): Promise<AssetAddress[]> {
+  let q = db.selectFrom('assets').select(['participant_id', 'id', 'data_address']);
+  if (after)
+    q = q.where((eb) =>
+      eb.or([
+        eb('participant_id', '>', after.participantId),
+        eb.and([eb('participant_id', '=', after.participantId), eb('id', '>', after.id)]),
+      ]),
+    );
+  const rows = await q.orderBy('participant_id').orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({
+    participantId: r.participant_id,
+    id: r.id,
+    dataAddress: JSON.parse(r.data_address),
+  }));
+}

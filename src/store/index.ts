@@ -1,4 +1,4 @@
-export type { Asset, AssetQuery } from './assets.js';
+export { type Asset, type AssetAddress, type AssetQuery, assetAddressesAfter } from './assets.js';
 export {
   type AuditContext,
   type AuditContextDefaults,

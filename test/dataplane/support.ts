@@ -20,6 +20,27 @@ export async function seedAsset(
     contentType?: string;
   },
 ) {
+  await seedAgreement(provider, a);
+  const ctx = provider.node.context;
+  const at = ctx.now().toISOString();
+  await participantStore(ctx.db, ctx.config.defaultParticipantId).insertAsset({
+    id: a.assetId,
+    title: `資産 ${a.assetId}`,
+    description: '',
+    contentType: a.contentType ?? 'application/octet-stream',
+    keywords: [],
+    properties: {},
+    dataAddress: a.address,
+    createdAt: at,
+    updatedAt: at,
+  });
+}
+
+/** A FINALIZED provider-side agreement on `assetId` with `consumer` (the asset is stored separately). */
+export async function seedAgreement(
+  provider: Node,
+  a: { agreementId: string; assetId: string; consumerDid: string },
+) {
   const ctx = provider.node.context;
   const p = ctx.config.defaultParticipantId;
   const at = ctx.now().toISOString();
@@ -66,17 +87,6 @@ export async function seedAsset(
       created_at: at,
     })
     .execute();
-  await participantStore(ctx.db, p).insertAsset({
-    id: a.assetId,
-    title: `資産 ${a.assetId}`,
-    description: '',
-    contentType: a.contentType ?? 'application/octet-stream',
-    keywords: [],
-    properties: {},
-    dataAddress: a.address,
-    createdAt: at,
-    updatedAt: at,
-  });
 }
 
 export interface Edr {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  assetAddressesAfter,
   auditHash,
   type Database,
   findApiKeyByHash,
@@ -59,6 +60,26 @@ describe.each(testEngines())('store on %s', (engine) => {
     expect((await beta.listAssets()).map((a) => a.id)).toEqual(['same-id']);
     expect(await beta.deleteAsset('only-acme')).toBe(false);
     expect((await acme.listAssets()).map((a) => a.id)).toEqual(['only-acme', 'same-id']);
+  });
+
+  it("pages every participant's asset addresses in (participant, id) order, for node-wide work", async () => {
+    const acme = participantStore(store.db, 'acme');
+    const beta = participantStore(store.db, 'beta');
+    for (const id of ['b', 'a', 'c']) await acme.insertAsset(asset(id, `アクメ ${id}`));
+    for (const id of ['a', 'd']) await beta.insertAsset(asset(id, `ベータ ${id}`));
+    const seen: string[] = [];
+    let after: { participantId: string; id: string } | undefined;
+    for (;;) {
+      const page = await assetAddressesAfter(store.db, after, 2);
+      if (page.length === 0) break;
+      seen.push(...page.map((a) => `${a.participantId}/${a.id}`));
+      after = page.at(-1);
+    }
+    expect(seen).toEqual(['acme/a', 'acme/b', 'acme/c', 'beta/a', 'beta/d']);
+    expect((await assetAddressesAfter(store.db, undefined, 1))[0]?.dataAddress).toEqual({
+      type: 'HttpData',
+      baseUrl: 'https://example.com/secret',
+    });
   });
 
   it('keeps audit chains per participant and detects an edited row', async () => {

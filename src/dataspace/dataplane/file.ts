@@ -15,6 +15,16 @@ import { RangeNotSatisfiable, sourceFailed } from './errors.js';
 import { spanOf } from './range.js';
 import type { DataSource, SourceAddress, SourceRequest, SourceResponse, WholeFileRead } from './source.js';
 
+/** The File source, plus what the background digests need: the files a whole read of an address may serve. */
+export interface FileSource extends DataSource {
+  /**
+   * The file an address names and its `.gz` sibling when there is one — each opened as a whole read opens it
+   * (same root checks, same fstat of the descriptor) — or none when the address cannot be served (missing,
+   * outside the roots, not a regular file). Never throws; the caller closes the descriptors.
+   */
+  openForDigest(address: SourceAddress): Promise<readonly OpenFile[]>;
+}
+
 /**
  * `{ type: 'File', path, contentType? }`: a file under one of the allowed roots (`path` relative to the first
  * root, or absolute inside any). Symlinks are resolved before the check, so a link cannot lead outside.
@@ -27,7 +37,7 @@ export function fileSource(options: {
   readonly chunkBytes?: number;
   readonly now: () => Date;
   readonly digests?: DigestCache;
-}): DataSource {
+}): FileSource {
   const roots = options.roots.map((r) => resolve(r));
   const highWaterMark = options.chunkBytes ?? 256 * 1024;
   const digests = options.digests ?? new DigestCache();
@@ -155,6 +165,12 @@ export function fileSource(options: {
     validate: (address) => {
       candidate(address);
     },
+    async openForDigest(address) {
+      const path = await real(address).catch(() => undefined);
+      if (path === undefined) return [];
+      const found = await Promise.all([opened(path), opened(`${path}.gz`)]);
+      return found.filter((f): f is OpenFile => f !== undefined);
+    },
     async open(address: SourceAddress, req: SourceRequest): Promise<SourceResponse> {
       const path = await real(address);
       const file = await opened(path);
@@ -200,7 +216,7 @@ export function fileSource(options: {
   };
 }
 
-interface OpenFile {
+export interface OpenFile {
   readonly fd: number;
   readonly stats: BigIntStats;
 }

@@ -1,4 +1,10 @@
 export { type Authorized, authorize, isStartedPull, permitAll } from './access.js';
+export {
+  BackgroundDigests,
+  type DigestOutcome,
+  digestVerdict,
+  settlesInMs,
+} from './background-digest.js';
 export { DigestCache, type FileIdentity } from './digest-cache.js';
 export {
   type AccessDecision,
@@ -15,7 +21,8 @@ export {
   type Refusal,
   sourceFailed,
 } from './errors.js';
-export { fileSource } from './file.js';
+export { type FileSource, fileSource, type OpenFile } from './file.js';
+export { type HashedRead, type HashFile, workerHasher } from './hash-worker.js';
 export { httpDataSource, type SecretLookup, type StreamFetch } from './http.js';
 export { AgreementLimits, currentWindow, type LimitSettings, takeRequest } from './limits.js';
 export { type ByteRange, parseRange, rangeHeader, spanOf } from './range.js';

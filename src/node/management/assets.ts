@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Conflict, NotFound } from '../../errors/index.js';
 import { type Asset, participantStore } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
+import { digestFileAsset } from '../scopes/dataplane.js';
 import { idempotencyHeaders, idempotentCreate } from './idempotency.js';
 import { idParams, pageQuery, problemResponses } from './schemas.js';
 import './auth.js';
@@ -179,6 +180,7 @@ export const assetManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = a
           await tx.insertAsset(asset);
           await tx.audit(auditEntry(req.actor, 'asset.create', asset.id), new Date(at));
         });
+        digestFileAsset(ctx, asset.dataAddress); // once stored: its first pull need not hash inline
         return shown(asset);
       }),
   );
@@ -197,14 +199,17 @@ export const assetManagementRoutes: FastifyPluginAsync<{ ctx: NodeContext }> = a
     },
     async (req) => {
       const at = ctx.now().toISOString();
-      return participantStore(ctx.db, req.participantId).transaction(async (tx) => {
+      const asset = await participantStore(ctx.db, req.participantId).transaction(async (tx) => {
         const old = await tx.findAsset(req.params.id);
         if (!old) throw new NotFound('asset', req.params.id);
         const asset = assetFrom(old.id, req.body, old.createdAt, at);
         await tx.updateAsset(asset);
         await tx.audit(auditEntry(req.actor, 'asset.update', asset.id), new Date(at));
-        return shown(asset);
+        return asset;
       });
+      // once stored; an update is also how an operator says the file was replaced
+      digestFileAsset(ctx, asset.dataAddress);
+      return shown(asset);
     },
   );
 

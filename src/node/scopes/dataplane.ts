@@ -9,8 +9,10 @@ import {
   AgreementLimits,
   type Authorized,
   authorize,
+  BackgroundDigests,
   DataPlaneError,
   type DataSource,
+  DigestCache,
   edrProperties,
   fileSource,
   httpDataSource,
@@ -29,10 +31,11 @@ import {
   type SourceResponse,
   sourceFailed,
   type WholeFileRead,
+  workerHasher,
 } from '../../dataspace/dataplane/index.js';
 import type { PullTokens } from '../../dataspace/transfer/index.js';
 import { isMusubiError } from '../../errors/index.js';
-import { appendAudit } from '../../store/index.js';
+import { appendAudit, assetAddressesAfter } from '../../store/index.js';
 import type { NodeContext } from '../context.js';
 import { problem, sendProblem, toProblem } from '../problem.js';
 import { exchangeReceipts } from '../receipts.js';
@@ -49,6 +52,9 @@ interface DataPlane {
   readonly sources: SourceRegistry;
   access: AccessHook;
   readonly limits: AgreementLimits;
+  /** File assets' digests computed off the serving thread, into the File source's cache. */
+  readonly background: BackgroundDigests;
+  readonly closeHasher: () => Promise<void>;
 }
 
 const planes = new WeakMap<NodeContext, DataPlane>();
@@ -59,7 +65,17 @@ export function nodeDataPlane(ctx: NodeContext): DataPlane {
   if (existing) return existing;
   const c = ctx.config;
   const secrets = c.dataPlaneSecretsFile ? readSecrets(c.dataPlaneSecretsFile) : {};
-  const files = fileSource({ roots: c.dataPlaneFileRoots, now: ctx.now }); // remembers digests per node
+  const digests = new DigestCache(); // remembered per node, filled by pulls and by the background digests
+  const files = fileSource({ roots: c.dataPlaneFileRoots, now: ctx.now, digests });
+  const hasher = workerHasher();
+  const background = new BackgroundDigests({
+    open: (address) => files.openForDigest(address),
+    hash: hasher.hash,
+    digests,
+    nowNs: () => BigInt(ctx.now().getTime()) * 1_000_000n,
+    onOutcome: (address, outcome) =>
+      ctx.logger.debug({ path: address.path, outcome }, 'background digest of a file asset'),
+  });
   const sources = new SourceRegistry().register(files).register(
     httpDataSource({
       fetch: (url, init) => ctx.outbound.stream(url, init),
@@ -75,9 +91,60 @@ export function nodeDataPlane(ctx: NodeContext): DataPlane {
       volumeBytes: c.dataPlaneVolumeLimitBytes,
       volumeWindowS: c.dataPlaneVolumeWindowS,
     }),
+    background,
+    closeHasher: hasher.close,
   };
   planes.set(ctx, plane);
   return plane;
+}
+
+/**
+ * Queues the digest of a File asset's file (and its .gz sibling), computed off the serving thread, so its first
+ * pull is not hashed inline. Called once an asset is stored; anything but a File address is ignored, and so is
+ * a full queue (the pull then hashes inline, as before).
+ */
+export function digestFileAsset(ctx: NodeContext, dataAddress: Readonly<Record<string, unknown>>): void {
+  if (dataAddress.type !== 'File' || ctx.config.dataPlaneFileRoots.length === 0) return;
+  const queued = nodeDataPlane(ctx).background.enqueue({ ...dataAddress, type: 'File' });
+  if (!queued) ctx.logger.info({ path: dataAddress.path }, 'background digest queue full; skipped');
+}
+
+/**
+ * At start: queues every stored File asset of every participant, a page at a time, waiting while the queue is
+ * full. Runs in the background (the start does not wait); `fileDigestsIdle` waits for it.
+ */
+export function digestFileAssetsAtStart(ctx: NodeContext): void {
+  if (ctx.config.dataPlaneFileRoots.length === 0) return;
+  const { background } = nodeDataPlane(ctx);
+  const scan = async () => {
+    let after: { participantId: string; id: string } | undefined;
+    for (;;) {
+      const page = await assetAddressesAfter(ctx.db, after);
+      for (const a of page)
+        if (a.dataAddress.type === 'File')
+          await background.enqueueWaiting({ ...a.dataAddress, type: 'File' });
+      const last = page.at(-1);
+      if (!last || background.closed) return;
+      after = last;
+    }
+  };
+  background.track(
+    scan().catch((err: unknown) => ctx.logger.warn({ err }, 'start-up scan for file digests failed')),
+  );
+}
+
+/** Settles once no background digest is queued, running or waiting for a file to settle (tests, the bench). */
+export function fileDigestsIdle(ctx: NodeContext): Promise<void> {
+  return nodeDataPlane(ctx).background.idle();
+}
+
+/** Stops the background digests (the node is closing): the worker ends, a scan stops before the store closes. */
+export async function closeDataPlane(ctx: NodeContext): Promise<void> {
+  const plane = planes.get(ctx);
+  if (!plane) return;
+  plane.background.close();
+  await plane.closeHasher();
+  await plane.background.idle();
 }
 
 /** The usage-control engine's decision on every access (default: permit). */
