@@ -147,6 +147,8 @@ async function fixtureFigures(goldens: readonly StructureGolden[]): Promise<Figu
 interface PdfRun {
   readonly pages: number;
   readonly seconds: number;
+  /** CPU seconds of every thread that parsed (ours: this process; Java: the JVM), undefined if unknown. */
+  readonly cpuSeconds: number | undefined;
   readonly headings: number;
   readonly tables: number;
   readonly cjkGaps: number;
@@ -161,12 +163,14 @@ function countRun(
   docs: readonly (readonly Block[])[],
   pages: number,
   seconds: number,
+  cpuSeconds: number | undefined,
 ): PdfRun {
   const all = docs.flat();
   return {
     byFile: new Map(files.map((f, i) => [baseName(f), docs[i]!])),
     pages,
     seconds,
+    cpuSeconds,
     headings: all.filter((b) => b.kind === 'heading').length,
     tables: all.filter((b) => b.kind === 'table').length,
     cjkGaps: cjkSpacingGaps(all).length,
@@ -177,18 +181,21 @@ function countRun(
 async function ourPdfRun(files: readonly string[]): Promise<PdfRun> {
   const parse = createPdfParser({ ocr: null });
   const docs: Document[] = [];
+  const cpu = process.cpuUsage();
   const started = performance.now();
   for (const file of files) {
     const bytes = new Uint8Array(readFileSync(file));
     docs.push(await parse(bytes, { uri: file, format: 'pdf', sha256: '', bytes: bytes.length }));
   }
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   const pages = docs.reduce((n, d) => n + (d.metadata.pages ?? 0), 0);
   return countRun(
     files,
     docs.map((d) => d.blocks),
     pages,
     seconds,
+    (used.user + used.system) / 1e6,
   );
 }
 
@@ -249,9 +256,13 @@ async function openDataLoaderRun(files: readonly string[]): Promise<OdlRun | str
   }
   const out = mkdtempSync(join(tmpdir(), 'musubi-odl-'));
   try {
+    const childCpu = childCpuSeconds();
     const started = performance.now();
     await convert([...files], { outputDir: out, format: 'json', quiet: true, imageOutput: 'off' });
     const seconds = (performance.now() - started) / 1000;
+    const childCpuAfter = childCpuSeconds();
+    const cpuSeconds =
+      childCpu === undefined || childCpuAfter === undefined ? undefined : childCpuAfter - childCpu;
     const results = files.map((f) => readOdl(join(out, `${baseName(f).replace(/\.pdf$/, '')}.json`)));
     const pages = results.reduce((n, r) => n + r.pages, 0);
     const version = readOdlVersion();
@@ -261,11 +272,29 @@ async function openDataLoaderRun(files: readonly string[]): Promise<OdlRun | str
         results.map((r) => r.blocks),
         pages,
         seconds,
+        cpuSeconds,
       ),
       version,
     };
   } finally {
     rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/**
+ * CPU seconds of this process's finished children (Linux `/proc/self/stat` cutime + cstime): the JVM runs its
+ * JIT compilers and garbage collector on threads of their own, so its wall time hides how many cores it used.
+ */
+function childCpuSeconds(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is the state (field 3): cutime and cstime are fields 16 and 17
+    const ticks = Number(fields[13]) + Number(fields[14]);
+    const hz = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+    return Number.isFinite(ticks) ? ticks / hz : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -284,8 +313,34 @@ function pdfFigures(ours: PdfRun, odl: OdlRun | undefined): Figure[] {
       value: ours.pages / ours.seconds,
       unit: 'pages/s',
       ...vs((r) => r.pages / r.seconds),
-      ...(odl ? { note: 'the Java figure includes one JVM start' } : {}),
+      ...(odl
+        ? {
+            note: `the Java figure includes one JVM start${
+              odl.cpuSeconds === undefined || odl.seconds <= 0
+                ? ''
+                : `; the JVM kept ${(odl.cpuSeconds / odl.seconds).toFixed(1)} cores busy (JIT and GC threads), ours one`
+            }`,
+          }
+        : {}),
     },
+    ...(ours.cpuSeconds !== undefined && (odl === undefined || odl.cpuSeconds !== undefined)
+      ? [
+          {
+            // Lower is better: the cost of a page whatever the number of cores.
+            name: `${label}: CPU time per page (every thread)`,
+            value: (ours.cpuSeconds / ours.pages) * 1000,
+            unit: 'CPU-ms/page',
+            ...(odl?.cpuSeconds === undefined
+              ? {}
+              : {
+                  baseline: {
+                    name: `@opendataloader/pdf ${odl.version}`,
+                    value: (odl.cpuSeconds / odl.pages) * 1000,
+                  },
+                }),
+          },
+        ]
+      : []),
     { name: `${label}: headings found`, value: ours.headings, unit: 'headings', ...vs((r) => r.headings) },
     { name: `${label}: tables found`, value: ours.tables, unit: 'tables', ...vs((r) => r.tables) },
     {
