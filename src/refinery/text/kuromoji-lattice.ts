@@ -7,6 +7,7 @@
  * reads characters from the one sentence wrapper. Nodes, their order and every field are unchanged.
  */
 import { createRequire } from 'node:module';
+import type { TargetIndex } from './kuromoji-targets.js';
 
 interface DoubleArray {
   traverse(parent: number, code: number): number;
@@ -27,9 +28,15 @@ interface CharClass {
 interface Builder {
   build(sentence: string): unknown;
   readonly trie: DoubleArray;
-  readonly token_info_dictionary: { readonly target_map: Record<number, number[]>; dictionary: ShortBuffer };
+  readonly token_info_dictionary: {
+    readonly target_map: Record<number, number[]>;
+    /** The same map read in place (`kuromoji-targets.ts`), when the dictionary was loaded that way. */
+    readonly targets?: TargetIndex;
+    dictionary: ShortBuffer;
+  };
   readonly unknown_dictionary: {
     readonly target_map: Record<number, number[]>;
+    readonly targets?: TargetIndex;
     dictionary: ShortBuffer;
     lookup(ch: string): CharClass;
   };
@@ -59,6 +66,38 @@ export function speedUpLattice(tokenizer: unknown): void {
   ) => SurrogateAware & { readonly index_mapping: number[] };
   const original = builder.build.bind(builder);
   const { trie, token_info_dictionary: known, unknown_dictionary: unknown } = builder;
+  const targets = known.targets;
+  const unknownTargets = unknown.targets;
+  const appendUnknown = (lattice: Lattice, id: number, pos: number, key: SurrogateAware | string) => {
+    const d = unknown.dictionary;
+    lattice.append(
+      new ViterbiNode(
+        id,
+        d.getShort(id + 4),
+        pos + 1,
+        key.length,
+        'UNKNOWN',
+        d.getShort(id),
+        d.getShort(id + 2),
+        key.toString(),
+      ),
+    );
+  };
+  const appendKnown = (lattice: Lattice, id: number, pos: number, key: string) => {
+    const d = known.dictionary;
+    lattice.append(
+      new ViterbiNode(
+        id,
+        d.getShort(id + 4),
+        pos + 1,
+        key.length,
+        'KNOWN',
+        d.getShort(id),
+        d.getShort(id + 2),
+        key,
+      ),
+    );
+  };
 
   builder.build = (text: string) => {
     // The original throws on a high surrogate without its low half (its UTF-8 encoder returns null):
@@ -71,22 +110,15 @@ export function speedUpLattice(tokenizer: unknown): void {
     for (let pos = 0; pos < sentence.length; pos++) {
       const vocabulary = prefixSearch(trie, text, starts[pos]!);
       for (const { k: key, v: trieId } of vocabulary) {
+        if (targets !== undefined) {
+          const at = targets.at[trieId as number] ?? -1;
+          const n = at < 0 ? 0 : targets.ints[at]!;
+          for (let i = 1; i <= n; i++) appendKnown(lattice, targets.ints[at + i]!, pos, key);
+          continue;
+        }
         const ids = known.target_map[trieId as number]!;
         for (let i = 0; i < ids.length; i++) {
-          const id = Number.parseInt(ids[i] as unknown as string, 10);
-          const d = known.dictionary;
-          lattice.append(
-            new ViterbiNode(
-              id,
-              d.getShort(id + 4),
-              pos + 1,
-              key.length,
-              'KNOWN',
-              d.getShort(id),
-              d.getShort(id + 2),
-              key,
-            ),
-          );
+          appendKnown(lattice, Number.parseInt(ids[i] as unknown as string, 10), pos, key);
         }
       }
       const headText = sentence.charAt(pos);
@@ -109,22 +141,14 @@ export function speedUpLattice(tokenizer: unknown): void {
           // As the original: a lone character stays a wrapper (length in code points), a grouped one a string.
           if (run.end - pos > 1) key = text.slice(starts[pos], starts[run.end] ?? text.length);
         }
-        const ids = unknown.target_map[headClass.class_id]!;
-        for (let j = 0; j < ids.length; j++) {
-          const id = Number.parseInt(ids[j] as unknown as string, 10);
-          const d = unknown.dictionary;
-          lattice.append(
-            new ViterbiNode(
-              id,
-              d.getShort(id + 4),
-              pos + 1,
-              key.length,
-              'UNKNOWN',
-              d.getShort(id),
-              d.getShort(id + 2),
-              key.toString(),
-            ),
-          );
+        if (unknownTargets !== undefined) {
+          const at = unknownTargets.at[headClass.class_id] ?? -1;
+          const n = at < 0 ? 0 : unknownTargets.ints[at]!;
+          for (let i = 1; i <= n; i++) appendUnknown(lattice, unknownTargets.ints[at + i]!, pos, key);
+        } else {
+          const ids = unknown.target_map[headClass.class_id]!;
+          for (let j = 0; j < ids.length; j++)
+            appendUnknown(lattice, Number.parseInt(ids[j] as unknown as string, 10), pos, key);
         }
       }
     }

@@ -6,6 +6,7 @@ import { gunzip } from 'node:zlib';
 import type kuromoji from 'kuromoji';
 import { MorphologyUnavailable } from './errors.js';
 import { speedUpLattice } from './kuromoji-lattice.js';
+import { type TargetIndex, targetIndex, targetMapOf } from './kuromoji-targets.js';
 
 /** Base forms of the content words of normalised text; synchronous so a query costs no await. */
 export type MorphTokenizer = (normalised: string) => string[];
@@ -157,6 +158,41 @@ function contentWordsOf(tokenizer: kuromoji.Tokenizer<KuromojiToken>): MorphToke
 interface DictionaryLoader {
   loadArrayBuffer(file: string, done: (error: unknown, buffer?: ArrayBuffer) => void): void;
   load(done: (error: unknown, dictionaries: unknown) => void): void;
+  readonly dic?: { readonly token_info_dictionary?: KnownWords; readonly unknown_dictionary?: KnownWords };
+}
+
+interface KnownWords {
+  loadTargetMap(bytes: Uint8Array): unknown;
+  targets?: TargetIndex;
+}
+
+/**
+ * Has a word dictionary (known words, or unknown-word classes) read its id map in place (`kuromoji-targets.ts`) instead of as an object
+ * of arrays; `target_map`, which only kuromoji's own lattice builder still reads, is made on first use.
+ */
+function readTargetsInPlace(known: KnownWords | undefined): void {
+  if (!known || typeof known.loadTargetMap !== 'function') return;
+  const kuromojiLoad = known.loadTargetMap;
+  known.loadTargetMap = function (this: KnownWords, bytes: Uint8Array) {
+    const index = targetIndex(bytes);
+    if (index === undefined) return kuromojiLoad.call(this, bytes);
+    this.targets = index;
+    Object.defineProperty(this, 'target_map', {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const map = targetMapOf(index);
+        Object.defineProperty(this, 'target_map', {
+          value: map,
+          writable: true,
+          configurable: true,
+          enumerable: true,
+        });
+        return map;
+      },
+    });
+    return this;
+  };
 }
 
 const inflate = promisify(gunzip);
@@ -185,6 +221,8 @@ function buildTokenizer(dicPath: string): Promise<kuromoji.Tokenizer<KuromojiTok
     dictionaries: unknown,
   ) => kuromoji.Tokenizer<KuromojiToken>;
   const loader = new Loader(dicPath);
+  readTargetsInPlace(loader.dic?.token_info_dictionary);
+  readTargetsInPlace(loader.dic?.unknown_dictionary);
   loader.loadArrayBuffer = (file, done) => {
     dictionaryFile(file).then((buffer) => done(null, buffer), done);
   };
