@@ -127,5 +127,13 @@ describe('CLI cold start', () => {
           expect(packages, `${args[0]}: ${name}`).not.toContain(name);
       }
     });
+
+    it('a refine with nothing changed loads no parser: they run in the parse workers, for changed files only', async () => {
+      const r = await loadedBy(cli('refine', join(dir, 'docs'), '--store', store));
+      expect(r.code).toBe(0);
+      expect(r.loaded.some((m) => m.endsWith('/dist/refinery/pipeline/refine.js'))).toBe(true);
+      const packages = packagesIn(r.loaded);
+      for (const name of [...heavy, 'micromark', 'htmlparser2']) expect(packages, name).not.toContain(name);
+    });
   });
 });
