@@ -1,4 +1,4 @@
-import type { LoadedConfig } from '../node/index.js';
+import type { LoadedConfig } from '../node/config.js';
 import { type Corpus, openCorpus } from '../refinery/corpus/index.js';
 import type { Analyzer } from '../refinery/index/index.js';
 

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
-import { Agent, type Dispatcher, type RequestInit, type Response, fetch as undiciFetch } from 'undici';
+// Types only: undici is loaded by the first request, so commands that make none do not pay for it.
+import type { Agent, Dispatcher, RequestInit, Response } from 'undici';
 import { InvalidInput, MusubiError } from '../errors/index.js';
-import { tlsExplanation } from '../outbound/index.js';
+import { tlsExplanation } from '../outbound/errors.js';
 
 /**
  * The CLI's HTTPS to nodes: Node 20's fetch takes no `ca` and reads NODE_EXTRA_CA_CERTS only at start, so an
@@ -14,7 +15,7 @@ export const defaultLocalCa = join('.musubi', 'ca', 'ca.pem');
 
 const agents = new Map<string, Dispatcher>();
 
-function dispatcherFor(caFiles: readonly string[]): Dispatcher {
+function dispatcherFor(AgentClass: typeof Agent, caFiles: readonly string[]): Dispatcher {
   const files = [...caFiles, ...(existsSync(defaultLocalCa) ? [defaultLocalCa] : [])];
   const key = files.join('\n');
   let agent = agents.get(key);
@@ -29,7 +30,7 @@ function dispatcherFor(caFiles: readonly string[]): Dispatcher {
         );
       }
     });
-    agent = new Agent({ connect: { ca: [...rootCertificates, ...extra] } });
+    agent = new AgentClass({ connect: { ca: [...rootCertificates, ...extra] } });
     agents.set(key, agent);
   }
   return agent;
@@ -45,8 +46,9 @@ export function caFiles(value: string | undefined): string[] {
 
 /** fetch with the trusted CAs; a refused certificate is one readable line saying which CA to pass. */
 export async function trustedFetch(url: string, init: RequestInit, ca: readonly string[]): Promise<Response> {
+  const undici = await import('undici');
   try {
-    return await undiciFetch(url, { ...init, dispatcher: dispatcherFor(ca) });
+    return await undici.fetch(url, { ...init, dispatcher: dispatcherFor(undici.Agent, ca) });
   } catch (e) {
     const code = causeCode(e);
     const why = code ? tlsExplanation(code) : undefined;

@@ -1,6 +1,7 @@
 import { Command, type CommanderError, Option } from 'commander';
 import { exitCodes } from '../errors/index.js';
-import { packageVersion } from '../node/index.js';
+// Narrow modules, not the node's index: that one loads the server (see test/cli/cold-start.test.ts).
+import { packageVersion } from '../node/version.js';
 import { assetCommand } from './commands/asset.js';
 import { auditCommand } from './commands/audit.js';
 import { authorityCommand } from './commands/authority.js';

@@ -1,5 +1,6 @@
 import { exitCodes, isMusubiError } from '../errors/index.js';
-import { type ConfigKey, type LoadedConfig, loadConfig } from '../node/index.js';
+// The config module alone: the node's index would load the whole server into every command.
+import { type ConfigKey, type LoadedConfig, loadConfig } from '../node/config.js';
 
 /** Options every command accepts, read before the command's own. */
 export interface GlobalOptions {

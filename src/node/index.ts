@@ -26,5 +26,6 @@ export {
 } from './participants.js';
 export { resolveNodeSecret } from './secret.js';
 export { buildServer } from './server.js';
-export { packageVersion, type RunningNode, startNode } from './start.js';
+export { type RunningNode, startNode } from './start.js';
 export { type NodeTls, prepareTls, TlsFileInvalid, TlsUnavailable } from './tls/index.js';
+export { packageVersion } from './version.js';

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import {
   participantDid,
@@ -24,6 +23,7 @@ import { closeDataPlane, digestFileAssetsAtStart } from './scopes/dataplane.js';
 import { setTransferReactions } from './scopes/transfers.js';
 import { buildServer } from './server.js';
 import { prepareTls } from './tls/index.js';
+import { packageVersion } from './version.js';
 
 export interface RunningNode {
   readonly url: string;
@@ -41,10 +41,6 @@ export interface StartOptions {
   readonly announce: (line: string) => void;
   readonly logger?: Logger;
   readonly now?: () => Date;
-}
-
-export function packageVersion(): string {
-  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 }
 
 export async function startNode(loaded: LoadedConfig, options: StartOptions): Promise<RunningNode> {

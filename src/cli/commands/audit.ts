@@ -1,27 +1,16 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Command, Option } from 'commander';
-import {
-  AuditChainBroken,
-  AuditKeyInvalid,
-  type ChainReport,
-  describeLineage,
-  describeReport,
-  keysFromDidDocument,
-  keysFromJwk,
-  maskPersonalFields,
-  toExportLine,
-  verifyExport,
-} from '../../dataspace/audit/index.js';
+// Types only: the audit, store and node code is imported inside the actions, so other commands do not load it.
+import type { ChainReport } from '../../dataspace/audit/index.js';
 import { InvalidInput } from '../../errors/index.js';
-import { pruneAudit, verifyStoredAudit, writeCheckpoint } from '../../node/audit.js';
-import { openNodeStore } from '../../node/index.js';
-import { auditLineage } from '../../node/lineage.js';
-import { auditPages } from '../../store/index.js';
+import type { openNodeStore } from '../../node/open.js';
 import { configFrom, type GlobalOptions, printJson, runCommand } from '../run.js';
 import { type ConnectionFlags, connection, managementCall, query, withConnection } from './management.js';
 
-function readJson(file: string, what: string): unknown {
+const auditModule = () => import('../../dataspace/audit/index.js');
+
+async function readJson(file: string, what: string): Promise<unknown> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -31,11 +20,12 @@ function readJson(file: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new AuditKeyInvalid(`the ${what} ${file} is not JSON`);
+    throw new (await auditModule()).AuditKeyInvalid(`the ${what} ${file} is not JSON`);
   }
 }
 
-function finish(report: ChainReport, json: boolean | undefined): void {
+async function finish(report: ChainReport, json: boolean | undefined): Promise<void> {
+  const { AuditChainBroken, describeReport } = await auditModule();
   if (json) printJson(report);
   if (report.firstBad) throw new AuditChainBroken(report.firstBad);
   if (!json) process.stdout.write(`${describeReport(report)}\n`);
@@ -61,16 +51,17 @@ async function verifyFile(flags: {
       'offline verify needs exactly one of --did <document.json> or --jwk <file>',
     );
   }
+  const { keysFromDidDocument, keysFromJwk, verifyExport } = await auditModule();
   const keys = flags.did
-    ? keysFromDidDocument(readJson(flags.did, 'DID document'))
-    : keysFromJwk(readJson(flags.jwk ?? '', 'key file'));
+    ? keysFromDidDocument(await readJson(flags.did, 'DID document'))
+    : keysFromJwk(await readJson(flags.jwk ?? '', 'key file'));
   const input = createReadStream(flags.file, 'utf8');
   const opened = new Promise<void>((resolve, reject) => {
     input.once('ready', resolve);
     input.once('error', () => reject(new InvalidInput('audit.file-unreadable', `cannot read ${flags.file}`)));
   });
   await opened;
-  finish(
+  await finish(
     await verifyExport(createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY }), keys),
     flags.json,
   );
@@ -152,7 +143,7 @@ export function auditCommand(globals: () => GlobalOptions): Command {
     participant?: string,
   ) => {
     const loaded = configFrom(globals());
-    const store = await openNodeStore(loaded);
+    const store = await (await import('../../node/open.js')).openNodeStore(loaded);
     try {
       return await body(store, participant ?? loaded.values.defaultParticipantId);
     } finally {
@@ -187,8 +178,9 @@ export function auditCommand(globals: () => GlobalOptions): Command {
           if (flags.file) return verifyFile({ ...flags, file: flags.file });
           if (flags.did || flags.jwk)
             throw new InvalidInput('audit.file-missing', '--did and --jwk go with --file');
-          const receipts = flags.receipts ? receiptsIn(readJson(flags.receipts, 'receipts file')) : [];
-          finish(
+          const receipts = flags.receipts ? receiptsIn(await readJson(flags.receipts, 'receipts file')) : [];
+          const { verifyStoredAudit } = await import('../../node/audit.js');
+          await finish(
             await withStore((s, p) => verifyStoredAudit(s.database.db, p, { receipts }), flags.participant),
             flags.json,
           );
@@ -209,6 +201,8 @@ export function auditCommand(globals: () => GlobalOptions): Command {
       await runCommand(globals(), async () => {
         const from = isoDate(flags.from, '--from');
         const to = isoDate(flags.to, '--to');
+        const { maskPersonalFields, toExportLine } = await auditModule();
+        const { auditPages } = await import('../../store/index.js');
         await withStore(async (s, p) => {
           const range = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
           for await (const page of auditPages(s.database.db, p, range)) {
@@ -232,6 +226,8 @@ export function auditCommand(globals: () => GlobalOptions): Command {
     .option('--json', 'output the DAG as JSON')
     .action(async (subject: string, flags: { participant?: string; json?: boolean }) => {
       await runCommand(globals(), async () => {
+        const { auditLineage } = await import('../../node/lineage.js');
+        const { describeLineage } = await auditModule();
         const l = await withStore((s, p) => auditLineage(s.participants, p, subject), flags.participant);
         if (flags.json) printJson(l);
         else process.stdout.write(`${describeLineage(l).join('\n')}\n`);
@@ -244,6 +240,7 @@ export function auditCommand(globals: () => GlobalOptions): Command {
     .option('--participant <id>', 'participant whose log to checkpoint')
     .action(async (flags: { participant?: string }) => {
       await runCommand(globals(), async () => {
+        const { writeCheckpoint } = await import('../../node/audit.js');
         const r = await withStore((s, p) => writeCheckpoint(s.participants, p, 'cli'), flags.participant);
         process.stdout.write(`checkpoint ${r.seq} signed (head ${r.prev_hash ?? 'none'})\n`);
       });
@@ -260,6 +257,7 @@ export function auditCommand(globals: () => GlobalOptions): Command {
     .action(async (flags: { participant?: string; before: string }) => {
       await runCommand(globals(), async () => {
         const before = new Date(isoDate(flags.before, '--before') ?? '');
+        const { pruneAudit } = await import('../../node/audit.js');
         const r = await withStore((s, p) => pruneAudit(s.database.db, p, before), flags.participant);
         process.stdout.write(`pruned ${r.removed} entries; the chain now starts at checkpoint ${r.anchor}\n`);
       });

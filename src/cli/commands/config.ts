@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { describeConfig } from '../../node/index.js';
+import { describeConfig } from '../../node/config.js';
 import { configFrom, type GlobalOptions, printJson, runCommand } from '../run.js';
 
 export function configCommand(globals: () => GlobalOptions): Command {

@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { configFrom, type GlobalOptions, runCommand } from '../run.js';
 import { refineSettingsFrom, refineWithOutput } from './refine.js';
-import { openForSearch, printHits } from './search.js';
 
 /** The bundled sample documents (beside `src/` and `dist/` in the package). */
 export const samplesDir = fileURLToPath(new URL('../../../samples/', import.meta.url));
@@ -34,6 +33,7 @@ export function demoCommand(globals: () => GlobalOptions): Command {
         const summary = await refineWithOutput([samplesDir], store, refineSettingsFrom(loaded), false);
         const { RefineIncomplete } = await import('../../refinery/pipeline/index.js');
         if (summary.failed > 0) throw new RefineIncomplete(summary.failed, summary.failed + summary.added);
+        const { openForSearch, printHits } = await import('./search-run.js');
         const corpus = await openForSearch(store, loaded.values.defaultParticipantId);
         try {
           for (const query of demoQueries) {

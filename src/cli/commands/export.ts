@@ -1,8 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { CorpusEmpty } from '../../refinery/corpus/index.js';
-import { blockTree, toJsonl, toMarkdown } from '../../refinery/export/index.js';
-import { corpusOf } from '../corpus.js';
 import { configFrom, type GlobalOptions, runCommand } from '../run.js';
 
 interface ExportFlags {
@@ -27,6 +24,10 @@ export function exportCommand(globals: () => GlobalOptions): Command {
       const g = globals();
       await runCommand(g, async () => {
         const loaded = configFrom(g);
+        // The corpus and export code load here, not at start, so other commands do not pay for them.
+        const { CorpusEmpty } = await import('../../refinery/corpus/index.js');
+        const { blockTree, toJsonl, toMarkdown } = await import('../../refinery/export/index.js');
+        const { corpusOf } = await import('../corpus.js');
         const corpus = corpusOf(loaded);
         try {
           const uris = flags.doc

@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import { startNode } from '../../node/index.js';
 import { configFrom, type GlobalOptions, runCommand } from '../run.js';
 
 interface StartFlags {
@@ -48,6 +47,8 @@ export function nodeCommand(globals: () => GlobalOptions): Command {
           tlsCert: flags.tlsCert,
           tlsKey: flags.tlsKey,
         });
+        // The server loads only when a node starts (it is most of the package).
+        const { startNode } = await import('../../node/start.js');
         const running = await startNode(loaded, { announce: (line) => process.stdout.write(`${line}\n`) });
         process.stdout.write(`Musubi node listening on ${running.url}\n`);
         if (running.caFile)

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { InvalidInput } from '../../errors/index.js';
-import { createParticipant, issueApiKey, openNodeStore, rotateParticipantKey } from '../../node/index.js';
-import { listParticipants } from '../../store/index.js';
 import { configFrom, type GlobalOptions, printJson, runCommand } from '../run.js';
+
+// The store and key code is imported inside each action, so `musubi --help` and other commands do not load it.
 
 /** Offline administration of the participants a node hosts (works on the store; the node may be stopped). */
 export function participantCommand(globals: () => GlobalOptions): Command {
@@ -17,6 +17,8 @@ export function participantCommand(globals: () => GlobalOptions): Command {
     .action(async (id: string, flags: { name: string; corporateNumber?: string; json?: boolean }) => {
       const g = globals();
       await runCommand(g, async () => {
+        const { openNodeStore } = await import('../../node/open.js');
+        const { createParticipant } = await import('../../node/participants.js');
         const { database, participants } = await openNodeStore(configFrom(g));
         try {
           const input = {
@@ -43,6 +45,8 @@ export function participantCommand(globals: () => GlobalOptions): Command {
     .action(async (flags: { json?: boolean }) => {
       const g = globals();
       await runCommand(g, async () => {
+        const { openNodeStore } = await import('../../node/open.js');
+        const { listParticipants } = await import('../../store/index.js');
         const { database } = await openNodeStore(configFrom(g));
         try {
           const rows = await listParticipants(database.db);
@@ -74,6 +78,8 @@ export function participantCommand(globals: () => GlobalOptions): Command {
     .action(async (id: string, flags: { label: string; json?: boolean }) => {
       const g = globals();
       await runCommand(g, async () => {
+        const { openNodeStore } = await import('../../node/open.js');
+        const { issueApiKey } = await import('../../node/participants.js');
         const { database, participants } = await openNodeStore(configFrom(g));
         try {
           const issued = await issueApiKey(participants, id, flags.label, 'cli', 'cli');
@@ -99,6 +105,8 @@ export function participantCommand(globals: () => GlobalOptions): Command {
         const delay = flags.activateIn ?? String(loaded.values.keyActivationDelayS);
         if (!/^\d{1,6}$/.test(delay))
           throw new InvalidInput('cli.invalid-delay', `--activate-in must be whole seconds, got ${delay}`);
+        const { openNodeStore } = await import('../../node/open.js');
+        const { rotateParticipantKey } = await import('../../node/participants.js');
         const { database, participants } = await openNodeStore(loaded);
         try {
           const rotated = await rotateParticipantKey(participants, id, Number(delay) * 1000, 'cli', 'cli');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Command } from 'commander';
-import { Dec } from '../../apps/footprint/index.js';
+import { Dec } from '../../apps/footprint/decimal.js';
 import { InvalidInput } from '../../errors/index.js';
 import { type GlobalOptions, printJson, runCommand } from '../run.js';
 import {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
+// The trace formatter alone: the node's policy module loads the data plane.
+import { formatTrace, type TraceEntry } from '../../dataspace/policy/trace.js';
 import { InvalidInput } from '../../errors/index.js';
-import { formatTrace, type TraceEntry } from '../../node/policy/index.js';
 import { type GlobalOptions, printJson, runCommand } from '../run.js';
 import {
   type ConnectionFlags,

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import type { LoadedConfig } from '../../node/index.js';
+import type { LoadedConfig } from '../../node/config.js';
 // Types only: the pipeline (parsers, pdf.js) is imported when a refine runs, so other commands start fast.
 import type { RefineProgress, RefineSettings, RefineSummary } from '../../refinery/index.js';
 import { createProgress } from '../progress.js';
@@ -117,8 +117,8 @@ export function refineCommand(globals: () => GlobalOptions): Command {
           refineSettingsFrom(loaded),
           Boolean(flags.json),
         );
-        // Tags and (when configured) chunk embeddings: see search.ts.
-        await (await import('./search.js')).afterRefine(paths, loaded, flags.tag ?? []);
+        // Tags and (when configured) chunk embeddings: see search-run.ts.
+        await (await import('./search-run.js')).afterRefine(paths, loaded, flags.tag ?? []);
         const { RefineIncomplete } = await import('../../refinery/pipeline/index.js');
         if (summary.failed > 0)
           throw new RefineIncomplete(

@@ -3,9 +3,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { Dec } from '../../apps/footprint/index.js';
-import { exchangeAssetId, exchangeOfferId } from '../../node/footprint/wire.js';
-import { loadConfig, type RunningNode, startNode } from '../../node/index.js';
+import { Dec } from '../../apps/footprint/decimal.js';
+import { loadConfig } from '../../node/config.js';
+import type { RunningNode } from '../../node/start.js';
 import { type GlobalOptions, runCommand } from '../run.js';
 import { type Connection, managementCall } from './management.js';
 
@@ -133,6 +133,7 @@ async function startParticipant(
       },
       env: {},
     });
+    const { startNode } = await import('../../node/start.js');
     const node = await startNode(loaded, { announce: (l) => lines.push(l) });
     const apiKey = lines.join('\n').match(/msk_\S+/)?.[0] ?? '';
     return {
@@ -167,6 +168,7 @@ const membersOnly = {
 /** A company's demo data: its part, its footprint exchange for members only, and its BOM line (if it buys). */
 async function furnish(c: Company): Promise<void> {
   const t = c.tier;
+  const { exchangeAssetId, exchangeOfferId } = await import('../../node/footprint/wire.js');
   await managementCall(c.api, 'PUT', '/footprint/settings', { exchange: true, autoLink: true });
   await managementCall(c.api, 'POST', '/policies', membersOnly);
   await managementCall(c.api, 'PUT', `/offers/${exchangeOfferId}`, {
@@ -212,6 +214,7 @@ interface AgreementView {
 
 /** The suppliers' exchange agreements (each with its customer) whose agreed terms ask for the membership. */
 async function membersOnlyAgreements(suppliers: readonly Company[]): Promise<number> {
+  const { exchangeOfferId } = await import('../../node/footprint/wire.js');
   let n = 0;
   for (const c of suppliers) {
     const all = await managementCall<AgreementView[]>(c.api, 'GET', '/agreements?limit=1000');

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { DocumentNotFound } from '../../refinery/corpus/index.js';
-import { type BlockNode, blockTree } from '../../refinery/export/index.js';
-import { corpusOf } from '../corpus.js';
+// Types only: the corpus and export code load when the command runs, so other commands do not pay for them.
+import type { BlockNode } from '../../refinery/export/index.js';
 import { configFrom, type GlobalOptions, printJson, runCommand } from '../run.js';
 
 const marks: Readonly<Record<string, string>> = {
@@ -51,6 +50,9 @@ export function showCommand(globals: () => GlobalOptions): Command {
       const g = globals();
       await runCommand(g, async () => {
         const loaded = configFrom(g);
+        const { DocumentNotFound } = await import('../../refinery/corpus/index.js');
+        const { blockTree } = await import('../../refinery/export/index.js');
+        const { corpusOf } = await import('../corpus.js');
         const corpus = corpusOf(loaded);
         try {
           const stored = corpus.findDocument(name);

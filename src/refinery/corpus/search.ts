@@ -9,7 +9,8 @@ import {
   type TermIndex,
   type UnitPlace,
 } from '../index/index.js';
-import { cacheKey, type ProviderCache, sqliteCache } from '../providers/index.js';
+// The cache module alone: the providers' index also loads the HTTP clients, which a lexical search never uses.
+import { cacheKey, type ProviderCache, sqliteCache } from '../providers/cache.js';
 import { AnalyzerRequired } from './errors.js';
 import { documentDateSql, filterSql, normaliseTag, type SearchFilters } from './filters.js';
 import { highlightRanges, queryTerms, type Snippet, snippetOf } from './highlight.js';

@@ -2,10 +2,10 @@ import { type BenchmarkOptions, runAllganize } from './allganize.js';
 import { runAnthropicContextual } from './anthropic.js';
 import { UnknownBenchmark } from './errors.js';
 import { runManufacturingPdfs } from './manufacturing.js';
+import type { BenchmarkName } from './names.js';
 import type { BenchmarkResult } from './report.js';
 
-export const benchmarkNames = ['allganize', 'anthropic-contextual', 'manufacturing-pdfs'] as const;
-export type BenchmarkName = (typeof benchmarkNames)[number];
+export { type BenchmarkName, benchmarkNames } from './names.js';
 
 /** Runs one retrieval benchmark over the datasets folder and returns its plain result object. */
 export function runBenchmark(name: BenchmarkName, options: BenchmarkOptions): Promise<BenchmarkResult> {

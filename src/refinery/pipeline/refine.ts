@@ -5,7 +5,8 @@ import { chunkByStructure } from '../chunk/index.js';
 import { type Corpus, type DocumentEntry, openCorpus, type StoredDocument } from '../corpus/index.js';
 import type { Document } from '../document/index.js';
 import type { Analyzer } from '../index/index.js';
-import { detectFormat } from '../parse/index.js';
+// Detection alone: the parsers run in the parse workers, so the main process need not load them.
+import { detectFormat } from '../parse/detect.js';
 import { type AfterParse, ParsePool, type ParserModule } from '../parse/worker/index.js';
 import { FileTooLarge, InvalidRefineOptions, NoText } from './errors.js';
 import { type FileFailure, failureOf } from './failure.js';

@@ -46,9 +46,3 @@ export function configuredProviders(settings: ProviderSettings, cache: ProviderC
     close: () => http.close(),
   };
 }
-
-/** An endpoint from configuration values; empty URL = not configured. */
-export function endpointOf(url: string, model: string, apiKey: string): Endpoint | undefined {
-  if (url.trim() === '') return undefined;
-  return { url: url.trim(), model, ...(apiKey ? { apiKey } : {}) };
-}

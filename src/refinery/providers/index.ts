@@ -1,10 +1,6 @@
 export { cacheKey, memoryCache, type ProviderCache, sqliteCache } from './cache.js';
-export {
-  type ConfiguredProviders,
-  configuredProviders,
-  endpointOf,
-  type ProviderSettings,
-} from './configured.js';
+export { type ConfiguredProviders, configuredProviders, type ProviderSettings } from './configured.js';
+export { endpointOf } from './endpoint.js';
 export { ProviderProtocolError } from './errors.js';
 export {
   chatCompletion,

@@ -1,0 +1,3 @@
+/** The benchmarks `runBenchmark` knows, on their own so the CLI can list them without loading any. */
+export const benchmarkNames = ['allganize', 'anthropic-contextual', 'manufacturing-pdfs'] as const;
+export type BenchmarkName = (typeof benchmarkNames)[number];
