@@ -19,7 +19,7 @@ import {
 import { parseBytes } from '../refinery/parse/index.js';
 import { createPdfParser } from '../refinery/parse/pdf/index.js';
 import { openPdf } from '../refinery/parse/pdf/load.js';
-import type { Figure } from './measure.js';
+import { asInParseWorkers, type Figure } from './measure.js';
 import { readOdl } from './opendataloader.js';
 
 /**
@@ -177,8 +177,15 @@ function countRun(
   };
 }
 
-/** One process, one file after another, OCR off: the same conditions as the single-threaded Java run. */
-async function ourPdfRun(files: readonly string[]): Promise<PdfRun> {
+/**
+ * One process, one file after another, OCR off, pdf.js inflating natively as in a parse worker (the JVM starts
+ * once and runs its own threads: see `childCpuSeconds`).
+ */
+function ourPdfRun(files: readonly string[]): Promise<PdfRun> {
+  return asInParseWorkers(() => ourPdfRunInProcess(files));
+}
+
+async function ourPdfRunInProcess(files: readonly string[]): Promise<PdfRun> {
   const parse = createPdfParser({ ocr: null });
   const docs: Document[] = [];
   const cpu = process.cpuUsage();
