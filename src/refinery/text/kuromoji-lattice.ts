@@ -68,36 +68,32 @@ export function speedUpLattice(tokenizer: unknown): void {
   const { trie, token_info_dictionary: known, unknown_dictionary: unknown } = builder;
   const targets = known.targets;
   const unknownTargets = unknown.targets;
-  const appendUnknown = (lattice: Lattice, id: number, pos: number, key: SurrogateAware | string) => {
-    const d = unknown.dictionary;
+  /** A lattice node for dictionary entry `id` (its costs read from `d`) covering `key` from `pos`. */
+  const append = (
+    lattice: Lattice,
+    d: ShortBuffer,
+    type: 'KNOWN' | 'UNKNOWN',
+    id: number,
+    pos: number,
+    key: SurrogateAware | string,
+  ) => {
     lattice.append(
       new ViterbiNode(
         id,
         d.getShort(id + 4),
         pos + 1,
         key.length,
-        'UNKNOWN',
+        type,
         d.getShort(id),
         d.getShort(id + 2),
         key.toString(),
       ),
     );
   };
-  const appendKnown = (lattice: Lattice, id: number, pos: number, key: string) => {
-    const d = known.dictionary;
-    lattice.append(
-      new ViterbiNode(
-        id,
-        d.getShort(id + 4),
-        pos + 1,
-        key.length,
-        'KNOWN',
-        d.getShort(id),
-        d.getShort(id + 2),
-        key,
-      ),
-    );
-  };
+  const appendKnown = (lattice: Lattice, id: number, pos: number, key: string) =>
+    append(lattice, known.dictionary, 'KNOWN', id, pos, key);
+  const appendUnknown = (lattice: Lattice, id: number, pos: number, key: SurrogateAware | string) =>
+    append(lattice, unknown.dictionary, 'UNKNOWN', id, pos, key);
 
   builder.build = (text: string) => {
     // The original throws on a high surrogate without its low half (its UTF-8 encoder returns null):
