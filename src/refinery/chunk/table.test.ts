@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTable, tableGrid } from './table.js';
+import { renderTable, repeatedLabelChars, tableGrid } from './table.js';
 
 describe('tables as pipe rows', () => {
   it('repeats merged cells into every position they cover', () => {
@@ -15,6 +15,25 @@ describe('tables as pipe rows', () => {
       ['区分', '温度', '温度'],
       ['区分', '上限', '下限'],
       ['軸受', '７０℃', '５℃'],
+    ]);
+  });
+
+  it('writes a long merged text once, so a chart read as a grid cannot multiply the table', () => {
+    const legend =
+      '図１ 2019年と2023年を比較した売上総額の変化（n=3,366）増加 やや増加 横ばい やや減少 減少 無回答';
+    expect([...legend].length).toBeGreaterThan(repeatedLabelChars);
+    const rows = [
+      [
+        { text: legend, colSpan: 3, rowSpan: 2 },
+        { text: '区分', rowSpan: 2 },
+      ],
+      [],
+      [{ text: '54.9' }, { text: '21.1' }, { text: '5.6' }, { text: '製造' }],
+    ];
+    expect(tableGrid({ rows })).toEqual([
+      [legend, '', '', '区分'],
+      ['', '', '', '区分'],
+      ['54.9', '21.1', '5.6', '製造'],
     ]);
   });
 

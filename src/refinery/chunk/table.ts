@@ -1,9 +1,14 @@
 import type { TableBlock } from '../document/index.js';
 
 /**
- * Tables as Markdown pipe rows. Merged cells are repeated into every grid position they cover so that each
- * row read alone (as in a split table's later part) still says what it means.
+ * Tables as Markdown pipe rows. A merged label (測定値 over 基準 | 実測, P-101 over two rows) is repeated into
+ * every grid position it covers so that each row read alone (as in a split table's later part) still says what
+ * it means. A long merged text — a note across the table, or the legend of a chart whose gridlines were read as
+ * a table — is written once, at its first position: repeated, it would multiply the table many times over.
  */
+
+/** The longest merged text (in characters) still repeated into every position it covers. */
+export const repeatedLabelChars = 40;
 
 /** The table as a full grid of cell texts, spans expanded; short rows padded with empty cells. */
 export function tableGrid(table: Pick<TableBlock, 'rows'>): string[][] {
@@ -15,11 +20,13 @@ export function tableGrid(table: Pick<TableBlock, 'rows'>): string[][] {
       while (grid[r]![c] !== undefined) c++;
       const rowSpan = Math.max(1, cell.rowSpan ?? 1);
       const colSpan = Math.max(1, cell.colSpan ?? 1);
+      const repeated = [...cell.text].length <= repeatedLabelChars;
       for (let dr = 0; dr < rowSpan; dr++) {
         // A row span past the last row would invent rows: clip it.
         if (r + dr >= table.rows.length) break;
         grid[r + dr] ??= [];
-        for (let dc = 0; dc < colSpan; dc++) grid[r + dr]![c + dc] = cell.text;
+        for (let dc = 0; dc < colSpan; dc++)
+          grid[r + dr]![c + dc] = repeated || (dr === 0 && dc === 0) ? cell.text : '';
       }
       c += colSpan;
     }
