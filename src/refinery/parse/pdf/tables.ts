@@ -187,11 +187,19 @@ function tableOf(grid: Grid, runs: readonly TextRun[]): RuledTable | undefined {
   return { ...grid.box, rows, headerRows };
 }
 
-// A first row whose cells span several columns (or rows) is a two-level header: 仕様 over 最小 | 最大.
+/**
+ * Header rows: the first row, and one more below each row whose cells group the columns under them (仕様 over
+ * 最小 | 最大). A cell reaching down from the first row (項目 beside that grouping, or a label running down the
+ * whole table) does not make the rows it covers headers by itself: a whole table would otherwise be header.
+ */
 function headerRowsOf(spans: readonly Span[], rowCount: number): number {
   if (rowCount < 2) return 0;
-  const first = spans.filter((s) => s.row === 0);
-  const down = Math.max(...first.map((s) => s.rowEnd + 1));
-  const grouped = first.some((s) => s.colEnd > s.col);
-  return Math.min(rowCount - 1, Math.max(down, grouped && rowCount > 2 ? 2 : 1));
+  let depth = 1;
+  // A cell over several columns that the row below splits into two or more cells.
+  const splitBelow = (s: Span) =>
+    spans.filter((t) => t.row === s.rowEnd + 1 && t.col >= s.col && t.col <= s.colEnd).length >= 2;
+  const groups = (row: number) =>
+    spans.some((s) => s.row === row && s.rowEnd === row && s.colEnd > s.col && splitBelow(s));
+  while (depth < rowCount - 1 && groups(depth - 1)) depth++;
+  return depth;
 }

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { Ruling } from './graphics.js';
+import type { TextRun } from './runs.js';
+import { tablesOf } from './tables.js';
+
+const h = (at: number, from: number, to: number): Ruling => ({ axis: 'h', at, from, to });
+const v = (at: number, from: number, to: number): Ruling => ({ axis: 'v', at, from, to });
+
+/** A run of text centred in the cell between (x0, top) and (x1, bottom). */
+function cell(text: string, x0: number, top: number, x1: number, bottom: number): TextRun {
+  const cx = (x0 + x1) / 2;
+  const cy = (top + bottom) / 2;
+  return {
+    text,
+    x0: cx - 5,
+    x1: cx + 5,
+    top: cy - 4,
+    bottom: cy + 4,
+    baseline: cy + 3,
+    size: 8,
+    bold: false,
+    vertical: false,
+  };
+}
+
+/** Column lines at x 0, 100, 200, 300; row lines at y 0, 20, 40, 60. */
+const xs = [0, 100, 200, 300];
+
+describe('ruled tables: header rows', () => {
+  it('reads 仕様 over 最小 | 最大 as a two-row header beside 項目 running down both rows', () => {
+    const rulings = [
+      h(0, 0, 300),
+      h(20, 100, 300), // 項目 spans rows 0–1: no line under it in column 0
+      h(40, 0, 300),
+      h(60, 0, 300),
+      ...xs.map((x) => v(x, 0, 60)).filter((r) => r.at !== 200),
+      v(200, 20, 60), // 仕様 spans columns 1–2 in row 0
+    ];
+    const runs = [
+      cell('項目', 0, 0, 100, 40),
+      cell('仕様', 100, 0, 300, 20),
+      cell('最小', 100, 20, 200, 40),
+      cell('最大', 200, 20, 300, 40),
+      cell('圧力', 0, 40, 100, 60),
+      cell('0.3', 100, 40, 200, 60),
+      cell('0.5', 200, 40, 300, 60),
+    ];
+    const [table] = tablesOf(rulings, runs).tables;
+    expect(table?.headerRows).toBe(2);
+    expect(table?.rows[2]?.some((c) => c.header)).toBe(false);
+  });
+
+  it('keeps one header row when a label runs down the whole first column', () => {
+    const rulings = [
+      h(0, 0, 300),
+      h(20, 100, 300),
+      h(40, 100, 300),
+      h(60, 0, 300),
+      ...xs.map((x) => v(x, 0, 60)),
+    ];
+    const runs = [
+      cell('製造部', 0, 0, 100, 60),
+      cell('項目', 100, 0, 200, 20),
+      cell('値', 200, 0, 300, 20),
+      cell('圧力', 100, 20, 200, 40),
+      cell('0.5', 200, 20, 300, 40),
+      cell('温度', 100, 40, 200, 60),
+      cell('70', 200, 40, 300, 60),
+    ];
+    const [table] = tablesOf(rulings, runs).tables;
+    expect(table?.headerRows).toBe(1);
+  });
+
+  it('keeps one header row when the cell under a wide header cell is just as wide', () => {
+    const rulings = [
+      h(0, 0, 300),
+      h(20, 0, 300),
+      h(40, 0, 300),
+      h(60, 0, 300),
+      v(0, 0, 60),
+      v(100, 0, 60),
+      v(300, 0, 60),
+      v(200, 40, 60), // only the last row splits columns 1–2
+    ];
+    const runs = [
+      cell('No.', 0, 0, 100, 20),
+      cell('ポイント', 100, 0, 300, 20),
+      cell('1', 0, 20, 100, 40),
+      cell('雇い入れ時の教育', 100, 20, 300, 40),
+      cell('2', 0, 40, 100, 60),
+      cell('座学', 100, 40, 200, 60),
+      cell('実技', 200, 40, 300, 60),
+    ];
+    const [table] = tablesOf(rulings, runs).tables;
+    expect(table?.headerRows).toBe(1);
+  });
+});
