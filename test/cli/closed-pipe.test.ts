@@ -30,9 +30,13 @@ describe('a reader that closes the pipe early', () => {
     ['search', ['search', 'ポンプ 分解 点検', '--store', store]],
     ['search --json', ['search', 'ポンプ', '--json', '--store', store]],
     ['export', ['export', '--format', 'jsonl', '--store', store]],
-  ])('stops %s quietly: exit 0, no stack trace', async (_name, args) => {
-    const { code, stderr } = await withReaderGone(args);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-  }, 60_000);
+  ])(
+    'stops %s quietly: exit 0, no stack trace',
+    async (_name, args) => {
+      const { code, stderr } = await withReaderGone(args);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+    },
+    60_000,
+  );
 });
