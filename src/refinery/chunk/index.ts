@@ -13,4 +13,4 @@ export {
 export { ContextUnavailable, InvalidBudget } from './errors.js';
 export { clauses, sentences } from './sentence.js';
 export { chunkByStructure, documentTitle } from './structure.js';
-export { pipeRow, type RenderedTable, renderTable, tableGrid } from './table.js';
+export { pipeRow, type RenderedTable, renderTable, tableGrid, textColumns } from './table.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderTable, repeatedLabelChars, tableGrid } from './table.js';
+import { renderTable, repeatedLabelChars, tableGrid, textColumns } from './table.js';
 
 describe('tables as pipe rows', () => {
   it('repeats merged cells into every position they cover', () => {
@@ -34,6 +34,26 @@ describe('tables as pipe rows', () => {
       [legend, '', '', '区分'],
       ['', '', '', '区分'],
       ['54.9', '21.1', '5.6', '製造'],
+    ]);
+  });
+
+  it('leaves out the columns that are empty in every row, and keeps an empty grid as it is', () => {
+    const rows = [
+      [{ text: '' }, { text: '項目' }, { text: '' }, { text: '値' }],
+      [{ text: '' }, { text: '圧力' }, { text: '' }, { text: '0.5' }],
+    ];
+    expect(renderTable({ rows, headerRows: 1 })).toEqual({
+      header: ['| 項目 | 値 |', '| --- | --- |'],
+      body: ['| 圧力 | 0.5 |'],
+    });
+    expect(
+      textColumns([
+        ['', ''],
+        ['', ''],
+      ]),
+    ).toEqual([
+      ['', ''],
+      ['', ''],
     ]);
   });
 

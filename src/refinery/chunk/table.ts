@@ -35,6 +35,19 @@ export function tableGrid(table: Pick<TableBlock, 'rows'>): string[][] {
   return grid.map((row) => Array.from({ length: width }, (_, c) => row[c] ?? ''));
 }
 
+/**
+ * The grid without the columns that are empty in every row: they say nothing, and a chart's gridlines read as a
+ * table make dozens of them. A grid with no text at all is returned as it is.
+ */
+export function textColumns(grid: readonly (readonly string[])[]): string[][] {
+  const width = grid[0]?.length ?? 0;
+  const keep = Array.from({ length: width }, (_, c) => c).filter((c) =>
+    grid.some((row) => (row[c] ?? '').trim() !== ''),
+  );
+  if (keep.length === 0 || keep.length === width) return grid.map((row) => [...row]);
+  return grid.map((row) => keep.map((c) => row[c] ?? ''));
+}
+
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>').trim();
 }
@@ -51,7 +64,7 @@ export interface RenderedTable {
 
 /** Header lines (header rows + separator) and body lines, one pipe row per table row. */
 export function renderTable(table: Pick<TableBlock, 'rows' | 'headerRows'>): RenderedTable {
-  const grid = tableGrid(table);
+  const grid = textColumns(tableGrid(table));
   const headerCount = Math.min(table.headerRows, grid.length);
   const width = grid[0]?.length ?? 0;
   const header = grid.slice(0, headerCount).map(pipeRow);

@@ -1,4 +1,4 @@
-import { pipeRow, tableGrid } from '../chunk/index.js';
+import { pipeRow, tableGrid, textColumns } from '../chunk/index.js';
 import type { Block, CautionBlock, Document, StepBlock, TableBlock } from '../document/index.js';
 
 /**
@@ -27,7 +27,7 @@ function cautionMarkdown(caution: CautionBlock): string {
 }
 
 function tableMarkdown(table: TableBlock): string {
-  const grid = tableGrid(table);
+  const grid = textColumns(tableGrid(table));
   const width = grid[0]?.length ?? 0;
   // GFM needs exactly one header row: extra header rows become body rows, a header-less table gets blanks.
   const header = table.headerRows > 0 && grid.length > 0 ? grid[0]! : Array.from({ length: width }, () => '');
