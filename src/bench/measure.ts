@@ -44,13 +44,11 @@ export async function latencies(
  * one, a quarter slower. The global is put back afterwards.
  */
 export async function asInParseWorkers<T>(work: () => Promise<T>): Promise<T> {
-  const { NativeDecompressionStream } = await import('../refinery/parse/worker/inflate-stream.js');
-  const g = globalThis as { DecompressionStream?: unknown };
-  const stock = g.DecompressionStream;
-  g.DecompressionStream = NativeDecompressionStream;
+  const { useNativeInflate } = await import('../refinery/parse/worker/inflate-stream.js');
+  const restore = useNativeInflate();
   try {
     return await work();
   } finally {
-    g.DecompressionStream = stock;
+    restore();
   }
 }

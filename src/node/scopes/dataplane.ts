@@ -27,6 +27,7 @@ import {
   type Refusal,
   refreshTokens,
   revokeTransferTokens,
+  type SourceAddress,
   SourceRegistry,
   type SourceResponse,
   sourceFailed,
@@ -104,9 +105,15 @@ export function nodeDataPlane(ctx: NodeContext): DataPlane {
  * a full queue (the pull then hashes inline, as before).
  */
 export function digestFileAsset(ctx: NodeContext, dataAddress: Readonly<Record<string, unknown>>): void {
-  if (dataAddress.type !== 'File' || ctx.config.dataPlaneFileRoots.length === 0) return;
-  const queued = nodeDataPlane(ctx).background.enqueue({ ...dataAddress, type: 'File' });
-  if (!queued) ctx.logger.info({ path: dataAddress.path }, 'background digest queue full; skipped');
+  const file = fileAddressOf(dataAddress);
+  if (!file || ctx.config.dataPlaneFileRoots.length === 0) return;
+  const queued = nodeDataPlane(ctx).background.enqueue(file);
+  if (!queued) ctx.logger.info({ path: file.path }, 'background digest queue full; skipped');
+}
+
+/** The address as the File source takes it, or undefined for any other kind of asset. */
+function fileAddressOf(dataAddress: Readonly<Record<string, unknown>>): SourceAddress | undefined {
+  return dataAddress.type === 'File' ? { ...dataAddress, type: 'File' } : undefined;
 }
 
 /**
@@ -120,9 +127,10 @@ export function digestFileAssetsAtStart(ctx: NodeContext): void {
     let after: { participantId: string; id: string } | undefined;
     for (;;) {
       const page = await assetAddressesAfter(ctx.db, after);
-      for (const a of page)
-        if (a.dataAddress.type === 'File')
-          await background.enqueueWaiting({ ...a.dataAddress, type: 'File' });
+      for (const a of page) {
+        const file = fileAddressOf(a.dataAddress);
+        if (file) await background.enqueueWaiting(file);
+      }
       const last = page.at(-1);
       if (!last || background.closed) return;
       after = last;

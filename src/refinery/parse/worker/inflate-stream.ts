@@ -57,3 +57,16 @@ interface Writer {
   write(chunk: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Makes pdf.js in this thread inflate through `NativeDecompressionStream` (it looks the global up at each
+ * stream); returns what puts the previous one back.
+ */
+export function useNativeInflate(): () => void {
+  const g = globalThis as { DecompressionStream?: unknown };
+  const previous = g.DecompressionStream;
+  g.DecompressionStream = NativeDecompressionStream;
+  return () => {
+    g.DecompressionStream = previous;
+  };
+}

@@ -8,14 +8,14 @@ import type { Document, Parser } from '../../document/index.js';
 import { findSoffice } from '../legacy.js';
 import { parserFor } from '../registry.js';
 import type { SerialisedError } from './errors.js';
-import { NativeDecompressionStream } from './inflate-stream.js';
+import { useNativeInflate } from './inflate-stream.js';
 import type { AfterParse, ParseReply, ParseRequest, ParserModule } from './protocol.js';
 
 // pdf.js inflates every content stream, font and image through the global DecompressionStream when there is
 // one; Node's (web streams) costs more per object than the inflating, pdf.js's own JavaScript inflate is slow,
 // and native zlib in one call is faster than both. Nothing else in this thread, which only parses and tokenises,
 // uses the global (fflate and pako inflate on their own).
-(globalThis as { DecompressionStream?: unknown }).DecompressionStream = NativeDecompressionStream;
+useNativeInflate();
 
 // Legacy .doc/.xls/.ppt are converted by the LibreOffice on this machine's PATH, when there is one.
 const soffice = findSoffice(process.env.PATH);
