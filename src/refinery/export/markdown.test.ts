@@ -1,3 +1,4 @@
+import { fromMarkdown } from 'mdast-util-from-markdown';
 import { describe, expect, it } from 'vitest';
 import { pumpManual } from '../../../test/refinery-chunk/fixtures.js';
 import type { Document } from '../document/index.js';
@@ -53,6 +54,41 @@ describe('toMarkdown', () => {
         },
       ],
     };
-    expect(toMarkdown(doc)).toBe('\\# 番号ではない\n\\1. これも本文\n\n````sh\necho ```\n````\n\n  - 項目\n');
+    expect(toMarkdown(doc)).toBe('\\# 番号ではない\n1\\. これも本文\n\n````sh\necho ```\n````\n\n  - 項目\n');
+  });
+
+  it('reads back every paragraph line as written, escaping only what Markdown would take as structure', () => {
+    // Chart labels and figures come out of PDFs as bare lines: "29.5" must stay "29.5", not "\\29.5".
+    const lines = [
+      '本文の始まり',
+      '29.5',
+      '# 見出しではない',
+      '## これも',
+      '#5 は番号',
+      '1. 手順ではない',
+      '3) 括弧',
+      '- 項目ではない',
+      '+ 足す',
+      '* 星',
+      '---',
+      '=',
+      '> 引用ではない',
+      '2024.4 改訂',
+      '-0.09',
+    ];
+    const doc: Document = {
+      source: { uri: 'x.txt', format: 'text', sha256: '0'.repeat(64), bytes: 0 },
+      metadata: {},
+      blocks: [{ kind: 'paragraph', id: 'b0', text: lines.join('\n'), headingPath: [], location: {} }],
+    };
+    const markdown = toMarkdown(doc);
+    const tree = fromMarkdown(markdown);
+    expect(tree.children.map((n) => n.type)).toEqual(['paragraph']);
+    const textOf = (node: { value?: string; children?: unknown[] }): string =>
+      node.value ?? (node.children ?? []).map((c) => textOf(c as typeof node)).join('');
+    expect(textOf(tree.children[0] as never)).toBe(lines.join('\n'));
+    // Lines that cannot be read as structure are written unchanged.
+    for (const plain of ['29.5', '#5 は番号', '2024.4 改訂', '-0.09'])
+      expect(markdown).toContain(`\n${plain}\n`);
   });
 });

@@ -6,9 +6,17 @@ import type { Block, CautionBlock, Document, StepBlock, TableBlock } from '../do
  * led by their signal word, tables as pipe tables with merged cells repeated.
  */
 
+/**
+ * A paragraph line that happens to read as Markdown structure (a heading, quote, list item, rule or setext
+ * underline) is escaped; anything else is left alone, since a backslash before a letter or digit is printed
+ * as is ("29.5" must not become "\29.5"). An ordered-list marker is escaped on its dot: "1\. 本文".
+ */
 function escapeLineStarts(text: string): string {
-  // A paragraph that happens to start with "#", ">" or "1." must not turn into a heading, quote or list.
-  return text.replace(/^(\s*)([#>+\-*]|\d+[.)])/gm, (_, space: string, mark: string) => `${space}\\${mark}`);
+  return text
+    .replace(/^([ \t]*)([-*_=])(?=(?:[ \t]*\2)*[ \t]*$)/gm, '$1\\$2')
+    .replace(/^([ \t]*)(#{1,6}|[+\-*])(?=[ \t]|$)/gm, '$1\\$2')
+    .replace(/^([ \t]*)>/gm, '$1\\>')
+    .replace(/^([ \t]*)(\d{1,9})([.)])(?=[ \t]|$)/gm, '$1$2\\$3');
 }
 
 function stepMarkdown(step: StepBlock): string {
