@@ -95,3 +95,48 @@ describe('ruled tables: header rows', () => {
     expect(table?.headerRows).toBe(1);
   });
 });
+
+describe('ruled tables: charts', () => {
+  // Five stacked bars, 20 pt tall with 10 pt between them, on an axis at x 0; each bar is cut into four
+  // segments at its own places and each segment carries its value. Ruled like a table, but no two bars
+  // share a column line.
+  const cuts = [
+    [60, 110, 230],
+    [40, 150, 200],
+    [90, 130, 250],
+    [70, 170, 210],
+    [50, 120, 260],
+  ];
+  const values = ['29.5', '13.0', '42.5', '17.5'];
+  const bars = cuts.map((inner, i) => ({ top: i * 30, bottom: i * 30 + 20, edges: [0, ...inner, 300] }));
+
+  it('leaves a stacked bar chart as text, not a table of its segments', () => {
+    const rulings = [
+      v(0, 0, 140),
+      ...bars.flatMap((b) => [
+        h(b.top, 0, 300),
+        h(b.bottom, 0, 300),
+        ...b.edges.slice(1).map((x) => v(x, b.top, b.bottom)),
+      ]),
+    ];
+    const runs = bars.flatMap((b) =>
+      values.map((value, j) => cell(value, b.edges[j]!, b.top, b.edges[j + 1]!, b.bottom)),
+    );
+    const { tables, rest } = tablesOf(rulings, runs);
+    expect(tables).toEqual([]);
+    expect(rest).toHaveLength(runs.length);
+  });
+
+  it('still reads a grid whose column lines run through every row as a table', () => {
+    const rulings = [
+      ...bars.flatMap((b) => [h(b.top, 0, 300), h(b.bottom, 0, 300)]),
+      ...[0, 60, 110, 230, 300].map((x) => v(x, 0, 140)),
+    ];
+    const runs = bars.flatMap((b) =>
+      values.map((value, j) => cell(value, [0, 60, 110, 230][j]!, b.top, [60, 110, 230, 300][j]!, b.bottom)),
+    );
+    const [table] = tablesOf(rulings, runs).tables;
+    const withText = table?.rows.filter((r) => r.some((c) => c.text !== ''));
+    expect(withText?.map((r) => r.map((c) => c.text))).toEqual(bars.map(() => values));
+  });
+});

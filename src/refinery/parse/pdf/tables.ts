@@ -172,6 +172,9 @@ function tableOf(grid: Grid, runs: readonly TextRun[]): RuledTable | undefined {
   // Chart gridlines enclose a few numbers in a mostly empty grid.
   const filled = cells.filter((c) => c.text !== '').length;
   if (!twoInARow || filled < 0.3 * cells.length) return undefined;
+  // A table's rulings bound its cells, so most grid positions are cells of their own (a merged header or a
+  // label down a column spans a few). Bar edges and gridlines cut a chart far finer than its labels.
+  if (spans.length < 0.25 * rowCount * (grid.xs.length - 1)) return undefined;
   const headerRows = headerRowsOf(spans, rowCount);
   const rows: TableCell[][] = Array.from({ length: rowCount }, () => []);
   for (const { span, text } of cells) {
