@@ -41,7 +41,7 @@ export async function runAnthropicContextual(options: BenchmarkOptions): Promise
     const index = createSqliteIndex(db, 'anthropic', { analyzer: codeAnalyzer(), weights });
     index.add(units);
     const indexMs = performance.now() - started;
-    const baseline = createMemoryIndex({ analyzer: wordBaseline, weights: baselineWeights });
+    const baseline = createMemoryIndex({ analyzer: wordBaseline, weights: wordBaselineWeights });
     baseline.add(units);
     const comparison = compareRankers(
       queries,
@@ -56,12 +56,12 @@ export async function runAnthropicContextual(options: BenchmarkOptions): Promise
 }
 
 /** Lower-cased words, plain BM25: the cookbook's BM25 without its Elasticsearch analyser. */
-const wordBaseline: Analyzer = {
+export const wordBaseline: Analyzer = {
   views: ['word'],
   unit: (text) => ({ word: text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [] }),
   query: (text) => ({ word: text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [] }),
 };
-const baselineWeights: RankWeights = { views: { word: 1 }, docPrior: {}, neighbour: 0 };
+export const wordBaselineWeights: RankWeights = { views: { word: 1 }, docPrior: {}, neighbour: 0 };
 
 interface RawChunk {
   readonly original_index: number;

@@ -1,5 +1,6 @@
 import { type BenchmarkOptions, runAllganize } from './allganize.js';
 import { runAnthropicContextual } from './anthropic.js';
+import { runChunked } from './chunked.js';
 import { UnknownBenchmark } from './errors.js';
 import { runManufacturingPdfs } from './manufacturing.js';
 import type { BenchmarkName } from './names.js';
@@ -12,5 +13,6 @@ export function runBenchmark(name: BenchmarkName, options: BenchmarkOptions): Pr
   if (name === 'allganize') return runAllganize(options);
   if (name === 'anthropic-contextual') return runAnthropicContextual(options);
   if (name === 'manufacturing-pdfs') return runManufacturingPdfs(options);
+  if (name === 'jsquad' || name === 'lumberchunker-emma') return runChunked(name, options);
   return Promise.reject(new UnknownBenchmark(String(name)));
 }

@@ -1,10 +1,12 @@
+import { formatChunkBenchmark } from '../chunk/bench/run.js';
 import type { AllganizeResult } from './allganize.js';
 import type { AnthropicResult } from './anthropic.js';
 import type { Interval } from './bootstrap.js';
+import type { ChunkedResult } from './chunked.js';
 import type { ManufacturingResult } from './manufacturing.js';
 import type { HalfResult, MetricSummary } from './retrieval-run.js';
 
-export type BenchmarkResult = AllganizeResult | AnthropicResult | ManufacturingResult;
+export type BenchmarkResult = AllganizeResult | AnthropicResult | ManufacturingResult | ChunkedResult;
 
 const pct = (v: number | undefined) => (v ?? 0).toFixed(1).padStart(5);
 const frac = (v: number) => v.toFixed(3).padStart(6);
@@ -37,16 +39,25 @@ function half(name: string, h: HalfResult, recallName: string): string[] {
 export function formatReport(result: BenchmarkResult): string {
   const recallName = result.benchmark === 'anthropic-contextual' ? 'P@' : 'R@';
   const title =
-    result.benchmark === 'allganize'
-      ? `allganize-ja page retrieval — ${result.units} pages; system = bigram + morph + numbers + best passage, doc prior, neighbours (SQLite FTS5); baseline = char-bigram BM25`
-      : result.benchmark === 'manufacturing-pdfs'
-        ? `allganize-ja end to end on ${result.files} raw PDFs (${result.pages} pages, OCR ${result.ocr ? `on: ${result.ocrPages} pages` : 'off'}) — ${result.chunks} structure chunks (mean ${Math.round(result.meanChunkChars)} chars); page-span relevance; baseline = pdf.js text + LangChain 1000/200 (${result.baselineChunks} chunks) + char-bigram BM25; parse ${Math.round(result.parseMs / 1000)} s`
-        : `anthropic-contextual code retrieval — ${result.units} chunks; Pass@k = golden found / golden; baseline = word BM25`;
+    'chunkers' in result
+      ? `${result.benchmark} chunk retrieval (chunk must contain the answer) — system = structure chunks ${result.size} (${result.chunks}, mean ${Math.round(result.meanChunkChars)} chars) in the SQLite FTS5 index; baseline = LangChain 1000/200 (${result.baselineChunks}, mean ${Math.round(result.baselineMeanChars)} chars) + ${result.baselineName}`
+      : result.benchmark === 'allganize'
+        ? `allganize-ja page retrieval — ${result.units} pages; system = bigram + morph + numbers + best passage, doc prior, neighbours (SQLite FTS5); baseline = char-bigram BM25`
+        : result.benchmark === 'manufacturing-pdfs'
+          ? `allganize-ja end to end on ${result.files} raw PDFs (${result.pages} pages, OCR ${result.ocr ? `on: ${result.ocrPages} pages` : 'off'}) — ${result.chunks} structure chunks (mean ${Math.round(result.meanChunkChars)} chars); page-span relevance; baseline = pdf.js text + LangChain 1000/200 (${result.baselineChunks} chunks) + char-bigram BM25; parse ${Math.round(result.parseMs / 1000)} s`
+          : `anthropic-contextual code retrieval — ${result.units} chunks; Pass@k = golden found / golden; baseline = word BM25`;
   return [
     title,
     ...half('tuning (odd questions)', result.halves.tuning, recallName),
     ...half('test (even questions)', result.halves.test, recallName),
     `index ${Math.round(result.indexMs)} ms; query latency p50 ${result.latencyMs.p50.toFixed(1)} ms, p95 ${result.latencyMs.p95.toFixed(1)} ms`,
     ...('weights' in result ? [`weights ${JSON.stringify(result.weights)}`] : []),
+    ...('chunkers' in result
+      ? [
+          '',
+          `chunking alone — every chunking on one plain BM25 (recall = a chunk containing the answer in the top k):`,
+          formatChunkBenchmark(result.chunkers),
+        ]
+      : []),
   ].join('\n');
 }

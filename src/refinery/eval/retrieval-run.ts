@@ -11,7 +11,8 @@ export interface EvalQuery {
   readonly half: 'tuning' | 'test';
 }
 
-export type Ranker = (query: string, k: number) => readonly string[];
+/** Ranks for a query's text; the question itself is passed for rankers that map hits onto its answer. */
+export type Ranker = (query: string, k: number, question: EvalQuery) => readonly string[];
 
 export const cutoffs = [1, 5, 10, 20] as const;
 
@@ -88,12 +89,12 @@ export function compareRankers(
   const latencies: number[] = [];
   const rows = queries.map((q) => {
     const started = now();
-    const ranked = system(q.text, 20);
+    const ranked = system(q.text, 20, q);
     latencies.push(now() - started);
     return {
       q,
       system: scoreQuery(ranked, q.relevant),
-      baseline: scoreQuery(baseline(q.text, 20), q.relevant),
+      baseline: scoreQuery(baseline(q.text, 20, q), q.relevant),
     };
   });
   const half = (which: 'tuning' | 'test'): HalfResult => {

@@ -1,12 +1,14 @@
 import {
   bigramTokens,
   charGramTokens,
+  englishStopWords,
   identifierTokens,
   joinCjkLines,
   loadMorphology,
   type MorphTokenizer,
   normalise,
   numberTokens,
+  stem,
   stripQuestionBoilerplate,
 } from '../text/index.js';
 
@@ -32,8 +34,20 @@ export function windows(text: string, size: number, step: number): string[] {
   return out;
 }
 
+const latinWord = /^[a-z][a-z']*$/;
+
+/**
+ * Kuromoji passes Latin words through as they are: in the morph view an English word is also stemmed and an
+ * English function word dropped, so "valves" meets "valve"; the bigram view keeps the exact word.
+ */
+function withEnglishWords(morph: MorphTokenizer): MorphTokenizer {
+  return (text) =>
+    morph(text).flatMap((t) => (!latinWord.test(t) ? [t] : englishStopWords.has(t) ? [] : [stem(t)]));
+}
+
 /** Japanese (and mixed) prose: character bigrams, kuromoji base forms, numbers with units. */
-export function japaneseAnalyzer(morph: MorphTokenizer): Analyzer {
+export function japaneseAnalyzer(japaneseMorph: MorphTokenizer): Analyzer {
+  const morph = withEnglishWords(japaneseMorph);
   // Indexing asks for a text's unit views and then its passages: the text is normalised once for both.
   let last = { text: '', normalised: '' };
   const normalised = (text: string): string => {

@@ -83,7 +83,10 @@ export function bookDocument(paragraphs: readonly { chapter: string; text: strin
   };
 }
 
-export async function runEmma(datasetsDir: string, size: number): Promise<MethodResult[]> {
+/** The book as one document, its plain text (paragraphs joined by a blank line) and the 30 questions. */
+export async function loadEmma(
+  datasetsDir: string,
+): Promise<{ doc: Document; text: string; questions: BenchQuestion[] }> {
   const dir = join(datasetsDir, FOLDER);
   const paragraphs = (await sheetRows(join(dir, 'Emma_-_Jane_Austen_Paragraph.xlsx')))
     .map((r) => ({ chapter: r['Chapter'] ?? '', text: r['Chunk'] ?? '' }))
@@ -99,11 +102,18 @@ export async function runEmma(datasetsDir: string, size: number): Promise<Method
       };
     });
 
-  const chunks = chunkByStructure(bookDocument(paragraphs), { size });
+  const text = paragraphs.map((p) => p.text).join('\n\n');
+  return { doc: bookDocument(paragraphs), text, questions };
+}
+
+export async function runEmma(datasetsDir: string, size: number): Promise<MethodResult[]> {
+  const dir = join(datasetsDir, FOLDER);
+  const { doc, text, questions } = await loadEmma(datasetsDir);
+  const chunks = chunkByStructure(doc, { size });
   const ours = chunks.map((c) => ({ content: chunkContent(c), text: c.text, group: 'emma' }));
   const cuts = midSentenceCuts(chunks);
 
-  const book = [{ text: paragraphs.map((p) => p.text).join('\n\n'), group: 'emma' }];
+  const book = [{ text, group: 'emma' }];
   const results = [
     evaluateChunks(`structure ${size} (header + text)`, ours, questions, {
       midSentenceCuts: cuts.line + cuts.clause + cuts.character,

@@ -75,10 +75,17 @@ function questionsOf(articles: readonly Article[]): BenchQuestion[] {
   );
 }
 
-export async function runJsquad(datasetsDir: string, size: number): Promise<MethodResult[]> {
+/** The 59 articles as documents and their answerable questions, each relevant where its answer span lies. */
+export async function loadJsquad(
+  datasetsDir: string,
+): Promise<{ articles: Article[]; questions: BenchQuestion[] }> {
   const squad = JSON.parse(await readFile(join(datasetsDir, 'jsquad', 'valid-v1.3.json'), 'utf8')) as Squad;
   const articles = articlesOf(squad);
-  const questions = questionsOf(articles);
+  return { articles, questions: questionsOf(articles) };
+}
+
+export async function runJsquad(datasetsDir: string, size: number): Promise<MethodResult[]> {
+  const { articles, questions } = await loadJsquad(datasetsDir);
 
   const ours = articles.map((article) => chunkByStructure(article.doc, { size }));
   const structured = ours.flatMap((chunks, a) =>
