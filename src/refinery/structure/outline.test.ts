@@ -223,6 +223,18 @@ describe('outlineRoles: headings, steps and references', () => {
     ]);
   });
 
+  it('heads a section with a bold body-sized line, but not with bold labels set smaller than the body (a chart)', () => {
+    const items = layout([
+      ['設備保全の現状', { bold: true, gap: 20 }],
+      ['保全計画を策定した事業所の割合は、前年より増加した。', { x1: 520 }],
+      ['会社の指示による社外研修', { size: 8, bold: true, gap: 12 }],
+      ['77.4％', { size: 8 }],
+      ['社内での研修の実施', { size: 8, bold: true }],
+      ['64.7％', { size: 8 }],
+    ]);
+    expect(roles(items)).toEqual([['設備保全の現状', 'h1']]);
+  });
+
   it('gives a cross-reference that happens to start a line ("（１）のとおり") no role of its own', () => {
     const items = layout([
       ['・アップデートする際の機器の運転継続は使用者にとって重要である。７．', { x1: 520 }],

@@ -215,7 +215,15 @@ function headingAt(
   );
   if (repeat !== undefined) return { style, lines, toc: false, repeat };
   if (lines > 1 || larger(line.size, body.bodySize)) return { style, lines, toc: false };
-  if (line.bold && !body.bodyBold && chars >= 2 && chars <= 40 && !/[。．.!！?？)）」』]$/.test(line.text))
+  // Bold type smaller than the body is a chart label or a note's lead, not a section title.
+  if (
+    line.bold &&
+    !body.bodyBold &&
+    line.size >= body.bodySize - 0.5 &&
+    chars >= 2 &&
+    chars <= 40 &&
+    !/[。．.!！?？)）」』]$/.test(line.text)
+  )
     return { style, lines: 1, toc: false };
   return undefined;
 }
