@@ -32,6 +32,12 @@ export async function qualityFigures(datasetsDir: string): Promise<Figure[]> {
     e2e.halves.test,
     'R',
   );
+  const textLayerOnly = await runBenchmark('manufacturing-pdfs', { datasetsDir, ocr: false });
+  add(
+    '12 raw manufacturing PDFs without OCR vs pdf.js + LangChain 1000/200 + bigram BM25',
+    textLayerOnly.halves.test,
+    'R',
+  );
   // Nothing is tuned on the chunk-must-contain sets and Emma has 30 questions: both halves together.
   for (const [name, label] of [
     ['jsquad', 'JSQuAD articles, structure chunks in our index vs LangChain 1000/200 + bigram BM25'],

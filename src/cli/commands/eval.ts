@@ -10,12 +10,14 @@ export function evalCommand(globals: () => GlobalOptions): Command {
     .argument('<benchmark>', 'benchmark name')
     .option('--datasets <dir>', 'folder holding the benchmark datasets', '../shared/datasets')
     .option('--json', 'output the result as JSON')
-    .action(async (name: string, flags: { datasets: string; json?: boolean }) => {
+    .option('--no-ocr', 'manufacturing-pdfs: leave pages without a text layer unread instead of OCRing them')
+    .action(async (name: string, flags: { datasets: string; json?: boolean; ocr: boolean }) => {
       await runCommand(globals(), async () => {
         const { formatReport, runBenchmark, UnknownBenchmark } = await import('../../refinery/eval/index.js');
         if (!(benchmarkNames as readonly string[]).includes(name)) throw new UnknownBenchmark(name);
         const result = await runBenchmark(name as BenchmarkName, {
           datasetsDir: resolve(flags.datasets),
+          ocr: flags.ocr,
           log: (message) => process.stderr.write(`${message}\n`),
         });
         if (flags.json) printJson(result);

@@ -26,6 +26,8 @@ export interface BenchmarkOptions {
   readonly log?: (message: string) => void;
   /** Ranking weights to evaluate instead of the defaults (tuning on the odd half). */
   readonly weights?: RankWeights;
+  /** manufacturing-pdfs: OCR pages without a usable text layer (needs tesseract + pdftoppm). Default true. */
+  readonly ocr?: boolean;
 }
 
 export interface AllganizeResult extends RetrievalComparison {

@@ -19,8 +19,6 @@ import { readJsonLines, stringField } from './dataset.js';
 import { compareRankers, type EvalQuery, type RetrievalComparison } from './retrieval-run.js';
 
 export interface ManufacturingOptions extends BenchmarkOptions {
-  /** OCR pages without a usable text layer (needs tesseract + pdftoppm). Default true. */
-  readonly ocr?: boolean;
   /** Chunk budget in characters, context header included. Default 800. */
   readonly chunkSize?: number;
 }
