@@ -7,7 +7,7 @@ describe('XLSX parser', () => {
     expect(outline(doc.blocks)).toEqual([
       'h1 点検記録',
       'table 2h 4r',
-      'table 0h 2r',
+      'table 1h 2r', // 担当 over 山田: a labelled field
       'table 1h 2r',
       'h1 備考',
       'paragraph 次回点検は６か月後。',

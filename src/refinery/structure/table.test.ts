@@ -16,6 +16,12 @@ describe('detectHeaderRows', () => {
     expect(detectHeaderRows([first, row('基準', '実測'), row('P-101', '2.8', '1.9')])).toBe(2);
   });
 
+  it('reads a one-column label over its value as a labelled field, but not the first item of a list', () => {
+    expect(detectHeaderRows([row('担当'), row('山田')])).toBe(1);
+    expect(detectHeaderRows([row('山田'), row('佐藤'), row('鈴木')])).toBe(0);
+    expect(detectHeaderRows([row('点検は毎月行う。'), row('異常なし')])).toBe(0);
+  });
+
   it('finds no header when the first row has a number or an empty cell', () => {
     expect(detectHeaderRows([row('2026/11/20', '晴れ'), row('2026/11/21', '雨')])).toBe(0);
     expect(detectHeaderRows([row('品名', ''), row('ポンプ', '2')])).toBe(0);

@@ -26,9 +26,18 @@ export function detectHeaderRows(rows: readonly (readonly TableCell[])[]): numbe
   const laterNumbers = rows.slice(1).some((r) => r.some((c) => numberLike.test(c.text.trim())));
   const spanned = first.some((c) => (c.colSpan ?? 1) > 1 || (c.rowSpan ?? 1) > 1);
   const width = first.reduce((n, c) => n + (c.colSpan ?? 1), 0);
-  if (!(laterNumbers || spanned || (distinct && width >= 2))) return 0;
+  // A one-column pair (担当 over 山田) is a form's labelled field: a short label above its value. Longer
+  // one-column runs are lists, whose first item is no header.
+  const field =
+    width === 1 && rows.length === 2 && isFieldLabel(labels[0]!) && rows[1]!.some((c) => c.text.trim());
+  if (!(laterNumbers || spanned || field || (distinct && width >= 2))) return 0;
   const depth = Math.max(...first.map((c) => c.rowSpan ?? 1));
   return Math.min(depth, rows.length - 1);
+}
+
+/** A form's field name: a few characters, no sentence punctuation. */
+function isFieldLabel(text: string): boolean {
+  return [...text].length <= 8 && !/[。、，,.．!！?？]/.test(text);
 }
 
 /** Marks the first `headerRows` rows' cells as headers. */
