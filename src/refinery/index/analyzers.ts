@@ -41,8 +41,15 @@ const latinWord = /^[a-z][a-z']*$/;
  * English function word dropped, so "valves" meets "valve"; the bigram view keeps the exact word.
  */
 function withEnglishWords(morph: MorphTokenizer): MorphTokenizer {
-  return (text) =>
-    morph(text).flatMap((t) => (!latinWord.test(t) ? [t] : englishStopWords.has(t) ? [] : [stem(t)]));
+  return (text) => {
+    const out: string[] = [];
+    for (const t of morph(text)) {
+      const c = t.charCodeAt(0);
+      if (c < 0x61 || c > 0x7a || !latinWord.test(t)) out.push(t);
+      else if (!englishStopWords.has(t)) out.push(stem(t));
+    }
+    return out;
+  };
 }
 
 /** Japanese (and mixed) prose: character bigrams, kuromoji base forms, numbers with units. */
