@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { benchmarkNames } from '../../src/refinery/eval/names.js';
 import { runCli } from '../support/cli.js';
 
 // `musubi eval` as a user runs it, from the repo root with the datasets beside the checkout.
@@ -24,6 +25,16 @@ describe('musubi eval from the command line', () => {
     expect(r.stdout).toContain('chunking alone');
     expect(r.stdout).toMatch(/\| lumberchunker gemini \(precomputed\) \| 476 \|/);
   }, 120_000);
+
+  it('says in one line which dataset file it cannot read, exit 2, for every benchmark', async () => {
+    for (const name of benchmarkNames) {
+      const r = await runCli(['eval', name, '--datasets', '/nonexistent/datasets']);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(2);
+      expect(r.stderr.trim().split('\n'), name).toHaveLength(1);
+      expect(r.stderr, name).toContain('cannot be read from /nonexistent/datasets/');
+      expect(r.stderr, name).not.toContain('internal error');
+    }
+  }, 60_000);
 
   it('names an unknown benchmark in one line and exits 3 (not found)', async () => {
     const r = await runCli(['eval', 'squad']);

@@ -1,13 +1,15 @@
+import { access, constants } from 'node:fs/promises';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { loadEmma } from '../chunk/bench/emma.js';
+import { emmaFiles, loadEmma } from '../chunk/bench/emma.js';
 import {
   type BenchChunk,
   type BenchQuestion,
   type ChunkBenchmarkReport,
   runChunkBenchmark,
 } from '../chunk/bench/index.js';
-import { loadJsquad } from '../chunk/bench/jsquad.js';
+import { jsquadFiles, loadJsquad } from '../chunk/bench/jsquad.js';
 import { recursiveChunks } from '../chunk/bench/langchain.js';
 import { chunkByStructure, chunkContent } from '../chunk/index.js';
 import type { Document } from '../document/index.js';
@@ -21,6 +23,7 @@ import {
 } from '../index/index.js';
 import { type BenchmarkOptions, baselineWeights, bigramBaseline } from './allganize.js';
 import { wordBaseline, wordBaselineWeights } from './anthropic.js';
+import { InvalidDataset } from './errors.js';
 import { compareRankers, type EvalQuery, type RetrievalComparison } from './retrieval-run.js';
 
 export type ChunkedBenchmarkName = 'jsquad' | 'lumberchunker-emma';
@@ -46,7 +49,23 @@ interface Corpus {
   readonly baseline: { readonly name: string; readonly analyzer: Analyzer; readonly weights: RankWeights };
 }
 
+/** A missing or unreadable dataset file is the caller's mistake (a wrong --datasets), named in one line. */
+async function requireFiles(
+  datasetsDir: string,
+  { folder, files }: { folder: string; files: readonly string[] },
+) {
+  const dir = join(datasetsDir, folder);
+  for (const file of files) {
+    try {
+      await access(join(dir, file), constants.R_OK);
+    } catch {
+      throw new InvalidDataset(file, `cannot be read from ${dir}`);
+    }
+  }
+}
+
 async function corpusOf(name: ChunkedBenchmarkName, datasetsDir: string): Promise<Corpus> {
+  await requireFiles(datasetsDir, name === 'jsquad' ? jsquadFiles : emmaFiles);
   if (name === 'jsquad') {
     const { articles, questions } = await loadJsquad(datasetsDir);
     return {

@@ -16,6 +16,7 @@ import { openPdf } from '../parse/pdf/load.js';
 import { ParsePool } from '../parse/worker/index.js';
 import { type BenchmarkOptions, baselineWeights, bigramBaseline } from './allganize.js';
 import { readJsonLines, stringField } from './dataset.js';
+import { InvalidDataset } from './errors.js';
 import { compareRankers, type EvalQuery, type RetrievalComparison } from './retrieval-run.js';
 
 export interface ManufacturingOptions extends BenchmarkOptions {
@@ -51,9 +52,7 @@ export async function runManufacturingPdfs(options: ManufacturingOptions): Promi
   const ocr = options.ocr ?? true;
   const root = join(options.datasetsDir, dir);
   const pdfDir = join(root, 'pdfs-manufacturing');
-  const files = readdirSync(pdfDir)
-    .filter((f) => f.endsWith('.pdf'))
-    .sort();
+  const files = pdfsIn(pdfDir);
   const queries = await manufacturingQueries(root, new Set(files));
   log(`manufacturing: ${files.length} PDFs, ${queries.length} questions, OCR ${ocr ? 'on' : 'off'}`);
 
@@ -62,6 +61,17 @@ export async function runManufacturingPdfs(options: ManufacturingOptions): Promi
   const parseMs = performance.now() - started;
   log(`manufacturing: parsed in ${Math.round(parseMs)} ms`);
   return evaluateParsed(docs, { ...options, ocr, parseMs });
+}
+
+/** The PDFs of the folder; a missing folder is a wrong --datasets, named in one line. */
+function pdfsIn(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    throw new InvalidDataset('pdfs-manufacturing', `cannot be read from ${dir}`);
+  }
+  return names.filter((f) => f.endsWith('.pdf')).sort();
 }
 
 /** Scores already parsed documents (the second half of `runManufacturingPdfs`), so parsing can be reused. */

@@ -14,12 +14,17 @@ import { baselineName, baselineSizes, recursiveChunks } from './langchain.js';
  */
 
 const FOLDER = 'lumberchunker-emma';
+const BOOK = 'Emma_-_Jane_Austen_Paragraph.xlsx';
+const QUESTIONS = 'Questions_-_Emma_-_Jane_Austen.xlsx';
 const PRECOMPUTED = [
   ['lumberchunker gemini (precomputed)', 'Gemini_Chunks_-_Emma_-_Jane_Austen.xlsx'],
   ['fixed 450 words (precomputed)', 'Emma_-_Jane_Austen_Fixed_Length_450.xlsx'],
   ['langchain (precomputed)', 'Emma_-_Jane_Austen_Langchain.xlsx'],
   ['semantic (precomputed)', 'Emma_-_Jane_Austen_Semantic.xlsx'],
 ] as const;
+
+/** Every file the benchmark reads, inside `datasetsDir/lumberchunker-emma/`. */
+export const emmaFiles = { folder: FOLDER, files: [BOOK, QUESTIONS, ...PRECOMPUTED.map(([, file]) => file)] };
 
 /** Rows of the first sheet as objects keyed by the header row. */
 async function sheetRows(path: string): Promise<Record<string, string>[]> {
@@ -88,10 +93,10 @@ export async function loadEmma(
   datasetsDir: string,
 ): Promise<{ doc: Document; text: string; questions: BenchQuestion[] }> {
   const dir = join(datasetsDir, FOLDER);
-  const paragraphs = (await sheetRows(join(dir, 'Emma_-_Jane_Austen_Paragraph.xlsx')))
+  const paragraphs = (await sheetRows(join(dir, BOOK)))
     .map((r) => ({ chapter: r['Chapter'] ?? '', text: r['Chunk'] ?? '' }))
     .filter((p) => p.text.trim() !== '');
-  const questions: BenchQuestion[] = (await sheetRows(join(dir, 'Questions_-_Emma_-_Jane_Austen.xlsx')))
+  const questions: BenchQuestion[] = (await sheetRows(join(dir, QUESTIONS)))
     .filter((r) => r['Question'] && r['Chunk Must Contain'])
     .map((r) => {
       const must = normalise(r['Chunk Must Contain']!);

@@ -29,6 +29,9 @@ export interface Article {
   readonly questions: readonly { query: string; answer: readonly [number, number] }[];
 }
 
+/** The file the benchmark reads, inside `datasetsDir/jsquad/`. */
+export const jsquadFiles = { folder: 'jsquad', files: ['valid-v1.3.json'] } as const;
+
 export function articlesOf(squad: Squad): Article[] {
   return squad.data.map((article, a) => {
     const blocks: Block[] = [];
@@ -79,7 +82,8 @@ function questionsOf(articles: readonly Article[]): BenchQuestion[] {
 export async function loadJsquad(
   datasetsDir: string,
 ): Promise<{ articles: Article[]; questions: BenchQuestion[] }> {
-  const squad = JSON.parse(await readFile(join(datasetsDir, 'jsquad', 'valid-v1.3.json'), 'utf8')) as Squad;
+  const path = join(datasetsDir, jsquadFiles.folder, jsquadFiles.files[0]);
+  const squad = JSON.parse(await readFile(path, 'utf8')) as Squad;
   const articles = articlesOf(squad);
   return { articles, questions: questionsOf(articles) };
 }
