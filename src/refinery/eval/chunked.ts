@@ -24,7 +24,7 @@ import {
 import { type BenchmarkOptions, baselineWeights, bigramBaseline } from './allganize.js';
 import { wordBaseline, wordBaselineWeights } from './anthropic.js';
 import { InvalidDataset } from './errors.js';
-import { compareRankers, type EvalQuery, type RetrievalComparison } from './retrieval-run.js';
+import { collapseHits, compareRankers, type EvalQuery, type RetrievalComparison } from './retrieval-run.js';
 
 export type ChunkedBenchmarkName = 'jsquad' | 'lumberchunker-emma';
 
@@ -139,16 +139,15 @@ export async function runChunked(
         half: i % 2 === 0 ? 'tuning' : 'test',
       };
     });
-    // A hit that answers the question becomes the question's id, so both chunkings share one relevant set.
+    // A hit of the question's document containing its answer becomes the question's id, so both chunkings
+    // share one relevant set.
     const answered = (ids: readonly string[], question: EvalQuery, k: number) => {
       const q = questionOf.get(question.id)!;
-      const out: string[] = [];
-      for (const id of ids) {
+      const answers = (id: string) => {
         const chunk = chunkOf.get(id);
-        const key = chunk && chunk.group === q.group && q.relevant(chunk) ? question.id : id;
-        if (!out.includes(key)) out.push(key);
-      }
-      return out.slice(0, k);
+        return chunk !== undefined && chunk.group === q.group && q.relevant(chunk);
+      };
+      return collapseHits(ids, answers, question.id, k);
     };
     const comparison = compareRankers(
       queries,

@@ -17,7 +17,7 @@ import { ParsePool } from '../parse/worker/index.js';
 import { type BenchmarkOptions, baselineWeights, bigramBaseline } from './allganize.js';
 import { readJsonLines, stringField } from './dataset.js';
 import { InvalidDataset } from './errors.js';
-import { compareRankers, type EvalQuery, type RetrievalComparison } from './retrieval-run.js';
+import { collapseHits, compareRankers, type EvalQuery, type RetrievalComparison } from './retrieval-run.js';
 
 export interface ManufacturingOptions extends BenchmarkOptions {
   /** Chunk budget in characters, context header included. Default 800. */
@@ -116,37 +116,33 @@ export async function evaluateParsed(
       baselineUnits.map((u) => [u.id, { file: u.docId, pages: [u.order, u.order] as const }]),
     );
 
-    const gold = new Map(queries.map((q) => [q.text, [...q.relevant][0]!]));
-    // Each hit becomes the gold page id when its span covers it, else stays its own id; repeats collapse.
-    const asPages = (
-      hits: readonly string[],
-      spanOf: Map<string, { file: string; pages: readonly [number, number] }>,
-      query: string,
-    ) => {
-      const [file, page] = (gold.get(query) ?? '#p0').split('#p');
-      const out: string[] = [];
-      for (const id of hits) {
+    type Spans = Map<string, { file: string; pages: readonly [number, number] }>;
+    // A hit answers when its page span covers the gold page ("file#pN").
+    const asPages = (hits: readonly string[], spanOf: Spans, question: EvalQuery, k: number) => {
+      const gold = [...question.relevant][0] ?? '#p0';
+      const [file, page] = gold.split('#p');
+      const covers = (id: string) => {
         const s = spanOf.get(id);
-        const covers = s && s.file === file && s.pages[0] <= Number(page) && Number(page) <= s.pages[1];
-        const key = covers ? gold.get(query)! : id;
-        if (!out.includes(key)) out.push(key);
-      }
-      return out;
+        return s !== undefined && s.file === file && s.pages[0] <= Number(page) && Number(page) <= s.pages[1];
+      };
+      return collapseHits(hits, covers, gold, k);
     };
     const comparison = compareRankers(
       queries,
-      (q, k) =>
+      (text, k, q) =>
         asPages(
-          index.search(q, k * 2).map((h) => h.unitId),
+          index.search(text, k * 2).map((h) => h.unitId),
           spans,
           q,
-        ).slice(0, k),
-      (q, k) =>
+          k,
+        ),
+      (text, k, q) =>
         asPages(
-          baseline.search(q, k * 2).map((h) => h.unitId),
+          baseline.search(text, k * 2).map((h) => h.unitId),
           baselineSpans,
           q,
-        ).slice(0, k),
+          k,
+        ),
       () => performance.now(),
     );
     return {

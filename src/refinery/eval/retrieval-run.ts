@@ -56,6 +56,24 @@ export interface RetrievalComparison {
   readonly queries: readonly QueryOutcome[];
 }
 
+/**
+ * The first k hits as ids to score when many units can answer a question (chunks covering the gold page,
+ * chunks containing the answer): each answering hit becomes `gold`, the rest keep their ids, repeats collapse.
+ */
+export function collapseHits(
+  hits: readonly string[],
+  answers: (id: string) => boolean,
+  gold: string,
+  k: number,
+): string[] {
+  const out: string[] = [];
+  for (const id of hits) {
+    const key = answers(id) ? gold : id;
+    if (!out.includes(key)) out.push(key);
+  }
+  return out.slice(0, k);
+}
+
 export function scoreQuery(ranked: readonly string[], relevant: ReadonlySet<string>): QueryScores {
   const recall: Record<number, number> = {};
   for (const k of cutoffs) recall[k] = 100 * recallAt(ranked, relevant, k);
