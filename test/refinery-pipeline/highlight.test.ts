@@ -19,6 +19,16 @@ describe('highlighting in the original text', () => {
     expect(marked('吐出圧力の判定基準', '吐出 吐出圧力')).toEqual(['吐出圧力']);
   });
 
+  it('marks whole English words from a word or its stem, never the inside of another word', () => {
+    const text = 'Open the bleed valves, then reopen the bearing ring. Opening valve V-401.';
+    expect(
+      highlightRanges(text, queryTerms('opening the valve', ['open', 'valv', 'ring'])).map(([s, e]) =>
+        text.slice(s, e),
+      ),
+    ).toEqual(['Open', 'valves', 'ring', 'Opening', 'valve']);
+    expect(marked('ＶＡＬＶＥＳ ｖ－４０１', 'valve')).toEqual(['ＶＡＬＶＥＳ']);
+  });
+
   it('places the snippet where most distinct words are and keeps offsets in the window', () => {
     const text = `漏れ${'あ'.repeat(300)}グランドパッキンからの漏れ${'い'.repeat(300)}`;
     const snippet = snippetOf(text, highlightRanges(text, queryTerms('グランドパッキン 漏れ')), 80);

@@ -54,14 +54,29 @@ export function queryTerms(query: string, extra: readonly string[] = []): string
     .sort((a, b) => b.length - a.length);
 }
 
+const latinTerm = /^[a-z][a-z0-9]*$/;
+
+function isLatinLetter(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return c >= 0x61 && c <= 0x7a;
+}
+
 /** Merged, sorted ranges of `text` (original offsets) where any term occurs after folding. */
 export function highlightRanges(text: string, terms: readonly string[]): Range[] {
   const folded = fold(text);
   const found: Range[] = [];
   for (const term of terms) {
     if (term.length === 0) continue;
+    const latin = latinTerm.test(term);
     for (let at = folded.text.indexOf(term); at >= 0; at = folded.text.indexOf(term, at + term.length)) {
-      found.push([folded.origin[at]![0], folded.origin[at + term.length - 1]![1]]);
+      let end = at + term.length;
+      if (latin) {
+        // A Latin term is a word or a stem ("valve", "open" from "opening"): it marks whole words that
+        // start with it ("valves", "opened"), never the inside of another word ("ring" in "bearing").
+        if (isLatinLetter(folded.text, at - 1)) continue;
+        while (isLatinLetter(folded.text, end)) end++;
+      }
+      found.push([folded.origin[at]![0], folded.origin[end - 1]![1]]);
     }
   }
   found.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
