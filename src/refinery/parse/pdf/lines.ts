@@ -2,6 +2,7 @@
  * Lines from runs: runs sharing a baseline form a row; a row splits where a gap is wider than a column
  * gutter or a table cell gap would be, so each line is one piece of one column.
  */
+import { classifyLine } from '../../structure/index.js';
 import { isCjk, repairCjkSpacing } from './cjk.js';
 import { type Box, union } from './geometry.js';
 import type { TextRun } from './runs.js';
@@ -57,7 +58,18 @@ function isBreak(prev: TextRun, next: TextRun, piece: readonly TextRun[]): boole
   if (gap <= 1.2 * size) return false;
   // Letter-spaced titles (「目　　次」) put single characters far apart: keep them on one line.
   const short = (s: string) => [...s.trim()].length <= 2;
-  return !(short(next.text) && piece.every((r) => short(r.text)) && gap < 4 * size);
+  if (short(next.text) && piece.every((r) => short(r.text)) && gap < 4 * size) return false;
+  // A marker set off by a tab ("1．\tリユース部品…", "第1章　　総則", "①　　電源を切る") heads its line.
+  return !(gap < 5 * size && isBareMarker(piece.map((r) => r.text).join('')));
+}
+
+// "1.1" alone may as well be a number in a table's first column: only a marker that cannot be a value counts.
+const decimal = /^[0-9０-９]+(?:[.．][0-9０-９]+)+$/;
+
+function isBareMarker(text: string): boolean {
+  if (decimal.test(text.trim())) return false;
+  const c = classifyLine(text);
+  return c !== null && c.kind !== 'caution' && c.text === '';
 }
 
 function lineOf(runs: readonly TextRun[]): Line {

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { linesOf } from './lines.js';
+import type { TextRun } from './runs.js';
+
+const size = 12;
+const run = (text: string, x0: number, baseline = 100): TextRun => ({
+  text,
+  x0,
+  x1: x0 + [...text].length * size,
+  top: baseline - size,
+  bottom: baseline,
+  baseline,
+  size,
+  bold: false,
+  vertical: false,
+});
+
+describe('linesOf: where a row splits', () => {
+  it('keeps a marker set off by a tab on the line it heads (contents entries, steps, chapters)', () => {
+    // The space a wide gap leaves stays only where one side is not CJK: no space between two CJK characters.
+    // As 000040369.pdf's contents page draws it: "1．" at 85, the title 17.6 pt (1.5 em) further right.
+    const rows = [
+      [run('1．', 85), run('リユース部品を利用するメリット', 85 + 2 * size + 17.6)],
+      [run('第1章', 85, 130), run('総則', 85 + 3 * size + 30, 130)],
+      [run('①', 85, 160), run('電源を切る。', 85 + size + 24, 160)],
+      [run('手順3', 85, 190), run('登録認証機関を選ぶ', 85 + 3 * size + 36, 190)],
+    ];
+    expect(linesOf(rows.flat()).map((l) => l.text)).toEqual([
+      '1．リユース部品を利用するメリット',
+      '第1章総則',
+      '① 電源を切る。',
+      '手順3 登録認証機関を選ぶ',
+    ]);
+  });
+
+  it('still splits table cells: a number, a bare decimal or a far-off cell is no marker', () => {
+    const cells = [
+      [run('1', 85), run('ポンプ', 85 + size + 24)],
+      [run('1.5', 85, 130), run('2.0', 85 + 3 * size + 24, 130)],
+      [run('1．', 85, 160), run('遠くの欄', 85 + 2 * size + 6 * size, 160)],
+    ];
+    expect(linesOf(cells.flat()).map((l) => l.text)).toEqual([
+      '1',
+      'ポンプ',
+      '1.5',
+      '2.0',
+      '1．',
+      '遠くの欄',
+    ]);
+  });
+});
