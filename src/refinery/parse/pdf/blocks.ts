@@ -102,7 +102,15 @@ function continues(open: Open, item: FlowItem & { kind: 'line' }): boolean {
   const prev = open.lines[open.lines.length - 1]!;
   const next = item.line;
   // A heading's lines are counted by the outline; anything after them is body text.
-  if (open.role === 'heading' || item.page !== open.page || item.column !== open.column) return false;
+  if (open.role === 'heading' || item.page !== open.page) return false;
+  // Columns end a block, except the short last line of a full-width paragraph above two columns: it sits
+  // in the left column, and the sentence it finishes is still open. A caption is not that wide.
+  const wraps =
+    open.column === -1 &&
+    item.column === 0 &&
+    !sentenceEnd.test(prev.text) &&
+    prev.x1 - prev.x0 > 30 * prev.size;
+  if (item.column !== open.column && !wraps) return false;
   const size = Math.max(prev.size, next.size);
   const gap = next.top - prev.bottom;
   if (Math.abs(next.size - prev.size) > 1 || gap > 0.8 * size || gap < -0.6 * size) return false;

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { draftsOf, type FlowItem } from './blocks.js';
+import type { Line } from './lines.js';
+import { typographyOf } from './style.js';
+
+const size = 10.5;
+const line = (text: string, x0: number, top: number, x1: number): Line => ({
+  text,
+  raw: text,
+  x0,
+  x1,
+  top,
+  bottom: top + size,
+  baseline: top + size,
+  size,
+  bold: false,
+  runs: [],
+});
+const flow = (column: number, l: Line): FlowItem => ({ kind: 'line', page: 1, column, line: l });
+
+describe('draftsOf: paragraphs over a two-column band', () => {
+  // As 110329-1a.pdf page 8 lays it out: a full-width paragraph (crossing the gutter) whose last line is
+  // short enough to sit in the left column, then two boxes side by side.
+  const lines = [
+    flow(
+      -1,
+      line(
+        '安全衛生管理・活動を怠り、労働災害が発生すると、以下のようなさまざまな処罰・負担',
+        100,
+        153.8,
+        524.6,
+      ),
+    ),
+    flow(0, line('が発生する可能性があります。', 89.5, 171.8, 236.5)),
+    flow(0, line('被災者・遺族から、損害賠償を請求されることがあります。', 65.1, 211.2, 211.1)),
+    flow(1, line('判例：プレス加工の作業に従事していた女性パートタイマーに、', 245.3, 193.5, 462.8)),
+  ];
+  const texts = (items: FlowItem[]) =>
+    draftsOf(items, typographyOf(items.map((i) => (i as { line: Line }).line))).map((d) =>
+      'text' in d ? d.text : d.kind,
+    );
+
+  it('joins the short last line of a full-width paragraph that sits in the left column', () => {
+    expect(texts(lines)).toEqual([
+      '安全衛生管理・活動を怠り、労働災害が発生すると、以下のようなさまざまな処罰・負担が発生する可能性があります。',
+      '被災者・遺族から、損害賠償を請求されることがあります。',
+      '判例：プレス加工の作業に従事していた女性パートタイマーに、',
+    ]);
+  });
+
+  it('does not join a finished full-width sentence or a caption across the gutter to the left column below it', () => {
+    const finished = [
+      flow(-1, line('図1 全幅の図の説明文がここに入ります。', 100, 153.8, 524.6)),
+      flow(0, line('左の段の本文はここから始まります', 89.5, 171.8, 236.5)),
+      flow(-1, line('表 2 点検項目と判定基準の一覧', 89.5, 200, 300)),
+      flow(0, line('左の段の本文の続きです', 89.5, 214, 236.5)),
+    ];
+    expect(texts(finished)).toEqual([
+      '図1 全幅の図の説明文がここに入ります。',
+      '左の段の本文はここから始まります',
+      '表 2 点検項目と判定基準の一覧',
+      '左の段の本文の続きです',
+    ]);
+  });
+});
