@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import type kuromoji from 'kuromoji';
+import { dictionaryCacheDir, readDictionaryFile } from './dictionary-cache.js';
 import { MorphologyUnavailable } from './errors.js';
 import { speedUpLattice } from './kuromoji-lattice.js';
 import { type TargetIndex, targetIndex, targetMapOf } from './kuromoji-targets.js';
@@ -195,23 +193,7 @@ function readTargetsInPlace(known: KnownWords | undefined): void {
   };
 }
 
-const inflate = promisify(gunzip);
-
-/**
- * The dictionary as it is gzipped, inflated into one buffer sized from the gzip trailer. kuromoji's own
- * loader inflates in 16 KiB pieces, concatenates them and copies the result once more: about 100 MB moved
- * three times, half a CPU-second per thread that loads the dictionary (each parse worker does).
- */
-async function dictionaryFile(file: string): Promise<ArrayBuffer> {
-  const gz = await readFile(file);
-  // ISIZE, the inflated length modulo 2³² (the files are tens of MB); a wrong guess only costs a concat.
-  const size = gz.length >= 4 ? gz.readUInt32LE(gz.length - 4) : 0;
-  const out = await inflate(gz, { chunkSize: Math.max(size, 64 * 1024) });
-  const whole = out.byteOffset === 0 && out.buffer.byteLength === out.length;
-  return whole ? (out.buffer as ArrayBuffer) : new Uint8Array(out).buffer;
-}
-
-/** kuromoji's `builder({ dicPath }).build`, with the dictionary files read by `dictionaryFile`. */
+/** kuromoji's `builder({ dicPath }).build`, with the dictionary files read by `readDictionaryFile`. */
 function buildTokenizer(dicPath: string): Promise<kuromoji.Tokenizer<KuromojiToken>> {
   const require = createRequire(import.meta.url);
   const Loader = require('kuromoji/src/loader/DictionaryLoader.js') as new (
@@ -223,8 +205,10 @@ function buildTokenizer(dicPath: string): Promise<kuromoji.Tokenizer<KuromojiTok
   const loader = new Loader(dicPath);
   readTargetsInPlace(loader.dic?.token_info_dictionary);
   readTargetsInPlace(loader.dic?.unknown_dictionary);
+  const version = (require('kuromoji/package.json') as { version: string }).version;
+  const cacheDir = dictionaryCacheDir(dicPath, version);
   loader.loadArrayBuffer = (file, done) => {
-    dictionaryFile(file).then((buffer) => done(null, buffer), done);
+    readDictionaryFile(file, cacheDir).then((buffer) => done(null, buffer), done);
   };
   return new Promise((resolve, reject) => {
     loader.load((error, dictionaries) => {
