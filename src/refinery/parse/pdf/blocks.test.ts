@@ -63,3 +63,41 @@ describe('draftsOf: paragraphs over a two-column band', () => {
     ]);
   });
 });
+
+describe('draftsOf: documents with 1.5 or double line spacing (行間)', () => {
+  // As index-11.pdf page 2: 10.6 pt text on a 20.7 pt pitch, paragraphs indented by one character.
+  const pitch = 20.7;
+  const prose = [
+    ['このマニュアルは令和4年度JASの活用・制定推進調査委託事業として、一般社団法人', 95.6, 510.5],
+    ['日本農林規格協会（JAS協会）が作成し、農林水産省が監修したものです。', 85.1, 441],
+    ['本事業は、日本の農業・食品産業の競争力の強化を図り、食料供給の基盤を維持・強化す', 95.7, 510.6],
+    ['るために、日本農林規格（JAS）の制定・普及を進めることを目的とし、消費者や事業者の', 85.1, 510.5],
+    ['多様化・高度化したニーズに対応した新しいJASの制定に寄与することに加え、多くの事', 85.1, 510.6],
+    ['業者に既存のJASに関心を持っていただき、広く活用してもらうことを目指します。', 85.1, 485.8],
+  ] as const;
+  const texts = (items: FlowItem[]) =>
+    draftsOf(items, typographyOf(items.map((i) => (i as { line: Line }).line))).map((d) =>
+      'text' in d ? d.text : d.kind,
+    );
+  const at = (rows: readonly (readonly [string, number, number])[]) =>
+    rows.map(([text, x0, x1], i) => flow(0, { ...line(text, x0, 196.7 + i * pitch, x1), size: 10.6 }));
+
+  it('joins wrapped lines and starts a paragraph at each indented line after a sentence', () => {
+    expect(texts(at(prose))).toEqual([
+      'このマニュアルは令和4年度JASの活用・制定推進調査委託事業として、一般社団法人日本農林規格協会（JAS協会）が作成し、農林水産省が監修したものです。',
+      '本事業は、日本の農業・食品産業の競争力の強化を図り、食料供給の基盤を維持・強化するために、日本農林規格（JAS）の制定・普及を進めることを目的とし、消費者や事業者の多様化・高度化したニーズに対応した新しいJASの制定に寄与することに加え、多くの事業者に既存のJASに関心を持っていただき、広く活用してもらうことを目指します。',
+    ]);
+  });
+
+  it('keeps short labels spaced like lines apart', () => {
+    const labels = [
+      ['（参画業者数：１４０）', 85.1, 200],
+      ['SPNグループ', 85.1, 160],
+      ['（参画業者数：７４）', 85.1, 190],
+      ['一般社団法人ARN', 85.1, 180],
+      ['（参画業者数：１４）', 85.1, 190],
+      ['部友会（参画業者数：３３）', 85.1, 230],
+    ] as const;
+    expect(texts(at(labels))).toHaveLength(6);
+  });
+});

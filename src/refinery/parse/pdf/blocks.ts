@@ -38,6 +38,7 @@ export function draftsOf(items: readonly FlowItem[], type: Typography): BlockDra
   const lineItems = items.filter((i): i is FlowItem & { kind: 'line' } => i.kind === 'line');
   const roles = outlineRoles(lineItems, type);
   const roleOf = new Map(lineItems.map((item, i) => [item.line, roles[i]]));
+  const spacing = lineSpacing(lineItems);
   const drafts: BlockDraft[] = [];
   let open: Open | undefined;
   let titleLines = 0;
@@ -55,7 +56,10 @@ export function draftsOf(items: readonly FlowItem[], type: Typography): BlockDra
     }
     const { line } = item;
     const role = roleOf.get(line);
-    if (open !== undefined && (titleLines > 0 || (role === undefined && continues(open, item)))) {
+    if (
+      open !== undefined &&
+      (titleLines > 0 || (role === undefined && continues(open, item, spacing.get(item.page) ?? 0)))
+    ) {
       open.lines.push(line);
       titleLines--;
       continue;
@@ -98,7 +102,7 @@ function startOf(item: FlowItem & { kind: 'line' }, cls: LineRole | undefined): 
 }
 
 /** Whether `next` carries on the open block (a wrapped line) rather than starting a new one. */
-function continues(open: Open, item: FlowItem & { kind: 'line' }): boolean {
+function continues(open: Open, item: FlowItem & { kind: 'line' }, spacing: number): boolean {
   const prev = open.lines[open.lines.length - 1]!;
   const next = item.line;
   // A heading's lines are counted by the outline; anything after them is body text.
@@ -113,7 +117,10 @@ function continues(open: Open, item: FlowItem & { kind: 'line' }): boolean {
   if (item.column !== open.column && !wraps) return false;
   const size = Math.max(prev.size, next.size);
   const gap = next.top - prev.bottom;
-  if (Math.abs(next.size - prev.size) > 1 || gap > 0.8 * size || gap < -0.6 * size) return false;
+  // Only after a full line of prose: labels in a diagram can be spaced as widely as lines of text.
+  const full = prev.x1 - prev.x0 >= 25 * size;
+  const widest = (full ? Math.max(0.8, 1.25 * spacing) : 0.8) * size;
+  if (Math.abs(next.size - prev.size) > 1 || gap > widest || gap < -0.6 * size) return false;
   if (next.x0 < open.start.x0 - 1.5 * size || next.x0 > open.start.x0 + 4 * size) return false;
   if (bullet.test(next.text) || tocEntry.test(next.text)) return false;
   // A finished sentence followed by an indented line: a new Japanese paragraph (字下げ).
@@ -121,6 +128,35 @@ function continues(open: Open, item: FlowItem & { kind: 'line' }): boolean {
     return false;
   if (sentenceEnd.test(prev.text) && prev.x1 < maxRight(open) - 2 * size) return false;
   return true;
+}
+
+/**
+ * Per page, the usual gap between two lines of a paragraph, in font sizes: the median over consecutive
+ * lines of one column and size that overlap across. Documents written with 1.5 or double line spacing
+ * (行間) put more than 0.8 of a size between wrapped lines; paragraphs there are told by indent and by
+ * larger gaps, so a gap up to 1.25 times the usual one still carries the paragraph on.
+ */
+function lineSpacing(items: readonly (FlowItem & { kind: 'line' })[]): Map<number, number> {
+  const ratios = new Map<number, number[]>();
+  for (let i = 1; i < items.length; i++) {
+    const a = items[i - 1]!;
+    const b = items[i]!;
+    if (a.page !== b.page || a.column !== b.column || Math.abs(a.line.size - b.line.size) > 1) continue;
+    const size = Math.max(a.line.size, b.line.size);
+    const gap = b.line.top - a.line.bottom;
+    const across = Math.min(a.line.x1, b.line.x1) - Math.max(a.line.x0, b.line.x0);
+    if (gap <= 0 || gap >= 2 * size || across <= 0) continue;
+    const list = ratios.get(a.page) ?? [];
+    list.push(gap / size);
+    ratios.set(a.page, list);
+  }
+  const out = new Map<number, number>();
+  for (const [page, list] of ratios) {
+    if (list.length < 5) continue;
+    list.sort((x, y) => x - y);
+    out.set(page, list[Math.floor(list.length / 2)]!);
+  }
+  return out;
 }
 
 function maxRight(open: Open): number {
