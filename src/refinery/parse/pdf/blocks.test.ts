@@ -37,7 +37,7 @@ describe('draftsOf: paragraphs over a two-column band', () => {
   ];
   const texts = (items: FlowItem[]) =>
     draftsOf(items, typographyOf(items.map((i) => (i as { line: Line }).line))).map((d) =>
-      'text' in d ? d.text : d.kind,
+      'text' in d ? d.text : '',
     );
 
   it('joins the short last line of a full-width paragraph that sits in the left column', () => {
@@ -77,7 +77,7 @@ describe('draftsOf: documents with 1.5 or double line spacing (行間)', () => {
   ] as const;
   const texts = (items: FlowItem[]) =>
     draftsOf(items, typographyOf(items.map((i) => (i as { line: Line }).line))).map((d) =>
-      'text' in d ? d.text : d.kind,
+      'text' in d ? d.text : '',
     );
   const at = (rows: readonly (readonly [string, number, number])[]) =>
     rows.map(([text, x0, x1], i) => flow(0, { ...line(text, x0, 196.7 + i * pitch, x1), size: 10.6 }));
