@@ -38,6 +38,30 @@ describe('readingOrder', () => {
   });
 });
 
+describe('readingOrder on a page without a gutter of its own', () => {
+  // As gaiyo.pdf's slides: full-width bullets, then the notes of two figures side by side, line by line.
+  const page = 842;
+  const bullets = Array.from({ length: 12 }, (_, i) =>
+    line(`●全幅の箇条書き${i}です。`, 40, 60 + i * 16, 800),
+  );
+  const notes = [...column('左注', 40, 400, 6, 270), ...column('右注', 430, 800, 6, 270)];
+
+  it('reads a two-column part below full-width lines one column at a time', () => {
+    const order = readingOrder([...bullets, ...notes], page).map((o) => o.line.text.slice(0, 2));
+    expect(order).toEqual([...Array(12).fill('●全'), ...Array(6).fill('左注'), ...Array(6).fill('右注')]);
+  });
+
+  it('leaves a one-column page and a form in the order of their lines', () => {
+    const form = Array.from({ length: 10 }, (_, i) => [
+      line(`項目${i}`, 60, 300 + i * 16, 110),
+      line(`値${i}`, 320, 300 + i * 16, 360),
+    ]).flat();
+    const lines = [...bullets, ...form];
+    const order = readingOrder(lines, page).map((o) => o.line.text);
+    expect(order).toEqual([...lines].sort((a, b) => a.top - b.top || a.x0 - b.x0).map((l) => l.text));
+  });
+});
+
 describe('findGutter', () => {
   it('finds the gap between two text columns', () => {
     const gutter = findGutter([...column('左', 50, 280, 8), ...column('右', 315, 545, 8)], 595);

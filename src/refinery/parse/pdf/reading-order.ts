@@ -1,7 +1,8 @@
 /**
  * Reading order on a page: one column, or two columns split at a gutter found from the x-coverage of
  * lines. Lines that cross the gutter (a full-width title above the columns, a wide figure caption)
- * split the page into bands; each band is read left column first, then right.
+ * split the page into bands; each band is read left column first, then right. A page without a gutter of
+ * its own is cut at its full-width lines, and each part between them may have one.
  */
 import type { Box } from './geometry.js';
 
@@ -19,7 +20,35 @@ export interface Ordered<L> {
 export function readingOrder<L extends Placed>(lines: readonly L[], pageWidth: number): Ordered<L>[] {
   const sorted = [...lines].sort((a, b) => a.top - b.top || a.x0 - b.x0);
   const gutter = findGutter(sorted, pageWidth);
-  if (gutter === undefined) return sorted.map((line) => ({ line, column: 0 }));
+  if (gutter !== undefined) return byColumns(sorted, gutter);
+  // No gutter over the whole page: it may still hold a two-column part (notes under two figures side by
+  // side, below full-width bullets). Lines wider than any column split the page into slabs, each read with
+  // a gutter of its own when it has one.
+  const out: Ordered<L>[] = [];
+  let slab: L[] = [];
+  const flush = () => {
+    const own = findGutter(slab, pageWidth);
+    const ordered = own === undefined ? slab.map((line) => ({ line, column: 0 })) : byColumns(slab, own);
+    // A line across the slab's gutter is as wide as the full-width lines around it, whose column is 0: the
+    // last line of a paragraph begun above the slab stays in it.
+    out.push(...ordered.map((o) => (o.column === -1 ? { ...o, column: 0 } : o)));
+    slab = [];
+  };
+  for (const line of sorted) {
+    if (line.x1 - line.x0 > fullWidth * pageWidth) {
+      flush();
+      out.push({ line, column: 0 });
+    } else slab.push(line);
+  }
+  flush();
+  return out;
+}
+
+/** A line this much of the page wide crosses any gutter. */
+const fullWidth = 0.6;
+
+/** Read left column first, then right; a line across the gutter ends the band above it. */
+function byColumns<L extends Placed>(sorted: readonly L[], gutter: number): Ordered<L>[] {
   const out: Ordered<L>[] = [];
   let left: L[] = [];
   let right: L[] = [];
