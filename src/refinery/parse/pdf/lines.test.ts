@@ -33,6 +33,12 @@ describe('linesOf: where a row splits', () => {
     ]);
   });
 
+  it('keeps a bullet glyph drawn a tab apart on the line of its text', () => {
+    // gaiyo.pdf: "•" at x 22.9, its 16 pt text from x 50 (a gap of 1.3 em), in another font.
+    const rows = [run('•', 22.9), run('近年、国内投資の重要性が高まる一方', 50)];
+    expect(linesOf(rows).map((l) => l.text)).toEqual(['• 近年、国内投資の重要性が高まる一方']);
+  });
+
   it('still splits table cells: a number, a bare decimal or a far-off cell is no marker', () => {
     const cells = [
       [run('1', 85), run('ポンプ', 85 + size + 24)],
