@@ -7,7 +7,7 @@ import type { TableCell } from '../../document/index.js';
 import { type BlockDraft, type LineRole, outlineRoles } from '../../structure/index.js';
 import { joinPieces } from './cjk.js';
 import { type Box, bboxOf, union } from './geometry.js';
-import type { Line } from './lines.js';
+import { bullet, type Line } from './lines.js';
 import type { Typography } from './style.js';
 import type { RuledTable } from './tables.js';
 
@@ -29,7 +29,6 @@ interface Open {
   readonly role: 'heading' | 'item' | 'text';
 }
 
-const bullet = /^[・●○■□◆◇•▪◦‣⚫⚪➢➤►▶▸✓✔]/u;
 const tocEntry = /(?:[.．…・‥·]{3,}|\s{2,})\s*[0-9０-９]{1,4}$/;
 const sentenceEnd = /[。．.!！?？)）」』]$/;
 

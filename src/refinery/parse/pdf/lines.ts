@@ -66,11 +66,12 @@ function isBreak(prev: TextRun, next: TextRun, piece: readonly TextRun[]): boole
 // "1.1" alone may as well be a number in a table's first column: only a marker that cannot be a value counts.
 const decimal = /^[0-9０-９]+(?:[.．][0-9０-９]+)+$/;
 
-// A bullet glyph drawn apart from its text (often in another font, a tab's width to the left).
-const bulletGlyph = /^[・●○■□◆◇•▪◦‣⚫⚪➢➤►▶▸✓✔]$/u;
+/** A line that starts with a bullet glyph is a list item. */
+export const bullet = /^[・●○■□◆◇•▪◦‣⚫⚪➢➤►▶▸✓✔]/u;
 
 function isBareMarker(text: string): boolean {
-  if (bulletGlyph.test(text.trim())) return true;
+  // A bullet glyph drawn apart from its text (often in another font, a tab's width to the left).
+  if (bullet.test(text.trim()) && [...text.trim()].length === 1) return true;
   if (decimal.test(text.trim())) return false;
   const c = classifyLine(text);
   return c !== null && c.kind !== 'caution' && c.text === '';
