@@ -17,6 +17,11 @@ const line = (text: string, x0: number, top: number, x1: number): Line => ({
   runs: [],
 });
 const flow = (column: number, l: Line): FlowItem => ({ kind: 'line', page: 1, column, line: l });
+/** The text of each block drafted from the lines. */
+const texts = (items: FlowItem[]) =>
+  draftsOf(items, typographyOf(items.map((i) => (i as { line: Line }).line))).map((d) =>
+    'text' in d ? d.text : '',
+  );
 
 describe('draftsOf: paragraphs over a two-column band', () => {
   // As 110329-1a.pdf page 8 lays it out: a full-width paragraph (crossing the gutter) whose last line is
@@ -35,10 +40,6 @@ describe('draftsOf: paragraphs over a two-column band', () => {
     flow(0, line('被災者・遺族から、損害賠償を請求されることがあります。', 65.1, 211.2, 211.1)),
     flow(1, line('判例：プレス加工の作業に従事していた女性パートタイマーに、', 245.3, 193.5, 462.8)),
   ];
-  const texts = (items: FlowItem[]) =>
-    draftsOf(items, typographyOf(items.map((i) => (i as { line: Line }).line))).map((d) =>
-      'text' in d ? d.text : '',
-    );
 
   it('joins the short last line of a full-width paragraph that sits in the left column', () => {
     expect(texts(lines)).toEqual([
@@ -75,10 +76,6 @@ describe('draftsOf: documents with 1.5 or double line spacing (行間)', () => {
     ['多様化・高度化したニーズに対応した新しいJASの制定に寄与することに加え、多くの事', 85.1, 510.6],
     ['業者に既存のJASに関心を持っていただき、広く活用してもらうことを目指します。', 85.1, 485.8],
   ] as const;
-  const texts = (items: FlowItem[]) =>
-    draftsOf(items, typographyOf(items.map((i) => (i as { line: Line }).line))).map((d) =>
-      'text' in d ? d.text : '',
-    );
   const at = (rows: readonly (readonly [string, number, number])[]) =>
     rows.map(([text, x0, x1], i) => flow(0, { ...line(text, x0, 196.7 + i * pitch, x1), size: 10.6 }));
 
