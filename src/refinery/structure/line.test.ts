@@ -126,8 +126,24 @@ describe('classifyLine: appendices and cross-references', () => {
       '第２章で述べたとおり、点検は停止中に行う。',
       '別表第1に掲げる物を配合してはならない。',
       '第２項）、「不当な経済上の利益の収受等」に該当するおそれ',
+      '第３章に示す手順で交換する。',
+      '（１）と（２）を比較する',
+      '第２章も同様とする。',
+      '（２）については後述する。',
+      '第１章とは異なり、',
+      '第２部からなる２部構成。',
     ])
       expect(classifyLine(line), line).toBeNull();
+  });
+
+  it('reads a title that starts with a word written in hiragana (はじめに, ものづくり) as a heading', () => {
+    expect(classifyLine('第1章　はじめに')).toMatchObject({ kind: 'heading', level: 1, text: 'はじめに' });
+    expect(classifyLine('1. はじめに')).toMatchObject({ kind: 'heading', text: 'はじめに' });
+    expect(classifyLine('第１節　ものづくり人材の雇用と就業動向')).toMatchObject({
+      kind: 'heading',
+      level: 2,
+    });
+    expect(classifyLine('（３）とりまとめ')).not.toBeNull();
   });
 
   it('takes 操作 as a procedure title only as the subject, not inside 遠隔操作を行う…', () => {

@@ -72,8 +72,11 @@ const appendixHeading = new RegExp(
 );
 // Text right after a marker that opens with a particle is a cross-reference, not an item: "（１）のとおり",
 // "第２章で述べた", "別表第1に掲げる"; with closing punctuation, a wrapped citation ("第２項）、…").
-// Titles and instructions start with a noun or a verb.
-const referenceText = /^[のはがをにでともへや）)」』、，,。．]/;
+// Titles and instructions start with a noun or a verb. は, と, に, も and や also start words (はじめに,
+// ものづくり, とりまとめ): followed by another hiragana they are a particle only in the usual compounds.
+// から and まで mark a range ("第２章から第４章まで").
+const referenceText =
+  /^(?:[のがをでへ）)」』、，,。．]|[はともにや](?![ぁ-ゖ])|と[はのもしをがで]|に[はもてつおよあ]|から|まで)/;
 const dottedHeading = /^([0-9０-９]{1,3}(?:[.．][0-9０-９]{1,3})+)[.．]?(?:[ \t\u3000]+|$)/;
 const letterHeading = /^([A-ZＡ-Ｚ](?:[.．][0-9０-９]{1,3})*)[.．](?:[ \t\u3000]+|$)/;
 const bracketHeading = /^【([^】]{1,30})】[ \t\u3000]*$/;

@@ -243,6 +243,25 @@ describe('outlineRoles: headings, steps and references', () => {
     expect(roles(items)).toEqual([]);
   });
 
+  it('joins a numbered title that runs on to the line hung under its text, and nothing else', () => {
+    const items = layout([
+      ['第３節　ものづくり企業における能力開発の', { x1: 300 }],
+      ['取組と効果', { x0: 118 }],
+      ['第４節　ものづくり人材の確保', { gap: 8 }],
+      ['3. 高用量選択基準に関する解', { x1: 520 }],
+      ['説', { x0: 90 }],
+      // Body text indented under a finished title is the section's text, not more title.
+      ['4. 高用量の選択', { gap: 8 }],
+      ['本章では高用量の選択について述べる。', { x0: 90 }],
+    ]);
+    expect(roles(items)).toEqual([
+      ['第３節ものづくり企業における能力開発の', 'h1×2'],
+      ['第４節ものづくり人材の確保', 'h1'],
+      ['3. 高用量選択基準に関する解', 'h2×2'],
+      ['4. 高用量の選択', 'h2'],
+    ]);
+  });
+
   it('marks cautions and 目次 entries', () => {
     const items = layout([
       '注意　ケーシングは高温になっている場合がある。',

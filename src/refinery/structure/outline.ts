@@ -183,7 +183,8 @@ function headingAt(
   const listed = facts.toc.has(fold(line.text));
   if (cls !== null && cls.kind !== 'caution') {
     const numbered = { ...style, ...numbering(cls.marker, cls.kind === 'step' ? cls.number : undefined) };
-    if (cls.kind === 'heading') return chars <= 50 ? { style: numbered, lines: 1, toc: false } : undefined;
+    if (cls.kind === 'heading')
+      return chars <= 50 ? { style: numbered, lines: wrappedTitle(i, items, facts), toc: false } : undefined;
     // A numbered line standing alone as a title is a section, unless a procedure is numbering its steps.
     // ① and ⑴ are step markers first: outside a procedure they head a section only over an explanation
     // (a full-width paragraph below, not the next item); 手順1 is always a step.
@@ -324,6 +325,32 @@ function explained(i: number, items: readonly OutlineItem[], facts: Facts): bool
   if (next === undefined || next.page !== page || next.column !== column) return false;
   const edge = facts.rightEdge.get(`${page}/${column}`) ?? next.line.x1;
   return classifyLine(next.line.raw) === null && next.line.x1 >= edge - 2 * next.line.size;
+}
+
+/**
+ * A numbered title that runs on (it ends in a particle or reaches the column's edge) onto one line set the
+ * same way and hung under its text (「第３節　…能力開発の / 取組と効果」): 2, else 1.
+ */
+function wrappedTitle(i: number, items: readonly OutlineItem[], facts: Facts): number {
+  const { page, column, line } = items[i]!;
+  const next = items[i + 1];
+  if (next === undefined || next.page !== page || next.column !== column) return 1;
+  const edge = facts.rightEdge.get(`${page}/${column}`) ?? line.x1;
+  const runsOn = /[のにをがはとで「『（(、，,・]$/.test(line.text) || line.x1 >= edge - line.size;
+  const gap = next.line.top - line.bottom;
+  const hung = next.line.x0 > line.x0 + 0.5 * line.size && next.line.x0 < line.x0 + 6 * line.size;
+  const same = Math.abs(next.line.size - line.size) <= 0.5 && next.line.bold === line.bold;
+  const short =
+    [...line.text].length + [...next.line.text].length <= 60 && !/[。．.!！?？]$/.test(next.line.text);
+  return runsOn &&
+    hung &&
+    same &&
+    short &&
+    gap <= 0.8 * line.size &&
+    gap >= -0.6 * line.size &&
+    classifyLine(next.line.raw) === null
+    ? 2
+    : 1;
 }
 
 /** Lines (2 or 3) that together spell a 目次 entry, or 1. */
