@@ -88,6 +88,11 @@ export function outlineRoles(items: readonly OutlineItem[], body: BodyStyle): (L
   for (let i = 0; i < items.length; i++) {
     const { line } = items[i]!;
     if (tocEntry.test(line.text)) {
+      // The second line of a wrapped entry carries on the first (the PDF parser joins them).
+      if (!runsIntoTocEntry(i - 1, items)) roles[i] = { kind: 'text' };
+      continue;
+    }
+    if (runsIntoTocEntry(i, items)) {
       roles[i] = { kind: 'text' };
       continue;
     }
@@ -351,6 +356,31 @@ function wrappedTitle(i: number, items: readonly OutlineItem[], facts: Facts): n
     classifyLine(next.line.raw) === null
     ? 2
     : 1;
+}
+
+/**
+ * Line i is the first line of a 目次 entry too long for one line: the next line, hung under it, ends in the
+ * leader and page number (「（４）「…振興基準」の / 改正、…の見直し……39」).
+ */
+function runsIntoTocEntry(i: number, items: readonly OutlineItem[]): boolean {
+  const first = items[i];
+  const next = items[i + 1];
+  if (first === undefined || next === undefined) return false;
+  if (next.page !== first.page || next.column !== first.column) return false;
+  const { line } = first;
+  const gap = next.line.top - line.bottom;
+  return (
+    !tocEntry.test(line.text) &&
+    tocEntry.test(next.line.text) &&
+    // An entry under a chapter title starts with its own number.
+    classifyLine(next.line.raw) === null &&
+    !/[。．.!！?？]$/.test(line.text) &&
+    next.line.x0 > line.x0 + 0.5 * line.size &&
+    next.line.x0 < line.x0 + 6 * line.size &&
+    Math.abs(next.line.size - line.size) <= 0.5 &&
+    gap <= 0.8 * line.size &&
+    gap >= -0.6 * line.size
+  );
 }
 
 /** Lines (2 or 3) that together spell a 目次 entry, or 1. */

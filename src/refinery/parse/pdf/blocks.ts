@@ -121,7 +121,10 @@ function continues(open: Open, item: FlowItem & { kind: 'line' }, spacing: numbe
   const widest = (full ? Math.max(0.8, 1.25 * spacing) : 0.8) * size;
   if (Math.abs(next.size - prev.size) > 1 || gap > widest || gap < -0.6 * size) return false;
   if (next.x0 < open.start.x0 - 1.5 * size || next.x0 > open.start.x0 + 4 * size) return false;
-  if (bullet.test(next.text) || tocEntry.test(next.text)) return false;
+  if (bullet.test(next.text)) return false;
+  // A 目次 entry is a block of its own, unless it is the hung second line of an entry that wrapped.
+  const hung = next.x0 > open.start.x0 + 0.5 * size && !sentenceEnd.test(prev.text);
+  if (tocEntry.test(next.text) && (open.lines.length > 1 || tocEntry.test(prev.text) || !hung)) return false;
   // A finished sentence followed by an indented line: a new Japanese paragraph (字下げ).
   if (sentenceEnd.test(prev.text) && next.x0 > open.start.x0 + 0.6 * size && open.lines.length > 1)
     return false;
