@@ -10,6 +10,7 @@ import { type Line, linesOf } from './lines.js';
 import type { OcrLine } from './ocr.js';
 import type { PDFPageProxy } from './pdfjs.js';
 import { type FontFacts, headingTags, runsOf, type TextRun } from './runs.js';
+import { typographyOf } from './style.js';
 import { type RuledTable, tablesOf } from './tables.js';
 import { imagesMatter, needsOcr, type TextLayer, textLayerOf } from './text-layer.js';
 
@@ -79,6 +80,30 @@ export function withOcr(layout: PageLayout, lines: readonly OcrLine[]): PageLayo
     vertical: false,
   }));
   return { ...layout, lines: linesOf(runs), ocr: true };
+}
+
+/**
+ * OCR'd pages' sizes brought to the document's body size. A size read off a scan is its size in print,
+ * which has nothing to do with the text layer's points or with the next scan's (another original, another
+ * scale): unscaled, every line of a scanned page set at 12 pt read as a heading over a 10.5 pt body. Each
+ * OCR page's own body size becomes the text pages' body size (or, when every page was scanned, the median
+ * of the pages' body sizes); its larger titles stay larger by the same ratio.
+ */
+export function ocrSizesToBody(pages: readonly PageLayout[], lines: readonly (readonly Line[])[]): Line[][] {
+  const text = pages.flatMap((p, i) => (p.ocr ? [] : lines[i]!));
+  const bodies = pages.flatMap((p, i) =>
+    p.ocr && lines[i]!.length > 0 ? [typographyOf(lines[i]!).bodySize] : [],
+  );
+  const sorted = [...bodies].sort((a, b) => a - b);
+  const body = text.length > 0 ? typographyOf(text).bodySize : sorted[Math.floor(sorted.length / 2)];
+  return pages.map((p, i) => {
+    const own = lines[i]!;
+    // A page of a few labels (a figure) has no body of its own to go by.
+    const chars = own.reduce((n, l) => n + [...l.text].length, 0);
+    if (!p.ocr || chars < 200 || body === undefined) return [...own];
+    const scale = body / typographyOf(own).bodySize;
+    return own.map((l) => ({ ...l, size: Math.round(l.size * scale * 2) / 2 }));
+  });
 }
 
 /**

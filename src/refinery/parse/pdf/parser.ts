@@ -12,7 +12,7 @@ import type { OperatorList } from './graphics.js';
 import type { Line } from './lines.js';
 import { openPdf } from './load.js';
 import { type PageOcr, systemOcr } from './ocr.js';
-import { type PageLayout, readPage, withOcr } from './page.js';
+import { ocrSizesToBody, type PageLayout, readPage, withOcr } from './page.js';
 import type { PDFDocumentProxy } from './pdfjs.js';
 import { readingOrder } from './reading-order.js';
 import { printedFacts, runningText } from './running-text.js';
@@ -178,7 +178,8 @@ async function infoOf(doc: PDFDocumentProxy): Promise<Info> {
 }
 
 function assemble(pages: readonly PageLayout[], source: SourceInfo, info: Info): Document {
-  const { keep, running } = runningText(pages);
+  const { keep: kept, running } = runningText(pages);
+  const keep = ocrSizesToBody(pages, kept);
   const all = keep.flat();
   const type = typographyOf(all);
   const items = pages.flatMap((p, i) => pageFlow(p, keep[i]!));
