@@ -120,3 +120,39 @@ describe('draftsOf: 目次 entries', () => {
     ]);
   });
 });
+
+describe('draftsOf: a list numbered in a column of its own', () => {
+  it('joins each number to the text on its row, never to the line above it', () => {
+    // As keshouhin-standard.pdf p. 3 (別表第1) sets it: the numbers at 63.8, the names at 93.8.
+    const items = [
+      flow(0, line('1', 63.8, 124.1, 70.8)),
+      flow(0, line('6－アセトキシ－2,4－ジメチル－m－ジオキサン', 93.8, 124.1, 358.3)),
+      flow(0, line('2', 63.8, 142.2, 70.8)),
+      flow(
+        0,
+        line(
+          'アミノエーテル型の抗ヒスタミン剤（ジフェンヒドラミン等）以外の抗ヒスタミン剤',
+          93.8,
+          142.2,
+          537.8,
+        ),
+      ),
+      flow(0, line('3', 63.8, 160.2, 70.8)),
+      flow(
+        0,
+        line(
+          'エストラジオール、エストロン又はエチニルエストラジオール以外のホルモン及び',
+          93.8,
+          160.2,
+          539.9,
+        ),
+      ),
+      flow(0, line('その誘導体', 93.8, 178.2, 153.8)),
+    ];
+    expect(texts(items)).toEqual([
+      '1 6－アセトキシ－2,4－ジメチル－m－ジオキサン',
+      '2 アミノエーテル型の抗ヒスタミン剤（ジフェンヒドラミン等）以外の抗ヒスタミン剤',
+      '3 エストラジオール、エストロン又はエチニルエストラジオール以外のホルモン及びその誘導体',
+    ]);
+  });
+});

@@ -31,6 +31,7 @@ interface Open {
 
 const tocEntry = /(?:[.．…・‥·]{3,}|\s{2,})\s*[0-9０-９]{1,4}$/;
 const sentenceEnd = /[。．.!！?？)）」』]$/;
+const rowNumber = /^[0-9０-９]{1,3}[.．)）]?$/;
 
 /** Block drafts in reading order; which lines start headings, steps and cautions is decided document-wide. */
 export function draftsOf(items: readonly FlowItem[], type: Typography): BlockDraft[] {
@@ -43,7 +44,10 @@ export function draftsOf(items: readonly FlowItem[], type: Typography): BlockDra
   let titleLines = 0;
   const close = () => {
     if (open === undefined) return;
-    const text = open.lines.map((l) => l.text).reduce(joinPieces, '');
+    // A row number is a column apart from its text: keep a space between them.
+    const text = open.lines
+      .map((l) => l.text)
+      .reduce((acc, t, i) => (i === 1 && rowNumber.test(acc) ? `${acc} ${t}` : joinPieces(acc, t)), '');
     drafts.push(open.make(text, { page: open.page, bbox: bboxOf(union(open.lines)) }));
     open = undefined;
   };
@@ -106,6 +110,15 @@ function continues(open: Open, item: FlowItem & { kind: 'line' }, spacing: numbe
   const next = item.line;
   // A heading's lines are counted by the outline; anything after them is body text.
   if (open.role === 'heading' || item.page !== open.page) return false;
+  // A number alone numbers the text to its right on the same row (a list set as two columns), and is
+  // never the wrapped end of the line above it.
+  if (rowNumber.test(next.text)) return false;
+  // (A number beside another number is a chart's or a table's, not an item's.)
+  if (open.lines.length === 1 && rowNumber.test(prev.text))
+    return (
+      /\p{L}/u.test(next.text) &&
+      next.x0 > prev.x1 && Math.abs(next.top - prev.top) < 0.5 * prev.size && item.column === open.column
+    );
   // Columns end a block, except the short last line of a full-width paragraph above two columns: it sits
   // in the left column, and the sentence it finishes is still open. A caption is not that wide.
   const wraps =

@@ -81,3 +81,20 @@ describe('findGutter', () => {
     expect(findGutter(form, 595)).toBeUndefined();
   });
 });
+
+describe('readingOrder: a number beside its text', () => {
+  it('reads a row number set a fraction of a point lower before the text to its right', () => {
+    const lines = [
+      { text: 'アミノエーテル型の抗ヒスタミン剤', x0: 93.8, x1: 537.8, top: 142.2, bottom: 152.5 },
+      { text: '2', x0: 63.8, x1: 70.8, top: 142.25, bottom: 152.55 },
+      { text: 'エストラジオール', x0: 93.8, x1: 539.9, top: 160.2, bottom: 170.5 },
+      { text: '3', x0: 63.8, x1: 70.8, top: 160.21, bottom: 170.5 },
+    ];
+    expect(readingOrder(lines, 595).map((o) => o.line.text)).toEqual([
+      '2',
+      'アミノエーテル型の抗ヒスタミン剤',
+      '3',
+      'エストラジオール',
+    ]);
+  });
+});

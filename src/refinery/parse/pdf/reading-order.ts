@@ -18,7 +18,7 @@ export interface Ordered<L> {
 
 /** Lines in reading order, each with its column. */
 export function readingOrder<L extends Placed>(lines: readonly L[], pageWidth: number): Ordered<L>[] {
-  const sorted = [...lines].sort((a, b) => a.top - b.top || a.x0 - b.x0);
+  const sorted = numbersFirst([...lines].sort((a, b) => a.top - b.top || a.x0 - b.x0));
   const gutter = findGutter(sorted, pageWidth);
   if (gutter !== undefined) return byColumns(sorted, gutter);
   // No gutter over the whole page: it may still hold a two-column part (notes under two figures side by
@@ -41,6 +41,29 @@ export function readingOrder<L extends Placed>(lines: readonly L[], pageWidth: n
     } else slab.push(line);
   }
   flush();
+  return out;
+}
+
+/**
+ * A row's number before its text. Sorted by top alone, a number set in another font that starts a fraction
+ * of a point lower ("2" beside the item it numbers) comes after the text to its right.
+ */
+function numbersFirst<L extends Placed>(sorted: L[]): L[] {
+  const out = [...sorted];
+  for (let i = 1; i < out.length; i++) {
+    const text = out[i - 1]!;
+    const number = out[i]!;
+    const tolerance = 0.25 * Math.min(text.bottom - text.top, number.bottom - number.top);
+    if (
+      /^[0-9０-９]{1,3}[.．)）]?$/.test(number.text.trim()) &&
+      number.x1 <= text.x0 &&
+      Math.abs(number.top - text.top) <= tolerance &&
+      Math.abs(number.bottom - text.bottom) <= tolerance
+    ) {
+      out[i - 1] = number;
+      out[i] = text;
+    }
+  }
   return out;
 }
 
