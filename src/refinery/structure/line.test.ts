@@ -136,6 +136,12 @@ describe('classifyLine: appendices and cross-references', () => {
       expect(classifyLine(line), line).toBeNull();
   });
 
+  it('reads N.N.N followed by its title with no space as a heading, but not a decimal', () => {
+    expect(classifyLine('3.1.6用量設定')).toMatchObject({ kind: 'heading', level: 3, text: '用量設定' });
+    expect(classifyLine('1.5倍に増加した')).toBeNull();
+    expect(classifyLine('10.2.5%')).toBeNull();
+  });
+
   it('reads a title that starts with a word written in hiragana (はじめに, ものづくり) as a heading', () => {
     expect(classifyLine('第1章　はじめに')).toMatchObject({ kind: 'heading', level: 1, text: 'はじめに' });
     expect(classifyLine('1. はじめに')).toMatchObject({ kind: 'heading', text: 'はじめに' });

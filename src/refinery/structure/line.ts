@@ -77,7 +77,9 @@ const appendixHeading = new RegExp(
 // から and まで mark a range ("第２章から第４章まで").
 const referenceText =
   /^(?:[のがをでへ）)」』、，,。．]|[はともにや](?![ぁ-ゖ])|と[はのもしをがで]|に[はもてつおよあ]|から|まで)/;
-const dottedHeading = /^([0-9０-９]{1,3}(?:[.．][0-9０-９]{1,3})+)[.．]?(?:[ \t\u3000]+|$)/;
+// Two dots or more (3.1.6) cannot be a decimal, so the title may follow with no space: "3.1.6用量設定".
+const dottedHeading =
+  /^([0-9０-９]{1,3}(?:[.．][0-9０-９]{1,3})+)[.．]?(?:[ \t\u3000]+|$)|^([0-9０-９]{1,3}(?:[.．][0-9０-９]{1,3}){2,})(?=[^\s0-9０-９.．,，%％])/;
 const letterHeading = /^([A-ZＡ-Ｚ](?:[.．][0-9０-９]{1,3})*)[.．](?:[ \t\u3000]+|$)/;
 const bracketHeading = /^【([^】]{1,30})】[ \t\u3000]*$/;
 
@@ -161,7 +163,7 @@ function heading(line: string, indent: number): HeadingLine | null {
   }
   const dotted = dottedHeading.exec(line);
   if (dotted !== null) {
-    const level = dotted[1]!.split(/[.．]/).length;
+    const level = (dotted[1] ?? dotted[2])!.split(/[.．]/).length;
     return {
       kind: 'heading',
       level,

@@ -262,6 +262,24 @@ describe('outlineRoles: headings, steps and references', () => {
     ]);
   });
 
+  it('heads a part named by itself (はじめに, 参考文献) at the level of the chapters, with nothing under it', () => {
+    const items = layout([
+      ['はじめに', { x0: 276, gap: 30 }],
+      ['本書は、リユース部品の利用方法をまとめたものである。', { gap: 30, x1: 520 }],
+      ['1．リユース部品を利用するメリット', { gap: 20 }],
+      ['1.1 環境に優しい', { gap: 12 }],
+      '部品を再使用すれば、新品の製造に要する資源を使わずに済む。',
+      ['参考文献', { gap: 20 }],
+      '自動車リサイクル部品協議会（2013）',
+    ]);
+    expect(roles(items)).toEqual([
+      ['はじめに', 'h1'],
+      ['1．リユース部品を利用するメリット', 'h1'],
+      ['1.1 環境に優しい', 'h2'],
+      ['参考文献', 'h1'],
+    ]);
+  });
+
   it('marks cautions and 目次 entries', () => {
     const items = layout([
       '注意　ケーシングは高温になっている場合がある。',

@@ -71,6 +71,9 @@ interface OpenHeading {
 // A 目次 entry: leaders or a wide gap, then the page number ("……12", "....- 6 -").
 const tocEntry = /(?:[.．…・‥·]{3,}|\s{2,})\s*[-－‐―]?\s*[0-9０-９]{1,4}\s*[-－‐―]?$/;
 const tocTitle = /^(?:目次|もくじ|contents|tableofcontents)$/i;
+/** The names of a document's standard parts: a line that says only this is that part's title. */
+const partTitle =
+  /^(?:はじめに|まえがき|序文|序論|序章|おわりに|あとがき|むすび|結論|結語|まとめ|参考文献|引用文献|謝辞|付録|附録|用語集|索引|要旨|introduction|preface|conclusions?|references|bibliography|acknowledge?ments|appendix|glossary|index|abstract)$/i;
 const bullet = /^[・●○■□◆◇•▪◦‣⚫⚪➢➤►▶▸✓✔]/u;
 // "１ 総則", "２　防腐剤…": a bare number and a space, the legal-text numbering. Weak on its own (a table
 // row reads the same), so it counts only with a numbered sibling.
@@ -104,7 +107,8 @@ export function outlineRoles(items: readonly OutlineItem[], body: BodyStyle): (L
     const found = headingAt(i, items, cls, inProcedure, body, facts, seenTitles);
     if (found !== undefined) {
       const level = found.repeat ?? place(found.style, stack, lastOfStyle);
-      if (found.repeat === undefined) stack.push({ level, style: found.style, leaf: found.toc });
+      if (found.repeat === undefined)
+        stack.push({ level, style: found.style, leaf: found.toc || found.leaf === true });
       else while (stack.length > 0 && stack[stack.length - 1]!.level > level) stack.pop();
       const title = fold(
         items
@@ -164,6 +168,8 @@ interface Found {
   readonly lines: number;
   /** 目次 itself. */
   readonly toc: boolean;
+  /** Holds nothing: the next heading is its sibling (目次 is one too). */
+  readonly leaf?: boolean;
   /** The level of the earlier heading this one repeats (a title printed again over the text). */
   readonly repeat?: number;
 }
@@ -208,6 +214,9 @@ function headingAt(
   if (/^[（(][^（()）]*[）)]$/.test(line.text.trim())) return undefined;
   const toc = tocTitle.test(fold(line.text));
   if (listed || toc) return { style, lines: 1, toc };
+  // A part (はじめに, 参考文献) is a sibling of the chapters, set however plainly: nothing nests under it.
+  if (partTitle.test(fold(line.text)) && standsAlone(i, items, facts))
+    return { style, lines: 1, toc: false, leaf: true };
   const wrapped = listedOver(i, items, facts);
   if (wrapped > 1) return { style, lines: wrapped, toc: false };
   const lines = larger(line.size, body.bodySize) ? wrapLength(i, items) : 1;
@@ -305,6 +314,7 @@ function larger(a: number, b: number): boolean {
 /** A title, not an instruction or a sentence: short, no closing punctuation, no verb ending. */
 function titleLike(text: string): boolean {
   const t = text.trim();
+  if (partTitle.test(fold(t))) return true;
   return (
     [...t].length >= 2 &&
     [...t].length <= 40 &&
