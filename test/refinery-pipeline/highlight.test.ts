@@ -39,4 +39,14 @@ describe('highlighting in the original text', () => {
     expect(markSnippet(snippet, '[', ']')).toContain('[グランドパッキン]からの[漏れ]');
     expect(text.slice(snippet.start, snippet.start + snippet.text.length)).toBe(snippet.text);
   });
+
+  it('centres the snippet on the longer match when two windows match as many words', () => {
+    const text = `渦巻ポンプ（型式 CP-150）の分解点検。${'本書は手順を定める。'.repeat(20)}交換部品（品番 MS-150-J）を準備する。`;
+    const ranges: [number, number][] = [
+      [text.indexOf('150'), text.indexOf('150') + 3],
+      [text.indexOf('MS-150-J'), text.indexOf('MS-150-J') + 8],
+    ];
+    const snippet = snippetOf(text, ranges, 60);
+    expect(markSnippet(snippet, '[', ']')).toContain('[MS-150-J]');
+  });
 });

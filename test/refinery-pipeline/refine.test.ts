@@ -65,11 +65,17 @@ describe('refine over the bundled samples', () => {
   it('finds a part number typed in full-width letters in the procedure, with its lines and heading path', () => {
     const [top] = search(fixture.store, 'ＭＳ－１５０－Ｊ');
     expect(top?.uri).toBe('samples/作業手順書_ポンプ分解点検.md');
-    expect(top?.headingPath).toContain('3. 準備するもの');
-    expect(top?.location.lines).toEqual([13, 17]);
+    // The short sections before the procedure share one chunk under the document's title, so the section
+    // that lists the part is named in the text, and the line range covers the part's line (16).
+    expect(top?.text).toContain('3. 準備するもの');
+    expect(top?.kinds).toContain('list-item');
+    const [first, last] = top!.location.lines!;
+    expect(first).toBeLessThanOrEqual(16);
+    expect(last).toBeGreaterThanOrEqual(16);
+    expect(top?.location.lines).toEqual([1, 17]);
     // Highlighted in the text as written (half-width there), not in the folded form.
-    const [s, e] = top!.snippet.highlights[0]!;
-    expect(top!.snippet.text.slice(s, e)).toBe('MS-150-J');
+    const marked = top!.snippet.highlights.map(([s, e]) => top!.snippet.text.slice(s, e));
+    expect(marked).toContain('MS-150-J');
   });
 
   it('finds half-width katakana in the Shift_JIS maintenance record, with sheet and range', () => {
@@ -87,8 +93,10 @@ describe('refine over the bundled samples', () => {
     expect(table?.kinds).toContain('table');
     const [pdf] = search(fixture.store, 'フォークリフト　ブレーキの効き');
     expect(pdf?.uri).toBe('samples/フォークリフト始業前点検.pdf');
-    expect(pdf?.location.pages).toEqual([1, 1]);
+    // The steps on page 1, with the one-paragraph 第3章 on page 2 packed after them.
+    expect(pdf?.location.pages).toEqual([1, 2]);
     expect(pdf?.text).toContain('③');
+    expect(pdf?.text.indexOf('③')).toBeLessThan(pdf!.text.indexOf('第3章'));
   });
 
   it('applies file, folder and type filters before taking the top k', () => {

@@ -296,6 +296,45 @@ describe('chunkByStructure', () => {
     expect(chunks[0]!.headingPath).toEqual(['第1章', '1.1 目的']);
   });
 
+  it("packs short sections under one parent into a chunk under the parent's header while they fit", () => {
+    const h = (id: string, text: string, path: string[]): Block => ({
+      kind: 'heading',
+      id,
+      level: path.length + 1,
+      text,
+      headingPath: path,
+      location: {},
+    });
+    const under = ['3.1 動物種', '3.1.1 動物種の選択'];
+    const blocks: Block[] = [
+      h('b0', '3.1 動物種', []),
+      h('b1', '3.1.1 動物種の選択', ['3.1 動物種']),
+      paragraph('b2', '種および系統の選択にあたっては、次の情報を考慮する。', [
+        '3.1 動物種',
+        '3.1.1 動物種の選択',
+      ]),
+      h('b3', '(1) 薬理作用', under),
+      h('b4', '(2) 反復投与毒性', under),
+      paragraph('b5', '3, 5', [...under, '(2) 反復投与毒性']),
+      h('b6', '3.1.2 動物数', ['3.1 動物種']),
+      paragraph('b7', '雌雄各々について、1群50匹以上とする。', ['3.1 動物種', '3.1.2 動物数']),
+      h('b8', '3.2 用量', []),
+      paragraph('b9', 'あ'.repeat(150) + '。', ['3.2 用量']),
+    ];
+    const chunks = chunkByStructure(documentOf(blocks), { size: 200 });
+    expect(chunks.map((c) => c.blockIds)).toEqual([
+      ['b0', 'b1', 'b2', 'b3', 'b4', 'b5', 'b6', 'b7'],
+      ['b8', 'b9'],
+    ]);
+    expect(chunks[0]!.headingPath).toEqual(['3.1 動物種']);
+    expect(chunks[0]!.context).toBe('保守要領書 › 3.1 動物種');
+    expect(chunks.some((c) => c.kinds.every((k) => k === 'heading'))).toBe(false);
+    // With less room, the sections part where they must, each under its own header.
+    const tight = chunkByStructure(documentOf(blocks), { size: 90 });
+    expect(tight.length).toBeGreaterThan(2);
+    for (const c of tight) expect(chunkContent(c).length).toBeLessThanOrEqual(90);
+  });
+
   it('returns no chunks for a document whose blocks hold no text', () => {
     const empty = documentOf([
       paragraph('b0', '  '),

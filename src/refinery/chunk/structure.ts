@@ -28,13 +28,50 @@ interface Packed {
 function packDocument(doc: Document, budget: ResolvedBudget): Packed[] {
   const title = documentTitle(doc);
   const headings = new Map(doc.blocks.filter((b) => b.kind === 'heading').map((b) => [b.id, b.text]));
-  return sections(doc.blocks).flatMap((section) => {
-    // The header may take at most half the budget, so every section keeps room for its text.
-    const base = shortenContext(contextBase(title, section.path), budget.size / 2, budget.measure);
+  // The header may take at most half the budget, so every section keeps room for its text.
+  const baseOf = (path: readonly string[]) =>
+    shortenContext(contextBase(title, path), budget.size / 2, budget.measure);
+  const short = (units: readonly Unit[]) => budget.measure(joinUnits(units)) < budget.size / 5;
+  const out: Packed[] = [];
+  let run: { parent: readonly string[]; sections: Packed[] } | undefined;
+  const flush = () => {
+    if (run === undefined) return;
+    const [first] = run.sections;
+    if (run.sections.length === 1) {
+      out.push(...pack(first!.units, first!.base, budget).map((units) => ({ ...first!, units })));
+    } else {
+      out.push({ units: run.sections.flatMap((s) => s.units), base: baseOf(run.parent), path: run.parent });
+    }
+    run = undefined;
+  };
+  for (const section of sections(doc.blocks)) {
+    const base = baseOf(section.path);
     const fits = (units: readonly Unit[]) => fitsBudget(base, units, budget);
     const units = sectionUnits({ blocks: section.blocks, path: section.path, headings, fits });
-    return pack(units, base, budget).map((chunk) => ({ units: chunk, base, path: section.path }));
-  });
+    // A short section (a titled item of a list, a heading over a line or two) shares a chunk with its
+    // neighbours under one parent, under the parent's header, while they fit: alone, a chunk of a bare title
+    // or one line finds nothing. Sections of some length keep chunks of their own.
+    const together = run && [...run.sections.flatMap((s) => s.units), ...units];
+    if (
+      run !== undefined &&
+      together !== undefined &&
+      short(units) &&
+      startsWith(section.path, run.parent) &&
+      section.path.length > run.parent.length &&
+      fitsBudget(baseOf(run.parent), together, budget)
+    ) {
+      run.sections.push({ units, base, path: section.path });
+      continue;
+    }
+    flush();
+    run = { parent: section.path.slice(0, -1), sections: [{ units, base, path: section.path }] };
+  }
+  flush();
+  return out;
+}
+
+function startsWith(path: readonly string[], prefix: readonly string[]): boolean {
+  return prefix.length <= path.length && prefix.every((part, i) => part === path[i]);
 }
 
 function distinctInOrder<T>(values: readonly T[]): T[] {

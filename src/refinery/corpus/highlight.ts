@@ -103,13 +103,17 @@ export interface Snippet {
  * such place), ranges re-based to it.
  */
 export function snippetOf(text: string, ranges: readonly Range[], width = 160): Snippet {
-  let best = { start: 0, distinct: -1 };
+  // The window with the most distinct matched words; between equals, the one whose words are longer (the
+  // whole part number "MS-150-J" over the "150" of another model).
+  let best = { start: 0, distinct: -1, chars: -1 };
   for (const [anchor] of ranges) {
     const from = Math.max(0, anchor - Math.floor(width / 4));
     const words = new Set(
       ranges.filter(([s, e]) => s >= from && e <= from + width).map(([s, e]) => fold(text.slice(s, e)).text),
     );
-    if (words.size > best.distinct) best = { start: from, distinct: words.size };
+    const chars = [...words].reduce((n, w) => n + w.length, 0);
+    if (words.size > best.distinct || (words.size === best.distinct && chars > best.chars))
+      best = { start: from, distinct: words.size, chars };
   }
   const end = Math.min(text.length, best.start + width);
   let start = Math.max(0, Math.min(best.start, end - width));
