@@ -349,23 +349,12 @@ function explained(i: number, items: readonly OutlineItem[], facts: Facts): bool
 function wrappedTitle(i: number, items: readonly OutlineItem[], facts: Facts): number {
   const { page, column, line } = items[i]!;
   const next = items[i + 1];
-  if (next === undefined || next.page !== page || next.column !== column) return 1;
+  if (next === undefined || !hungUnder(items[i]!, next)) return 1;
   const edge = facts.rightEdge.get(`${page}/${column}`) ?? line.x1;
   const runsOn = /[のにをがはとで「『（(、，,・]$/.test(line.text) || line.x1 >= edge - line.size;
-  const gap = next.line.top - line.bottom;
-  const hung = next.line.x0 > line.x0 + 0.5 * line.size && next.line.x0 < line.x0 + 6 * line.size;
-  const same = Math.abs(next.line.size - line.size) <= 0.5 && next.line.bold === line.bold;
   const short =
     [...line.text].length + [...next.line.text].length <= 60 && !/[。．.!！?？]$/.test(next.line.text);
-  return runsOn &&
-    hung &&
-    same &&
-    short &&
-    gap <= 0.8 * line.size &&
-    gap >= -0.6 * line.size &&
-    classifyLine(next.line.raw) === null
-    ? 2
-    : 1;
+  return runsOn && short && next.line.bold === line.bold && classifyLine(next.line.raw) === null ? 2 : 1;
 }
 
 /**
@@ -375,16 +364,23 @@ function wrappedTitle(i: number, items: readonly OutlineItem[], facts: Facts): n
 function runsIntoTocEntry(i: number, items: readonly OutlineItem[]): boolean {
   const first = items[i];
   const next = items[i + 1];
-  if (first === undefined || next === undefined) return false;
-  if (next.page !== first.page || next.column !== first.column) return false;
-  const { line } = first;
-  const gap = next.line.top - line.bottom;
+  if (first === undefined || next === undefined || !hungUnder(first, next)) return false;
   return (
-    !tocEntry.test(line.text) &&
+    !tocEntry.test(first.line.text) &&
     tocEntry.test(next.line.text) &&
     // An entry under a chapter title starts with its own number.
     classifyLine(next.line.raw) === null &&
-    !/[。．.!！?？]$/.test(line.text) &&
+    !/[。．.!！?？]$/.test(first.line.text)
+  );
+}
+
+/** `next` is the following line of `first` as a wrapped title sets it: same column and size, hung under its text. */
+function hungUnder(first: OutlineItem, next: OutlineItem): boolean {
+  const { line } = first;
+  const gap = next.line.top - line.bottom;
+  return (
+    next.page === first.page &&
+    next.column === first.column &&
     next.line.x0 > line.x0 + 0.5 * line.size &&
     next.line.x0 < line.x0 + 6 * line.size &&
     Math.abs(next.line.size - line.size) <= 0.5 &&
