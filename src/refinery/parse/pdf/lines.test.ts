@@ -55,3 +55,25 @@ describe('linesOf: where a row splits', () => {
     ]);
   });
 });
+
+describe('linesOf: raised reference marks', () => {
+  it('puts a small raised ※ into the line it is set over, not on a line of its own', () => {
+    // As iot_guideline.pdf p. 4 sets it: 12 pt lines 20 pt apart, an 8 pt "※" raised over the second one.
+    const mark: TextRun = { ...run('※', 260, 185.7), size: 8, top: 173.7, x1: 268 };
+    const runs = [
+      run('例えば、スマートスピーカーによる音声アシスタント機能を通じ家電製品が遠隔', 71, 172.9),
+      mark,
+      run('操作されるなど、製品安全４法', 91.9, 193),
+      run('対象製品も新たなサービスと連携し', 272, 193),
+    ];
+    expect(linesOf(runs).map((l) => l.text)).toEqual([
+      '例えば、スマートスピーカーによる音声アシスタント機能を通じ家電製品が遠隔',
+      '操作されるなど、製品安全４法※対象製品も新たなサービスと連携し',
+    ]);
+  });
+
+  it('leaves a small label that overlaps no larger line where it is', () => {
+    const runs = [run('本文の行', 71, 100), { ...run('注1', 300, 140), size: 8, top: 132 }];
+    expect(linesOf(runs).map((l) => l.text)).toEqual(['本文の行', '注1']);
+  });
+});

@@ -36,9 +36,54 @@ export function linesOf(runs: readonly TextRun[]): Line[] {
       row.push(run);
     } else rows.push([run]);
   }
-  const lines = rows.flatMap((row) => piecesOf(row.sort((a, b) => a.x0 - b.x0)).map(lineOf));
+  const lines = withSuperscripts(rows).flatMap((row) =>
+    piecesOf(row.sort((a, b) => a.x0 - b.x0)).map(lineOf),
+  );
   const vertical = runs.filter((r) => r.vertical).map((r) => lineOf([r]));
   return [...lines, ...vertical].sort((a, b) => a.top - b.top || a.x0 - b.x0);
+}
+
+/**
+ * A reference mark set small and raised (「製品安全４法※」, 「注1」, a footnote number, the 2 of m²) has a
+ * baseline of its own, so it made a row of its own between two lines of a paragraph and cut it. Such a row
+ * joins the row it is raised over: only a mark, much smaller, overlapping that row's height, within its width.
+ */
+const referenceMark = /^(?:[※＊*†‡][0-9０-９]{0,2}|注[0-9０-９]{1,2}|[0-9０-９]{1,3}[)）]?)$/;
+
+function withSuperscripts(rows: readonly TextRun[][]): TextRun[][] {
+  const band = (row: readonly TextRun[]) => union(row);
+  const largest = (row: readonly TextRun[]) => Math.max(...row.map((r) => r.size));
+  const out = rows.map((row) => [...row]);
+  const moved = new Set<number>();
+  out.forEach((row, i) => {
+    if (
+      !referenceMark.test(
+        row
+          .map((r) => r.text)
+          .join('')
+          .trim(),
+      )
+    )
+      return;
+    const b = band(row);
+    const host = [i + 1, i - 1].find((j) => {
+      const other = out[j];
+      if (other === undefined || moved.has(j) || other.length === 0) return false;
+      const o = band(other);
+      const overlap = Math.min(b.bottom, o.bottom) - Math.max(b.top, o.top);
+      return (
+        largest(other) >= 1.25 * largest(row) &&
+        overlap >= 0.3 * (b.bottom - b.top) &&
+        b.x0 >= o.x0 - largest(other) &&
+        b.x1 <= o.x1 + largest(other)
+      );
+    });
+    if (host === undefined) return;
+    out[host]!.push(...row.map((r) => ({ ...r, baseline: out[host]![0]!.baseline })));
+    out[i] = [];
+    moved.add(i);
+  });
+  return out.filter((row) => row.length > 0);
 }
 
 function piecesOf(row: readonly TextRun[]): TextRun[][] {
