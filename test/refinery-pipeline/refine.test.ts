@@ -68,6 +68,8 @@ describe('refine over the bundled samples', () => {
     // The short sections before the procedure share one chunk under the document's title, so the section
     // that lists the part is named in the text, and the line range covers the part's line (16).
     expect(top?.text).toContain('3. 準備するもの');
+    // The hit is under the section its highlight lies in, not only the chunk's shared path.
+    expect(top?.headingPath).toContain('3. 準備するもの');
     expect(top?.kinds).toContain('list-item');
     const [first, last] = top!.location.lines!;
     expect(first).toBeLessThanOrEqual(16);

@@ -41,6 +41,11 @@ export interface Chunk {
   readonly blockIds: readonly string[];
   readonly kinds: readonly BlockKind[];
   readonly headingPath: readonly string[];
+  /**
+   * Where each section packed into this chunk starts in `text`, with its own heading path, when the chunk
+   * holds several (short sections under `headingPath`): what a hit inside the text is under.
+   */
+  readonly sections?: readonly { readonly start: number; readonly headingPath: readonly string[] }[];
   readonly location: ChunkLocation;
   readonly source: { readonly uri: string; readonly sha256: string };
   /** The coarsest cut at either end of this chunk; anything finer than `sentence` cut inside a sentence. */

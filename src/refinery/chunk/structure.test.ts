@@ -327,6 +327,18 @@ describe('chunkByStructure', () => {
       ['b8', 'b9'],
     ]);
     expect(chunks[0]!.headingPath).toEqual(['3.1 動物種']);
+    // Each packed section says where it starts in the text and what it is under.
+    const text = chunks[0]!.text;
+    expect(
+      chunks[0]!.sections?.map((sec) => [text.slice(sec.start).split('\n')[0], sec.headingPath.at(-1)]),
+    ).toEqual([
+      // The bare 3.1 title is folded into its first subsection.
+      ['3.1 動物種', '3.1.1 動物種の選択'],
+      ['(1) 薬理作用', '(1) 薬理作用'],
+      ['(2) 反復投与毒性', '(2) 反復投与毒性'],
+      ['3.1.2 動物数', '3.1.2 動物数'],
+    ]);
+    expect(chunks[1]!.sections).toBeUndefined();
     expect(chunks[0]!.context).toBe('保守要領書 › 3.1 動物種');
     expect(chunks.some((c) => c.kinds.every((k) => k === 'heading'))).toBe(false);
     // With less room, the sections part where they must, each under its own header.

@@ -23,6 +23,7 @@ interface Packed {
   readonly units: readonly Unit[];
   readonly base: readonly string[];
   readonly path: readonly string[];
+  readonly sections?: Chunk['sections'];
 }
 
 function packDocument(doc: Document, budget: ResolvedBudget): Packed[] {
@@ -40,7 +41,16 @@ function packDocument(doc: Document, budget: ResolvedBudget): Packed[] {
     if (run.sections.length === 1) {
       out.push(...pack(first!.units, first!.base, budget).map((units) => ({ ...first!, units })));
     } else {
-      out.push({ units: run.sections.flatMap((s) => s.units), base: baseOf(run.parent), path: run.parent });
+      const units = run.sections.flatMap((s) => s.units);
+      const starts: { start: number; headingPath: readonly string[] }[] = [];
+      let before: Unit[] = [];
+      for (const s of run.sections) {
+        // Past the separator the section's first unit is joined with.
+        const start = joinUnits([...before, ...s.units]).length - joinUnits(s.units).length;
+        starts.push({ start, headingPath: s.path });
+        before = [...before, ...s.units];
+      }
+      out.push({ units, base: baseOf(run.parent), path: run.parent, sections: starts });
     }
     run = undefined;
   };
@@ -95,7 +105,7 @@ export function chunkByStructure(doc: Document, budget: Budget): Chunk[] {
   const resolved = resolveBudget(budget);
   const packed = packDocument(doc, resolved);
   const parts = new Map<string, number>();
-  return packed.map(({ units, base, path }, index): Chunk => {
+  return packed.map(({ units, base, path, sections }, index): Chunk => {
     const blockIds = distinctInOrder(units.flatMap((u) => u.blocks.map((b) => b.id)));
     const key = blockIds.join(',');
     const part = parts.get(key) ?? 0;
@@ -112,6 +122,7 @@ export function chunkByStructure(doc: Document, budget: Budget): Chunk[] {
       blockIds,
       kinds: distinctInOrder(units.flatMap((u) => u.blocks.map((b) => b.kind))),
       headingPath: path,
+      ...(sections === undefined ? {} : { sections }),
       location: mergeLocations(units),
       source: { uri: doc.source.uri, sha256: doc.source.sha256 },
       cut: finerCut(startCut, endCut),

@@ -1,5 +1,5 @@
 import type Sqlite from 'better-sqlite3';
-import type { ChunkLocation } from '../chunk/index.js';
+import type { Chunk, ChunkLocation } from '../chunk/index.js';
 import {
   type Analyzer,
   createFtsTermIndex,
@@ -104,6 +104,7 @@ interface HitRow {
   context: string;
   location: string;
   heading_path: string;
+  chunk: string;
   kinds: string;
   uri: string;
   format: string;
@@ -182,7 +183,7 @@ export function createCorpusSearch(
   };
 
   const hitRow = db.prepare(
-    `SELECT c.row, c.id, c.text, c.context, c.location, c.heading_path, c.kinds, c.block_ids, d.uri, d.format,
+    `SELECT c.row, c.id, c.text, c.context, c.location, c.heading_path, c.kinds, c.block_ids, c.chunk, d.uri, d.format,
        d.sha256, ${documentDateSql} AS date
      FROM chunks c JOIN documents d ON d.row = c.doc_row WHERE c.row = ?`,
   );
@@ -265,6 +266,7 @@ export function createCorpusSearch(
       const terms = queryTerms(query, words);
       return ranked.map((r, i): SearchHit => {
         const row = hitRow.get(r.row) as HitRow;
+        const snippet = snippetOf(row.text, highlightRanges(row.text, terms), options.snippetWidth);
         return {
           rank: i + 1,
           chunkId: row.id,
@@ -277,15 +279,28 @@ export function createCorpusSearch(
           score: r.score,
           views: r.views,
           context: row.context,
-          headingPath: JSON.parse(row.heading_path) as string[],
+          headingPath: headingPathAt(row, snippet),
           location: JSON.parse(row.location) as ChunkLocation,
           kinds: JSON.parse(row.kinds) as string[],
           text: row.text,
-          snippet: snippetOf(row.text, highlightRanges(row.text, terms), options.snippetWidth),
+          snippet,
         };
       });
     },
   };
+}
+
+/**
+ * The heading path of the section the snippet's first highlight lies in, for a chunk that packs several
+ * short sections; the chunk's own (shared) path otherwise.
+ */
+function headingPathAt(row: HitRow, snippet: Snippet): string[] {
+  const shared = JSON.parse(row.heading_path) as string[];
+  const sections = (JSON.parse(row.chunk) as Pick<Chunk, 'sections'>).sections;
+  if (sections === undefined) return shared;
+  const at = snippet.start + (snippet.highlights[0]?.[0] ?? 0);
+  const section = sections.filter((s) => s.start <= at).at(-1);
+  return section === undefined ? shared : [...section.headingPath];
 }
 
 /** Per passage view: chunk row → score of its best window (hits come best first). */

@@ -117,7 +117,9 @@ function continues(open: Open, item: FlowItem & { kind: 'line' }, spacing: numbe
   if (open.lines.length === 1 && rowNumber.test(prev.text))
     return (
       /\p{L}/u.test(next.text) &&
-      next.x0 > prev.x1 && Math.abs(next.top - prev.top) < 0.5 * prev.size && item.column === open.column
+      next.x0 > prev.x1 &&
+      Math.abs(next.top - prev.top) < 0.5 * prev.size &&
+      item.column === open.column
     );
   // Columns end a block, except the short last line of a full-width paragraph above two columns: it sits
   // in the left column, and the sentence it finishes is still open. A caption is not that wide.
