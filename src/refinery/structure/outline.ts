@@ -95,7 +95,7 @@ export function outlineRoles(items: readonly OutlineItem[], body: BodyStyle): (L
       if (!runsIntoTocEntry(i - 1, items)) roles[i] = { kind: 'text' };
       continue;
     }
-    if (runsIntoTocEntry(i, items)) {
+    if (runsIntoTocEntry(i, items) || inContents(i, items, roles)) {
       roles[i] = { kind: 'text' };
       continue;
     }
@@ -372,6 +372,23 @@ function runsIntoTocEntry(i: number, items: readonly OutlineItem[]): boolean {
     classifyLine(next.line.raw) === null &&
     !/[。．.!！?？]$/.test(first.line.text)
   );
+}
+
+/**
+ * A chapter title listed inside the 目次 without a page number of its own: right after the 目次 title or an
+ * entry, right before an entry, on one page. It is part of the contents, not the chapter it names.
+ */
+function inContents(
+  i: number,
+  items: readonly OutlineItem[],
+  roles: readonly (LineRole | undefined)[],
+): boolean {
+  const prev = items[i - 1];
+  const next = items[i + 1];
+  const page = items[i]!.page;
+  if (prev?.page !== page || next?.page !== page || !tocEntry.test(next.line.text)) return false;
+  const role = roles[i - 1];
+  return tocEntry.test(prev.line.text) || (role?.kind === 'heading' && tocTitle.test(fold(prev.line.text)));
 }
 
 /** `next` is the following line of `first` as a wrapped title sets it: same column and size, hung under its text. */
