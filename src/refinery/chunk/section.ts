@@ -14,7 +14,7 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((part, i) => part === b[i]);
 }
 
-function startsWith(path: readonly string[], prefix: readonly string[]): boolean {
+export function startsWith(path: readonly string[], prefix: readonly string[]): boolean {
   return prefix.length <= path.length && prefix.every((part, i) => part === path[i]);
 }
 

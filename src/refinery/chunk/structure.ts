@@ -6,7 +6,7 @@ import { chunkId } from './identity.js';
 import { mergeLocations } from './location.js';
 import { fitsBudget, pack } from './pack.js';
 import { sectionUnits } from './procedure.js';
-import { sections } from './section.js';
+import { sections, startsWith } from './section.js';
 import { contextOf, finerCut, joinUnits, type Unit } from './unit.js';
 
 /** The document's title, else the file name: the first part of every context header. */
@@ -61,14 +61,12 @@ function packDocument(doc: Document, budget: ResolvedBudget): Packed[] {
     // A short section (a titled item of a list, a heading over a line or two) shares a chunk with its
     // neighbours under one parent, under the parent's header, while they fit: alone, a chunk of a bare title
     // or one line finds nothing. Sections of some length keep chunks of their own.
-    const together = run && [...run.sections.flatMap((s) => s.units), ...units];
     if (
       run !== undefined &&
-      together !== undefined &&
       short(units) &&
       startsWith(section.path, run.parent) &&
       section.path.length > run.parent.length &&
-      fitsBudget(baseOf(run.parent), together, budget)
+      fitsBudget(baseOf(run.parent), [...run.sections.flatMap((s) => s.units), ...units], budget)
     ) {
       run.sections.push({ units, base, path: section.path });
       continue;
@@ -78,10 +76,6 @@ function packDocument(doc: Document, budget: ResolvedBudget): Packed[] {
   }
   flush();
   return out;
-}
-
-function startsWith(path: readonly string[], prefix: readonly string[]): boolean {
-  return prefix.length <= path.length && prefix.every((part, i) => part === path[i]);
 }
 
 function distinctInOrder<T>(values: readonly T[]): T[] {

@@ -71,6 +71,8 @@ interface OpenHeading {
 // A 目次 entry: leaders or a wide gap, then the page number ("……12", "....- 6 -").
 const tocEntry = /(?:[.．…・‥·]{3,}|\s{2,})\s*[-－‐―]?\s*[0-9０-９]{1,4}\s*[-－‐―]?$/;
 const tocTitle = /^(?:目次|もくじ|contents|tableofcontents)$/i;
+/** A line that finishes a sentence (a title or an entry that runs on does not). */
+const sentenceEnd = /[。．.!！?？]$/;
 /** The names of a document's standard parts: a line that says only this is that part's title. */
 const partTitle =
   /^(?:はじめに|まえがき|序文|序論|序章|おわりに|あとがき|むすび|結論|結語|まとめ|参考文献|引用文献|謝辞|付録|附録|用語集|索引|要旨|introduction|preface|conclusions?|references|bibliography|acknowledge?ments|appendix|glossary|index|abstract)$/i;
@@ -352,8 +354,7 @@ function wrappedTitle(i: number, items: readonly OutlineItem[], facts: Facts): n
   if (next === undefined || !hungUnder(items[i]!, next)) return 1;
   const edge = facts.rightEdge.get(`${page}/${column}`) ?? line.x1;
   const runsOn = /[のにをがはとで「『（(、，,・]$/.test(line.text) || line.x1 >= edge - line.size;
-  const short =
-    [...line.text].length + [...next.line.text].length <= 60 && !/[。．.!！?？]$/.test(next.line.text);
+  const short = [...line.text].length + [...next.line.text].length <= 60 && !sentenceEnd.test(next.line.text);
   return runsOn && short && next.line.bold === line.bold && classifyLine(next.line.raw) === null ? 2 : 1;
 }
 
@@ -370,7 +371,7 @@ function runsIntoTocEntry(i: number, items: readonly OutlineItem[]): boolean {
     tocEntry.test(next.line.text) &&
     // An entry under a chapter title starts with its own number.
     classifyLine(next.line.raw) === null &&
-    !/[。．.!！?？]$/.test(first.line.text)
+    !sentenceEnd.test(first.line.text)
   );
 }
 

@@ -7,7 +7,7 @@ import type { TableCell } from '../../document/index.js';
 import { type BlockDraft, type LineRole, outlineRoles } from '../../structure/index.js';
 import { joinPieces } from './cjk.js';
 import { type Box, bboxOf, union } from './geometry.js';
-import { bullet, type Line } from './lines.js';
+import { bullet, type Line, rowNumber } from './lines.js';
 import type { Typography } from './style.js';
 import type { RuledTable } from './tables.js';
 
@@ -31,7 +31,6 @@ interface Open {
 
 const tocEntry = /(?:[.．…・‥·]{3,}|\s{2,})\s*[0-9０-９]{1,4}$/;
 const sentenceEnd = /[。．.!！?？)）」』]$/;
-const rowNumber = /^[0-9０-９]{1,3}[.．)）]?$/;
 
 /** Block drafts in reading order; which lines start headings, steps and cautions is decided document-wide. */
 export function draftsOf(items: readonly FlowItem[], type: Typography): BlockDraft[] {

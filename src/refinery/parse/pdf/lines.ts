@@ -111,6 +111,9 @@ function isBreak(prev: TextRun, next: TextRun, piece: readonly TextRun[]): boole
 // "1.1" alone may as well be a number in a table's first column: only a marker that cannot be a value counts.
 const decimal = /^[0-9０-９]+(?:[.．][0-9０-９]+)+$/;
 
+/** A number alone, as a list numbered in a column of its own sets it ("2", "3.", "12)"). */
+export const rowNumber = /^[0-9０-９]{1,3}[.．)）]?$/;
+
 /** A line that starts with a bullet glyph is a list item. */
 export const bullet = /^[・●○■□◆◇•▪◦‣⚫⚪➢➤►▶▸✓✔]/u;
 

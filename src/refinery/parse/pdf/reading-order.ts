@@ -5,6 +5,7 @@
  * its own is cut at its full-width lines, and each part between them may have one.
  */
 import type { Box } from './geometry.js';
+import { rowNumber } from './lines.js';
 
 export interface Placed extends Box {
   readonly text: string;
@@ -55,7 +56,7 @@ function numbersFirst<L extends Placed>(sorted: L[]): L[] {
     const number = out[i]!;
     const tolerance = 0.25 * Math.min(text.bottom - text.top, number.bottom - number.top);
     if (
-      /^[0-9０-９]{1,3}[.．)）]?$/.test(number.text.trim()) &&
+      rowNumber.test(number.text.trim()) &&
       number.x1 <= text.x0 &&
       Math.abs(number.top - text.top) <= tolerance &&
       Math.abs(number.bottom - text.bottom) <= tolerance
