@@ -235,6 +235,55 @@ describe('outlineRoles: headings, steps and references', () => {
     expect(roles(items)).toEqual([['設備保全の現状', 'h1']]);
   });
 
+  it('reads the wrapped lines of a large paragraph or bullet as text, not titles (a slide set in 16 pt)', () => {
+    const items = layout([
+      ['事例１ブリヂストン', { size: 16, bold: true, gap: 20 }],
+      ['• 「創って売る」「使う」段階の価値創造にデ', { size: 16, x1: 520 }],
+      ['ジタルを活用。創って売る段階では、開発・', { size: 16, x0: 93, x1: 520 }],
+      ['生産現場で培った膨大な知見・技術（リア', { size: 16, x0: 93, x1: 515 }],
+      // The item's next sentence, hung under its text after a full stop.
+      ['• 工場用ボイラの国内トップ企業。', { size: 16, x1: 330 }],
+      ['メンテナンスのサブスクモデルにより、営業利', { size: 16, x0: 93, x1: 520 }],
+      ['益の半分をメンテナンス事業が占める', { size: 16, x0: 93, x1: 400 }],
+      // A large title under a finished sentence is a title still.
+      ['導入の効果', { size: 16, gap: 20 }],
+    ]);
+    expect(roles(items)).toEqual([
+      ['事例１ブリヂストン', 'h1'],
+      ['導入の効果', 'h2'],
+    ]);
+  });
+
+  it("judges size against a page's own body when most of its text is set larger (slides), but not a cover's title", () => {
+    const prose = '製造機能の全体最適に向けては、経営戦略の遂行を可能とするデジタル戦略を描く。';
+    const items = layout([
+      ['ものづくり白書の概要', { size: 24, gap: 40 }],
+      ['令和６年６月', { size: 14 }],
+      ['人材育成の現状', { size: 20, gap: 20, page: 2 }],
+      ...Array.from({ length: 8 }, (): [string, Spec] => [prose, { size: 16, x1: 520, gap: 12 }]),
+      ['数理・データサイエンス教育の推進', { size: 16, x1: 330, gap: 12 }],
+    ]);
+    expect(roles(items)).toEqual([
+      ['ものづくり白書の概要', 'h1'],
+      ['人材育成の現状', 'h2'],
+    ]);
+  });
+
+  it('joins a bold title that leaves its bracket open to the line it wraps onto', () => {
+    const items = layout([
+      ['「経済施策を一体的に講ずることによる安全保障', { bold: true, x1: 372, gap: 20 }],
+      ['の確保の推進に関する法律施行令」を改正', { bold: true, x0: 79, x1: 352 }],
+      ['特定重要物資の指定を追加した。', { x1: 300, gap: 10 }],
+      ['設備の概要', { bold: true, gap: 20 }],
+      ['保全計画', { bold: true }],
+    ]);
+    expect(roles(items)).toEqual([
+      ['「経済施策を一体的に講ずることによる安全保障', 'h1×2'],
+      ['設備の概要', 'h1'],
+      ['保全計画', 'h1'],
+    ]);
+  });
+
   it('gives a cross-reference that happens to start a line ("（１）のとおり") no role of its own', () => {
     const items = layout([
       ['・アップデートする際の機器の運転継続は使用者にとって重要である。７．', { x1: 520 }],

@@ -90,6 +90,8 @@ export function outlineRoles(items: readonly OutlineItem[], body: BodyStyle): (L
   const seenTitles = new Map<string, number>();
   const lastOfStyle = new Map<string, { number: number; level: number }>();
   let inProcedure = false;
+  // The last line of the last heading: a line under a title is not carrying a sentence on.
+  let headingEnd = -1;
   for (let i = 0; i < items.length; i++) {
     const { line } = items[i]!;
     if (tocEntry.test(line.text)) {
@@ -106,7 +108,8 @@ export function outlineRoles(items: readonly OutlineItem[], body: BodyStyle): (L
       roles[i] = { kind: 'caution', level: cls.level, label: cls.label };
       continue;
     }
-    const found = headingAt(i, items, cls, inProcedure, body, facts, seenTitles);
+    const wrapped = i - 1 > headingEnd && carriesOn(i, items);
+    const found = headingAt(i, items, cls, { inProcedure, wrapped }, body, facts, seenTitles);
     if (found !== undefined) {
       const level = found.repeat ?? place(found.style, stack, lastOfStyle);
       if (found.repeat === undefined)
@@ -122,6 +125,7 @@ export function outlineRoles(items: readonly OutlineItem[], body: BodyStyle): (L
       roles[i] = { kind: 'heading', level, lines: found.lines };
       inProcedure = isProcedureTitle(line.text);
       i += found.lines - 1;
+      headingEnd = i;
       continue;
     }
     if (cls?.kind === 'step') roles[i] = { kind: 'step', number: cls.number, marker: cls.marker };
@@ -137,13 +141,23 @@ interface Facts {
   readonly rightEdge: ReadonlyMap<string, number>;
   /** Lines numbered "N title" that have a numbered sibling (N−1 or N+1, same indent). */
   readonly spaced: ReadonlyMap<number, number>;
+  /** Pages whose own text is mostly set larger than the document's body (slides): that size. */
+  readonly pageBody: ReadonlyMap<number, number>;
 }
+
+/** A page's size counts as its body once this many characters are set in it (a cover's title is not). */
+const pageBodyChars = 300;
 
 function factsOf(items: readonly OutlineItem[]): Facts {
   const toc = new Set<string>();
   const rightEdge = new Map<string, number>();
   const candidates: { i: number; number: number; x0: number; size: number }[] = [];
+  const sizes = new Map<number, Map<number, number>>();
   items.forEach(({ page, column, line }, i) => {
+    const onPage = sizes.get(page) ?? new Map<number, number>();
+    const size = Math.round(line.size * 2) / 2;
+    onPage.set(size, (onPage.get(size) ?? 0) + [...line.text].length);
+    sizes.set(page, onPage);
     const key = `${page}/${column}`;
     rightEdge.set(key, Math.max(rightEdge.get(key) ?? 0, line.x1));
     const m = tocEntry.exec(line.text);
@@ -162,7 +176,12 @@ function factsOf(items: readonly OutlineItem[]): Facts {
     );
     if (sibling) spaced.set(c.i, c.number);
   }
-  return { toc, rightEdge, spaced };
+  const pageBody = new Map<number, number>();
+  for (const [page, onPage] of sizes) {
+    const [size, chars] = [...onPage].reduce((a, b) => (b[1] > a[1] ? b : a));
+    if (chars >= pageBodyChars) pageBody.set(page, size);
+  }
+  return { toc, rightEdge, spaced, pageBody };
 }
 
 interface Found {
@@ -181,7 +200,7 @@ function headingAt(
   i: number,
   items: readonly OutlineItem[],
   cls: LineClass | null,
-  inProcedure: boolean,
+  { inProcedure, wrapped }: { readonly inProcedure: boolean; readonly wrapped: boolean },
   body: BodyStyle,
   facts: Facts,
   seenTitles: ReadonlyMap<string, number>,
@@ -219,9 +238,12 @@ function headingAt(
   // A part (はじめに, 参考文献) is a sibling of the chapters, set however plainly: nothing nests under it.
   if (partTitle.test(fold(line.text)) && standsAlone(i, items, facts))
     return { style, lines: 1, toc: false, leaf: true };
-  const wrapped = listedOver(i, items, facts);
-  if (wrapped > 1) return { style, lines: wrapped, toc: false };
-  const lines = larger(line.size, body.bodySize) ? wrapLength(i, items) : 1;
+  const listedLines = listedOver(i, items, facts);
+  if (listedLines > 1) return { style, lines: listedLines, toc: false };
+  // Slides set their text large: the second line of a large paragraph or bullet is not a title.
+  if (wrapped) return undefined;
+  const bodySize = Math.max(body.bodySize, facts.pageBody.get(items[i]!.page) ?? 0);
+  const lines = larger(line.size, bodySize) ? wrapLength(i, items) : 1;
   const repeat = seenTitles.get(
     fold(
       items
@@ -231,7 +253,7 @@ function headingAt(
     ),
   );
   if (repeat !== undefined) return { style, lines, toc: false, repeat };
-  if (lines > 1 || larger(line.size, body.bodySize)) return { style, lines, toc: false };
+  if (lines > 1 || larger(line.size, bodySize)) return { style, lines, toc: false };
   // Bold type smaller than the body is a chart label or a note's lead, not a section title.
   if (
     line.bold &&
@@ -241,7 +263,7 @@ function headingAt(
     chars <= 40 &&
     !/[。．.!！?？)）」』]$/.test(line.text)
   )
-    return { style, lines: 1, toc: false };
+    return { style, lines: runsOn(line.text) ? wrapLength(i, items) : 1, toc: false };
   return undefined;
 }
 
@@ -324,6 +346,54 @@ function titleLike(text: string): boolean {
     !/[。．.!！?？、，,:：のにをがはとで「『（(]$/.test(t) &&
     !/[るすくうつむぶぐぬ]$|ください$|こと$/.test(t)
   );
+}
+
+/**
+ * Line i is the next line of the sentence above it: same column and size, close below, under its text,
+ * and the line above reaches the column's right edge without finishing a sentence.
+ */
+function carriesOn(i: number, items: readonly OutlineItem[]): boolean {
+  const prev = items[i - 1];
+  const { page, column, line } = items[i]!;
+  if (prev === undefined || prev.page !== page || prev.column !== column) return false;
+  const above = prev.line;
+  if (dateLine.test(above.text)) return false;
+  const gap = line.top - above.bottom;
+  // The edge of the text around it: on a slide, a box's column shares its number with the full-width
+  // lines above the boxes.
+  let edge = above.x1;
+  for (let k = Math.max(0, i - 3); k <= i + 3 && k < items.length; k++) {
+    const near = items[k]!;
+    if (near.page === page && near.column === column && Math.abs(near.line.top - line.top) <= 4 * line.size)
+      edge = Math.max(edge, near.line.x1);
+  }
+  return (
+    Math.abs(line.size - above.size) <= 0.5 &&
+    gap <= 0.8 * line.size &&
+    gap >= -0.6 * line.size &&
+    line.x0 >= above.x0 - 1.5 * line.size &&
+    line.x0 <= above.x0 + 4 * line.size &&
+    ((above.x1 >= edge - 2 * above.size && !sentenceEnd.test(above.text)) || underBullet(i, items))
+  );
+}
+
+/**
+ * Line i is hung under the text of a bulleted item that starts a few lines above it, every line between
+ * hung the same way: the item's next sentence, not a title.
+ */
+function underBullet(i: number, items: readonly OutlineItem[]): boolean {
+  const { page, column, line } = items[i]!;
+  for (let k = i - 1; k >= Math.max(0, i - 6); k--) {
+    const above = items[k]!;
+    const below = items[k + 1]!.line;
+    const gap = below.top - above.line.bottom;
+    if (above.page !== page || above.column !== column || Math.abs(above.line.size - line.size) > 0.5) break;
+    if (gap > 0.8 * line.size || gap < -0.6 * line.size) break;
+    if (bullet.test(above.line.text))
+      return line.x0 > above.line.x0 + 0.5 * line.size && line.x0 <= above.line.x0 + 4 * line.size;
+    if (Math.abs(above.line.x0 - line.x0) > 0.5 * line.size) break;
+  }
+  return false;
 }
 
 /** The line does not run on: it stops short of the column's right edge, or nothing follows it closely. */
@@ -417,6 +487,13 @@ function listedOver(i: number, items: readonly OutlineItem[], facts: Facts): num
   return 1;
 }
 
+/** A title line that cannot end there: it ends in a particle or a comma, or leaves a bracket open. */
+function runsOn(text: string): boolean {
+  const open = (text.match(/[「『（(]/g) ?? []).length;
+  const closed = (text.match(/[」』）)]/g) ?? []).length;
+  return open > closed || /[のにをがはとで、，,・]$/.test(text);
+}
+
 /** How many lines a large title wraps over: same size and weight, close below, short together. */
 function wrapLength(i: number, items: readonly OutlineItem[]): number {
   const first = items[i]!;
@@ -430,7 +507,7 @@ function wrapLength(i: number, items: readonly OutlineItem[]): number {
     if (page !== first.page || column !== first.column || chars > 60) break;
     if (Math.abs(line.size - prev.size) > 0.5 || line.bold !== prev.bold) break;
     if (gap > 0.8 * line.size || gap < -0.6 * line.size || tocEntry.test(line.text)) break;
-    if (classifyLine(line.raw) !== null || dateLine.test(line.text)) break;
+    if (classifyLine(line.raw) !== null || dateLine.test(line.text) || bullet.test(line.text)) break;
     n++;
   }
   return n;

@@ -62,6 +62,65 @@ describe('readingOrder on a page without a gutter of its own', () => {
   });
 });
 
+describe('readingOrder on slides with boxes side by side', () => {
+  const slide = 780;
+  const box = (prefix: string, x0: number, x1: number, n: number, from: number, pitch = 17): Placed[] =>
+    Array.from({ length: n }, (_, i) => ({
+      text: `${prefix}${i}の説明文です`,
+      x0,
+      x1,
+      top: from + i * pitch,
+      bottom: from + i * pitch + 14,
+    }));
+
+  it('reads three boxes across one box at a time, each with its own column', () => {
+    // gaiyo.pdf p. 6: three case studies under full-width bullets, lines at the same pitch in every box.
+    const bullets = Array.from({ length: 4 }, (_, i) =>
+      line(`• 全幅の箇条書き${i}です。`, 23, 55 + i * 20, 755),
+    );
+    const lines = [
+      ...bullets,
+      ...box('一', 23, 290, 12, 242),
+      ...box('二', 314, 519, 12, 242),
+      ...box('三', 548, 766, 12, 242),
+    ];
+    const order = readingOrder(lines, slide);
+    expect(order.map((o) => o.line.text[0])).toEqual([
+      ...Array(4).fill('•'),
+      ...Array(12).fill('一'),
+      ...Array(12).fill('二'),
+      ...Array(12).fill('三'),
+    ]);
+    expect(new Set(order.slice(4).map((o) => o.column)).size).toBe(3);
+  });
+
+  it('reads a column of prose before the narrower boxes beside it', () => {
+    // gaiyo.pdf p. 13: bullets down the left, two small boxes side by side on the right.
+    const lines = [
+      ...box('左', 26, 362, 22, 120, 17),
+      // Set at their own pitch, off the prose's rows.
+      ...box('上', 415, 560, 5, 400.5, 17),
+      ...box('下', 605, 759, 5, 400.5, 17),
+    ];
+    const order = readingOrder(lines, slide).map((o) => o.line.text[0]);
+    expect(order).toEqual([...Array(22).fill('左'), ...Array(5).fill('上'), ...Array(5).fill('下')]);
+  });
+
+  it('reads labels spaced down the left across to what they label (a flow chart)', () => {
+    // 110329-1a.pdf p. 63: each stage of a flow chart beside its bullets.
+    const stages = ['発生', '対応', '調査', '届出', '防止'].map((s, i) =>
+      line(`労働災害の${s}の段階`, 94, 276 + i * 70, 226),
+    );
+    const bullets = stages.flatMap((s, i) =>
+      [0, 1, 2].map((k) => line(`・${i}段階目の作業${k}`, 249, s.top - 6 + k * 16, 370)),
+    );
+    const order = readingOrder([...stages, ...bullets], 595).map((o) => o.line.text);
+    expect(order).toEqual(
+      [...stages, ...bullets].sort((a, b) => a.top - b.top || a.x0 - b.x0).map((l) => l.text),
+    );
+  });
+});
+
 describe('findGutter', () => {
   it('finds the gap between two text columns', () => {
     const gutter = findGutter([...column('左', 50, 280, 8), ...column('右', 315, 545, 8)], 595);
