@@ -269,6 +269,23 @@ describe('outlineRoles: headings, steps and references', () => {
     ]);
   });
 
+  it('heads a cover with its title, not with its date or the ministries that publish it', () => {
+    const items = layout([
+      ['2024年版ものづくり白書', { size: 36, bold: true, gap: 90 }],
+      ['（令和５年度ものづくり基盤技術の振興施策）', { size: 28, bold: true, gap: 4 }],
+      ['概要', { size: 36, bold: true, gap: 4 }],
+      ['令和６年５月', { size: 24, bold: true, gap: 40 }],
+      ['経済産業省厚生労働省文部科学省', { size: 24, bold: true }],
+      ['製造業の業況', { size: 20, bold: true, page: 3 }],
+      ['製造業の営業利益は前年より増加した。', { x1: 520 }],
+    ]);
+    expect(roles(items)).toEqual([
+      ['2024年版ものづくり白書', 'h1'],
+      ['概要', 'h1'],
+      ['製造業の業況', 'h2'],
+    ]);
+  });
+
   it('joins a bold title that leaves its bracket open to the line it wraps onto', () => {
     const items = layout([
       ['「経済施策を一体的に講ずることによる安全保障', { bold: true, x1: 372, gap: 20 }],

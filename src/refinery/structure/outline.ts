@@ -80,7 +80,17 @@ const bullet = /^[・●○■□◆◇•▪◦‣⚫⚪➢➤►▶▸✓✔]/
 // "１ 総則", "２　防腐剤…": a bare number and a space, the legal-text numbering. Weak on its own (a table
 // row reads the same), so it counts only with a numbered sibling.
 const spacedNumber = /^([0-9０-９]{1,2})[ \u3000]+(?=[^\s0-9０-９.．,，])/;
-const dateLine = /^(?:令和|平成|昭和|[0-9０-９]{4}\s*年|[0-9]{4}[-/.][0-9])/;
+// A date and little else (「令和６年５月」, 「2024年3月31日現在」, 「2024-05-01」): 「2024年版ものづくり白書」 is a title.
+const dateLine =
+  /^(?:(?:(?:令和|平成|昭和)\s*(?:[0-9０-９]{1,2}|元)|[0-9０-９]{4})\s*年度?(?:\s*[0-9０-９]{1,2}\s*月(?:\s*[0-9０-９]{1,2}\s*日)?)?|[0-9]{4}[-/.][0-9]{1,2}(?:[-/.][0-9]{1,2})?)\s*(?:[（(][^（()）]*[）)])?\s*(?:発行|作成|改訂|改正|公表|策定|現在|時点|版)?$/;
+/** A line that gives a date and nothing else: it stands alone (a cover's, a letter's). */
+export function isDateLine(text: string): boolean {
+  return dateLine.test(text.trim());
+}
+
+// Names of ministries, agencies, companies and departments one after another: a cover's publisher line.
+const organisations =
+  /^(?:(?:株式会社|一般社団法人|公益社団法人|一般財団法人|公益財団法人|独立行政法人|国立研究開発法人)?[\p{Script=Han}\p{Script=Katakana}ー・a-z]{1,20}?(?:省|庁|府|局|部|課|室|所|院|協会|機構|センター|株式会社|大学|委員会|本部|事務局|連合会))+$/u;
 
 /** The role of each line (undefined: no role of its own), in the order given. */
 export function outlineRoles(items: readonly OutlineItem[], body: BodyStyle): (LineRole | undefined)[] {
@@ -212,6 +222,8 @@ function headingAt(
   if (line.tagLevel !== undefined && chars <= 120) return { style, lines: 1, toc: false };
   if ((line.text.match(/\p{L}/gu)?.length ?? 0) < 2 || bullet.test(line.text)) return undefined;
   if (chars > 60 || /[。、，,]$/.test(line.text) || dateLine.test(line.text)) return undefined;
+  // The cover and title page name who published the document: not a section everything else sits under.
+  if (items[i]!.page <= 2 && organisations.test(fold(line.text).toLowerCase())) return undefined;
   const listed = facts.toc.has(fold(line.text));
   if (cls !== null && cls.kind !== 'caution') {
     const numbered = { ...style, ...numbering(cls.marker, cls.kind === 'step' ? cls.number : undefined) };

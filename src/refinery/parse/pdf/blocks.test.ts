@@ -156,3 +156,20 @@ describe('draftsOf: a list numbered in a column of its own', () => {
     ]);
   });
 });
+
+describe('draftsOf: a date', () => {
+  it('keeps a date a block of its own, apart from the publisher set under it', () => {
+    // iot_guideline.pdf p. 2: the title page's date, then the ministry.
+    const items = [
+      flow(0, line('令和３年４月', 260, 400, 323)),
+      flow(0, line('経済産業省', 265, 416, 318)),
+      flow(0, line('本ガイドラインは、製品の安全確保の在り方を', 70, 460, 520)),
+      flow(0, line('示すものである。', 70, 476, 160)),
+    ];
+    expect(texts(items)).toEqual([
+      '令和３年４月',
+      '経済産業省',
+      '本ガイドラインは、製品の安全確保の在り方を示すものである。',
+    ]);
+  });
+});

@@ -4,7 +4,7 @@
  * lines joined the Japanese way. Ids, heading paths and step procedures are derived by `buildBlocks`.
  */
 import type { TableCell } from '../../document/index.js';
-import { type BlockDraft, type LineRole, outlineRoles } from '../../structure/index.js';
+import { type BlockDraft, isDateLine, type LineRole, outlineRoles } from '../../structure/index.js';
 import { joinPieces } from './cjk.js';
 import { type Box, bboxOf, union } from './geometry.js';
 import { bullet, type Line, rowNumber } from './lines.js';
@@ -112,6 +112,8 @@ function continues(open: Open, item: FlowItem & { kind: 'line' }, spacing: numbe
   // A number alone numbers the text to its right on the same row (a list set as two columns), and is
   // never the wrapped end of the line above it.
   if (rowNumber.test(next.text)) return false;
+  // A date stands alone: the publisher under a cover's date is not the rest of its sentence.
+  if (isDateLine(prev.text)) return false;
   // (A number beside another number is a chart's or a table's, not an item's.)
   if (open.lines.length === 1 && rowNumber.test(prev.text))
     return (
