@@ -223,6 +223,20 @@ describe('outlineRoles: headings, steps and references', () => {
     ]);
   });
 
+  it('heads a section with ① in the left column over bullets that cross the gutter (a slide)', () => {
+    const items = layout([
+      ['新たな価値を生み出す基盤づくり①', { size: 20, bold: true, gap: 10 }],
+      ['①DX等成長分野を中心とした人材育成', { bold: true, x1: 284, gap: 12 }],
+      ['• 数理・データサイエンス・AI教育のモデルカリキュラムを全国へ普及させる', { x1: 520 }],
+      ['② 研修を受ける', { gap: 20 }],
+    ]).map((item, i) => (i === 2 ? { ...item, column: -1 } : item));
+    expect(roles(items)).toEqual([
+      ['新たな価値を生み出す基盤づくり①', 'h1'],
+      ['①DX等成長分野を中心とした人材育成', 'h2'],
+      ['②研修を受ける', 's2'],
+    ]);
+  });
+
   it('heads a section with a bold body-sized line, but not with bold labels set smaller than the body (a chart)', () => {
     const items = layout([
       ['設備保全の現状', { bold: true, gap: 20 }],

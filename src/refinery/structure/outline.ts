@@ -417,12 +417,16 @@ function standsAlone(i: number, items: readonly OutlineItem[], facts: Facts): bo
   return line.x1 < edge - 2 * line.size || next.line.top - line.bottom > 0.8 * line.size;
 }
 
-/** The next line is running text that fills the column: an explanation, not the next short item. */
+/**
+ * The next line is running text that fills the column, or the page across a gutter (a slide's title in
+ * the left column over full-width bullets): an explanation, not the next short item.
+ */
 function explained(i: number, items: readonly OutlineItem[], facts: Facts): boolean {
   const { page, column } = items[i]!;
   const next = items[i + 1];
-  if (next === undefined || next.page !== page || next.column !== column) return false;
-  const edge = facts.rightEdge.get(`${page}/${column}`) ?? next.line.x1;
+  if (next === undefined || next.page !== page || (next.column !== column && next.column !== -1))
+    return false;
+  const edge = facts.rightEdge.get(`${page}/${next.column}`) ?? next.line.x1;
   return classifyLine(next.line.raw) === null && next.line.x1 >= edge - 2 * next.line.size;
 }
 
