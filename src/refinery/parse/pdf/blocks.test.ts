@@ -173,3 +173,46 @@ describe('draftsOf: a date', () => {
     ]);
   });
 });
+
+describe('draftsOf: a chart under its caption', () => {
+  it("gathers the chart's labels into one figure block and ends it at its note or at text", () => {
+    // gaiyo.pdf p. 20: a caption, then the chart's values and legend one short line each.
+    const items = [
+      flow(0, line('図１計画的なOJTを実施した事業所の割合の推移', 60, 160, 300)),
+      flow(0, line('(%)', 40, 180, 52)),
+      flow(0, line('65.4', 90, 190, 108)),
+      flow(0, line('全産業/正社員', 200, 200, 262)),
+      flow(0, line('製造業/正社員', 200, 216, 262)),
+      flow(0, line('29.0', 90, 240, 108)),
+      flow(0, line('資料：厚生労働省「能力開発基本調査」', 40, 280, 300)),
+      flow(
+        0,
+        line(
+          '製造業における人材育成の問題は、６割以上の事業所が指導する人材の不足を挙げている。',
+          40,
+          320,
+          520,
+        ),
+      ),
+    ];
+    const drafts = draftsOf(items, typographyOf(items.map((i) => (i as { line: Line }).line)));
+    expect(drafts.map((d) => [d.kind, 'text' in d ? d.text : ''])).toEqual([
+      ['paragraph', '図１計画的なOJTを実施した事業所の割合の推移'],
+      ['figure', '(%) | 65.4 | 全産業/正社員 | 製造業/正社員 | 29.0'],
+      ['paragraph', '資料：厚生労働省「能力開発基本調査」'],
+      ['paragraph', '製造業における人材育成の問題は、６割以上の事業所が指導する人材の不足を挙げている。'],
+    ]);
+  });
+
+  it('joins a phrase wrapped inside the figure, and leaves short lines without a caption alone', () => {
+    const bubble = [
+      flow(0, line('図３ 災害防止の呼びかけ', 60, 100, 200)),
+      flow(0, line('必要に応じて外部', 100, 130, 184)),
+      flow(0, line('機関も活用しま', 104, 143, 178)),
+      flow(0, line('しょう', 120, 156, 150)),
+    ];
+    expect(texts(bubble)).toEqual(['図３ 災害防止の呼びかけ', '必要に応じて外部機関も活用しましょう']);
+    const plain = [flow(0, line('リユース部品', 100, 130, 160)), flow(0, line('新品部品', 300, 130, 340))];
+    expect(texts(plain)).toEqual(['リユース部品', '新品部品']);
+  });
+});

@@ -25,8 +25,8 @@ interface Open {
     text: string,
     location: { page: number; bbox: readonly [number, number, number, number] },
   ) => BlockDraft;
-  /** Headings and list items take continuation lines only in narrow cases. */
-  readonly role: 'heading' | 'item' | 'text';
+  /** Headings and list items take continuation lines only in narrow cases; a figure takes its labels. */
+  readonly role: 'heading' | 'item' | 'text' | 'figure';
 }
 
 const tocEntry = /(?:[.．…・‥·]{3,}|\s{2,})\s*[0-9０-９]{1,4}$/;
@@ -41,13 +41,21 @@ export function draftsOf(items: readonly FlowItem[], type: Typography): BlockDra
   const drafts: BlockDraft[] = [];
   let open: Open | undefined;
   let titleLines = 0;
+  // Where a chart's caption was just read: the short labels under it are the chart's text.
+  let captioned: { readonly page: number; readonly column: number } | undefined;
   const close = () => {
     if (open === undefined) return;
-    // A row number is a column apart from its text: keep a space between them.
-    const text = open.lines
-      .map((l) => l.text)
-      .reduce((acc, t, i) => (i === 1 && rowNumber.test(acc) ? `${acc} ${t}` : joinPieces(acc, t)), '');
+    // A row number is a column apart from its text: keep a space between them. Chart labels are apart too.
+    const text =
+      open.role === 'figure'
+        ? labelText(open.lines)
+        : open.lines
+            .map((l) => l.text)
+            .reduce((acc, t, i) => (i === 1 && rowNumber.test(acc) ? `${acc} ${t}` : joinPieces(acc, t)), '');
     drafts.push(open.make(text, { page: open.page, bbox: bboxOf(union(open.lines)) }));
+    captioned = figureCaption.test(open.start.text.trim())
+      ? { page: open.page, column: open.column }
+      : undefined;
     open = undefined;
   };
   for (const item of items) {
@@ -58,6 +66,10 @@ export function draftsOf(items: readonly FlowItem[], type: Typography): BlockDra
     }
     const { line } = item;
     const role = roleOf.get(line);
+    if (open?.role === 'figure' && chartLabel(item, role, open)) {
+      open.lines.push(line);
+      continue;
+    }
     if (
       open !== undefined &&
       (titleLines > 0 || (role === undefined && continues(open, item, spacing.get(item.page) ?? 0)))
@@ -68,6 +80,10 @@ export function draftsOf(items: readonly FlowItem[], type: Typography): BlockDra
     }
     close();
     titleLines = 0;
+    if (captioned !== undefined && chartLabel(item, role, captioned)) {
+      open = start(item, 'figure', (text, location) => ({ kind: 'figure', text, location }));
+      continue;
+    }
     if (role?.kind === 'heading') {
       const { level } = role;
       titleLines = role.lines - 1;
@@ -76,6 +92,48 @@ export function draftsOf(items: readonly FlowItem[], type: Typography): BlockDra
   }
   close();
   return drafts;
+}
+
+const figureCaption = /^(?:図|グラフ|fig(?:ure|\.)?|chart)\s*[0-9０-９]/i;
+/** A chart's notes, source and footnotes end its labels. */
+const figureNote = /^(?:備考|資料|出典|出所|注|※|[(（]注)/;
+/** Longer than this, a line under a chart is text again, not a label. */
+const labelChars = 24;
+
+/** A label of the chart under a caption: short, on the caption's page and column, not a step or note. */
+function chartLabel(
+  item: FlowItem & { kind: 'line' },
+  role: LineRole | undefined,
+  figure: { readonly page: number; readonly column: number },
+): boolean {
+  const text = item.line.text.trim();
+  return (
+    item.page === figure.page &&
+    item.column === figure.column &&
+    (role === undefined || role.kind === 'text') &&
+    [...text].length <= labelChars &&
+    !figureNote.test(text) &&
+    !figureCaption.test(text)
+  );
+}
+
+/**
+ * Labels apart, except a phrase wrapped onto the line right under it (a speech bubble's text, centred or
+ * not); stacked short labels (a legend) stay apart.
+ */
+function labelText(lines: readonly Line[]): string {
+  return lines.reduce((acc, l, i) => {
+    const prev = lines[i - 1];
+    if (prev === undefined) return l.text.trim();
+    const across = Math.min(l.x1, prev.x1) - Math.max(l.x0, prev.x0);
+    const wrapped =
+      l.top - prev.bottom < 0.8 * prev.size &&
+      across > 0.5 * Math.min(l.x1 - l.x0, prev.x1 - prev.x0) &&
+      ([...prev.text.trim()].length >= 8 || /\p{Script=Hiragana}$/u.test(prev.text.trim())) &&
+      !sentenceEnd.test(prev.text.trim());
+    // Apart by a bar, as table cells are: a space between two Japanese labels would read as broken text.
+    return wrapped ? joinPieces(acc, l.text.trim()) : `${acc} | ${l.text.trim()}`;
+  }, '');
 }
 
 function start(item: FlowItem & { kind: 'line' }, role: Open['role'], make: Open['make']): Open {
@@ -107,8 +165,9 @@ function startOf(item: FlowItem & { kind: 'line' }, cls: LineRole | undefined): 
 function continues(open: Open, item: FlowItem & { kind: 'line' }, spacing: number): boolean {
   const prev = open.lines[open.lines.length - 1]!;
   const next = item.line;
-  // A heading's lines are counted by the outline; anything after them is body text.
-  if (open.role === 'heading' || item.page !== open.page) return false;
+  // A heading's lines are counted by the outline; anything after them is body text. A chart ends at its
+  // first line that is not a label.
+  if (open.role === 'heading' || open.role === 'figure' || item.page !== open.page) return false;
   // A number alone numbers the text to its right on the same row (a list set as two columns), and is
   // never the wrapped end of the line above it.
   if (rowNumber.test(next.text)) return false;

@@ -106,6 +106,22 @@ describe('readingOrder on slides with boxes side by side', () => {
     expect(order).toEqual([...Array(22).fill('左'), ...Array(5).fill('上'), ...Array(5).fill('下')]);
   });
 
+  it('reads two charts side by side one at a time, each under its caption', () => {
+    // gaiyo.pdf p. 19: two figures of short axis labels and values, a caption over each.
+    const chart = (caption: string, x0: number) => [
+      line(caption, x0 + 100, 168, x0 + 240),
+      ...Array.from({ length: 10 }, (_, i) => line(`${(10 - i) * 1000}`, x0, 190 + i * 14, x0 + 24)),
+      ...Array.from({ length: 5 }, (_, i) => line(`${40 + i}.${i}`, x0 + 160, 195 + i * 25, x0 + 178)),
+    ];
+    const left = chart('図１就業者数の推移', 17);
+    const right = chart('図３若年就業者数の推移', 404);
+    const order = readingOrder([...left, ...right], slide).map((o) => o.line.text);
+    expect(order).toEqual([
+      ...[...left].sort((a, b) => a.top - b.top || a.x0 - b.x0).map((l) => l.text),
+      ...[...right].sort((a, b) => a.top - b.top || a.x0 - b.x0).map((l) => l.text),
+    ]);
+  });
+
   it('reads labels spaced down the left across to what they label (a flow chart)', () => {
     // 110329-1a.pdf p. 63: each stage of a flow chart beside its bullets.
     const stages = ['発生', '対応', '調査', '届出', '防止'].map((s, i) =>

@@ -165,6 +165,8 @@ export function findGutter(lines: readonly Placed[], width: number, left = 0): n
  * text. Labels spaced down the left (a form's, a flow chart's stages) read across to what they label.
  */
 function columns(left: readonly Placed[], right: readonly Placed[], width: number): boolean {
+  // Figures side by side, each under its caption: their labels are short, but each figure reads whole.
+  if (captioned(left) && captioned(right)) return true;
   const a = medianWidth(left) / width;
   const b = medianWidth(right) / width;
   if (Math.min(a, b) >= 0.22) return true;
@@ -182,6 +184,14 @@ function running(side: readonly Placed[]): boolean {
     if (gap < side[i]!.bottom - side[i]!.top) close++;
   }
   return close >= (side.length - 1) / 2;
+}
+
+const caption = /^(?:図|表|グラフ|fig(?:ure|\.)?|table|chart)\s*[0-9０-９]/i;
+
+/** The side's first line is a figure's or a table's caption. */
+function captioned(side: readonly Placed[]): boolean {
+  const first = side.reduce((a, b) => (b.top < a.top ? b : a));
+  return caption.test(first.text.trim());
 }
 
 function medianWidth(side: readonly Placed[]): number {
