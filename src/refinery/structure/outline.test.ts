@@ -268,6 +268,28 @@ describe('outlineRoles: headings, steps and references', () => {
     ]);
   });
 
+  it('reads a long large line that runs on into the next as the first line of a paragraph', () => {
+    const items = layout([
+      ['２．４ガイドラインの位置づけについて', { size: 18, bold: true, gap: 20 }],
+      [
+        '道路運送車両法に基づく道路運送車両の保安基準の細目を定める告示第41条第2項第5号に',
+        { size: 16, x0: 84, x1: 750 },
+      ],
+      [
+        'おいては、排出ガス低減装置の機能を著しく低下させる制御は、原動機の始動時に行われるも',
+        { size: 16, x1: 740 },
+      ],
+      ['のは許容していない。', { size: 16, x1: 300 }],
+      // A box's title that reaches the box's edge, over the box's first bullet.
+      ['企業の能力開発を支援し、能力開発の基盤を整備していく', { size: 16, bold: true, gap: 20, x1: 740 }],
+      ['• 訓練経費や訓練期間中の賃金の一部等を助成する。', { size: 16, x1: 740 }],
+    ]);
+    expect(roles(items)).toEqual([
+      ['２．４ガイドラインの位置づけについて', 'h1'],
+      ['企業の能力開発を支援し、能力開発の基盤を整備していく', 'h2'],
+    ]);
+  });
+
   it("judges size against a page's own body when most of its text is set larger (slides), but not a cover's title", () => {
     const prose = '製造機能の全体最適に向けては、経営戦略の遂行を可能とするデジタル戦略を描く。';
     const items = layout([

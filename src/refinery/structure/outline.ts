@@ -155,6 +155,9 @@ interface Facts {
   readonly pageBody: ReadonlyMap<number, number>;
 }
 
+/** A line this long that runs on into the next is prose, whatever its size; slide titles are shorter. */
+const proseChars = 38;
+
 /** A page's size counts as its body once this many characters are set in it (a cover's title is not). */
 const pageBodyChars = 300;
 
@@ -265,6 +268,9 @@ function headingAt(
     ),
   );
   if (repeat !== undefined) return { style, lines, toc: false, repeat };
+  // A long line whose sentence the next line carries on, and not as a title's second line: the first line
+  // of a paragraph set large.
+  if (lines === 1 && chars >= proseChars && carriesOn(i + 1, items)) return undefined;
   if (lines > 1 || larger(line.size, bodySize)) return { style, lines, toc: false };
   // Bold type smaller than the body is a chart label or a note's lead, not a section title.
   if (
@@ -366,10 +372,13 @@ function titleLike(text: string): boolean {
  */
 function carriesOn(i: number, items: readonly OutlineItem[]): boolean {
   const prev = items[i - 1];
+  if (prev === undefined || items[i] === undefined) return false;
   const { page, column, line } = items[i]!;
-  if (prev === undefined || prev.page !== page || prev.column !== column) return false;
+  if (prev.page !== page || prev.column !== column) return false;
   const above = prev.line;
   if (dateLine.test(above.text)) return false;
+  // A bullet or a numbered line starts something new.
+  if (bullet.test(line.text) || classifyLine(line.raw) !== null) return false;
   const gap = line.top - above.bottom;
   // The edge of the text around it: on a slide, a box's column shares its number with the full-width
   // lines above the boxes.
