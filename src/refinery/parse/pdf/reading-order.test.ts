@@ -122,6 +122,23 @@ describe('readingOrder on slides with boxes side by side', () => {
     ]);
   });
 
+  it('reads charts side by side under a line of text that is not beside them, splitting at the widest gap', () => {
+    // The left chart's last labels reach past 30 % of the page: the gutter is the wide gap after them.
+    const chart = (caption: string, x0: number) => [
+      line(caption, x0 + 90, 138, x0 + 200),
+      ...Array.from({ length: 4 }, (_, i) =>
+        line(`${i + 1},${i}00`, x0 + 40 + i * 60, 190 + (i % 2) * 30, x0 + 65 + i * 60),
+      ),
+      ...Array.from({ length: 4 }, (_, i) => line(`${2021 + i}`, x0 + 40 + i * 60, 290, x0 + 62 + i * 60)),
+    ];
+    const intro = line('点検件数は増え、故障件数は減った。', 23, 68, 200);
+    const left = chart('図１　点検件数の推移', 17);
+    const right = chart('図２　故障件数の推移', 404);
+    const order = readingOrder([intro, ...left, ...right], slide).map((o) => o.line.text);
+    const sorted = (ls: Placed[]) => [...ls].sort((a, b) => a.top - b.top || a.x0 - b.x0).map((l) => l.text);
+    expect(order).toEqual([intro.text, ...sorted(left), ...sorted(right)]);
+  });
+
   it('reads labels spaced down the left across to what they label (a flow chart)', () => {
     // 110329-1a.pdf p. 63: each stage of a flow chart beside its bullets.
     const stages = ['発生', '対応', '調査', '届出', '防止'].map((s, i) =>

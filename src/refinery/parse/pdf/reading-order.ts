@@ -49,6 +49,7 @@ function regionOrder<L extends Placed>(sorted: readonly L[], region: Region): Or
   // gutter of its own when it has one.
   const out: Ordered<L>[] = [];
   let slab: L[] = [];
+  const captionRow = captionsSideBySide(sorted);
   const flush = () => {
     const own = slab.length === 0 ? undefined : findGutter(slab, region.width, region.left);
     const ordered =
@@ -64,10 +65,25 @@ function regionOrder<L extends Placed>(sorted: readonly L[], region: Region): Or
     if (line.x1 - line.x0 > fullWidth * region.width) {
       flush();
       out.push({ line, column: region.column });
-    } else slab.push(line);
+      continue;
+    }
+    // Figures side by side start a part of their own: the text above them is not beside them.
+    if (captionRow.has(line) && slab.some((l) => l.bottom <= line.top)) flush();
+    slab.push(line);
   }
   flush();
   return out;
+}
+
+/** Caption lines with another caption on the same row: the heads of figures set side by side. */
+function captionsSideBySide<L extends Placed>(sorted: readonly L[]): Set<L> {
+  const captions = sorted.filter((l) => caption.test(l.text.trim()));
+  const paired = new Set<L>();
+  for (const a of captions)
+    for (const b of captions)
+      if (a !== b && Math.abs(a.top - b.top) < 0.5 * (a.bottom - a.top) && (a.x1 <= b.x0 || b.x1 <= a.x0))
+        paired.add(a);
+  return paired;
 }
 
 /**
@@ -152,10 +168,16 @@ export function findGutter(lines: readonly Placed[], width: number, left = 0): n
   const top = Math.max(...scored.map((s) => s.score));
   const xs = scored.filter((s) => s.score === top).map((s) => s.x);
   if (xs.length === 0) return undefined;
-  // The middle of the first run of equally good positions: the centre of the gutter.
-  let end = 0;
-  while (end + 1 < xs.length && xs[end + 1]! - xs[end]! <= 2.01) end++;
-  return (xs[0]! + xs[end]!) / 2;
+  // The middle of the widest run of equally good positions (the first of equals): the centre of the gutter,
+  // not a gap between a chart's labels that happens to come first.
+  let best = { from: xs[0]!, to: xs[0]! };
+  let from = xs[0]!;
+  for (let k = 1; k <= xs.length; k++) {
+    if (k < xs.length && xs[k]! - xs[k - 1]! <= 2.01) continue;
+    if (xs[k - 1]! - from > best.to - best.from) best = { from, to: xs[k - 1]! };
+    if (k < xs.length) from = xs[k]!;
+  }
+  return (best.from + best.to) / 2;
 }
 
 /**
