@@ -119,6 +119,19 @@ describe('musubi refine / search / show / export (built CLI)', () => {
     expect(stderrLines(unknown.stderr)).toHaveLength(1);
   });
 
+  it("shows a slide deck's boxes one after another, each item with one bullet, and its chart as a figure", async () => {
+    const store = join(tempDir(), 'store');
+    const slides = new URL('../fixtures/pdf/slides.pdf', import.meta.url).pathname;
+    expect((await runCli(['refine', slides, '--store', store])).code).toBe(0);
+    const r = await runCli(['show', 'slides.pdf', '--store', store]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /\n {4}## 事例１電機メーカー\n {6}• 保全記録を電子化し、点検の結果を全工場で共有した。\n/,
+    );
+    expect(r.stdout).not.toContain('• •');
+    expect(r.stdout).toMatch(/\n {6}▣ \(件\) \| 1,200 \| 1,480/);
+  });
+
   it('exports JSONL records with pageContent and metadata, Markdown and JSON', async () => {
     const r = await runCli(['export', '--format', 'jsonl', '--store', fixture.store]);
     expect(r.code, r.stderr).toBe(0);

@@ -14,6 +14,8 @@ const marks: Readonly<Record<string, string>> = {
   code: '⌨',
 };
 
+const ownBullet = /^[\p{So}・•●○■□◆◇▪◦‣]/u;
+
 function oneLine(text: string, width = 100): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
@@ -27,6 +29,9 @@ function blockLine(node: BlockNode): string {
       return `${marks['step']} ${node.text.startsWith(node.marker) ? '' : `${node.marker} `}${oneLine(node.text)}`;
     case 'caution':
       return `${marks['caution']} ${node.text.startsWith(node.label) ? '' : `[${node.label}] `}${oneLine(node.text)}`;
+    case 'list-item':
+      // An item that shows its own bullet (•, ・, ⚫, ➢ …) is not given a second one.
+      return ownBullet.test(node.text) ? oneLine(node.text) : `${marks['list-item']} ${oneLine(node.text)}`;
     case 'table':
       return `${marks['table']} table ${node.rows.length}×${Math.max(0, ...node.rows.map((r) => r.length))}${node.caption ? ` ${node.caption}` : ''}: ${oneLine(node.text, 70)}`;
     default:
