@@ -255,8 +255,11 @@ describe('data plane serving (provider)', () => {
   it('limits requests per second per agreement (429, Retry-After), counted on the injected clock', async () => {
     const edr = await started({ type: 'File', path: 'packed.json' }, limited);
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++)
-      statuses.push((await pull(edr.endpoint, edr.token).then(async (r) => (await r.text(), r))).status);
+    for (let i = 0; i < 3; i++) {
+      const r = await pull(edr.endpoint, edr.token);
+      await r.text();
+      statuses.push(r.status);
+    }
     expect(statuses).toEqual([200, 200, 429]);
     const refused = await pull(edr.endpoint, edr.token);
     expect(refused.headers.get('retry-after')).toBe('1');
