@@ -140,3 +140,31 @@ describe('ruled tables: charts', () => {
     expect(withText?.map((r) => r.map((c) => c.text))).toEqual(bars.map(() => values));
   });
 });
+
+describe("ruled tables: a chart's plot area", () => {
+  const rulings = [0, 20, 40, 60].map((y) => h(y, 0, 300)).concat(xs.map((x) => v(x, 0, 60)));
+
+  it('leaves a grid of a few scattered values (gridlines behind bars) to the text flow', () => {
+    const runs = [
+      cell('1,044', 0, 0, 100, 20),
+      cell('△9.2', 200, 0, 300, 20),
+      cell('(2023年：n=173)', 100, 20, 200, 40),
+      cell('24.6%', 0, 40, 100, 60),
+    ];
+    const { tables, rest } = tablesOf(rulings, runs);
+    expect(tables).toEqual([]);
+    expect(rest.map((r) => r.text)).toEqual(['1,044', '△9.2', '(2023年：n=173)', '24.6%']);
+  });
+
+  it('keeps a grid whose cells name what they hold, even a blank inspection sheet', () => {
+    const runs = [
+      cell('点検項目', 0, 0, 100, 20),
+      cell('結果', 100, 0, 200, 20),
+      cell('油量', 0, 20, 100, 40),
+      cell('圧力', 0, 40, 100, 60),
+    ];
+    const { tables } = tablesOf(rulings, runs);
+    expect(tables).toHaveLength(1);
+    expect(tables[0]?.rows.map((r) => r[0]?.text)).toEqual(['点検項目', '油量', '圧力']);
+  });
+});

@@ -29,11 +29,28 @@ export function tablesOf(
     if (grid === undefined) continue;
     const inside = (r: TextRun) => centreIn(r, grid.box);
     const table = tableOf(grid, rest.filter(inside));
-    if (table === undefined) continue;
+    if (table === undefined || plotArea(table)) continue;
     tables.push(table);
     rest = rest.filter((r) => !inside(r));
   }
   return { tables, rest };
+}
+
+/** A number, with the units and marks charts set beside values: 「1,044」, 「△9.2」, 「(2023年：n=173)」. */
+const value = /^(?:[\s0-9０-９.,，．%％()（）+\-−–△▲~〜:：=n]|年度?|月|万|千|億|人|件|円|倍|pt)*$/u;
+
+/**
+ * A chart's gridlines and bars enclose a few scattered values: no cell names what a row or column holds, and
+ * most of the rows that hold values are empty (or one row holds them all). Its text stays in the flow, where it reads as the
+ * chart's labels. A full grid of values is a table whose header sits outside its rulings.
+ */
+function plotArea(table: RuledTable): boolean {
+  const filled = table.rows.flat().filter((c) => c.text.trim() !== '');
+  if (!filled.every((c) => value.test(c.text.trim()))) return false;
+  // Rows with no text at all are the gaps between bars: the grid is judged on the rows that hold values.
+  const rows = table.rows.filter((r) => r.some((c) => c.text.trim() !== ''));
+  const slots = rows.length * Math.max(0, ...rows.map((r) => r.length));
+  return rows.length < 2 || filled.length <= 0.6 * slots;
 }
 
 function centreIn(r: Box, b: Box): boolean {
