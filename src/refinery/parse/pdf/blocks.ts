@@ -7,7 +7,7 @@ import type { TableCell } from '../../document/index.js';
 import { type BlockDraft, isDateLine, type LineRole, outlineRoles } from '../../structure/index.js';
 import { joinPieces } from './cjk.js';
 import { type Box, bboxOf, union } from './geometry.js';
-import { bullet, type Line, rowNumber } from './lines.js';
+import { bullet, figureCaption, type Line, rowNumber } from './lines.js';
 import type { Typography } from './style.js';
 import type { RuledTable } from './tables.js';
 
@@ -94,7 +94,6 @@ export function draftsOf(items: readonly FlowItem[], type: Typography): BlockDra
   return drafts;
 }
 
-const figureCaption = /^(?:図|グラフ|fig(?:ure|\.)?|chart)\s*[0-9０-９]/i;
 /** A chart's notes, source and footnotes end its labels. */
 const figureNote = /^(?:備考|資料|出典|出所|注|※|[(（]注)/;
 /** Longer than this, a line under a chart is text again, not a label. */

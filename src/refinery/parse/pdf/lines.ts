@@ -114,6 +114,12 @@ const decimal = /^[0-9０-９]+(?:[.．][0-9０-９]+)+$/;
 /** A number alone, as a list numbered in a column of its own sets it ("2", "3.", "12)"). */
 export const rowNumber = /^[0-9０-９]{1,3}[.．)）]?$/;
 
+/** A figure's caption: 「図１」, 「グラフ2」, "Figure 3". */
+export const figureCaption = /^(?:図|グラフ|fig(?:ure|\.)?|chart)\s*[0-9０-９]/i;
+
+/** A figure's or a table's caption. */
+export const caption = /^(?:図|表|グラフ|fig(?:ure|\.)?|table|chart)\s*[0-9０-９]/i;
+
 /** A line that starts with a bullet glyph is a list item. */
 export const bullet = /^[・●○■□◆◇•▪◦‣⚫⚪➢➤►▶▸✓✔]/u;
 

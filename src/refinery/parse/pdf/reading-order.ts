@@ -5,7 +5,7 @@
  * its own is cut at its full-width lines, and each part between them may have one.
  */
 import type { Box } from './geometry.js';
-import { rowNumber } from './lines.js';
+import { caption, rowNumber } from './lines.js';
 
 export interface Placed extends Box {
   readonly text: string;
@@ -207,8 +207,6 @@ function running(side: readonly Placed[]): boolean {
   }
   return close >= (side.length - 1) / 2;
 }
-
-const caption = /^(?:図|表|グラフ|fig(?:ure|\.)?|table|chart)\s*[0-9０-９]/i;
 
 /** The side's first line is a figure's or a table's caption. */
 function captioned(side: readonly Placed[]): boolean {
