@@ -376,10 +376,9 @@ function carriesOn(i: number, items: readonly OutlineItem[]): boolean {
   const { page, column, line } = items[i]!;
   if (prev.page !== page || prev.column !== column) return false;
   const above = prev.line;
-  if (dateLine.test(above.text)) return false;
+  if (isDateLine(above.text)) return false;
   // A bullet or a numbered line starts something new.
   if (bullet.test(line.text) || classifyLine(line.raw) !== null) return false;
-  const gap = line.top - above.bottom;
   // The edge of the text around it: on a slide, a box's column shares its number with the full-width
   // lines above the boxes.
   let edge = above.x1;
@@ -389,9 +388,7 @@ function carriesOn(i: number, items: readonly OutlineItem[]): boolean {
       edge = Math.max(edge, near.line.x1);
   }
   return (
-    Math.abs(line.size - above.size) <= 0.5 &&
-    gap <= 0.8 * line.size &&
-    gap >= -0.6 * line.size &&
+    setUnder(above, line, line.size) &&
     line.x0 >= above.x0 - 1.5 * line.size &&
     line.x0 <= above.x0 + 4 * line.size &&
     ((above.x1 >= edge - 2 * above.size && !sentenceEnd.test(above.text)) || underBullet(i, items))
@@ -490,16 +487,22 @@ function inContents(
 /** `next` is the following line of `first` as a wrapped title sets it: same column and size, hung under its text. */
 function hungUnder(first: OutlineItem, next: OutlineItem): boolean {
   const { line } = first;
-  const gap = next.line.top - line.bottom;
   return (
     next.page === first.page &&
     next.column === first.column &&
     next.line.x0 > line.x0 + 0.5 * line.size &&
     next.line.x0 < line.x0 + 6 * line.size &&
-    Math.abs(next.line.size - line.size) <= 0.5 &&
-    gap <= 0.8 * line.size &&
-    gap >= -0.6 * line.size
+    setUnder(line, next.line, line.size)
   );
+}
+
+/**
+ * `below` is set as the next line of `above` would be: the same size (within half a point), at most 0.8 of
+ * `size` below it, or overlapping it by up to 0.6 (tall glyphs).
+ */
+function setUnder(above: OutlineLine, below: OutlineLine, size: number): boolean {
+  const gap = below.top - above.bottom;
+  return Math.abs(below.size - above.size) <= 0.5 && gap <= 0.8 * size && gap >= -0.6 * size;
 }
 
 /** Lines (2 or 3) that together spell a 目次 entry, or 1. */
@@ -527,11 +530,9 @@ function wrapLength(i: number, items: readonly OutlineItem[]): number {
   for (let j = i + 1; j < items.length; j++) {
     const { page, column, line } = items[j]!;
     const prev = items[j - 1]!.line;
-    const gap = line.top - prev.bottom;
     chars += [...line.text].length;
     if (page !== first.page || column !== first.column || chars > 60) break;
-    if (Math.abs(line.size - prev.size) > 0.5 || line.bold !== prev.bold) break;
-    if (gap > 0.8 * line.size || gap < -0.6 * line.size || tocEntry.test(line.text)) break;
+    if (!setUnder(prev, line, line.size) || line.bold !== prev.bold || tocEntry.test(line.text)) break;
     if (classifyLine(line.raw) !== null || dateLine.test(line.text) || bullet.test(line.text)) break;
     n++;
   }
