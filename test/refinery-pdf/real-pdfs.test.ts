@@ -81,7 +81,7 @@ describe('the 12 allganize-ja manufacturing PDFs', () => {
       sha256: '',
       bytes: bytes.length,
     });
-    console.info(`OCR: ${(ocrMs / 2000).toFixed(2)} s/page (foodkaku5.pdf pages 1–2, 300 dpi, jpn+eng)`);
+    console.info(`OCR: ${(ocrMs / 2000).toFixed(2)} s/page (foodkaku5.pdf pages 1–2, 300 dpi, jpn)`);
     expect(doc.metadata.ocrPages).toEqual([1, 2]);
     expect(doc.metadata.needsOcr).toEqual(Array.from({ length: 15 }, (_, i) => i + 3));
     const text = doc.blocks

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linesOfTsv } from './ocr.js';
+import { linesOfTsv, mostlyLatin, type OcrLine } from './ocr.js';
 
 const header =
   'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';
@@ -29,5 +29,21 @@ describe('linesOfTsv', () => {
       word(1, 2, 0, '確認', 80),
     ].join('\n');
     expect(linesOfTsv(tsv, 1).map((l) => l.text)).toEqual(['確認']);
+  });
+});
+
+describe('mostlyLatin', () => {
+  const line = (text: string): OcrLine => ({ text, confidence: 90, x0: 0, top: 0, x1: 10, bottom: 10 });
+
+  it('tells an English page read by the Japanese model from a Japanese page with Latin terms', () => {
+    expect(mostlyLatin([line('Ma1ntenance Procedure for CentrifuqgalL Pump'), line('1 . SCODe')])).toBe(true);
+    expect(
+      mostlyLatin([line('ポンプの振動を確認する。'), line('SUS304 の M8 ボルトを 85 N・m で締める')]),
+    ).toBe(false);
+  });
+
+  it('counts letters only, so a page of numbers is not Latin', () => {
+    expect(mostlyLatin([line('2024 3.5 85 % 100'), line('点検')])).toBe(false);
+    expect(mostlyLatin([])).toBe(false);
   });
 });
