@@ -20,7 +20,7 @@ const prepareModule = new URL(
 ).href;
 
 /** Bumped whenever parsing, chunking or indexing changes what a file refines to: every file is redone. */
-export const pipelineVersion = 'refine-15';
+export const pipelineVersion = 'refine-16';
 
 export interface RefineSettings {
   /** Owner of every stored row. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Line } from './lines.js';
-import { ocrSizesToBody, type PageLayout } from './page.js';
+import type { OcrLine } from './ocr.js';
+import { ocrSizesToBody, type PageLayout, withOcr } from './page.js';
 import type { TextLayer } from './text-layer.js';
 
 const line = (text: string, size: number): Line => ({
@@ -56,5 +57,33 @@ describe('ocrSizesToBody', () => {
       pages.map((p) => p.lines),
     );
     expect(out.map((lines) => lines[0]!.size)).toEqual([11, 11, 11, 8]);
+  });
+});
+
+describe('withOcr', () => {
+  const read = (text: string, top: number, height: number, confidence: number): OcrLine => ({
+    text,
+    confidence,
+    x0: 70,
+    x1: 70 + [...text].length * height,
+    top,
+    bottom: top + height,
+  });
+
+  it('leaves out what tesseract read with little confidence and sizes doubtful lines as body text', () => {
+    const scan = withOcr(page(1, true, []), [
+      read('安全衛生計画書', 40, 20, 92),
+      read('基本方針を定める。', 80, 10.5, 90),
+      read('目標を設定する。', 100, 10.5, 88),
+      read('昌Y基刀量', 130, 54, 59),
+      read('出樺予博基再寺販', 200, 208, 2),
+    ]);
+    expect(scan.lines.map((l) => [l.text, l.size])).toEqual([
+      ['安全衛生計画書', 20],
+      ['基本方針を定める。', 10.5],
+      ['目標を設定する。', 10.5],
+      ['昌Y基刀量', 10.5],
+    ]);
+    expect(scan.ocr).toBe(true);
   });
 });
