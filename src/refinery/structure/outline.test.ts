@@ -132,6 +132,26 @@ describe('outlineRoles: levels', () => {
     ]);
   });
 
+  it('continues a numbered sequence whose sizes differ by a point, as sizes measured off a scan do', () => {
+    const text = '製品の賞味期間は表1の期間を上限とし、容器包装の形態ごとに定める。';
+    const items = layout([
+      ['ベビーフード自主規格', { size: 22 }],
+      ['１．適用の範囲', { size: 12.5, gap: 20 }],
+      [text, { x1: 520 }],
+      // a line misread as a large title between the sections
+      ['容器包装製造形態', { size: 16, gap: 20 }],
+      [text, { x1: 520 }],
+      ['２．定義', { size: 12, gap: 20 }],
+      [text, { x1: 520 }],
+    ]);
+    expect(roles(items)).toEqual([
+      ['ベビーフード自主規格', 'h1'],
+      ['１．適用の範囲', 'h2'],
+      ['容器包装製造形態', 'h2'],
+      ['２．定義', 'h2'],
+    ]);
+  });
+
   it('gives a title printed again over the text the level of the first, joins a wrapped large title, skips labels and dates', () => {
     const items = layout([
       ['（別紙）', { size: 14, x0: 474 }],

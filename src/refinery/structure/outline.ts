@@ -98,7 +98,7 @@ export function outlineRoles(items: readonly OutlineItem[], body: BodyStyle): (L
   const roles: (LineRole | undefined)[] = new Array(items.length);
   const stack: OpenHeading[] = [];
   const seenTitles = new Map<string, number>();
-  const lastOfStyle = new Map<string, { number: number; level: number }>();
+  const lastOfStyle = new Map<string, Sequence[]>();
   let inProcedure = false;
   // The last line of the last heading: a line under a title is not carrying a sentence on.
   let headingEnd = -1;
@@ -311,19 +311,25 @@ function numbering(marker: string, number: number | undefined): { rank?: number;
   return {};
 }
 
+/** The last heading of a numbered sequence ("１．", "２．", …) and the size it is set in. */
+interface Sequence {
+  readonly size: number;
+  readonly number: number;
+  readonly level: number;
+}
+
 /**
  * The level of a new heading. It continues a numbered sequence at its predecessor's level ("２．" after
- * "１．", even with an unnumbered heading between them); otherwise it closes every open heading that does
- * not enclose it and nests under the first that does.
+ * "１．", even with an unnumbered heading between them) when set in the same weight and about the same size:
+ * sizes measured off a scan differ by a point from one title to the next; otherwise it closes every open
+ * heading that does not enclose it and nests under the first that does.
  */
-function place(
-  style: HeadingStyle,
-  stack: OpenHeading[],
-  lastOfStyle: Map<string, { number: number; level: number }>,
-): number {
+function place(style: HeadingStyle, stack: OpenHeading[], lastOfStyle: Map<string, Sequence[]>): number {
   while (stack.length > 0 && stack[stack.length - 1]!.leaf) stack.pop();
-  const key = `${style.rank}/${style.size}/${style.bold}`;
-  const last = style.rank === undefined ? undefined : lastOfStyle.get(key);
+  const key = `${style.rank}/${style.bold}`;
+  const sequences = style.rank === undefined ? [] : (lastOfStyle.get(key) ?? []);
+  const same = (s: Sequence) => !larger(s.size, style.size) && !larger(style.size, s.size);
+  const last = sequences.find(same);
   let level: number;
   if (last !== undefined && style.number !== undefined && style.number === last.number + 1) {
     level = last.level;
@@ -333,7 +339,10 @@ function place(
     level = (stack[stack.length - 1]?.level ?? 0) + 1;
   }
   if (style.rank !== undefined && style.number !== undefined)
-    lastOfStyle.set(key, { number: style.number, level });
+    lastOfStyle.set(key, [
+      { size: style.size, number: style.number, level },
+      ...sequences.filter((s) => s !== last && !same(s)),
+    ]);
   return level;
 }
 
