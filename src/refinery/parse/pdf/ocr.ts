@@ -10,21 +10,33 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { joinPieces, repairCjkSpacing } from './cjk.js';
 import type { Box } from './geometry.js';
+import type { Ruling } from './graphics.js';
+import { type GreyImage, rasterRulings } from './raster-rulings.js';
 
 const run = promisify(execFile);
 
-/** One recognised line, in points on the page (top-left origin). */
-export interface OcrLine extends Box {
+/** One recognised word, in points on the page (top-left origin). */
+export interface OcrWord extends Box {
   readonly text: string;
-  /** Mean word confidence, 0–100. */
+  /** 0–100. */
   readonly confidence: number;
 }
 
-/** Reads the given 1-based pages of a PDF; returns lines per page. */
-export type PageOcr = (
-  pdf: Uint8Array,
-  pages: readonly number[],
-) => Promise<ReadonlyMap<number, readonly OcrLine[]>>;
+/** One recognised line; its words are kept so a line crossing a table's cells can be split among them. */
+export interface OcrLine extends OcrWord {
+  /** Mean word confidence, 0–100. */
+  readonly confidence: number;
+  readonly words?: readonly OcrWord[];
+}
+
+/** What OCR found on one page: its lines and the ruling lines drawn in its pixels. */
+export interface OcrPage {
+  readonly lines: readonly OcrLine[];
+  readonly rulings?: readonly Ruling[];
+}
+
+/** Reads the given 1-based pages of a PDF. */
+export type PageOcr = (pdf: Uint8Array, pages: readonly number[]) => Promise<ReadonlyMap<number, OcrPage>>;
 
 export interface TesseractOptions {
   /** Raster resolution; 300 dpi is what tesseract is trained for. */
@@ -65,33 +77,46 @@ export function tesseractOcr(options: TesseractOptions = {}): PageOcr {
     try {
       const input = join(dir, 'in.pdf');
       await writeFile(input, pdf);
-      const out = new Map<number, OcrLine[]>();
+      const out = new Map<number, OcrPage>();
       for (const page of pages) {
         const image = join(dir, `p${page}`);
         const n = String(page);
-        await run(
-          'pdftoppm',
-          ['-r', String(dpi), '-gray', '-png', '-f', n, '-l', n, '-singlefile', input, image],
-          {
-            timeout,
-          },
-        );
+        // PGM: tesseract reads it, and so can we, for the page's ruling lines.
+        await run('pdftoppm', ['-r', String(dpi), '-gray', '-f', n, '-l', n, '-singlefile', input, image], {
+          timeout,
+        });
+        const pixels = greyImage(await readFile(`${image}.pgm`));
+        const rulings = pixels === undefined ? [] : rasterRulings(pixels, { scale: 72 / dpi });
         const read = async (languages: string): Promise<OcrLine[]> => {
           const base = join(dir, `p${page}-${languages}`);
-          await run('tesseract', [`${image}.png`, base, '-l', languages, '--psm', '3', 'tsv'], {
-            timeout,
-            env: { ...process.env, OMP_THREAD_LIMIT: '1' },
-          });
+          await run(
+            'tesseract',
+            [`${image}.pgm`, base, '-l', languages, '--dpi', String(dpi), '--psm', '3', 'tsv'],
+            {
+              timeout,
+              env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+            },
+          );
           return linesOfTsv(await readFile(`${base}.tsv`, 'utf8'), 72 / dpi);
         };
         const first = await read(options.languages ?? 'jpn');
-        out.set(page, options.languages === undefined && mostlyLatin(first) ? await read('eng+jpn') : first);
+        const lines = options.languages === undefined && mostlyLatin(first) ? await read('eng+jpn') : first;
+        out.set(page, { lines, rulings });
       }
       return out;
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   };
+}
+
+/** The pixels of a binary greyscale PGM (P5, 8 bits), or undefined for anything else. */
+export function greyImage(pgm: Uint8Array): GreyImage | undefined {
+  const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(Buffer.from(pgm.subarray(0, 40)).toString('latin1'));
+  if (header === null) return undefined;
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const pixels = pgm.subarray(header[0].length);
+  return pixels.length >= width * height ? { width, height, pixels } : undefined;
 }
 
 /** More than half the letters read are Latin: the page is in a Latin script, not Japanese. */
@@ -108,14 +133,9 @@ export function mostlyLatin(lines: readonly OcrLine[]): boolean {
   return latin * 2 > letters;
 }
 
-interface Word extends Box {
-  readonly text: string;
-  readonly confidence: number;
-}
-
 /** Tesseract TSV (level 5 = word) → lines, scaled from pixels to points. */
 export function linesOfTsv(tsv: string, scale: number): OcrLine[] {
-  const lines = new Map<string, Word[]>();
+  const lines = new Map<string, OcrWord[]>();
   for (const row of tsv.split('\n').slice(1)) {
     const f = row.split('\t');
     if (f.length < 12 || f[0] !== '5') continue;
@@ -139,12 +159,18 @@ export function linesOfTsv(tsv: string, scale: number): OcrLine[] {
     };
     lines.set(key, [...(lines.get(key) ?? []), word]);
   }
-  return [...lines.values()].map((words) => ({
+  return [...lines.values()].map(lineOf);
+}
+
+/** A line of the given words, in the order tesseract read them. */
+export function lineOf(words: readonly OcrWord[]): OcrLine {
+  return {
     text: repairCjkSpacing(words.map((w) => w.text).reduce(joinPieces, '')),
     confidence: words.reduce((s, w) => s + w.confidence, 0) / words.length,
     x0: Math.min(...words.map((w) => w.x0)),
     top: Math.min(...words.map((w) => w.top)),
     x1: Math.max(...words.map((w) => w.x1)),
     bottom: Math.max(...words.map((w) => w.bottom)),
-  }));
+    words,
+  };
 }

@@ -71,13 +71,15 @@ describe('withOcr', () => {
   });
 
   it('leaves out what tesseract read with little confidence and sizes doubtful lines as body text', () => {
-    const scan = withOcr(page(1, true, []), [
-      read('安全衛生計画書', 40, 20, 92),
-      read('基本方針を定める。', 80, 10.5, 90),
-      read('目標を設定する。', 100, 10.5, 88),
-      read('昌Y基刀量', 130, 54, 59),
-      read('出樺予博基再寺販', 200, 208, 2),
-    ]);
+    const scan = withOcr(page(1, true, []), {
+      lines: [
+        read('安全衛生計画書', 40, 20, 92),
+        read('基本方針を定める。', 80, 10.5, 90),
+        read('目標を設定する。', 100, 10.5, 88),
+        read('昌Y基刀量', 130, 54, 59),
+        read('出樺予博基再寺販', 200, 208, 2),
+      ],
+    });
     expect(scan.lines.map((l) => [l.text, l.size])).toEqual([
       ['安全衛生計画書', 20],
       ['基本方針を定める。', 10.5],
@@ -85,5 +87,42 @@ describe('withOcr', () => {
       ['昌Y基刀量', 10.5],
     ]);
     expect(scan.ocr).toBe(true);
+  });
+
+  it("reads a scan's ruled table into cells, in the order tesseract read each line, its ruling bars taken out", () => {
+    const w = (text: string, x0: number, top: number) => ({
+      text,
+      confidence: 90,
+      x0,
+      x1: x0 + [...text].length * 10,
+      top,
+      bottom: top + 10,
+    });
+    const line = (...words: ReturnType<typeof w>[]): OcrLine => ({
+      ...words[0]!,
+      text: words.map((x) => x.text).join(''),
+      x1: words[words.length - 1]!.x1,
+      words,
+    });
+    const h = (at: number) => ({ axis: 'h' as const, at, from: 100, to: 400 });
+    const v = (at: number) => ({ axis: 'v' as const, at, from: 100, to: 160 });
+    const scan = withOcr(page(1, true, []), {
+      lines: [
+        line(w('賞味期間の表', 100, 80)),
+        // 「|」 is the ruling at x 250 read as a character, inside a word and as one
+        line(w('容器包装|', 110, 105), w('賞味期間', 260, 105)),
+        line(w('レトルト', 110, 125), w('|', 250, 125), w('2年6ヵ月', 260, 125)),
+        // one word read across the ruling
+        line(w('瓶詰め1年', 220, 145)),
+      ],
+      rulings: [h(100), h(120), h(140), h(160), v(100), v(250), v(400)],
+    });
+    expect(scan.tables).toHaveLength(1);
+    expect(scan.tables[0]!.rows.map((r) => r.map((c) => c.text))).toEqual([
+      ['容器包装', '賞味期間'],
+      ['レトルト', '2年6ヵ月'],
+      ['瓶詰め', '1年'],
+    ]);
+    expect(scan.lines.map((l) => l.text)).toEqual(['賞味期間の表']);
   });
 });

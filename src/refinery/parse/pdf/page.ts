@@ -5,9 +5,9 @@
 
 import { alignedTables } from './aligned-tables.js';
 import type { Matrix } from './geometry.js';
-import { graphicsOf, type OperatorList, type PageGraphics } from './graphics.js';
+import { graphicsOf, type OperatorList, type PageGraphics, type Ruling } from './graphics.js';
 import { type Line, linesOf } from './lines.js';
-import type { OcrLine } from './ocr.js';
+import { lineOf, type OcrLine, type OcrPage, type OcrWord } from './ocr.js';
 import type { PDFPageProxy } from './pdfjs.js';
 import { type FontFacts, headingTags, runsOf, type TextRun } from './runs.js';
 import { typographyOf } from './style.js';
@@ -82,19 +82,91 @@ export const ocrNoiseConfidence = 50;
  */
 export const ocrTitleConfidence = 80;
 
-/** The page again, its lines taken from OCR. */
-export function withOcr(layout: PageLayout, lines: readonly OcrLine[]): PageLayout {
-  const read = lines.filter((l) => l.confidence >= ocrNoiseConfidence);
+/**
+ * The page again, its lines taken from OCR. Rulings found in the scan's pixels make tables as drawn ones do;
+ * a line that a vertical ruling crosses is cut there, so each cell gets its words in the order read.
+ */
+export function withOcr(layout: PageLayout, page: OcrPage): PageLayout {
+  const read = page.lines.filter((l) => l.confidence >= ocrNoiseConfidence);
   const sizes = read.map((l) => Math.max(4, Math.round(ocrSize(l) * 2) / 2));
   const typical = median(read.flatMap((l, i) => (l.confidence >= ocrTitleConfidence ? [sizes[i]!] : [])));
-  const runs: TextRun[] = read.map((l, i) => ({
-    ...l,
-    baseline: l.bottom,
-    size: l.confidence >= ocrTitleConfidence ? sizes[i]! : Math.min(sizes[i]!, typical ?? sizes[i]!),
-    bold: false,
-    vertical: false,
-  }));
-  return { ...layout, lines: linesOf(runs), ocr: true };
+  const rulings = page.rulings ?? [];
+  const verticals = rulings.filter((r) => r.axis === 'v');
+  const runs: TextRun[] = read.flatMap((l, i) =>
+    cutAtRulings(l, verticals).map((part) => ({
+      ...part,
+      baseline: part.bottom,
+      size: l.confidence >= ocrTitleConfidence ? sizes[i]! : Math.min(sizes[i]!, typical ?? sizes[i]!),
+      bold: false,
+      vertical: false,
+    })),
+  );
+  const { tables, rest } = tablesOf(rulings, runs);
+  return { ...layout, lines: linesOf(rest), tables, ocr: true };
+}
+
+/**
+ * The line, or its pieces where a vertical ruling passes between two of its words. Tesseract reads a ruling
+ * as 「|」, inside a word (「ミルク|」, 「バター|バター」) or as one: on a ruled page those bars are taken out,
+ * and the word split there, its box shared out by characters.
+ */
+function cutAtRulings(line: OcrLine, verticals: readonly Ruling[]): OcrLine[] {
+  if (verticals.length === 0) return [line];
+  const words = (line.words ?? []).flatMap(withoutBars).flatMap((w) => splitAcross(w, verticals));
+  const parts: OcrWord[][] = [];
+  words.forEach((w, i) => {
+    const prev = words[i - 1];
+    const cut =
+      prev !== undefined &&
+      verticals.some((v) => v.at >= prev.x1 - 1 && v.at <= w.x0 + 1 && v.from < w.bottom && v.to > w.top);
+    if (prev === undefined || cut) parts.push([]);
+    parts[parts.length - 1]!.push(w);
+  });
+  if (parts.length === 1 && words.length === (line.words ?? []).length) return [line];
+  return parts.map(lineOf);
+}
+
+/** A word a ruling runs through (「和牛乳和牛乳」 read across two cells) split where it passes. */
+function splitAcross(word: OcrWord, verticals: readonly Ruling[]): OcrWord[] {
+  const chars = [...word.text];
+  const width = (word.x1 - word.x0) / chars.length;
+  const cuts = verticals
+    .filter((v) => v.from < word.bottom && v.to > word.top)
+    .map((v) => Math.round((v.at - word.x0) / width))
+    .filter((k) => k > 0 && k < chars.length)
+    .sort((a, b) => a - b);
+  if (cuts.length === 0) return [word];
+  return [0, ...cuts].map((from, i) => {
+    const to = cuts[i] ?? chars.length;
+    return {
+      ...word,
+      text: chars.slice(from, to).join(''),
+      x0: word.x0 + from * width,
+      x1: word.x0 + to * width,
+    };
+  });
+}
+
+function withoutBars(word: OcrWord): OcrWord[] {
+  const chars = [...word.text];
+  if (!chars.some((c) => c === '|' || c === '｜')) return [word];
+  const width = (word.x1 - word.x0) / chars.length;
+  const out: OcrWord[] = [];
+  let start = 0;
+  chars.forEach((c, i) => {
+    const bar = c === '|' || c === '｜';
+    if (!bar && i < chars.length - 1) return;
+    const end = bar ? i : i + 1;
+    if (end > start)
+      out.push({
+        ...word,
+        text: chars.slice(start, end).join(''),
+        x0: word.x0 + start * width,
+        x1: word.x0 + end * width,
+      });
+    start = i + 1;
+  });
+  return out;
 }
 
 function median(values: readonly number[]): number | undefined {

@@ -149,8 +149,8 @@ async function ocrPages(
     const read = await ocr(bytes, wanted);
     return {
       pages: pages.map((p) => {
-        const lines = read.get(p.page);
-        return lines === undefined ? p : withOcr(p, lines);
+        const page = read.get(p.page);
+        return page === undefined ? p : withOcr(p, page);
       }),
     };
   } catch (e) {
