@@ -292,7 +292,7 @@ async function ocrSpeed(pdfDir: string, sample = 8): Promise<Figure[]> {
   const picked = wanted.filter((_, i) => i % step === 0).slice(0, sample);
   let lines = 0;
   const started = performance.now();
-  for (const w of picked) lines += (await ocr(w.bytes, [w.page])).get(w.page)?.length ?? 0;
+  for (const w of picked) lines += (await ocr(w.bytes, [w.page])).get(w.page)?.lines.length ?? 0;
   const seconds = (performance.now() - started) / 1000;
   return [
     {
@@ -334,7 +334,7 @@ async function ocrAccuracy(pdfDir: string): Promise<Figure[]> {
     const started = performance.now();
     const f1: number[] = [];
     for (const p of pages) {
-      const read = (await ocr(p.bytes, [p.page])).get(p.page) ?? [];
+      const read = (await ocr(p.bytes, [p.page])).get(p.page)?.lines ?? [];
       f1.push(bigramAccuracy(p.text, read.map((l) => l.text).join('\n')).f1);
     }
     const mean = f1.reduce((a, b) => a + b, 0) / f1.length;

@@ -188,10 +188,12 @@ describe('a scanned page without a text layer', () => {
       return new Map([
         [
           1,
-          [
-            { text: '点検 記録', confidence: 90, x0: 30, top: 40, x1: 120, bottom: 62 },
-            { text: '異常なし', confidence: 90, x0: 30, top: 135, x1: 92, bottom: 156 },
-          ],
+          {
+            lines: [
+              { text: '点検 記録', confidence: 90, x0: 30, top: 40, x1: 120, bottom: 62 },
+              { text: '異常なし', confidence: 90, x0: 30, top: 135, x1: 92, bottom: 156 },
+            ],
+          },
         ],
       ]);
     };
