@@ -128,45 +128,46 @@ function cutAtRulings(line: OcrLine, verticals: readonly Ruling[]): OcrLine[] {
 
 /** A word a ruling runs through (「和牛乳和牛乳」 read across two cells) split where it passes. */
 function splitAcross(word: OcrWord, verticals: readonly Ruling[]): OcrWord[] {
-  const chars = [...word.text];
-  const width = (word.x1 - word.x0) / chars.length;
+  const length = [...word.text].length;
+  const width = (word.x1 - word.x0) / length;
   const cuts = verticals
     .filter((v) => v.from < word.bottom && v.to > word.top)
     .map((v) => Math.round((v.at - word.x0) / width))
-    .filter((k) => k > 0 && k < chars.length)
-    .sort((a, b) => a - b);
+    .filter((k) => k > 0 && k < length)
+    .sort((x, y) => x - y);
   if (cuts.length === 0) return [word];
-  return [0, ...cuts].map((from, i) => {
-    const to = cuts[i] ?? chars.length;
-    return {
-      ...word,
-      text: chars.slice(from, to).join(''),
-      x0: word.x0 + from * width,
-      x1: word.x0 + to * width,
-    };
-  });
+  const bounds = [0, ...cuts, length];
+  return slices(
+    word,
+    bounds.slice(1).map((end, i) => [bounds[i]!, end]),
+  );
 }
 
 function withoutBars(word: OcrWord): OcrWord[] {
   const chars = [...word.text];
-  if (!chars.some((c) => c === '|' || c === '｜')) return [word];
-  const width = (word.x1 - word.x0) / chars.length;
-  const out: OcrWord[] = [];
+  const ranges: [number, number][] = [];
   let start = 0;
   chars.forEach((c, i) => {
-    const bar = c === '|' || c === '｜';
-    if (!bar && i < chars.length - 1) return;
-    const end = bar ? i : i + 1;
-    if (end > start)
-      out.push({
-        ...word,
-        text: chars.slice(start, end).join(''),
-        x0: word.x0 + start * width,
-        x1: word.x0 + end * width,
-      });
+    if (c !== '|' && c !== '｜') return;
+    ranges.push([start, i]);
     start = i + 1;
   });
-  return out;
+  if (ranges.length === 0) return [word];
+  return slices(word, [...ranges, [start, chars.length]]);
+}
+
+/** The given character ranges of a word as words of their own, its box shared out by characters. */
+function slices(word: OcrWord, ranges: readonly (readonly [number, number])[]): OcrWord[] {
+  const chars = [...word.text];
+  const width = (word.x1 - word.x0) / chars.length;
+  return ranges
+    .filter(([from, to]) => to > from)
+    .map(([from, to]) => ({
+      ...word,
+      text: chars.slice(from, to).join(''),
+      x0: word.x0 + from * width,
+      x1: word.x0 + to * width,
+    }));
 }
 
 function median(values: readonly number[]): number | undefined {
