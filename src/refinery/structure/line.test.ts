@@ -158,3 +158,22 @@ describe('classifyLine: appendices and cross-references', () => {
     expect(isProcedureTitle('６．遠隔操作を行う機器の分類の考え方について')).toBe(false);
   });
 });
+
+describe('classifyLine: hyphen-numbered sections', () => {
+  it.each([
+    ['1-1 目的', 2, '1-1', '目的'],
+    ['２－３　点検手順', 2, '２－３', '点検手順'],
+    ['3-2-1 締付けトルク', 3, '3-2-1', '締付けトルク'],
+    // how OCR reads 3-2
+    ['3一2摂食時の物性', 2, '3一2', '摂食時の物性'],
+  ])('reads %s as a level %i heading', (raw, level, marker, text) => {
+    expect(classifyLine(raw)).toMatchObject({ kind: 'heading', level, marker, text });
+  });
+
+  it.each([['4-6月期の売上'], ['3-5日以内に提出する'], ['10-12時は停止'], ['4501-OR Oリング'], ['2-3']])(
+    'does not read %s as one',
+    (raw) => {
+      expect(classifyLine(raw)?.kind).not.toBe('heading');
+    },
+  );
+});

@@ -80,6 +80,10 @@ const referenceText =
 // Two dots or more (3.1.6) cannot be a decimal, so the title may follow with no space: "3.1.6用量設定".
 const dottedHeading =
   /^([0-9０-９]{1,3}(?:[.．][0-9０-９]{1,3})+)[.．]?(?:[ \t\u3000]+|$)|^([0-9０-９]{1,3}(?:[.．][0-9０-９]{1,3}){2,})(?=[^\s0-9０-９.．,，%％])/;
+// "1-1 目的", "２－３　点検手順": sections numbered with hyphens, as Japanese manuals often are (一 is how OCR
+// reads a hyphen between digits). A count or a date range ("4-6月期", "3-5日") is not one.
+const dashedHeading =
+  /^([0-9０-９]{1,2}(?:[-－‐一][0-9０-９]{1,2}){1,2})(?:[ \t\u3000]+|(?=[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]))(?![年月日時分秒歳人回個件号階倍割])/u;
 const letterHeading = /^([A-ZＡ-Ｚ](?:[.．][0-9０-９]{1,3})*)[.．](?:[ \t\u3000]+|$)/;
 const bracketHeading = /^【([^】]{1,30})】[ \t\u3000]*$/;
 
@@ -170,6 +174,16 @@ function heading(line: string, indent: number): HeadingLine | null {
       marker: dotted[0].trimEnd(),
       markerStart: indent,
       ...after(line, indent, dotted[0].length),
+    };
+  }
+  const dashed = dashedHeading.exec(line);
+  if (dashed !== null) {
+    return {
+      kind: 'heading',
+      level: dashed[1]!.split(/[-－‐一]/).length,
+      marker: dashed[0].trimEnd(),
+      markerStart: indent,
+      ...after(line, indent, dashed[0].length),
     };
   }
   const letter = letterHeading.exec(line);

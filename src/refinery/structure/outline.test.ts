@@ -132,6 +132,27 @@ describe('outlineRoles: levels', () => {
     ]);
   });
 
+  it('nests hyphen-numbered sections under the numbered section, and leaves a numbered definition as text', () => {
+    const text = '製品中の微生物は、次の基準に適合するものであること。ただし、乳児に供する製品に限る。';
+    const items = layout([
+      ['３．品質', { gap: 20 }],
+      [text, { x1: 520 }],
+      ['3-1 ナトリウム', { gap: 16 }],
+      [text, { x1: 520 }],
+      ['3-2 摂食時の物性', { gap: 16 }],
+      ['2-1 この規格において「ベビーフード」とは、乳児の発育に伴い栄養補給を行うものをいう', { x1: 520 }],
+      ['４．賞味期間', { gap: 20 }],
+      [text, { x1: 520 }],
+    ]);
+    expect(roles(items)).toEqual([
+      ['３．品質', 'h1'],
+      ['3-1 ナトリウム', 'h2'],
+      ['3-2 摂食時の物性', 'h2'],
+      ['2-1 この規格において「ベビーフード」とは、乳児の発育に伴い栄養補給を行うものをいう', 'text'],
+      ['４．賞味期間', 'h1'],
+    ]);
+  });
+
   it('continues a numbered sequence whose sizes differ by a point, as sizes measured off a scan do', () => {
     const text = '製品の賞味期間は表1の期間を上限とし、容器包装の形態ごとに定める。';
     const items = layout([

@@ -230,6 +230,9 @@ function headingAt(
   const listed = facts.toc.has(fold(line.text));
   if (cls !== null && cls.kind !== 'caution') {
     const numbered = { ...style, ...numbering(cls.marker, cls.kind === 'step' ? cls.number : undefined) };
+    // A hyphenated number also starts definitions and list rows: only a title after it makes a section.
+    if (cls.kind === 'heading' && /[0-9０-９][-－‐一]/.test(cls.marker) && !titleLike(cls.text))
+      return undefined;
     if (cls.kind === 'heading')
       return chars <= 50 ? { style: numbered, lines: wrappedTitle(i, items, facts), toc: false } : undefined;
     // A numbered line standing alone as a title is a section, unless a procedure is numbering its steps.
@@ -298,7 +301,10 @@ function numbering(marker: string, number: number | undefined): { rank?: number;
   }
   const appendix = /^(?:別表|別紙|別添|付表|附表|付録|附録|附属書)第?(.+)$/.exec(m);
   if (appendix !== null) return { rank: 1, number: numeralValue(appendix[1]!) ?? 0 };
-  const dotted = /^([0-9]+(?:\.[0-9]+)*)\.?$/.exec(m.replace(/、$/, '.'));
+  // 3-1 is numbered like 3.1.
+  const dotted = /^([0-9]+(?:\.[0-9]+)*)\.?$/.exec(
+    m.replace(/、$/, '.').replace(/(?<=[0-9])[-‐一](?=[0-9])/g, '.'),
+  );
   if (dotted !== null) {
     const parts = dotted[1]!.split('.');
     return { rank: 3 + parts.length, number: Number(parts[parts.length - 1]) };
