@@ -89,6 +89,20 @@ describe('withOcr', () => {
     expect(scan.ocr).toBe(true);
   });
 
+  it("sets lines within 15 % of the page's usual size in that size, so numbering decides their nesting", () => {
+    const scan = withOcr(page(1, true, []), {
+      lines: [
+        read('ベビーフード自主規格', 40, 24, 95),
+        read('３．品質', 80, 10, 91),
+        read('医学的見地から配慮されたもの。', 100, 10, 93),
+        // its box counts the digits full width: it measures 11.5
+        read('3一1ナトリウム', 120, 10, 90),
+        read('含量は試験法により試験する。', 140, 10, 92),
+      ],
+    });
+    expect(scan.lines.map((l) => l.size)).toEqual([24, 10, 10, 10, 10]);
+  });
+
   it("reads a scan's ruled table into cells, in the order tesseract read each line, its ruling bars taken out", () => {
     const w = (text: string, x0: number, top: number) => ({
       text,

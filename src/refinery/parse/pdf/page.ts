@@ -92,11 +92,19 @@ export function withOcr(layout: PageLayout, page: OcrPage): PageLayout {
   const typical = median(read.flatMap((l, i) => (l.confidence >= ocrTitleConfidence ? [sizes[i]!] : [])));
   const rulings = page.rulings ?? [];
   const verticals = rulings.filter((r) => r.axis === 'v');
+  // A size read off a scan is good to about 15 %: within that of the page's usual size, a line is set in it,
+  // and its numbering, not a measuring error, decides whether it heads the line before.
+  const sizeOf = (i: number, confident: boolean): number => {
+    const size = sizes[i]!;
+    if (typical === undefined) return size;
+    if (!confident) return Math.min(size, typical);
+    return Math.abs(size - typical) <= 0.15 * typical ? typical : size;
+  };
   const runs: TextRun[] = read.flatMap((l, i) =>
     cutAtRulings(l, verticals).map((part) => ({
       ...part,
       baseline: part.bottom,
-      size: l.confidence >= ocrTitleConfidence ? sizes[i]! : Math.min(sizes[i]!, typical ?? sizes[i]!),
+      size: sizeOf(i, l.confidence >= ocrTitleConfidence),
       bold: false,
       vertical: false,
     })),
