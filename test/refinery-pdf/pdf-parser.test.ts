@@ -240,6 +240,25 @@ describe('a scanned page without a text layer', () => {
     expect(text).toMatch(/Check the vibration of the pump bearings/);
     expect(text).toMatch(/form QF-203/);
   });
+
+  it('gives a scanned ruled table its cells, the rulings found in the pixels', async () => {
+    const ocr = await systemOcr();
+    expect(ocr, 'install poppler-utils, tesseract-ocr and tesseract-ocr-jpn').toBeDefined();
+    const doc = await parse('scanned-table.pdf', createPdfParser({ ocr: ocr! }));
+    const tables = doc.blocks.filter((b) => b.kind === 'table');
+    expect(tables).toHaveLength(1);
+    // tesseract reads 「25 N.m」 as one word
+    const cells = (t: (typeof tables)[number]) =>
+      t.kind === 'table' ? t.rows.map((r) => r.map((c) => c.text.replace(/\s/g, ''))) : [];
+    expect(cells(tables[0]!)).toEqual([
+      ['Bolt', 'Torque', 'Passes'],
+      ['M8', '25N.m', '2'],
+      ['M12', '85N.m', '3'],
+    ]);
+    expect(tables[0]).toMatchObject({ caption: 'Table 1 Torque values' });
+    const rest = doc.blocks.filter((b) => b.kind !== 'table').map((b) => b.text);
+    expect(rest).toEqual(['Record the values on form QF-203.']);
+  });
 });
 
 describe('unreadable input', () => {

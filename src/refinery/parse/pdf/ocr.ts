@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { joinPieces, repairCjkSpacing } from './cjk.js';
 import type { Box } from './geometry.js';
 import type { Ruling } from './graphics.js';
-import { type GreyImage, rasterRulings } from './raster-rulings.js';
+import { type GreyImage, rulingsOf, strokesOf, withoutStrokes } from './raster-rulings.js';
 
 const run = promisify(execFile);
 
@@ -86,7 +86,11 @@ export function tesseractOcr(options: TesseractOptions = {}): PageOcr {
           timeout,
         });
         const pixels = greyImage(await readFile(`${image}.pgm`));
-        const rulings = pixels === undefined ? [] : rasterRulings(pixels, { scale: 72 / dpi });
+        const strokes = pixels === undefined ? [] : strokesOf(pixels, { scale: 72 / dpi });
+        const rulings = rulingsOf(strokes, 72 / dpi);
+        // Tesseract reads the page without its rulings; the tables keep them.
+        if (pixels !== undefined && strokes.length > 0)
+          await writeFile(`${image}.pgm`, pgmOf(withoutStrokes(pixels, strokes)));
         const read = async (languages: string): Promise<OcrLine[]> => {
           const base = join(dir, `p${page}-${languages}`);
           await run(
@@ -117,6 +121,10 @@ export function greyImage(pgm: Uint8Array): GreyImage | undefined {
   const [width, height] = [Number(header[1]), Number(header[2])];
   const pixels = pgm.subarray(header[0].length);
   return pixels.length >= width * height ? { width, height, pixels } : undefined;
+}
+
+function pgmOf(image: GreyImage): Uint8Array {
+  return Buffer.concat([Buffer.from(`P5\n${image.width} ${image.height}\n255\n`, 'latin1'), image.pixels]);
 }
 
 /** More than half the letters read are Latin: the page is in a Latin script, not Japanese. */

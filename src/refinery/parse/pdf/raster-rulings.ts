@@ -15,7 +15,7 @@ export interface GreyImage {
 export interface RasterRulingOptions {
   /** Points per pixel: 72 / dpi. */
   readonly scale: number;
-  /** Shortest ruling, in points (default 14 pt, half a centimetre). */
+  /** Shortest ruling, in points (default 28 pt, a centimetre: longer than a stroke of a 24 pt character). */
   readonly minLength?: number;
   /** Thickest ruling, in points (default 2.5 pt); anything thicker is a bar or a filled box. */
   readonly maxThickness?: number;
@@ -25,22 +25,51 @@ const dark = 150;
 
 /** Horizontal and vertical rulings of the image, in points (top-left origin). */
 export function rasterRulings(image: GreyImage, options: RasterRulingOptions): Ruling[] {
+  return rulingsOf(strokesOf(image, options), options.scale);
+}
+
+/** The image's long thin dark strokes, in pixels. */
+export function strokesOf(image: GreyImage, options: RasterRulingOptions): Stroke[] {
   const { scale } = options;
-  const minRun = Math.max(8, Math.round((options.minLength ?? 14) / scale));
+  const minRun = Math.max(8, Math.round((options.minLength ?? 28) / scale));
   const maxThick = Math.max(2, Math.round((options.maxThickness ?? 2.5) / scale));
   const at = (x: number, y: number) => image.pixels[y * image.width + x]! < dark;
-  const horizontal = strokes(image.height, image.width, (row, i) => at(i, row), minRun, maxThick);
-  const vertical = strokes(image.width, image.height, (col, i) => at(col, i), minRun, maxThick);
-  const toPoints = (axis: 'h' | 'v') => (s: Stroke) => ({
-    axis,
+  return [
+    ...strokes(image.height, image.width, (row, i) => at(i, row), minRun, maxThick, 'h'),
+    ...strokes(image.width, image.height, (col, i) => at(col, i), minRun, maxThick, 'v'),
+  ];
+}
+
+export function rulingsOf(found: readonly Stroke[], scale: number): Ruling[] {
+  return found.map((s) => ({
+    axis: s.axis,
     at: ((s.first + s.last + 1) / 2) * scale,
     from: s.from * scale,
     to: s.to * scale,
-  });
-  return [...horizontal.map(toPoints('h')), ...vertical.map(toPoints('v'))];
+  }));
 }
 
-interface Stroke {
+/**
+ * The image with its strokes painted white: tesseract reads a ruling beside a character as 「|」 or 「1」
+ * (「M12|85」 → 「M12185」) and loses confidence in the whole line.
+ */
+export function withoutStrokes(image: GreyImage, found: readonly Stroke[]): GreyImage {
+  const pixels = new Uint8Array(image.pixels);
+  for (const s of found) {
+    // a pixel either side: the anti-aliased edge of the line
+    const across = [Math.max(0, s.first - 1), s.last + 1] as const;
+    for (let line = across[0]; line <= across[1]; line++) {
+      for (let i = s.from; i <= s.to; i++) {
+        const [x, y] = s.axis === 'h' ? [i, line] : [line, i];
+        if (x < image.width && y < image.height) pixels[y * image.width + x] = 255;
+      }
+    }
+  }
+  return { ...image, pixels };
+}
+
+export interface Stroke {
+  readonly axis: 'h' | 'v';
   /** First and last line (row or column) the stroke covers. */
   first: number;
   last: number;
@@ -58,6 +87,7 @@ function strokes(
   darkAt: (line: number, i: number) => boolean,
   minRun: number,
   maxThick: number,
+  axis: 'h' | 'v',
 ): Stroke[] {
   const done: Stroke[] = [];
   let open: Stroke[] = [];
@@ -84,7 +114,7 @@ function strokes(
         joined.from = Math.min(joined.from, from);
         joined.to = Math.max(joined.to, to);
         if (!next.includes(joined)) next.push(joined);
-      } else next.push({ first: line, last: line, from, to });
+      } else next.push({ axis, first: line, last: line, from, to });
     }
     for (const s of open) if (!next.includes(s)) done.push(s);
     open = next;
