@@ -50,6 +50,8 @@ export interface TesseractOptions {
   readonly languages?: string;
   /** Per page, so a stuck page cannot hold the parse forever. */
   readonly timeoutMs?: number;
+  /** Pages read at once (each tesseract on one thread); 2 by default. */
+  readonly concurrency?: number;
 }
 
 /** OCR with pdftoppm + tesseract, or undefined when they are not both installed. */
@@ -72,13 +74,14 @@ async function has(binary: string, args: readonly string[]): Promise<boolean> {
 export function tesseractOcr(options: TesseractOptions = {}): PageOcr {
   const dpi = options.dpi ?? 300;
   const timeout = options.timeoutMs ?? 120_000;
+  const concurrency = Math.max(1, options.concurrency ?? 2);
   return async (pdf, pages) => {
     const dir = await mkdtemp(join(tmpdir(), 'musubi-ocr-'));
     try {
       const input = join(dir, 'in.pdf');
       await writeFile(input, pdf);
       const out = new Map<number, OcrPage>();
-      for (const page of pages) {
+      const readPage = async (page: number): Promise<void> => {
         const image = join(dir, `p${page}`);
         const n = String(page);
         // PGM: tesseract reads it, and so can we, for the page's ruling lines.
@@ -106,8 +109,14 @@ export function tesseractOcr(options: TesseractOptions = {}): PageOcr {
         const first = await read(options.languages ?? 'jpn');
         const lines = options.languages === undefined && mostlyLatin(first) ? await read('eng+jpn') : first;
         out.set(page, { lines, rulings });
-      }
-      return out;
+      };
+      // A few pages at a time: one scanned document otherwise keeps one core busy and the other idle.
+      let next = 0;
+      const runner = async (): Promise<void> => {
+        while (next < pages.length) await readPage(pages[next++]!);
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, pages.length) }, runner));
+      return new Map(pages.flatMap((p) => (out.has(p) ? [[p, out.get(p)!] as const] : [])));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
