@@ -261,7 +261,7 @@ async function peakWhileParsing(
 /**
  * Seconds per OCR page: the pages of the 12 PDFs our parser sends to OCR (found by a parse whose OCR only
  * records what it is asked), each rasterised and read on its own (pdftoppm 300 dpi + tesseract jpn, one
- * thread), as a parse worker does. At most `sample` pages, spread over the documents.
+ * thread). A parse reads two such pages at a time. At most `sample` pages, spread over the documents.
  */
 async function ocrSpeed(pdfDir: string, sample = 8): Promise<Figure[]> {
   const name =
@@ -299,7 +299,7 @@ async function ocrSpeed(pdfDir: string, sample = 8): Promise<Figure[]> {
       name,
       value: seconds / picked.length,
       unit: 's/page',
-      note: `${picked.length} of the ${wanted.length} pages that need OCR, ${lines} lines read; a parse runs one such page per worker at a time`,
+      note: `${picked.length} of the ${wanted.length} pages that need OCR, ${lines} lines read; a parse reads two such pages at a time`,
     },
   ];
 }
