@@ -127,6 +127,12 @@ export const configSchema = {
     description: 'time limit of one file parse',
   },
   refineParseMemoryMb: { type: 'int', default: 1024, min: 64, description: 'heap limit of one parse worker' },
+  refineOcr: {
+    type: { enum: ['all', 'scans', 'off'] },
+    default: 'all',
+    description:
+      'OCR in PDFs when tesseract is installed: all (pages without a text layer and the text in large images), scans (pages only), off',
+  },
   embeddingsUrl: {
     type: 'string',
     default: '',

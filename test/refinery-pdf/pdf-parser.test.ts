@@ -9,7 +9,15 @@ import type {
 } from '../../src/refinery/document/index.js';
 import type { Matrix } from '../../src/refinery/parse/pdf/geometry.js';
 import { graphicsOf, type OperatorList } from '../../src/refinery/parse/pdf/graphics.js';
-import { cjkGap, createPdfParser, type PageOcr, systemOcr } from '../../src/refinery/parse/pdf/index.js';
+import {
+  cjkGap,
+  createPdfParser,
+  type FigureOcr,
+  type PageOcr,
+  type PageRegion,
+  systemFigureOcr,
+  systemOcr,
+} from '../../src/refinery/parse/pdf/index.js';
 import { openPdf } from '../../src/refinery/parse/pdf/load.js';
 
 const fixture = (name: string) =>
@@ -258,6 +266,93 @@ describe('a scanned page without a text layer', () => {
     expect(tables[0]).toMatchObject({ caption: 'Table 1 Torque values' });
     const rest = doc.blocks.filter((b) => b.kind !== 'table').map((b) => b.text);
     expect(rest).toEqual(['Record the values on form QF-203.']);
+  });
+});
+
+describe('an image on a page that has a text layer', () => {
+  const word = (text: string, x0: number, top: number, confidence = 90) => ({
+    text,
+    confidence,
+    x0,
+    top,
+    x1: x0 + 10 * [...text].length,
+    bottom: top + 12,
+  });
+  const line = (...words: ReturnType<typeof word>[]) => ({
+    text: words.map((w) => w.text).join(' '),
+    confidence: words.reduce((n, w) => n + w.confidence, 0) / words.length,
+    x0: Math.min(...words.map((w) => w.x0)),
+    top: Math.min(...words.map((w) => w.top)),
+    x1: Math.max(...words.map((w) => w.x1)),
+    bottom: Math.max(...words.map((w) => w.bottom)),
+    words,
+  });
+  const fake = (asked: PageRegion[][]): FigureOcr => ({
+    imagePages: async () => new Set([1]),
+    read: async (_pdf, regions) => {
+      asked.push([...regions]);
+      return regions.map((r) => [
+        line(word('Discharge', r.box.x0 + 10, r.box.top + 20), word('0.35', r.box.x0 + 120, r.box.top + 20)),
+        // noise off the figure's shading
+        line(word('ニニニニ', r.box.x0 + 10, r.box.top + 60)),
+        line(word('昌Y', r.box.x0 + 10, r.box.top + 90, 30)),
+      ]);
+    },
+  });
+
+  it('has the text inside the image read, as a figure placed where the image is', async () => {
+    const asked: PageRegion[][] = [];
+    const doc = await parse('figure-image.pdf', createPdfParser({ ocr: null, figureOcr: fake(asked) }));
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toHaveLength(1);
+    const box = asked[0]![0]!.box;
+    // the image is drawn at x 60, y 180, 475 pt wide (generate.ts)
+    expect([box.x0, box.top, box.x1]).toEqual([60, 180, 535].map((v) => expect.closeTo(v, 0)));
+    const figure = doc.blocks.find((b) => b.kind === 'figure');
+    expect(figure?.text).toBe('Discharge 0.35');
+    expect(figure?.location.page).toBe(1);
+    expect(doc.blocks.map((b) => b.kind)).toEqual(['heading', 'paragraph', 'figure']);
+    expect(doc.metadata.figureTextPages).toEqual([1]);
+  });
+
+  it('reads at most the configured number of images and lists the pages left unread', async () => {
+    const asked: PageRegion[][] = [];
+    const doc = await parse(
+      'figure-image.pdf',
+      createPdfParser({ ocr: null, figureOcr: fake(asked), maxFigureRegions: 0 }),
+    );
+    expect(asked).toEqual([]);
+    expect(doc.metadata.figuresNotRead).toEqual([1]);
+    expect(doc.blocks.some((b) => b.kind === 'figure')).toBe(false);
+  });
+
+  it('keeps the page as it was, with the reason, when figure OCR fails', async () => {
+    const broken: FigureOcr = {
+      imagePages: async () => {
+        throw new Error('pdfimages: Syntax Error');
+      },
+      read: async () => [],
+    };
+    const doc = await parse('figure-image.pdf', createPdfParser({ ocr: null, figureOcr: broken }));
+    expect(doc.metadata.figureOcrError).toBe('pdfimages: Syntax Error');
+    expect(doc.blocks.map((b) => b.kind)).toEqual(['heading', 'paragraph']);
+  });
+
+  it('is off with OCR off, and in the text-layer parser', async () => {
+    const doc = await parse('figure-image.pdf');
+    expect(doc.metadata.figureTextPages).toBeUndefined();
+    expect(doc.blocks.map((b) => b.kind)).toEqual(['heading', 'paragraph']);
+  });
+
+  it('is read by pdfimages + pdftoppm + tesseract when they are installed', async () => {
+    const figureOcr = await systemFigureOcr();
+    expect(figureOcr, 'install poppler-utils, tesseract-ocr and tesseract-ocr-jpn').toBeDefined();
+    const doc = await parse('figure-image.pdf', createPdfParser({ ocr: null, figureOcr: figureOcr! }));
+    const figure = doc.blocks.find((b) => b.kind === 'figure');
+    expect(figure?.text).toMatch(/Discharge pressure 0\.35 MPa/);
+    expect(figure?.text).toMatch(/Vibration 2\.8 mm\/s/);
+    // the figure's own words only: the page's Japanese text layer is not read twice
+    expect(doc.blocks.filter((b) => b.text.includes('点検結果'))).toHaveLength(1);
   });
 });
 

@@ -222,6 +222,40 @@ describe('bad inputs', () => {
   });
 });
 
+describe('OCR modes', () => {
+  const figureText = (store: string) => {
+    const corpus = openCorpus({ dir: store, participantId: 'default' });
+    try {
+      return corpus.chunks().some((c) => c.text.includes('Discharge pressure'));
+    } finally {
+      corpus.close();
+    }
+  };
+
+  it('reads the text in a PDF image by default, not with ocr scans or off, and redoes the file when the mode changes', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'report.pdf');
+    copyFileSync(join(repoRoot, 'test/fixtures/pdf/figure-image.pdf'), file);
+    const store = join(dir, 'store');
+    await refine([file], options(store, { config: { workers: 1, ocr: 'scans' } }));
+    expect(figureText(store)).toBe(false);
+    const again = await refine([file], options(store));
+    expect(again).toMatchObject({ changed: 1, failed: 0 });
+    expect(figureText(store)).toBe(true);
+    const off = await refine([file], options(store, { config: { workers: 1, ocr: 'off' } }));
+    expect(off).toMatchObject({ changed: 1, failed: 0 });
+    expect(figureText(store)).toBe(false);
+  });
+
+  it('refuses an unknown mode before touching the store', async () => {
+    const dir = tempDir();
+    const config = { workers: 1, ocr: 'yes' } as unknown as RefineOptions['config'];
+    await expect(refine([dir], options(join(dir, 'store'), { config }))).rejects.toMatchObject({
+      message: expect.stringMatching(/ocr must be all, scans or off/),
+    });
+  });
+});
+
 describe('tenancy', () => {
   it('keeps each participant’s documents, chunks and hits apart in one store', async () => {
     const a = copySamples();

@@ -10,7 +10,7 @@ import {
   structureRates,
   sumScores,
 } from '../../src/refinery/eval/structure.js';
-import { systemOcr } from '../../src/refinery/parse/pdf/index.js';
+import { systemFigureOcr, systemOcr } from '../../src/refinery/parse/pdf/index.js';
 import { fixtureNames, loadGoldens, observeFixture } from './goldens.js';
 
 const goldens = loadGoldens();
@@ -22,13 +22,18 @@ describe('structure goldens', () => {
 
   it('score the parsers above the floors', async () => {
     const ocr = await systemOcr();
+    const figureOcr = await systemFigureOcr();
     expect(
       ocr,
       'scanned.pdf needs OCR: install poppler-utils, tesseract-ocr and tesseract-ocr-jpn',
     ).toBeDefined();
+    expect(figureOcr, 'figure-image.pdf needs pdfimages (poppler-utils) and tesseract').toBeDefined();
     const scores: StructureScore[] = [];
     for (const golden of goldens) {
-      const score = scoreStructure(golden, await observeFixture(golden.fixture, { pdf: { ocr: ocr! } }));
+      const score = scoreStructure(
+        golden,
+        await observeFixture(golden.fixture, { pdf: { ocr: ocr!, figureOcr: figureOcr! } }),
+      );
       scores.push(score);
       if (score.gaps.length > 0) console.info(`${golden.fixture}:\n  ${score.gaps.join('\n  ')}`);
     }

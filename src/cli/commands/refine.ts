@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { LoadedConfig } from '../../node/config.js';
 // Types only: the pipeline (parsers, pdf.js) is imported when a refine runs, so other commands start fast.
 import type { RefineProgress, RefineSettings, RefineSummary } from '../../refinery/index.js';
@@ -11,6 +11,7 @@ export interface RefineFlags {
   readonly maxFileBytes?: number;
   readonly parseTimeoutMs?: number;
   readonly parseMemoryMb?: number;
+  readonly ocr?: string;
   readonly tag?: readonly string[];
 }
 
@@ -27,6 +28,7 @@ export function refineConfigFlags(flags: RefineFlags) {
     refineMaxFileBytes: flags.maxFileBytes,
     refineParseTimeoutMs: flags.parseTimeoutMs,
     refineParseMemoryMb: flags.parseMemoryMb,
+    refineOcr: flags.ocr,
   };
 }
 
@@ -39,6 +41,7 @@ export function refineSettingsFrom(loaded: LoadedConfig): Partial<RefineSettings
     maxFileBytes: c.refineMaxFileBytes,
     parseTimeoutMs: c.refineParseTimeoutMs,
     parseMemoryMb: c.refineParseMemoryMb,
+    ocr: c.refineOcr as RefineSettings['ocr'],
   };
 }
 
@@ -101,6 +104,12 @@ export function refineCommand(globals: () => GlobalOptions): Command {
     .option('--max-file-bytes <n>', 'refuse files larger than this (default 100 MiB)', positiveInt)
     .option('--parse-timeout-ms <n>', 'time limit of one file parse (default 300000)', positiveInt)
     .option('--parse-memory-mb <n>', 'heap limit of a parse worker (default 1024)', positiveInt)
+    .addOption(
+      new Option(
+        '--ocr <mode>',
+        'OCR in PDFs: all (scanned pages and the text in large images), scans (scanned pages only), off (default all)',
+      ).choices(['all', 'scans', 'off']),
+    )
     .option(
       '--tag <tag>',
       'tag the refined documents (repeatable; search --tag filters)',

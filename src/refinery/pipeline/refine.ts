@@ -20,7 +20,7 @@ const prepareModule = new URL(
 ).href;
 
 /** Bumped whenever parsing, chunking or indexing changes what a file refines to: every file is redone. */
-export const pipelineVersion = 'refine-16';
+export const pipelineVersion = 'refine-17';
 
 export interface RefineSettings {
   /** Owner of every stored row. */
@@ -35,7 +35,19 @@ export interface RefineSettings {
   readonly chunkSize: number;
   /** Parse workers; defaults to the number of cores. */
   readonly workers?: number;
+  /**
+   * OCR in PDFs, when tesseract is installed: 'all' reads pages without a usable text layer and the text inside
+   * large images of the other pages, 'scans' only the pages, 'off' neither (pages are listed as needing OCR).
+   */
+  readonly ocr?: 'all' | 'scans' | 'off';
 }
+
+// The PDF parser module as the workers load it, for the OCR modes that replace the default parser.
+const pdfParserModule = new URL(
+  import.meta.url.endsWith('.ts') ? '../parse/pdf/parser.ts' : '../parse/pdf/parser.js',
+  import.meta.url,
+).href;
+const pdfParserExport = { scans: 'parsePdfScansOnly', off: 'parsePdfTextLayer' } as const;
 
 export const defaultRefineSettings: RefineSettings = {
   participantId: 'default',
@@ -117,6 +129,8 @@ function checkSettings(s: RefineSettings): void {
     if (!Number.isFinite(s[key]) || s[key] <= 0)
       throw new InvalidRefineOptions(`${key} must be a positive number`, { [key]: s[key] });
   }
+  if (s.ocr !== undefined && !['all', 'scans', 'off'].includes(s.ocr))
+    throw new InvalidRefineOptions('ocr must be all, scans or off', { ocr: s.ocr });
 }
 
 /**
@@ -129,6 +143,10 @@ export async function refine(paths: readonly string[], options: RefineOptions): 
   const started = performance.now();
   const settings: RefineSettings = { ...defaultRefineSettings, ...options.config };
   checkSettings(settings);
+  const ocr = settings.ocr ?? 'all';
+  const parsers =
+    options.parsers ??
+    (ocr === 'all' ? undefined : { pdf: { module: pdfParserModule, export: pdfParserExport[ocr] } });
   const walked = await walk(paths, [options.store]);
   // The workers tokenise with their own dictionary: this thread loads one only if it has to tokenise.
   const deferred = options.analyzer === undefined ? deferredJapaneseAnalyzer() : undefined;
@@ -152,7 +170,7 @@ export async function refine(paths: readonly string[], options: RefineOptions): 
       analyzerReady: () => deferred?.load() ?? Promise.resolve(),
       after: { module: prepareModule, export: 'prepareDocument', options: prepare },
       settings,
-      pipeline: `${pipelineVersion}/chars-${settings.chunkSize}`,
+      pipeline: `${pipelineVersion}/chars-${settings.chunkSize}${ocr === 'all' ? '' : `/ocr-${ocr}`}`,
       stored,
       vanished: vanishedByHash(stored, walked),
       pool: () => {
@@ -160,7 +178,7 @@ export async function refine(paths: readonly string[], options: RefineOptions): 
           timeoutMs: settings.parseTimeoutMs,
           maxOldGenerationSizeMb: settings.parseMemoryMb,
           size: workers,
-          ...(options.parsers ? { parsers: options.parsers } : {}),
+          ...(parsers ? { parsers } : {}),
         });
         return pool;
       },

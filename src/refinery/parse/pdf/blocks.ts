@@ -14,7 +14,9 @@ import type { RuledTable } from './tables.js';
 export type FlowItem =
   | { readonly kind: 'line'; readonly page: number; readonly column: number; readonly line: Line }
   | { readonly kind: 'table'; readonly page: number; readonly table: RuledTable; readonly caption?: string }
-  | { readonly kind: 'no-text'; readonly page: number; readonly box: Box };
+  | { readonly kind: 'no-text'; readonly page: number; readonly box: Box }
+  /** Text read by OCR inside an image of a page that has a text layer. */
+  | { readonly kind: 'figure'; readonly page: number; readonly box: Box; readonly lines: readonly Line[] };
 
 interface Open {
   readonly start: Line;
@@ -61,7 +63,17 @@ export function draftsOf(items: readonly FlowItem[], type: Typography): BlockDra
   for (const item of items) {
     if (item.kind !== 'line') {
       close();
-      drafts.push(item.kind === 'table' ? tableDraft(item) : noTextDraft(item));
+      drafts.push(
+        item.kind === 'table'
+          ? tableDraft(item)
+          : item.kind === 'figure'
+            ? {
+                kind: 'figure',
+                text: labelText(item.lines),
+                location: { page: item.page, bbox: bboxOf(item.box) },
+              }
+            : noTextDraft(item),
+      );
       continue;
     }
     const { line } = item;

@@ -47,6 +47,21 @@ export function union(boxes: readonly Box[]): Box {
   return { x0, top, x1, bottom };
 }
 
+/** The overlap of two boxes, or undefined when they do not overlap. */
+export function intersection(a: Box, b: Box): Box | undefined {
+  const box = {
+    x0: Math.max(a.x0, b.x0),
+    top: Math.max(a.top, b.top),
+    x1: Math.min(a.x1, b.x1),
+    bottom: Math.min(a.bottom, b.bottom),
+  };
+  return box.x1 > box.x0 && box.bottom > box.top ? box : undefined;
+}
+
+export function area(b: Box | undefined): number {
+  return b === undefined ? 0 : (b.x1 - b.x0) * (b.bottom - b.top);
+}
+
 export function contains(outer: Box, x: number, y: number, slack = 0): boolean {
   return (
     x >= outer.x0 - slack && x <= outer.x1 + slack && y >= outer.top - slack && y <= outer.bottom + slack

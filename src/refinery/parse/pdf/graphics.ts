@@ -3,7 +3,7 @@
  * area covered by images and the number of filled curve paths (for telling scanned or outlined text).
  */
 
-import { apply, identity, type Matrix, multiply } from './geometry.js';
+import { apply, type Box, identity, type Matrix, multiply } from './geometry.js';
 import { OPS } from './pdfjs.js';
 
 /** An axis-aligned line segment in page space (top-left origin). */
@@ -21,6 +21,8 @@ export interface PageGraphics {
   readonly imageCover: number;
   /** Filled paths containing curves: glyphs drawn as outlines show up as hundreds of these. */
   readonly curveFills: number;
+  /** Where each painted image lands on the page (clipped), bars drawn as images left out. */
+  readonly images: readonly Box[];
 }
 
 export interface OperatorList {
@@ -61,6 +63,7 @@ export function graphicsOf(ops: OperatorList, viewport: Matrix, pageArea: number
   let clipping = false;
   let imageArea = 0;
   let curveFills = 0;
+  const images: Box[] = [];
   for (let i = 0; i < ops.fnArray.length; i++) {
     const fn = ops.fnArray[i];
     const args = ops.argsArray[i] as readonly unknown[] | null;
@@ -81,7 +84,11 @@ export function graphicsOf(ops: OperatorList, viewport: Matrix, pageArea: number
       );
       const bar = thinBoxAsRuling(box).concat(dotAsRuling(box));
       if (bar.length > 0) rulings.push(...bar);
-      else imageArea += unitSquareArea(m);
+      else {
+        imageArea += unitSquareArea(m);
+        if (box[1][0] > box[0][0] && box[1][1] > box[0][1])
+          images.push({ x0: box[0][0], top: box[0][1], x1: box[1][0], bottom: box[1][1] });
+      }
     } else if (fn === OPS.constructPath && args) {
       const op = args[0] as number;
       const buffer = (args[1] as readonly (ArrayLike<number> | null)[] | undefined)?.[0];
@@ -95,7 +102,7 @@ export function graphicsOf(ops: OperatorList, viewport: Matrix, pageArea: number
       if (fillOps.has(op)) rulings.push(...path.boxes.flatMap(thinBoxAsRuling));
     }
   }
-  return { rulings, imageCover: pageArea > 0 ? imageArea / pageArea : 0, curveFills };
+  return { rulings, imageCover: pageArea > 0 ? imageArea / pageArea : 0, curveFills, images };
 }
 
 function clipped(box: Extent, clip: Extent | undefined): Extent {

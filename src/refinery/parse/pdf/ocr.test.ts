@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linesOfTsv, mostlyLatin, type OcrLine } from './ocr.js';
+import { largeImagePages, linesOfTsv, mostlyLatin, type OcrLine } from './ocr.js';
 
 const header =
   'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';
@@ -45,5 +45,25 @@ describe('mostlyLatin', () => {
   it('counts letters only, so a page of numbers is not Latin', () => {
     expect(mostlyLatin([line('2024 3.5 85 % 100'), line('点検')])).toBe(false);
     expect(mostlyLatin([])).toBe(false);
+  });
+});
+
+describe('largeImagePages', () => {
+  it('lists the pages painting an image of at least 1 × 0.75 in and 2.5 in², masks left out', () => {
+    const listing = [
+      'page   num  type   width height color comp bpc  enc interp  object ID x-ppi y-ppi size ratio',
+      '--------------------------------------------------------------------------------------------',
+      // 464 × 191 px at 220 ppi: 2.1 × 0.87 in, 1.8 in² — a banner, too small
+      '   1     0 image     464   191  rgb     3   8  jpeg   no       276  0   220   220 13.2K 5.1%',
+      // 1212 × 580 px at 253 ppi: 4.8 × 2.3 in — a chart
+      '   3     0 image    1212   580  rgb     3   8  image  no        40  0   253   253  130K  12%',
+      // its soft mask, as large, is not a picture of its own
+      '   4     1 smask    1212   580  gray    1   8  image  no        41  0   253   253  4403B 12%',
+      // an icon drawn large from few pixels: 64 px at 20 ppi is 3.2 in
+      '   5     0 image      64    64  gray    1   8  image  no        42  0    20    20   1K   5%',
+      // a full-width strip only 0.5 in tall
+      '   6     0 image    2000   100  gray    1   8  image  no        43  0   200   200  10K   5%',
+    ].join('\n');
+    expect([...largeImagePages(listing)]).toEqual([3, 5]);
   });
 });

@@ -72,55 +72,175 @@ async function has(binary: string, args: readonly string[]): Promise<boolean> {
 
 /** OCR with pdftoppm + tesseract (both must be on PATH). */
 export function tesseractOcr(options: TesseractOptions = {}): PageOcr {
+  const raster = rasterReader(options);
+  return async (pdf, pages) =>
+    withPdfFile(pdf, async (dir, input) => {
+      const out = new Map<number, OcrPage>();
+      await eachAtOnce(pages, raster.concurrency, async (page) => {
+        out.set(page, await raster.read(dir, input, page));
+      });
+      return new Map(pages.flatMap((p) => (out.has(p) ? [[p, out.get(p)!] as const] : [])));
+    });
+}
+
+/** A part of a page to read: an image painted on a page that has a text layer of its own. */
+export interface PageRegion {
+  readonly page: number;
+  /** In points, top-left origin. */
+  readonly box: Box;
+}
+
+/**
+ * Text inside the images of pages that have a text layer: chart labels, screenshots, a scanned form pasted
+ * into a report. `imagePages` lists the pages painting a large image cheaply (no rasterising), so only those
+ * pages' images are located and read.
+ */
+export interface FigureOcr {
+  readonly imagePages: (pdf: Uint8Array) => Promise<ReadonlySet<number>>;
+  /** The lines read in each region (in the regions' order), in points on the page. */
+  readonly read: (pdf: Uint8Array, regions: readonly PageRegion[]) => Promise<(readonly OcrLine[])[]>;
+}
+
+/** An image smaller than this on the page (points) holds an icon or a logo, not text worth reading. */
+export const figureMinimum = { width: 72, height: 54, area: 2.5 * 72 * 72 };
+
+/** Figure OCR with pdfimages + pdftoppm + tesseract, or undefined when they are not all installed. */
+export async function systemFigureOcr(options: TesseractOptions = {}): Promise<FigureOcr | undefined> {
+  const found = await Promise.all([
+    has('pdfimages', ['-v']),
+    has('pdftoppm', ['-v']),
+    has('tesseract', ['--version']),
+  ]);
+  return found.every(Boolean) ? tesseractFigureOcr(options) : undefined;
+}
+
+/** Figure OCR with poppler's pdfimages and pdftoppm and tesseract (all on PATH). */
+export function tesseractFigureOcr(options: TesseractOptions = {}): FigureOcr {
+  const raster = rasterReader(options);
+  return {
+    imagePages: (pdf) =>
+      withPdfFile(pdf, async (_dir, input) => {
+        const { stdout } = await run('pdfimages', ['-list', input], {
+          timeout: raster.timeout,
+          maxBuffer: 64 * 2 ** 20,
+        });
+        return largeImagePages(stdout);
+      }),
+    read: (pdf, regions) =>
+      withPdfFile(pdf, async (dir, input) => {
+        const out: OcrLine[][] = regions.map(() => []);
+        await eachAtOnce([...regions.keys()], raster.concurrency, async (i) => {
+          const region = regions[i]!;
+          out[i] = [...(await raster.read(dir, input, region.page, region.box)).lines];
+        });
+        return out;
+      }),
+  };
+}
+
+/**
+ * Pages painting an image at least `figureMinimum` in size, from `pdfimages -list` (page, kind, pixels and
+ * the resolution it is drawn at, so its size on the page). Masks and stencils are not pictures of their own.
+ */
+export function largeImagePages(listing: string): Set<number> {
+  const pages = new Set<number>();
+  for (const row of listing.split('\n').slice(2)) {
+    const f = row.trim().split(/\s+/);
+    if (f.length < 14 || f[2] !== 'image') continue;
+    const [page, width, height, xppi, yppi] = [f[0], f[3], f[4], f[12], f[13]].map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    if (!(xppi > 0 && yppi > 0)) continue;
+    const w = (width / xppi) * 72;
+    const h = (height / yppi) * 72;
+    if (w >= figureMinimum.width && h >= figureMinimum.height && w * h >= figureMinimum.area) pages.add(page);
+  }
+  return pages;
+}
+
+async function withPdfFile<T>(pdf: Uint8Array, work: (dir: string, input: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'musubi-ocr-'));
+  try {
+    const input = join(dir, 'in.pdf');
+    await writeFile(input, pdf);
+    return await work(dir, input);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A few at a time: one document otherwise keeps one core busy and the other idle. */
+async function eachAtOnce<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const runner = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, runner));
+}
+
+/** Rasterises a page (or a box of it) and reads it: rulings found in the pixels, then painted out. */
+function rasterReader(options: TesseractOptions) {
   const dpi = options.dpi ?? 300;
   const timeout = options.timeoutMs ?? 120_000;
   const concurrency = Math.max(1, options.concurrency ?? 2);
-  return async (pdf, pages) => {
-    const dir = await mkdtemp(join(tmpdir(), 'musubi-ocr-'));
-    try {
-      const input = join(dir, 'in.pdf');
-      await writeFile(input, pdf);
-      const out = new Map<number, OcrPage>();
-      const readPage = async (page: number): Promise<void> => {
-        const image = join(dir, `p${page}`);
-        const n = String(page);
-        // PGM: tesseract reads it, and so can we, for the page's ruling lines.
-        await run('pdftoppm', ['-r', String(dpi), '-gray', '-f', n, '-l', n, '-singlefile', input, image], {
+  const scale = 72 / dpi;
+  let made = 0;
+  const read = async (dir: string, input: string, page: number, box?: Box): Promise<OcrPage> => {
+    const image = join(dir, `p${page}-${made++}`);
+    const n = String(page);
+    const px = (v: number) => Math.max(0, Math.round(v / scale));
+    const crop =
+      box === undefined
+        ? []
+        : ['-x', px(box.x0), '-y', px(box.top), '-W', px(box.x1 - box.x0), '-H', px(box.bottom - box.top)];
+    // PGM: tesseract reads it, and so can we, for the page's ruling lines.
+    await run(
+      'pdftoppm',
+      ['-r', String(dpi), '-gray', '-f', n, '-l', n, ...crop.map(String), '-singlefile', input, image],
+      { timeout },
+    );
+    const pixels = greyImage(await readFile(`${image}.pgm`));
+    const strokes = pixels === undefined ? [] : strokesOf(pixels, { scale });
+    const found = rulingsOf(strokes, scale);
+    // Tesseract reads the page without its rulings; the tables keep them.
+    if (pixels !== undefined && strokes.length > 0)
+      await writeFile(`${image}.pgm`, pgmOf(withoutStrokes(pixels, strokes)));
+    const recognise = async (languages: string): Promise<OcrLine[]> => {
+      const base = `${image}-${languages}`;
+      await run(
+        'tesseract',
+        [`${image}.pgm`, base, '-l', languages, '--dpi', String(dpi), '--psm', '3', 'tsv'],
+        {
           timeout,
-        });
-        const pixels = greyImage(await readFile(`${image}.pgm`));
-        const strokes = pixels === undefined ? [] : strokesOf(pixels, { scale: 72 / dpi });
-        const rulings = rulingsOf(strokes, 72 / dpi);
-        // Tesseract reads the page without its rulings; the tables keep them.
-        if (pixels !== undefined && strokes.length > 0)
-          await writeFile(`${image}.pgm`, pgmOf(withoutStrokes(pixels, strokes)));
-        const read = async (languages: string): Promise<OcrLine[]> => {
-          const base = join(dir, `p${page}-${languages}`);
-          await run(
-            'tesseract',
-            [`${image}.pgm`, base, '-l', languages, '--dpi', String(dpi), '--psm', '3', 'tsv'],
-            {
-              timeout,
-              env: { ...process.env, OMP_THREAD_LIMIT: '1' },
-            },
-          );
-          return linesOfTsv(await readFile(`${base}.tsv`, 'utf8'), 72 / dpi);
-        };
-        const first = await read(options.languages ?? 'jpn');
-        const lines = options.languages === undefined && mostlyLatin(first) ? await read('eng+jpn') : first;
-        out.set(page, { lines, rulings });
-      };
-      // A few pages at a time: one scanned document otherwise keeps one core busy and the other idle.
-      let next = 0;
-      const runner = async (): Promise<void> => {
-        while (next < pages.length) await readPage(pages[next++]!);
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, pages.length) }, runner));
-      return new Map(pages.flatMap((p) => (out.has(p) ? [[p, out.get(p)!] as const] : [])));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+          env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+        },
+      );
+      return linesOfTsv(await readFile(`${base}.tsv`, 'utf8'), scale);
+    };
+    const first = await recognise(options.languages ?? 'jpn');
+    const lines = options.languages === undefined && mostlyLatin(first) ? await recognise('eng+jpn') : first;
+    if (box === undefined) return { lines, rulings: found };
+    // A region's pixels start at its corner (rounded as pdftoppm rounds it).
+    const dx = px(box.x0) * scale;
+    const dy = px(box.top) * scale;
+    return { lines: lines.map((l) => shifted(l, dx, dy)) };
   };
+  return { read, concurrency, timeout };
+}
+
+function shifted(line: OcrLine, dx: number, dy: number): OcrLine {
+  const move = <B extends Box>(b: B): B => ({
+    ...b,
+    x0: b.x0 + dx,
+    x1: b.x1 + dx,
+    top: b.top + dy,
+    bottom: b.bottom + dy,
+  });
+  return { ...move(line), ...(line.words === undefined ? {} : { words: line.words.map(move) }) };
 }
 
 /** The pixels of a binary greyscale PGM (P5, 8 bits), or undefined for anything else. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Line } from './lines.js';
 import type { OcrLine } from './ocr.js';
-import { ocrSizesToBody, type PageLayout, withOcr } from './page.js';
+import { figureRegions, ocrSizesToBody, type PageLayout, withFigureText, withOcr } from './page.js';
 import type { TextLayer } from './text-layer.js';
 
 const line = (text: string, size: number): Line => ({
@@ -138,5 +138,89 @@ describe('withOcr', () => {
       ['瓶詰め', '1年'],
     ]);
     expect(scan.lines.map((l) => l.text)).toEqual(['賞味期間の表']);
+  });
+});
+
+describe('figureRegions', () => {
+  const minimum = { width: 72, height: 54, area: 2.5 * 72 * 72 };
+  const at = (text: string, x0: number, top: number, size = 10.5): Line => ({
+    ...line(text, size),
+    x0,
+    x1: x0 + [...text].length * size,
+    top,
+    bottom: top + size,
+    baseline: top + size,
+  });
+
+  it('keeps images large enough to hold text, merging those that overlap', () => {
+    const p = page(1, false, [at(prose, 60, 40)]);
+    const regions = figureRegions(
+      p,
+      [
+        { x0: 60, top: 200, x1: 300, bottom: 400 },
+        { x0: 250, top: 350, x1: 500, bottom: 500 },
+        { x0: 60, top: 600, x1: 100, bottom: 640 }, // a logo
+        { x0: 60, top: 700, x1: 560, bottom: 730 }, // a rule drawn as a picture, 30 pt tall
+      ],
+      minimum,
+    );
+    expect(regions).toEqual([{ x0: 60, top: 200, x1: 500, bottom: 500 }]);
+  });
+
+  it('skips an image the text layer covers (a background) and a page-size image behind a page of text', () => {
+    const lines = Array.from({ length: 12 }, (_, i) => at(prose, 60, 100 + i * 16));
+    const p = page(1, false, lines);
+    expect(figureRegions(p, [{ x0: 55, top: 95, x1: 520, bottom: 300 }], minimum)).toEqual([]);
+    expect(figureRegions(p, [{ x0: 0, top: 0, x1: 595, bottom: 842 }], minimum)).toEqual([]);
+    // a chart beside the text is read
+    expect(figureRegions(p, [{ x0: 60, top: 400, x1: 500, bottom: 700 }], minimum)).toHaveLength(1);
+  });
+});
+
+describe('withFigureText', () => {
+  const word = (text: string, x0: number, top: number, confidence = 90) => ({
+    text,
+    confidence,
+    x0,
+    top,
+    x1: x0 + 10 * [...text].length,
+    bottom: top + 12,
+  });
+  const read = (...words: ReturnType<typeof word>[]): OcrLine => ({
+    text: words.map((w) => w.text).join(' '),
+    confidence: 90,
+    x0: Math.min(...words.map((w) => w.x0)),
+    top: Math.min(...words.map((w) => w.top)),
+    x1: Math.max(...words.map((w) => w.x1)),
+    bottom: Math.max(...words.map((w) => w.bottom)),
+    words,
+  });
+  const box = { x0: 60, top: 200, x1: 500, bottom: 500 };
+
+  it('adds the words the text layer lacks, in the page body size, as one figure', () => {
+    const caption = { ...line('図1 月次推移', 10.5), x0: 60, x1: 200, top: 210, bottom: 222, baseline: 222 };
+    const p = page(1, false, [caption, { ...line(prose, 10.5), top: 100, bottom: 110.5 }]);
+    const out = withFigureText(p, [
+      {
+        box,
+        lines: [
+          // the caption is vector text over the image: read again, and dropped
+          read(word('図1', 62, 210), word('月次推移', 100, 210)),
+          read(word('吐出圧力', 80, 300), word('|', 130, 300), word('0.35MPa', 150, 300)),
+          read(word('ニニニニニ', 80, 340)),
+          read(word('昌Y', 80, 380, 35)),
+        ],
+      },
+    ]);
+    expect(out.figures).toHaveLength(1);
+    expect(out.figures![0]!.box).toEqual(box);
+    expect(out.figures![0]!.lines.map((l) => l.text)).toEqual(['吐出圧力0.35MPa']);
+    expect(out.figures![0]!.lines[0]!.size).toBe(10.5);
+    expect(out.lines).toHaveLength(2);
+  });
+
+  it('leaves the page as it was when nothing new was read', () => {
+    const p = page(1, false, [line(prose, 10.5)]);
+    expect(withFigureText(p, [{ box, lines: [read(word('ーー', 80, 300))] }])).toBe(p);
   });
 });

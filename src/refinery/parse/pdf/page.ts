@@ -4,7 +4,7 @@
  */
 
 import { alignedTables } from './aligned-tables.js';
-import type { Matrix } from './geometry.js';
+import { area, type Box, intersection, type Matrix, union } from './geometry.js';
 import { graphicsOf, type OperatorList, type PageGraphics, type Ruling } from './graphics.js';
 import { type Line, linesOf } from './lines.js';
 import { lineOf, type OcrLine, type OcrPage, type OcrWord } from './ocr.js';
@@ -13,6 +13,12 @@ import { type FontFacts, headingTags, runsOf, type TextRun } from './runs.js';
 import { typographyOf } from './style.js';
 import { type RuledTable, tablesOf } from './tables.js';
 import { imagesMatter, needsOcr, type TextLayer, textLayerOf } from './text-layer.js';
+
+/** The lines read inside one image of a page that has a text layer; `box` is where the image lands. */
+export interface FigureText {
+  readonly box: Box;
+  readonly lines: readonly Line[];
+}
 
 export interface PageLayout {
   readonly page: number;
@@ -23,6 +29,8 @@ export interface PageLayout {
   readonly layer: TextLayer;
   /** True once OCR replaced the text layer. */
   readonly ocr: boolean;
+  /** Text read by OCR inside the page's images, one entry per image region. */
+  readonly figures?: readonly FigureText[];
   /** Why the page could not be read at all, when it could not. */
   readonly error?: string;
 }
@@ -111,6 +119,88 @@ export function withOcr(layout: PageLayout, page: OcrPage): PageLayout {
   );
   const { tables, rest } = tablesOf(rulings, runs);
   return { ...layout, lines: linesOf(rest), tables, ocr: true };
+}
+
+/**
+ * The parts of a page worth reading by OCR although it has a text layer: its images of at least
+ * `minimum` size, overlapping ones merged, left out when they are a background (text-layer lines cover
+ * a third of them) or when one fills the page behind a page of text (a scan that carries its own text layer).
+ */
+export function figureRegions(
+  layout: Pick<PageLayout, 'width' | 'height' | 'lines' | 'tables'>,
+  images: readonly Box[],
+  minimum: { readonly width: number; readonly height: number; readonly area: number },
+): Box[] {
+  const page = { x0: 0, top: 0, x1: layout.width, bottom: layout.height };
+  let regions = images
+    .map((b) => intersection(b, page))
+    .filter((b): b is Box => b !== undefined)
+    .filter(
+      (b) => b.x1 - b.x0 >= minimum.width && b.bottom - b.top >= minimum.height && area(b) >= minimum.area,
+    );
+  for (let merged = true; merged; ) {
+    merged = false;
+    const out: Box[] = [];
+    for (const b of regions) {
+      const i = out.findIndex((o) => intersection(o, b) !== undefined);
+      if (i < 0) out.push(b);
+      else {
+        out[i] = union([out[i]!, b]);
+        merged = true;
+      }
+    }
+    regions = out;
+  }
+  const text: Box[] = [...layout.lines, ...layout.tables];
+  const chars = layout.lines.reduce((n, l) => n + [...l.text].length, 0);
+  return regions.filter((r) => {
+    if (area(r) > 0.85 * area(page) && chars >= 200) return false;
+    const covered = text.reduce((n, t) => n + area(intersection(t, r)), 0);
+    return covered < area(r) / 3;
+  });
+}
+
+/** What tesseract reads a chart's bars, hatching and axis ticks as (「ニニニニ」, 「一一」, 「ーー」). */
+const strokeMarks = /[ニ一ー－―=＝_・･.,、。\-~〜]/g;
+
+/** Confidence below which a word read in a figure is left out: photos and shading read as noise. */
+export const figureConfidence = 60;
+
+/**
+ * The page with the text read inside its images. Words the text layer already has (vector text drawn over an
+ * image is rasterised with it) are dropped, and so are tesseract's 「|」 bars; what is left is set in the page's
+ * usual size and kept apart from the page's own lines, as one figure per image.
+ */
+export function withFigureText(
+  layout: PageLayout,
+  read: readonly { readonly box: Box; readonly lines: readonly OcrLine[] }[],
+): PageLayout {
+  const own: Box[] = [...layout.lines, ...layout.tables];
+  const typical = median(layout.lines.map((l) => l.size));
+  const fresh = (w: OcrWord) =>
+    w.confidence >= figureConfidence && !own.some((o) => area(intersection(o, w)) > 0.3 * area(w));
+  const figures: FigureText[] = read.flatMap(({ box, lines }) => {
+    const parts: OcrLine[] = lines.flatMap((line) => {
+      const pieces: OcrWord[][] = [[]];
+      for (const w of (line.words ?? [line]).flatMap(withoutBars)) {
+        if (fresh(w)) pieces[pieces.length - 1]!.push(w);
+        else if (pieces[pieces.length - 1]!.length > 0) pieces.push([]);
+      }
+      return pieces.filter((p) => p.length > 0).map(lineOf);
+    });
+    const runs: TextRun[] = parts
+      .filter((l) => (l.text.replace(strokeMarks, '').match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= 2)
+      .map((l) => ({
+        ...l,
+        baseline: l.bottom,
+        size: typical ?? Math.max(4, Math.round(ocrSize(l) * 2) / 2),
+        bold: false,
+        vertical: false,
+      }));
+    return runs.length === 0 ? [] : [{ box, lines: linesOf(runs) }];
+  });
+  if (figures.length === 0) return layout;
+  return { ...layout, figures: [...(layout.figures ?? []), ...figures] };
 }
 
 /**

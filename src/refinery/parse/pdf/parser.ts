@@ -8,12 +8,29 @@ import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import type { Document, DocumentMetadata, Parser, SourceInfo } from '../../document/index.js';
 import { buildBlocks } from '../../structure/index.js';
 import { draftsOf, type FlowItem } from './blocks.js';
-import type { OperatorList } from './graphics.js';
+import type { Box, Matrix } from './geometry.js';
+import { graphicsOf, type OperatorList } from './graphics.js';
 import type { Line } from './lines.js';
 import { openPdf } from './load.js';
-import { type PageOcr, systemOcr } from './ocr.js';
-import { ocrSizesToBody, type PageLayout, readPage, withOcr } from './page.js';
-import type { PDFDocumentProxy } from './pdfjs.js';
+import {
+  type FigureOcr,
+  figureMinimum,
+  type OcrLine,
+  type PageOcr,
+  type PageRegion,
+  systemFigureOcr,
+  systemOcr,
+} from './ocr.js';
+import {
+  type FigureText,
+  figureRegions,
+  ocrSizesToBody,
+  type PageLayout,
+  readPage,
+  withFigureText,
+  withOcr,
+} from './page.js';
+import type { PDFDocumentProxy, PDFPageProxy } from './pdfjs.js';
 import { readingOrder } from './reading-order.js';
 import { printedFacts, runningText } from './running-text.js';
 import { typographyOf } from './style.js';
@@ -26,6 +43,17 @@ export interface PdfParserDeps {
    * `metadata.needsOcr`); left out, pdftoppm + tesseract are used when installed.
    */
   readonly ocr?: PageOcr | null;
+  /**
+   * Reads the text inside the images of pages that have a text layer (chart labels, screenshots). `null`
+   * turns it off; left out, it follows `ocr`: pdfimages + pdftoppm + tesseract when `ocr` is left out too
+   * and they are installed, off when `ocr` was given.
+   */
+  readonly figureOcr?: FigureOcr | null;
+  /**
+   * Image regions read per document, at most (100 by default, about a minute and a half on two cores);
+   * pages past that are listed in `metadata.figuresNotRead`.
+   */
+  readonly maxFigureRegions?: number;
 }
 
 /** A PDF parser with its OCR dependency bound. */
@@ -36,6 +64,13 @@ export function createPdfParser(deps: PdfParserDeps = {}): Parser {
     detected ??= systemOcr();
     return detected;
   };
+  let detectedFigures: Promise<FigureOcr | undefined> | undefined;
+  const figureOcrOf = (): Promise<FigureOcr | undefined> => {
+    if (deps.figureOcr !== undefined) return Promise.resolve(deps.figureOcr ?? undefined);
+    if (deps.ocr !== undefined) return Promise.resolve(undefined);
+    detectedFigures ??= systemFigureOcr();
+    return detectedFigures;
+  };
   return async (bytes, source) => {
     const doc = await openPdf(bytes, source.uri, { maxImagePixels });
     const everyImage = everyImageOf(bytes, source.uri);
@@ -44,10 +79,20 @@ export function createPdfParser(deps: PdfParserDeps = {}): Parser {
       const wanted = pages.filter((p) => needsOcr(p.layer)).map((p) => p.page);
       const ocr = wanted.length > 0 ? await ocrOf() : undefined;
       const read = ocr === undefined ? { pages } : await ocrPages(pages, wanted, ocr, bytes);
-      const parsed = assemble(read.pages, source, await infoOf(doc));
-      return read.error === undefined
+      const figures = await readFigures(read.pages, bytes, {
+        ocr: await figureOcrOf(),
+        imagesOf: everyImage.images,
+        max: deps.maxFigureRegions ?? 100,
+      });
+      const parsed = assemble(figures.pages, source, await infoOf(doc));
+      const extra = {
+        ...(read.error === undefined ? {} : { ocrError: read.error }),
+        ...(figures.error === undefined ? {} : { figureOcrError: figures.error }),
+        ...(figures.notRead.length === 0 ? {} : { figuresNotRead: figures.notRead }),
+      };
+      return Object.keys(extra).length === 0
         ? parsed
-        : { ...parsed, metadata: { ...parsed.metadata, ocrError: read.error } };
+        : { ...parsed, metadata: { ...parsed.metadata, ...extra } };
     } finally {
       await Promise.all([doc.destroy(), everyImage.close()]);
     }
@@ -67,25 +112,37 @@ const maxImagePixels = 4096;
  */
 function everyImageOf(bytes: Uint8Array, uri: string) {
   let doc: Promise<PDFDocumentProxy> | undefined;
+  const withPage = async <T>(n: number, work: (page: PDFPageProxy) => Promise<T>): Promise<T> => {
+    doc ??= openPdf(bytes, uri);
+    const opened = await doc;
+    const page = await opened.getPage(n);
+    try {
+      return await work(page);
+    } finally {
+      page.cleanup();
+      // decoded images are what this copy holds: let them go, as readPages does for the first copy
+      await opened.cleanup();
+    }
+  };
   return {
-    page: (n: number) => async (): Promise<OperatorList> => {
-      doc ??= openPdf(bytes, uri);
-      const opened = await doc;
-      const page = await opened.getPage(n);
-      try {
-        return (await page.getOperatorList()) as OperatorList;
-      } finally {
-        page.cleanup();
-        // decoded images are what this copy holds: let them go, as readPages does for the first copy
-        await opened.cleanup();
-      }
-    },
+    page: (n: number) => () => withPage(n, async (page) => (await page.getOperatorList()) as OperatorList),
+    /** Where the page's images land, in points. */
+    images: (n: number) =>
+      withPage(n, async (page) => {
+        const viewport = page.getViewport({ scale: 1 });
+        const ops = (await page.getOperatorList()) as OperatorList;
+        return graphicsOf(ops, viewport.transform as unknown as Matrix, viewport.width * viewport.height)
+          .images;
+      }),
     close: async () => doc?.then((d) => d.destroy()).catch(() => undefined),
   };
 }
 
 /** The default PDF parser: OCR through pdftoppm + tesseract when both are installed. */
 export const parsePdf: Parser = createPdfParser();
+
+/** OCR for pages without a usable text layer only, not for the images of the others. */
+export const parsePdfScansOnly: Parser = createPdfParser({ figureOcr: null });
 
 /** Text layer only: pages that would need OCR are listed in `metadata.needsOcr` (fast path, batch jobs). */
 export const parsePdfTextLayer: Parser = createPdfParser({ ocr: null });
@@ -159,6 +216,47 @@ async function ocrPages(
   }
 }
 
+/**
+ * Text inside the images of text-layer pages: only pages that `pdfimages` lists with a large image are
+ * opened for their images' places, and each region is read once. Best effort, like OCR of scans: a failure
+ * leaves the pages as they were and says why.
+ */
+async function readFigures(
+  pages: PageLayout[],
+  bytes: Uint8Array,
+  options: {
+    readonly ocr: FigureOcr | undefined;
+    readonly imagesOf: (page: number) => Promise<readonly Box[]>;
+    readonly max: number;
+  },
+): Promise<{ pages: PageLayout[]; notRead: number[]; error?: string }> {
+  const { ocr } = options;
+  if (ocr === undefined) return { pages, notRead: [] };
+  try {
+    const listed = await ocr.imagePages(bytes);
+    const regions: PageRegion[] = [];
+    const notRead = new Set<number>();
+    for (const p of pages) {
+      if (!listed.has(p.page) || p.ocr || needsOcr(p.layer)) continue;
+      for (const box of figureRegions(p, await options.imagesOf(p.page), figureMinimum)) {
+        if (regions.length < options.max) regions.push({ page: p.page, box });
+        else notRead.add(p.page);
+      }
+    }
+    const read = regions.length === 0 ? [] : await ocr.read(bytes, regions);
+    const byPage = new Map<number, { box: Box; lines: readonly OcrLine[] }[]>();
+    regions.forEach((r, i) => {
+      byPage.set(r.page, [...(byPage.get(r.page) ?? []), { box: r.box, lines: read[i] ?? [] }]);
+    });
+    return {
+      pages: pages.map((p) => (byPage.has(p.page) ? withFigureText(p, byPage.get(p.page)!) : p)),
+      notRead: [...notRead],
+    };
+  } catch (e) {
+    return { pages, notRead: [], error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
+  }
+}
+
 interface Info {
   readonly title?: string;
 }
@@ -188,6 +286,7 @@ function assemble(pages: readonly PageLayout[], source: SourceInfo, info: Info):
   const facts = printedFacts([...running, ...firstPage]);
   const unread = pages.filter((p) => needsOcr(p.layer) && !p.ocr).map((p) => p.page);
   const ocred = pages.filter((p) => p.ocr).map((p) => p.page);
+  const figures = pages.filter((p) => (p.figures?.length ?? 0) > 0).map((p) => p.page);
   const broken = pages.flatMap((p) => (p.error === undefined ? [] : [{ page: p.page, error: p.error }]));
   const language = languageOf(all);
   const title = info.title ?? blocks.find((b) => b.kind === 'heading' && b.location.page === 1)?.text;
@@ -199,6 +298,7 @@ function assemble(pages: readonly PageLayout[], source: SourceInfo, info: Info):
     ...(running.length > 0 ? { runningText: running } : {}),
     ...(unread.length > 0 ? { needsOcr: unread } : {}),
     ...(ocred.length > 0 ? { ocrPages: ocred } : {}),
+    ...(figures.length > 0 ? { figureTextPages: figures } : {}),
     ...(broken.length > 0 ? { pageErrors: broken } : {}),
   };
   return { source, metadata, blocks };
@@ -225,10 +325,12 @@ function pageFlow(page: PageLayout, lines: readonly Line[]): FlowItem[] {
     bottom: number;
     line?: Line;
     table?: RuledTable;
+    figure?: FigureText;
   };
   const pieces: Piece[] = [
     ...lines.filter((l) => !used.has(l)).map((l): Piece => ({ ...box(l), text: l.text, line: l })),
     ...page.tables.map((t): Piece => ({ ...box(t), text: '', table: t })),
+    ...(page.figures ?? []).map((f): Piece => ({ ...box(f.box), text: '', figure: f })),
   ];
   return readingOrder(pieces, page.width).map(({ line: piece, column }): FlowItem => {
     if (piece.table) {
@@ -240,6 +342,8 @@ function pageFlow(page: PageLayout, lines: readonly Line[]): FlowItem[] {
         ...(caption === undefined ? {} : { caption }),
       };
     }
+    if (piece.figure)
+      return { kind: 'figure', page: page.page, box: piece.figure.box, lines: piece.figure.lines };
     return { kind: 'line', page: page.page, column, line: piece.line! };
   });
 }

@@ -6,6 +6,7 @@ const graphics = (imageCover: number, curveFills = 0): PageGraphics => ({
   rulings: [],
   imageCover,
   curveFills,
+  images: [],
 });
 
 describe('textLayerOf', () => {
