@@ -222,5 +222,11 @@ describe('withFigureText', () => {
   it('leaves the page as it was when nothing new was read', () => {
     const p = page(1, false, [line(prose, 10.5)]);
     expect(withFigureText(p, [{ box, lines: [read(word('ーー', 80, 300))] }])).toBe(p);
+    expect(
+      withFigureText(p, [
+        { box, lines: [read(word('ヽノ', 80, 300))] },
+        { box, lines: [read(word('NN', 80, 300))] },
+      ]),
+    ).toBe(p);
   });
 });

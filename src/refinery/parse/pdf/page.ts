@@ -197,7 +197,9 @@ export function withFigureText(
         bold: false,
         vertical: false,
       }));
-    return runs.length === 0 ? [] : [{ box, lines: linesOf(runs) }];
+    // A figure that reads as a letter or two (「ヽノ」, 「NN」) is a drawing, not text.
+    const letters = runs.reduce((n, r) => n + (r.text.match(/[\p{L}\p{N}]/gu)?.length ?? 0), 0);
+    return letters < 4 ? [] : [{ box, lines: linesOf(runs) }];
   });
   if (figures.length === 0) return layout;
   return { ...layout, figures: [...(layout.figures ?? []), ...figures] };
