@@ -131,7 +131,7 @@ export const configSchema = {
     type: { enum: ['all', 'scans', 'off'] },
     default: 'all',
     description:
-      'OCR in PDFs when tesseract is installed: all (pages without a text layer and the text in large images), scans (pages only), off',
+      'OCR when tesseract is installed: all (PDF pages without a text layer, and the text in large images of PDF pages, DOCX and PPTX), scans (PDF pages only), off',
   },
   embeddingsUrl: {
     type: 'string',

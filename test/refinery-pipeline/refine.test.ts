@@ -223,28 +223,31 @@ describe('bad inputs', () => {
 });
 
 describe('OCR modes', () => {
+  /** Documents with a chunk holding the words that exist only as pixels in the fixtures' pictures. */
   const figureText = (store: string) => {
     const corpus = openCorpus({ dir: store, participantId: 'default' });
     try {
-      return corpus.chunks().some((c) => c.text.includes('Discharge pressure'));
+      const docs = corpus.chunks().filter((c) => c.text.includes('Discharge pressure'));
+      return new Set(docs.map((c) => c.source.uri)).size;
     } finally {
       corpus.close();
     }
   };
 
-  it('reads the text in a PDF image by default, not with ocr scans or off, and redoes the file when the mode changes', async () => {
+  it('reads the text in PDF images and DOCX pictures by default, not with ocr scans or off, and redoes the files when the mode changes', async () => {
     const dir = tempDir();
-    const file = join(dir, 'report.pdf');
-    copyFileSync(join(repoRoot, 'test/fixtures/pdf/figure-image.pdf'), file);
+    copyFileSync(join(repoRoot, 'test/fixtures/pdf/figure-image.pdf'), join(dir, 'report.pdf'));
+    copyFileSync(join(repoRoot, 'test/fixtures/formats/pictures.docx'), join(dir, 'report.docx'));
     const store = join(dir, 'store');
-    await refine([file], options(store, { config: { workers: 1, ocr: 'scans' } }));
-    expect(figureText(store)).toBe(false);
-    const again = await refine([file], options(store));
-    expect(again).toMatchObject({ changed: 1, failed: 0 });
-    expect(figureText(store)).toBe(true);
-    const off = await refine([file], options(store, { config: { workers: 1, ocr: 'off' } }));
-    expect(off).toMatchObject({ changed: 1, failed: 0 });
-    expect(figureText(store)).toBe(false);
+    const files = [join(dir, 'report.pdf'), join(dir, 'report.docx')];
+    await refine(files, options(store, { config: { workers: 1, ocr: 'scans' } }));
+    expect(figureText(store)).toBe(0);
+    const again = await refine(files, options(store));
+    expect(again).toMatchObject({ changed: 2, failed: 0 });
+    expect(figureText(store)).toBe(2);
+    const off = await refine(files, options(store, { config: { workers: 1, ocr: 'off' } }));
+    expect(off).toMatchObject({ changed: 2, failed: 0 });
+    expect(figureText(store)).toBe(0);
   });
 
   it('refuses an unknown mode before touching the store', async () => {

@@ -107,7 +107,7 @@ export function refineCommand(globals: () => GlobalOptions): Command {
     .addOption(
       new Option(
         '--ocr <mode>',
-        'OCR in PDFs: all (scanned pages and the text in large images), scans (scanned pages only), off (default all)',
+        'OCR: all (scanned PDF pages, and the text in large images of PDF, DOCX and PPTX), scans (scanned PDF pages only), off (default all)',
       ).choices(['all', 'scans', 'off']),
     )
     .option(

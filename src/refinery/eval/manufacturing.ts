@@ -30,6 +30,8 @@ export interface ManufacturingResult extends RetrievalComparison {
   readonly files: number;
   readonly pages: number;
   readonly ocrPages: number;
+  /** Text-layer pages whose images' text OCR read. */
+  readonly figurePages: number;
   readonly needsOcrPages: number;
   readonly chunks: number;
   readonly meanChunkChars: number;
@@ -151,6 +153,10 @@ export async function evaluateParsed(
       files: files.length,
       pages,
       ocrPages: docs.reduce((n, d) => n + ((d.metadata.ocrPages as number[] | undefined)?.length ?? 0), 0),
+      figurePages: docs.reduce(
+        (n, d) => n + ((d.metadata.figureTextPages as number[] | undefined)?.length ?? 0),
+        0,
+      ),
       needsOcrPages: docs.reduce((n, d) => n + (d.metadata.needsOcr?.length ?? 0), 0),
       chunks: units.length,
       meanChunkChars: units.reduce((n, u) => n + u.text.length, 0) / Math.max(1, units.length),

@@ -44,7 +44,7 @@ export function formatReport(result: BenchmarkResult): string {
       : result.benchmark === 'allganize'
         ? `allganize-ja page retrieval — ${result.units} pages; system = bigram + morph + numbers + best passage, doc prior, neighbours (SQLite FTS5); baseline = char-bigram BM25`
         : result.benchmark === 'manufacturing-pdfs'
-          ? `allganize-ja end to end on ${result.files} raw PDFs (${result.pages} pages, OCR ${result.ocr ? `on: ${result.ocrPages} pages` : 'off'}) — ${result.chunks} structure chunks (mean ${Math.round(result.meanChunkChars)} chars); page-span relevance; baseline = pdf.js text + LangChain 1000/200 (${result.baselineChunks} chunks) + char-bigram BM25; parse ${Math.round(result.parseMs / 1000)} s`
+          ? `allganize-ja end to end on ${result.files} raw PDFs (${result.pages} pages, OCR ${result.ocr ? `on: ${result.ocrPages} pages, text in images on ${result.figurePages}` : 'off'}) — ${result.chunks} structure chunks (mean ${Math.round(result.meanChunkChars)} chars); page-span relevance; baseline = pdf.js text + LangChain 1000/200 (${result.baselineChunks} chunks) + char-bigram BM25; parse ${Math.round(result.parseMs / 1000)} s`
           : `anthropic-contextual code retrieval — ${result.units} chunks; Pass@k = golden found / golden; baseline = word BM25`;
   return [
     title,

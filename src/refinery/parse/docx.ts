@@ -1,8 +1,9 @@
 /**
  * DOCX read straight from its OOXML: word/document.xml for the body, styles.xml for heading levels,
  * numbering.xml for list and step markers. Ruby (furigana) keeps only its base text, deleted revisions are
- * dropped, text boxes become blocks after their paragraph. Tables keep gridSpan/vMerge merges as spans on
- * the anchor cell. Location: the 0-based index of the paragraph or table in the body.
+ * dropped, text boxes become blocks after their paragraph, and so does the text OCR reads in its pictures.
+ * Tables keep gridSpan/vMerge merges as spans on the anchor cell. Location: the 0-based index of the
+ * paragraph or table in the body.
  */
 import type { DocumentMetadata, Parser, TableCell } from '../document/index.js';
 import {
@@ -28,6 +29,12 @@ import {
   styleNumbering,
 } from './docx-styles.js';
 import { CorruptFile } from './errors.js';
+import {
+  type PictureDeps,
+  type PicturePlace,
+  relationshipTargets,
+  withPictureText,
+} from './office-pictures.js';
 // The running-text reader alone: pdf/index.js would load pdfjs for every DOCX.
 import { printedFacts } from './pdf/running-text.js';
 import {
@@ -48,14 +55,23 @@ interface Walk {
   readonly counters: Counters;
   readonly classifier: TextClassifier;
   readonly out: BlockDraft[];
+  /** Picture relationship ids → package paths, and where the pictures sit. */
+  readonly targets: ReadonlyMap<string, string>;
+  readonly pictures: PicturePlace[];
   inProcedure: boolean;
 }
 
-const parts = new Set(['word/document.xml', 'word/styles.xml', 'word/numbering.xml', 'docProps/core.xml']);
+const parts = new Set([
+  'word/document.xml',
+  'word/_rels/document.xml.rels',
+  'word/styles.xml',
+  'word/numbering.xml',
+  'docProps/core.xml',
+]);
 const runningParts = /^word\/(header|footer)\d*\.xml$/;
 
-/** A DOCX parser with the given zip limits. */
-export function docxParser(limits: ZipLimits = defaultZipLimits): Parser {
+/** A DOCX parser with the given zip limits; text in pictures is read when OCR is at hand (see `deps`). */
+export function docxParser(limits: ZipLimits = defaultZipLimits, deps: PictureDeps = {}): Parser {
   return async (bytes, source) => {
     const files = readZip(bytes, source.uri, (name) => parts.has(name) || runningParts.test(name), limits);
     const documentXml = partText(files, 'word/document.xml');
@@ -68,6 +84,8 @@ export function docxParser(limits: ZipLimits = defaultZipLimits): Parser {
       counters: new Map(),
       classifier: createTextClassifier({ headings: true }),
       out: [],
+      targets: relationshipTargets(partText(files, 'word/_rels/document.xml.rels'), 'word'),
+      pictures: [],
       inProcedure: false,
     };
     bodyElements(body).forEach((element, index) => {
@@ -77,12 +95,20 @@ export function docxParser(limits: ZipLimits = defaultZipLimits): Parser {
     const title = coreTitle(partText(files, 'docProps/core.xml'));
     // Document number, revision, date and classification are printed in running headers and footers.
     const facts = printedFacts(runningTexts(files));
-    const metadata: DocumentMetadata = { ...facts, ...(title === undefined ? {} : { title }) };
-    return { source, metadata, blocks: buildBlocks(w.out) };
+    const pictures = await withPictureText(w.out, w.pictures, { bytes, uri: source.uri, limits }, deps);
+    const metadata: DocumentMetadata = {
+      ...facts,
+      ...(title === undefined ? {} : { title }),
+      ...pictures.metadata,
+    };
+    return { source, metadata, blocks: buildBlocks(pictures.drafts) };
   };
 }
 
 export const parseDocx: Parser = docxParser();
+
+/** Without OCR of the text in pictures (`musubi refine --ocr scans|off`). */
+export const parseDocxWithoutPictureText: Parser = docxParser(defaultZipLimits, { imageOcr: null });
 
 /** Body-level paragraphs and tables in order; content controls and custom XML are unwrapped. */
 function bodyElements(node: DomElement): DomElement[] {
@@ -118,6 +144,14 @@ function paragraph(p: DomElement, index: number, w: Walk): void {
       const t = paragraphText(inner).trim();
       if (t !== '') w.out.push(w.classifier.block(t, location));
     }
+  }
+  // A picture's text follows its paragraph; mc:Choice and mc:Fallback name the same picture twice.
+  const seen = new Set<string>();
+  for (const blip of findAll(p, 'a:blip')) {
+    const path = w.targets.get(blip.attribs['r:embed'] ?? '');
+    if (path === undefined || seen.has(path)) continue;
+    seen.add(path);
+    w.pictures.push({ at: w.out.length, path, location });
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * PPTX from its OOXML: slides in presentation order (ppt/presentation.xml → relationships), each slide a
  * section whose title placeholder is its heading; body text as list items (bullets by placeholder default,
- * a:buAutoNum as ordered, a:buNone as paragraphs), tables with gridSpan/rowSpan merges, then the slide's
- * speaker notes as paragraphs. Location: page = slide number.
+ * a:buAutoNum as ordered, a:buNone as paragraphs), tables with gridSpan/rowSpan merges, pictures' text read
+ * by OCR as figures in the picture's place, then the slide's speaker notes as paragraphs. Location: page =
+ * slide number.
  */
 import type { Location, Parser, TableCell } from '../document/index.js';
 import {
@@ -15,10 +16,17 @@ import {
 } from '../structure/index.js';
 import { defaultZipLimits, partText, readZip, type ZipLimits } from './archive.js';
 import { CorruptFile } from './errors.js';
+import {
+  type PictureDeps,
+  type PicturePlace,
+  relationshipTargets,
+  resolvePath,
+  withPictureText,
+} from './office-pictures.js';
 import { type DomElement, elementChildren, findAll, findFirst, firstChild, parseXml } from './xml.js';
 
-/** A PPTX parser with the given zip limits. */
-export function pptxParser(limits: ZipLimits = defaultZipLimits): Parser {
+/** A PPTX parser with the given zip limits; text in pictures is read when OCR is at hand (see `deps`). */
+export function pptxParser(limits: ZipLimits = defaultZipLimits, deps: PictureDeps = {}): Parser {
   return async (bytes, source) => {
     const wanted = (name: string): boolean =>
       name === 'ppt/presentation.xml' ||
@@ -32,16 +40,30 @@ export function pptxParser(limits: ZipLimits = defaultZipLimits): Parser {
     );
     if (order === undefined) throw new CorruptFile(source.uri, 'ppt/presentation.xml is missing');
     const classifier = createTextClassifier({ headings: false });
-    const drafts = order.flatMap((path, i) => {
+    const drafts: BlockDraft[] = [];
+    const pictures: PicturePlace[] = [];
+    order.forEach((path, i) => {
       const xml = partText(files, path);
-      if (xml === undefined) return [];
-      return [...slideDrafts(xml, i + 1, classifier), ...notesDrafts(files, path, i + 1, classifier)];
+      if (xml === undefined) return;
+      const slash = path.lastIndexOf('/');
+      const rels = partText(files, `${path.slice(0, slash)}/_rels/${path.slice(slash + 1)}.rels`);
+      const slide = slideDrafts(xml, i + 1, classifier, relationshipTargets(rels, path.slice(0, slash)));
+      pictures.push(...slide.pictures.map((p) => ({ ...p, at: p.at + drafts.length })));
+      drafts.push(...slide.drafts, ...notesDrafts(files, path, i + 1, classifier));
     });
-    return { source, metadata: { pages: order.length }, blocks: buildBlocks(drafts) };
+    const read = await withPictureText(drafts, pictures, { bytes, uri: source.uri, limits }, deps);
+    return {
+      source,
+      metadata: { pages: order.length, ...read.metadata },
+      blocks: buildBlocks(read.drafts),
+    };
   };
 }
 
 export const parsePptx: Parser = pptxParser();
+
+/** Without OCR of the text in pictures (`musubi refine --ocr scans|off`). */
+export const parsePptxWithoutPictureText: Parser = pptxParser(defaultZipLimits, { imageOcr: null });
 
 /** Speaker notes carry the explanation a slide leaves out: their paragraphs follow the slide's content. */
 function notesDrafts(
@@ -67,17 +89,6 @@ function notesDrafts(
     .flatMap((shape) => shapeParagraphs(shape).map((p) => classifier.block(p.text, location)));
 }
 
-// "../notesSlides/notesSlide1.xml" relative to "ppt/slides" → "ppt/notesSlides/notesSlide1.xml".
-function resolvePath(base: string, target: string): string {
-  if (target.startsWith('/')) return target.slice(1);
-  const parts = base.split('/');
-  for (const segment of target.split('/')) {
-    if (segment === '..') parts.pop();
-    else if (segment !== '.') parts.push(segment);
-  }
-  return parts.join('/');
-}
-
 function slideOrder(presentation: string | undefined, rels: string | undefined): string[] | undefined {
   if (presentation === undefined) return undefined;
   const targets = new Map<string, string>();
@@ -91,9 +102,14 @@ function slideOrder(presentation: string | undefined, rels: string | undefined):
   });
 }
 
-function slideDrafts(xml: string, page: number, classifier: TextClassifier): BlockDraft[] {
+function slideDrafts(
+  xml: string,
+  page: number,
+  classifier: TextClassifier,
+  targets: ReadonlyMap<string, string>,
+): { drafts: BlockDraft[]; pictures: PicturePlace[] } {
   const tree = findFirst(parseXml(xml), 'p:spTree');
-  if (tree === undefined) return [];
+  if (tree === undefined) return { drafts: [], pictures: [] };
   const location: Location = { page };
   const shapes = flattenShapes(tree);
   const titleShape = shapes.find((s) => /^(title|ctrTitle)$/.test(placeholder(s) ?? ''));
@@ -105,8 +121,14 @@ function slideDrafts(xml: string, page: number, classifier: TextClassifier): Blo
           .join(' ');
   classifier.heading(title);
   const drafts: BlockDraft[] = [{ kind: 'heading', level: 1, text: title, location }];
+  const pictures: PicturePlace[] = [];
   for (const shape of shapes) {
     if (shape === titleShape) continue;
+    if (shape.name === 'p:pic') {
+      const path = targets.get(findFirst(shape, 'a:blip')?.attribs['r:embed'] ?? '');
+      if (path !== undefined) pictures.push({ at: drafts.length, path, location });
+      continue;
+    }
     if (shape.name === 'p:graphicFrame') {
       const tbl = findFirst(shape, 'a:tbl');
       if (tbl !== undefined) drafts.push(table(tbl, location));
@@ -114,14 +136,14 @@ function slideDrafts(xml: string, page: number, classifier: TextClassifier): Blo
     }
     drafts.push(...textDrafts(shape, location, classifier));
   }
-  return drafts;
+  return { drafts, pictures };
 }
 
 // Shapes in z-order, group shapes unwrapped.
 function flattenShapes(tree: DomElement): DomElement[] {
   return elementChildren(tree).flatMap((c) => {
     if (c.name === 'p:grpSp') return flattenShapes(c);
-    return c.name === 'p:sp' || c.name === 'p:graphicFrame' ? [c] : [];
+    return c.name === 'p:sp' || c.name === 'p:graphicFrame' || c.name === 'p:pic' ? [c] : [];
   });
 }
 

@@ -8,6 +8,7 @@ import { parseCsv, parseTsv } from './csv.js';
 import { detectFormat, type Format, formats } from './detect.js';
 import { UnsupportedFormat } from './errors.js';
 import { legacyParser } from './legacy.js';
+import type { PictureDeps } from './office-pictures.js';
 import type { PdfParserDeps } from './pdf/index.js';
 import { parseText } from './text.js';
 
@@ -18,14 +19,16 @@ export interface ParseOptions {
   readonly soffice?: string;
   /** PDF parser dependencies (OCR). */
   readonly pdf?: PdfParserDeps;
+  /** OCR of the text in DOCX and PPTX pictures; left out, tesseract when installed. */
+  readonly pictures?: PictureDeps;
 }
 
 /** The parser for a format name; `parse.unsupported` for anything else. */
 export function parserFor(format: string, options: ParseOptions = {}): Parser {
   const limits = options.zipLimits ?? defaultZipLimits;
-  const docx = lazy(() => import('./docx.js').then((m) => m.docxParser(limits)));
+  const docx = lazy(() => import('./docx.js').then((m) => m.docxParser(limits, options.pictures)));
   const xlsx = lazy(() => import('./xlsx.js').then((m) => m.xlsxParser(limits)));
-  const pptx = lazy(() => import('./pptx.js').then((m) => m.pptxParser(limits)));
+  const pptx = lazy(() => import('./pptx.js').then((m) => m.pptxParser(limits, options.pictures)));
   switch (format as Format) {
     case 'pdf':
       return lazy(() => import('./pdf/index.js').then((pdf) => pdf.createPdfParser(options.pdf)));

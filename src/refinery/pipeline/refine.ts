@@ -36,18 +36,30 @@ export interface RefineSettings {
   /** Parse workers; defaults to the number of cores. */
   readonly workers?: number;
   /**
-   * OCR in PDFs, when tesseract is installed: 'all' reads pages without a usable text layer and the text inside
-   * large images of the other pages, 'scans' only the pages, 'off' neither (pages are listed as needing OCR).
+   * OCR, when tesseract is installed: 'all' reads PDF pages without a usable text layer and the text inside
+   * large images of the other pages and of DOCX and PPTX files, 'scans' only the PDF pages, 'off' nothing
+   * (pages are listed as needing OCR).
    */
   readonly ocr?: 'all' | 'scans' | 'off';
 }
 
-// The PDF parser module as the workers load it, for the OCR modes that replace the default parser.
-const pdfParserModule = new URL(
-  import.meta.url.endsWith('.ts') ? '../parse/pdf/parser.ts' : '../parse/pdf/parser.js',
-  import.meta.url,
-).href;
-const pdfParserExport = { scans: 'parsePdfScansOnly', off: 'parsePdfTextLayer' } as const;
+// Parser modules as the workers load them, for the OCR modes that replace the default parsers.
+const parserModule = (path: string) =>
+  new URL(import.meta.url.endsWith('.ts') ? `${path}.ts` : `${path}.js`, import.meta.url).href;
+const withoutPictureText: Readonly<Record<string, ParserModule>> = {
+  docx: { module: parserModule('../parse/docx'), export: 'parseDocxWithoutPictureText' },
+  pptx: { module: parserModule('../parse/pptx'), export: 'parsePptxWithoutPictureText' },
+};
+const ocrParsers: Readonly<Record<'scans' | 'off', Readonly<Record<string, ParserModule>>>> = {
+  scans: {
+    ...withoutPictureText,
+    pdf: { module: parserModule('../parse/pdf/parser'), export: 'parsePdfScansOnly' },
+  },
+  off: {
+    ...withoutPictureText,
+    pdf: { module: parserModule('../parse/pdf/parser'), export: 'parsePdfTextLayer' },
+  },
+};
 
 export const defaultRefineSettings: RefineSettings = {
   participantId: 'default',
@@ -144,9 +156,7 @@ export async function refine(paths: readonly string[], options: RefineOptions): 
   const settings: RefineSettings = { ...defaultRefineSettings, ...options.config };
   checkSettings(settings);
   const ocr = settings.ocr ?? 'all';
-  const parsers =
-    options.parsers ??
-    (ocr === 'all' ? undefined : { pdf: { module: pdfParserModule, export: pdfParserExport[ocr] } });
+  const parsers = options.parsers ?? (ocr === 'all' ? undefined : ocrParsers[ocr]);
   const walked = await walk(paths, [options.store]);
   // The workers tokenise with their own dictionary: this thread loads one only if it has to tokenise.
   const deferred = options.analyzer === undefined ? deferredJapaneseAnalyzer() : undefined;

@@ -209,20 +209,7 @@ function rasterReader(options: TesseractOptions) {
     // Tesseract reads the page without its rulings; the tables keep them.
     if (pixels !== undefined && strokes.length > 0)
       await writeFile(`${image}.pgm`, pgmOf(withoutStrokes(pixels, strokes)));
-    const recognise = async (languages: string): Promise<OcrLine[]> => {
-      const base = `${image}-${languages}`;
-      await run(
-        'tesseract',
-        [`${image}.pgm`, base, '-l', languages, '--dpi', String(dpi), '--psm', '3', 'tsv'],
-        {
-          timeout,
-          env: { ...process.env, OMP_THREAD_LIMIT: '1' },
-        },
-      );
-      return linesOfTsv(await readFile(`${base}.tsv`, 'utf8'), scale);
-    };
-    const first = await recognise(options.languages ?? 'jpn');
-    const lines = options.languages === undefined && mostlyLatin(first) ? await recognise('eng+jpn') : first;
+    const lines = await readImage(`${image}.pgm`, image, { ...options, dpi, timeoutMs: timeout }, scale);
     if (box === undefined) return { lines, rulings: found };
     // A region's pixels start at its corner (rounded as pdftoppm rounds it).
     const dx = px(box.x0) * scale;
@@ -230,6 +217,53 @@ function rasterReader(options: TesseractOptions) {
     return { lines: lines.map((l) => shifted(l, dx, dy)) };
   };
   return { read, concurrency, timeout };
+}
+
+/**
+ * Reads one image file with tesseract: `jpn` first, and `eng+jpn` again when that gives mostly Latin letters
+ * (unless `languages` fixes them). Positions come back scaled by `scale` (pixels → points). Without a `dpi`,
+ * tesseract takes the image's own resolution, or guesses.
+ */
+async function readImage(
+  file: string,
+  base: string,
+  options: TesseractOptions & { readonly timeoutMs: number },
+  scale: number,
+): Promise<OcrLine[]> {
+  const recognise = async (languages: string): Promise<OcrLine[]> => {
+    const out = `${base}-${languages}`;
+    const dpi = options.dpi === undefined ? [] : ['--dpi', String(options.dpi)];
+    await run('tesseract', [file, out, '-l', languages, ...dpi, '--psm', '3', 'tsv'], {
+      timeout: options.timeoutMs,
+      env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+    });
+    return linesOfTsv(await readFile(`${out}.tsv`, 'utf8'), scale);
+  };
+  const first = await recognise(options.languages ?? 'jpn');
+  return options.languages === undefined && mostlyLatin(first) ? recognise('eng+jpn') : first;
+}
+
+/** Reads a picture file's bytes (PNG, JPEG, GIF, BMP, TIFF: what tesseract opens); positions in pixels. */
+export type ImageOcr = (image: Uint8Array) => Promise<readonly OcrLine[]>;
+
+/** Picture OCR with tesseract, or undefined when it is not installed. */
+export async function systemImageOcr(options: TesseractOptions = {}): Promise<ImageOcr | undefined> {
+  return (await has('tesseract', ['--version'])) ? tesseractImageOcr(options) : undefined;
+}
+
+/** Picture OCR with tesseract (on PATH). */
+export function tesseractImageOcr(options: Omit<TesseractOptions, 'dpi' | 'concurrency'> = {}): ImageOcr {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  return async (image) => {
+    const dir = await mkdtemp(join(tmpdir(), 'musubi-ocr-'));
+    try {
+      const file = join(dir, 'image');
+      await writeFile(file, image);
+      return await readImage(file, join(dir, 'read'), { ...options, timeoutMs }, 1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
 }
 
 function shifted(line: OcrLine, dx: number, dy: number): OcrLine {

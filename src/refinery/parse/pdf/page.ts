@@ -4,6 +4,7 @@
  */
 
 import { alignedTables } from './aligned-tables.js';
+import { figureLines, slices, withoutBars } from './figure-words.js';
 import { area, type Box, intersection, type Matrix, union } from './geometry.js';
 import { graphicsOf, type OperatorList, type PageGraphics, type Ruling } from './graphics.js';
 import { type Line, linesOf } from './lines.js';
@@ -160,12 +161,6 @@ export function figureRegions(
   });
 }
 
-/** What tesseract reads a chart's bars, hatching and axis ticks as (「ニニニニ」, 「一一」, 「ーー」). */
-const strokeMarks = /[ニ一ー－―=＝_・･.,、。\-~〜]/g;
-
-/** Confidence below which a word read in a figure is left out: photos and shading read as noise. */
-export const figureConfidence = 60;
-
 /**
  * The page with the text read inside its images. Words the text layer already has (vector text drawn over an
  * image is rasterised with it) are dropped, and so are tesseract's 「|」 bars; what is left is set in the page's
@@ -177,29 +172,16 @@ export function withFigureText(
 ): PageLayout {
   const own: Box[] = [...layout.lines, ...layout.tables];
   const typical = median(layout.lines.map((l) => l.size));
-  const fresh = (w: OcrWord) =>
-    w.confidence >= figureConfidence && !own.some((o) => area(intersection(o, w)) > 0.3 * area(w));
+  const fresh = (w: OcrWord) => !own.some((o) => area(intersection(o, w)) > 0.3 * area(w));
   const figures: FigureText[] = read.flatMap(({ box, lines }) => {
-    const parts: OcrLine[] = lines.flatMap((line) => {
-      const pieces: OcrWord[][] = [[]];
-      for (const w of (line.words ?? [line]).flatMap(withoutBars)) {
-        if (fresh(w)) pieces[pieces.length - 1]!.push(w);
-        else if (pieces[pieces.length - 1]!.length > 0) pieces.push([]);
-      }
-      return pieces.filter((p) => p.length > 0).map(lineOf);
-    });
-    const runs: TextRun[] = parts
-      .filter((l) => (l.text.replace(strokeMarks, '').match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= 2)
-      .map((l) => ({
-        ...l,
-        baseline: l.bottom,
-        size: typical ?? Math.max(4, Math.round(ocrSize(l) * 2) / 2),
-        bold: false,
-        vertical: false,
-      }));
-    // A figure that reads as a letter or two (「ヽノ」, 「NN」) is a drawing, not text.
-    const letters = runs.reduce((n, r) => n + (r.text.match(/[\p{L}\p{N}]/gu)?.length ?? 0), 0);
-    return letters < 4 ? [] : [{ box, lines: linesOf(runs) }];
+    const runs: TextRun[] = figureLines(lines, fresh).map((l) => ({
+      ...l,
+      baseline: l.bottom,
+      size: typical ?? Math.max(4, Math.round(ocrSize(l) * 2) / 2),
+      bold: false,
+      vertical: false,
+    }));
+    return runs.length === 0 ? [] : [{ box, lines: linesOf(runs) }];
   });
   if (figures.length === 0) return layout;
   return { ...layout, figures: [...(layout.figures ?? []), ...figures] };
@@ -241,33 +223,6 @@ function splitAcross(word: OcrWord, verticals: readonly Ruling[]): OcrWord[] {
     word,
     bounds.slice(1).map((end, i) => [bounds[i]!, end]),
   );
-}
-
-function withoutBars(word: OcrWord): OcrWord[] {
-  const chars = [...word.text];
-  const ranges: [number, number][] = [];
-  let start = 0;
-  chars.forEach((c, i) => {
-    if (c !== '|' && c !== '｜') return;
-    ranges.push([start, i]);
-    start = i + 1;
-  });
-  if (ranges.length === 0) return [word];
-  return slices(word, [...ranges, [start, chars.length]]);
-}
-
-/** The given character ranges of a word as words of their own, its box shared out by characters. */
-function slices(word: OcrWord, ranges: readonly (readonly [number, number])[]): OcrWord[] {
-  const chars = [...word.text];
-  const width = (word.x1 - word.x0) / chars.length;
-  return ranges
-    .filter(([from, to]) => to > from)
-    .map(([from, to]) => ({
-      ...word,
-      text: chars.slice(from, to).join(''),
-      x0: word.x0 + from * width,
-      x1: word.x0 + to * width,
-    }));
 }
 
 function median(values: readonly number[]): number | undefined {
