@@ -2,16 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseBytes } from '../../src/refinery/parse/index.js';
 import { pictureSize, relationshipTargets, resolvePath } from '../../src/refinery/parse/office-pictures.js';
 import { type ImageOcr, type OcrLine, systemImageOcr } from '../../src/refinery/parse/pdf/ocr.js';
+import { ocrLine, ocrWord } from '../support/ocr-words.js';
 import { fixtureBytes, outline } from './fixture.js';
 
-const line = (text: string, confidence = 90): OcrLine => ({
-  text,
-  confidence,
-  x0: 0,
-  top: 0,
-  x1: 10 * text.length,
-  bottom: 12,
-});
+const line = (text: string, confidence = 90): OcrLine => ocrLine(ocrWord(text, 0, 0, confidence));
 
 /** Reads every picture as the given lines, noting the size of each picture it was given. */
 function fakeOcr(lines: OcrLine[], seen: number[]): ImageOcr {

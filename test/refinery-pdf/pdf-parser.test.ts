@@ -19,6 +19,7 @@ import {
   systemOcr,
 } from '../../src/refinery/parse/pdf/index.js';
 import { openPdf } from '../../src/refinery/parse/pdf/load.js';
+import { ocrLine, ocrWord } from '../support/ocr-words.js';
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../fixtures/pdf/${name}`, import.meta.url)));
@@ -270,32 +271,18 @@ describe('a scanned page without a text layer', () => {
 });
 
 describe('an image on a page that has a text layer', () => {
-  const word = (text: string, x0: number, top: number, confidence = 90) => ({
-    text,
-    confidence,
-    x0,
-    top,
-    x1: x0 + 10 * [...text].length,
-    bottom: top + 12,
-  });
-  const line = (...words: ReturnType<typeof word>[]) => ({
-    text: words.map((w) => w.text).join(' '),
-    confidence: words.reduce((n, w) => n + w.confidence, 0) / words.length,
-    x0: Math.min(...words.map((w) => w.x0)),
-    top: Math.min(...words.map((w) => w.top)),
-    x1: Math.max(...words.map((w) => w.x1)),
-    bottom: Math.max(...words.map((w) => w.bottom)),
-    words,
-  });
   const fake = (asked: PageRegion[][]): FigureOcr => ({
     imagePages: async () => new Set([1]),
     read: async (_pdf, regions) => {
       asked.push([...regions]);
       return regions.map((r) => [
-        line(word('Discharge', r.box.x0 + 10, r.box.top + 20), word('0.35', r.box.x0 + 120, r.box.top + 20)),
+        ocrLine(
+          ocrWord('Discharge', r.box.x0 + 10, r.box.top + 20),
+          ocrWord('0.35', r.box.x0 + 120, r.box.top + 20),
+        ),
         // noise off the figure's shading
-        line(word('ニニニニ', r.box.x0 + 10, r.box.top + 60)),
-        line(word('昌Y', r.box.x0 + 10, r.box.top + 90, 30)),
+        ocrLine(ocrWord('ニニニニ', r.box.x0 + 10, r.box.top + 60)),
+        ocrLine(ocrWord('昌Y', r.box.x0 + 10, r.box.top + 90, 30)),
       ]);
     },
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ocrLine, ocrWord } from '../../../../test/support/ocr-words.js';
 import type { Line } from './lines.js';
 import type { OcrLine } from './ocr.js';
 import { figureRegions, ocrSizesToBody, type PageLayout, withFigureText, withOcr } from './page.js';
@@ -178,23 +179,6 @@ describe('figureRegions', () => {
 });
 
 describe('withFigureText', () => {
-  const word = (text: string, x0: number, top: number, confidence = 90) => ({
-    text,
-    confidence,
-    x0,
-    top,
-    x1: x0 + 10 * [...text].length,
-    bottom: top + 12,
-  });
-  const read = (...words: ReturnType<typeof word>[]): OcrLine => ({
-    text: words.map((w) => w.text).join(' '),
-    confidence: 90,
-    x0: Math.min(...words.map((w) => w.x0)),
-    top: Math.min(...words.map((w) => w.top)),
-    x1: Math.max(...words.map((w) => w.x1)),
-    bottom: Math.max(...words.map((w) => w.bottom)),
-    words,
-  });
   const box = { x0: 60, top: 200, x1: 500, bottom: 500 };
 
   it('adds the words the text layer lacks, in the page body size, as one figure', () => {
@@ -205,10 +189,10 @@ describe('withFigureText', () => {
         box,
         lines: [
           // the caption is vector text over the image: read again, and dropped
-          read(word('図1', 62, 210), word('月次推移', 100, 210)),
-          read(word('吐出圧力', 80, 300), word('|', 130, 300), word('0.35MPa', 150, 300)),
-          read(word('ニニニニニ', 80, 340)),
-          read(word('昌Y', 80, 380, 35)),
+          ocrLine(ocrWord('図1', 62, 210), ocrWord('月次推移', 100, 210)),
+          ocrLine(ocrWord('吐出圧力', 80, 300), ocrWord('|', 130, 300), ocrWord('0.35MPa', 150, 300)),
+          ocrLine(ocrWord('ニニニニニ', 80, 340)),
+          ocrLine(ocrWord('昌Y', 80, 380, 35)),
         ],
       },
     ]);
@@ -221,11 +205,11 @@ describe('withFigureText', () => {
 
   it('leaves the page as it was when nothing new was read', () => {
     const p = page(1, false, [line(prose, 10.5)]);
-    expect(withFigureText(p, [{ box, lines: [read(word('ーー', 80, 300))] }])).toBe(p);
+    expect(withFigureText(p, [{ box, lines: [ocrLine(ocrWord('ーー', 80, 300))] }])).toBe(p);
     expect(
       withFigureText(p, [
-        { box, lines: [read(word('ヽノ', 80, 300))] },
-        { box, lines: [read(word('NN', 80, 300))] },
+        { box, lines: [ocrLine(ocrWord('ヽノ', 80, 300))] },
+        { box, lines: [ocrLine(ocrWord('NN', 80, 300))] },
       ]),
     ).toBe(p);
   });
