@@ -137,6 +137,44 @@ describe('a two-column page', () => {
   });
 });
 
+describe('a page of vertical writing (縦書き)', () => {
+  it('reads the columns right to left, joins a paragraph across columns and splits at 字下げ', async () => {
+    const doc = await parse('vertical.pdf');
+    expect(doc.blocks.map((b) => b.kind)).toEqual([
+      'heading',
+      'paragraph',
+      'paragraph',
+      'step',
+      'step',
+      'caution',
+      'paragraph',
+    ]);
+    expect(doc.blocks[1]!.text).toBe(
+      '本要領は、冷却水ポンプの月次点検の手順を定める。点検は保全課の担当者が行い、結果を点検記録に残す。',
+    );
+    expect(doc.blocks[3]).toMatchObject({
+      kind: 'step',
+      number: 1,
+      marker: '①',
+      text: '① 電源を切り、表示札を掛ける。',
+    });
+    // the vertical forms ︒ and ︑ are written as 。 and 、
+    for (const b of doc.blocks) expect(b.text).not.toMatch(/[\uFE10-\uFE19]/);
+  });
+
+  it('locates each block on the page: columns right to left, running down from the top', async () => {
+    const doc = await parse('vertical.pdf');
+    const boxes = doc.blocks.map((b) => b.location.bbox!);
+    // the title column at x 532–548 (centred on 540, 16 pt), 80 pt from the top, seven characters long
+    expect(boxes[0]).toEqual([532, 80, 548, 192]);
+    // the first paragraph takes two columns of 12 pt, 8 pt apart: 30 characters down the first
+    expect(boxes[1]).toEqual([490, 80, 522, 440]);
+    for (let i = 2; i < 6; i++) expect(boxes[i]![2]).toBeLessThan(boxes[i - 1]![0]);
+    // the horizontal date under the columns keeps its own box
+    expect(boxes[6]![0]).toBe(60);
+  });
+});
+
 describe('a ruled table with merged header cells', () => {
   it('keeps row and column spans on the anchor cells and guesses two header rows', async () => {
     const doc = await parse('table.pdf');

@@ -47,6 +47,19 @@ export function union(boxes: readonly Box[]): Box {
   return { x0, top, x1, bottom };
 }
 
+/**
+ * A box on a page `width` wide, in the frame turned a quarter clockwise: the page's right edge is the frame's
+ * top, so columns read right to left become rows read top to bottom (縦書き read as 横書き).
+ */
+export function turned(b: Box, width: number): Box {
+  return { x0: b.top, x1: b.bottom, top: width - b.x1, bottom: width - b.x0 };
+}
+
+/** The inverse of `turned`: a box of the turned frame back on the page (`width` is the page's). */
+export function unturned(b: Box, width: number): Box {
+  return { x0: width - b.bottom, x1: width - b.top, top: b.x0, bottom: b.x1 };
+}
+
 /** The overlap of two boxes, or undefined when they do not overlap. */
 export function intersection(a: Box, b: Box): Box | undefined {
   const box = {

@@ -5,7 +5,7 @@
 
 import { alignedTables } from './aligned-tables.js';
 import { figureLines, slices, withoutBars } from './figure-words.js';
-import { area, type Box, intersection, type Matrix, union } from './geometry.js';
+import { area, type Box, intersection, type Matrix, turned, union } from './geometry.js';
 import { graphicsOf, type OperatorList, type PageGraphics, type Ruling } from './graphics.js';
 import { type Line, linesOf } from './lines.js';
 import { lineOf, type OcrLine, type OcrPage, type OcrWord } from './ocr.js';
@@ -30,6 +30,11 @@ export interface PageLayout {
   readonly layer: TextLayer;
   /** True once OCR replaced the text layer. */
   readonly ocr: boolean;
+  /**
+   * Set mostly in vertical writing (縦書き): lines, tables, `width` and `height` are in the frame turned a
+   * quarter clockwise (`turned`), where its columns are rows; the blocks' boxes are turned back at the end.
+   */
+  readonly turned?: boolean;
   /** Text read by OCR inside the page's images, one entry per image region. */
   readonly figures?: readonly FigureText[];
   /** Why the page could not be read at all, when it could not. */
@@ -60,9 +65,45 @@ export async function readPage(
   const layer = textLayerOf(text, graphics);
   const base = { page: page.pageNumber, width: viewport.width, height: viewport.height, layer, ocr: false };
   if (needsOcr(layer)) return { ...base, lines: [], tables: [] };
-  const { tables, rest } = tablesOf(graphics.rulings, runs);
-  const aligned = alignedTables(linesOf(rest), viewport.width);
-  return { ...base, lines: aligned.rest, tables: [...tables, ...aligned.tables] };
+  const vertical = verticalWriting(runs);
+  const frame = vertical
+    ? {
+        runs: runs.map((r) => turnedRun(r, viewport.width)),
+        rulings: graphics.rulings.map((r) => turnedRuling(r, viewport.width)),
+        width: viewport.height,
+      }
+    : { runs, rulings: graphics.rulings, width: viewport.width };
+  const { tables, rest } = tablesOf(frame.rulings, frame.runs);
+  const aligned = alignedTables(linesOf(rest), frame.width);
+  const lines = { lines: aligned.rest, tables: [...tables, ...aligned.tables] };
+  return vertical
+    ? { ...base, ...lines, width: viewport.height, height: viewport.width, turned: true }
+    : { ...base, ...lines };
+}
+
+/** Most of the page's characters are set in a vertical font (at least a line's worth). */
+function verticalWriting(runs: readonly TextRun[]): boolean {
+  let vertical = 0;
+  let all = 0;
+  for (const r of runs) {
+    const n = [...r.text.trim()].length;
+    all += n;
+    if (r.writing === 'vertical') vertical += n;
+  }
+  return vertical >= 10 && vertical * 2 > all;
+}
+
+/** A run in the turned frame: a column's run lies along a row there, and a row's across one. */
+function turnedRun(r: TextRun, width: number): TextRun {
+  const box = turned(r, width);
+  const { writing: _, ...rest } = r;
+  return { ...rest, ...box, baseline: box.bottom - 0.12 * r.size, vertical: !r.vertical };
+}
+
+function turnedRuling(r: Ruling, width: number): Ruling {
+  return r.axis === 'h'
+    ? { axis: 'v', at: r.at, from: width - r.to, to: width - r.from }
+    : { axis: 'h', at: width - r.at, from: r.from, to: r.to };
 }
 
 function fontsOf(page: PDFPageProxy, items: readonly unknown[]): Map<string, FontFacts> {

@@ -6,9 +6,9 @@
 
 import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import type { Document, DocumentMetadata, Parser, SourceInfo } from '../../document/index.js';
-import { buildBlocks } from '../../structure/index.js';
+import { type BlockDraft, buildBlocks } from '../../structure/index.js';
 import { draftsOf, type FlowItem } from './blocks.js';
-import type { Box, Matrix } from './geometry.js';
+import { type Box, bboxOf, type Matrix, unturned } from './geometry.js';
 import { graphicsOf, type OperatorList } from './graphics.js';
 import type { Line } from './lines.js';
 import { openPdf } from './load.js';
@@ -237,7 +237,8 @@ async function readFigures(
     const regions: PageRegion[] = [];
     const notRead = new Set<number>();
     for (const p of pages) {
-      if (!listed.has(p.page) || p.ocr || needsOcr(p.layer)) continue;
+      // (a page read in the turned frame has its lines there, not where its images are)
+      if (!listed.has(p.page) || p.ocr || p.turned || needsOcr(p.layer)) continue;
       for (const box of figureRegions(p, await options.imagesOf(p.page), figureMinimum)) {
         if (regions.length < options.max) regions.push({ page: p.page, box });
         else notRead.add(p.page);
@@ -281,7 +282,7 @@ function assemble(pages: readonly PageLayout[], source: SourceInfo, info: Info):
   const all = keep.flat();
   const type = typographyOf(all);
   const items = pages.flatMap((p, i) => pageFlow(p, keep[i]!));
-  const blocks = buildBlocks(draftsOf(items, type));
+  const blocks = buildBlocks(unturnedDrafts(draftsOf(items, type), pages));
   const firstPage = keep[0]?.slice(0, 12).map((l) => l.text) ?? [];
   const facts = printedFacts([...running, ...firstPage]);
   const unread = pages.filter((p) => needsOcr(p.layer) && !p.ocr).map((p) => p.page);
@@ -302,6 +303,20 @@ function assemble(pages: readonly PageLayout[], source: SourceInfo, info: Info):
     ...(broken.length > 0 ? { pageErrors: broken } : {}),
   };
   return { source, metadata, blocks };
+}
+
+/** Drafts of pages read in the turned frame (縦書き) get their boxes back on the page. */
+function unturnedDrafts(drafts: readonly BlockDraft[], pages: readonly PageLayout[]): BlockDraft[] {
+  // A turned page's height is the page's width.
+  const widths = new Map(pages.flatMap((p) => (p.turned ? [[p.page, p.height] as const] : [])));
+  if (widths.size === 0) return [...drafts];
+  return drafts.map((d) => {
+    const width = widths.get(d.location.page ?? 0);
+    const b = d.location.bbox;
+    if (width === undefined || b === undefined) return d;
+    const box = unturned({ x0: b[0], top: b[1], x1: b[2], bottom: b[3] }, width);
+    return { ...d, location: { ...d.location, bbox: bboxOf(box) } };
+  });
 }
 
 /** One page's lines and tables in reading order, with table captions attached. */

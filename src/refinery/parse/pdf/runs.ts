@@ -11,8 +11,10 @@ export interface TextRun extends Box {
   readonly baseline: number;
   readonly size: number;
   readonly bold: boolean;
-  /** Written top-to-bottom (縦書き) after page rotation. */
+  /** Written top-to-bottom (縦書き, or text turned on its side) after page rotation. */
   readonly vertical: boolean;
+  /** Set in a vertical font (縦書き): the page may be read in a frame turned so its columns are rows. */
+  readonly writing?: 'vertical';
   /** Heading level from the PDF's tag tree (H1 → 1, H/Title → 1), when tagged. */
   readonly tagLevel?: number;
 }
@@ -41,8 +43,11 @@ export function runsOf(
     if (item.str.trim() === '') continue;
     const style = content.styles[item.fontName];
     const level = open.reduce<number | undefined>((found, id) => found ?? tagLevels.get(id), undefined);
+    const font = fonts.get(item.fontName);
     runs.push(
-      place(item, viewport, style?.ascent ?? 0.88, style?.descent ?? -0.12, fonts.get(item.fontName), level),
+      style?.vertical === true
+        ? placeVertical(item, viewport, font, level)
+        : place(item, viewport, style?.ascent ?? 0.88, style?.descent ?? -0.12, font, level),
     );
   }
   return runs;
@@ -71,17 +76,54 @@ function place(
   const box = boxOfPoints(corners);
   const origin = apply(m, 0, 0);
   const vertical = Math.abs(m[1]) > Math.abs(m[0]);
-  const bold =
-    font?.bold === true || /bold|black|heavy|demi|semibold|W[6-9]\b|UB$|-B$|,B$/i.test(font?.name ?? '');
   return {
     ...box,
     text: item.str,
     baseline: origin[1],
     size: Math.round(size * 10) / 10,
-    bold,
+    bold: isBold(font),
     vertical,
     ...(tagLevel === undefined ? {} : { tagLevel }),
   };
+}
+
+/**
+ * A run in a vertical font (縦書き, a -V CMap): pdf.js gives its origin at the top of the column, centred, and
+ * its length down the column as `height`. The vertical presentation forms of punctuation (︒ ︑ ﹁ ﹂) are
+ * written as their ordinary forms.
+ */
+function placeVertical(
+  item: TextItem,
+  viewport: Matrix,
+  font: FontFacts | undefined,
+  tagLevel: number | undefined,
+): TextRun {
+  const t = item.transform as unknown as Matrix;
+  const m = multiply(t, viewport);
+  const size = Math.hypot(t[0], t[1]) || Math.hypot(t[2], t[3]) || 1;
+  const length = item.height / size; // text-space units down the column
+  const box = boxOfPoints([
+    apply(m, -0.5, 0),
+    apply(m, 0.5, 0),
+    apply(m, -0.5, -length),
+    apply(m, 0.5, -length),
+  ]);
+  return {
+    ...box,
+    text: item.str.replace(verticalForms, (c) => c.normalize('NFKC')),
+    baseline: box.bottom,
+    size: Math.round(size * 10) / 10,
+    bold: isBold(font),
+    vertical: true,
+    writing: 'vertical',
+    ...(tagLevel === undefined ? {} : { tagLevel }),
+  };
+}
+
+const verticalForms = /[\uFE10-\uFE19\uFE30-\uFE4F]/g;
+
+function isBold(font: FontFacts | undefined): boolean {
+  return font?.bold === true || /bold|black|heavy|demi|semibold|W[6-9]\b|UB$|-B$|,B$/i.test(font?.name ?? '');
 }
 
 interface StructNode {
