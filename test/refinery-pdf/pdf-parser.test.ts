@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type {
@@ -305,6 +306,31 @@ describe('a scanned page without a text layer', () => {
     expect(tables[0]).toMatchObject({ caption: 'Table 1 Torque values' });
     const rest = doc.blocks.filter((b) => b.kind !== 'table').map((b) => b.text);
     expect(rest).toEqual(['Record the values on form QF-203.']);
+  });
+});
+
+describe('a scanned page of vertical writing', () => {
+  it('is read again with the vertical model, its columns laid out right to left', async () => {
+    const ocr = await systemOcr();
+    expect(ocr, 'install poppler-utils, tesseract-ocr and tesseract-ocr-jpn').toBeDefined();
+    const langs = execFileSync('tesseract', ['--list-langs'], { encoding: 'utf8' });
+    expect(langs, 'install tesseract-ocr-jpn-vert').toMatch(/^jpn_vert$/m);
+    const doc = await parse('scanned-vertical.pdf', createPdfParser({ ocr: ocr! }));
+    expect(doc.metadata.ocrPages).toEqual([1]);
+    expect(doc.blocks.slice(0, 5).map((b) => b.kind)).toEqual([
+      'heading',
+      'paragraph',
+      'paragraph',
+      'step',
+      'step',
+    ]);
+    expect(doc.blocks[0]!.text).toBe('ポンプ点検要領');
+    expect(doc.blocks[1]!.text).toMatch(/^本要領は、冷却水ポンプの月次点検の手順を定める。/);
+    // boxes on the page: the title column at the right edge, the next paragraph's column left of it
+    const [title, first] = [doc.blocks[0]!.location.bbox!, doc.blocks[1]!.location.bbox!];
+    expect(title[0]).toBeGreaterThan(520);
+    expect(first[2]).toBeLessThan(title[0]);
+    expect(title[3] - title[1]).toBeGreaterThan(5 * (title[2] - title[0]));
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { largeImagePages, linesOfTsv, mostlyLatin, type OcrLine } from './ocr.js';
+import { largeImagePages, linesOfTsv, meanConfidence, mostlyLatin, type OcrLine } from './ocr.js';
 
 const header =
   'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';
@@ -65,5 +65,21 @@ describe('largeImagePages', () => {
       '   6     0 image    2000   100  gray    1   8  image  no        43  0   200   200  10K   5%',
     ].join('\n');
     expect([...largeImagePages(listing)]).toEqual([3, 5]);
+  });
+});
+
+describe('meanConfidence', () => {
+  it('weights each word by its characters', () => {
+    const word = (text: string, confidence: number) => ({
+      text,
+      confidence,
+      x0: 0,
+      top: 0,
+      x1: 1,
+      bottom: 1,
+    });
+    const line: OcrLine = { ...word('', 0), words: [word('冷却水ポンプ', 90), word('人', 0)] };
+    expect(meanConfidence([line])).toBeCloseTo((6 * 90) / 7, 5);
+    expect(meanConfidence([])).toBe(0);
   });
 });

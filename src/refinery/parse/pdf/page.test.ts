@@ -71,6 +71,32 @@ describe('withOcr', () => {
     bottom: top + height,
   });
 
+  it('lays columns read as vertical writing out right to left, in the turned frame', () => {
+    // columns 12 pt wide, the right one first as tesseract reads them, 30 characters tall
+    const column = (text: string, x0: number): OcrLine => ({
+      text,
+      confidence: 92,
+      x0,
+      x1: x0 + 12,
+      top: 80,
+      bottom: 80 + 12 * [...text].length,
+    });
+    const scan = withOcr(page(1, true, []), {
+      vertical: true,
+      lines: [column('点検の前に運転記録を確かめる。', 500), column('異常があれば報告する。', 480)],
+    });
+    expect(scan.turned).toBe(true);
+    // the frame is the page turned: 842 wide, 595 tall
+    expect([scan.width, scan.height]).toEqual([842, 595]);
+    expect(scan.lines.map((l) => [l.text, l.size])).toEqual([
+      ['点検の前に運転記録を確かめる。', 12],
+      ['異常があれば報告する。', 12],
+    ]);
+    // the right column is the frame's upper row; down the column is along it
+    expect(scan.lines[0]!.top).toBeLessThan(scan.lines[1]!.top);
+    expect(scan.lines[0]!.x0).toBe(80);
+  });
+
   it('leaves out what tesseract read with little confidence and sizes doubtful lines as body text', () => {
     const scan = withOcr(page(1, true, []), {
       lines: [

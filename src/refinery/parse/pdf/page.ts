@@ -65,20 +65,34 @@ export async function readPage(
   const layer = textLayerOf(text, graphics);
   const base = { page: page.pageNumber, width: viewport.width, height: viewport.height, layer, ocr: false };
   if (needsOcr(layer)) return { ...base, lines: [], tables: [] };
-  const vertical = verticalWriting(runs);
-  const frame = vertical
-    ? {
-        runs: runs.map((r) => turnedRun(r, viewport.width)),
-        rulings: graphics.rulings.map((r) => turnedRuling(r, viewport.width)),
-        width: viewport.height,
-      }
-    : { runs, rulings: graphics.rulings, width: viewport.width };
+  const frame = frameOf(runs, graphics.rulings, viewport);
   const { tables, rest } = tablesOf(frame.rulings, frame.runs);
   const aligned = alignedTables(linesOf(rest), frame.width);
-  const lines = { lines: aligned.rest, tables: [...tables, ...aligned.tables] };
-  return vertical
-    ? { ...base, ...lines, width: viewport.height, height: viewport.width, turned: true }
-    : { ...base, ...lines };
+  return { ...base, ...frame.page, lines: aligned.rest, tables: [...tables, ...aligned.tables] };
+}
+
+/**
+ * The runs and rulings in the frame the page is read in: as they are, or, for a page set mostly in vertical
+ * writing, turned a quarter clockwise (its columns become rows), with the page's size in that frame.
+ */
+function frameOf(
+  runs: readonly TextRun[],
+  rulings: readonly Ruling[],
+  page: { readonly width: number; readonly height: number },
+): {
+  runs: readonly TextRun[];
+  rulings: readonly Ruling[];
+  width: number;
+  /** What changes in the page's layout: nothing, or its size in the turned frame. */
+  page: Partial<Pick<PageLayout, 'width' | 'height' | 'turned'>>;
+} {
+  if (!verticalWriting(runs)) return { runs, rulings, width: page.width, page: {} };
+  return {
+    runs: runs.map((r) => turnedRun(r, page.width)),
+    rulings: rulings.map((r) => turnedRuling(r, page.width)),
+    width: page.height,
+    page: { width: page.height, height: page.width, turned: true },
+  };
 }
 
 /** Most of the page's characters are set in a vertical font (at least a line's worth). */
@@ -138,7 +152,7 @@ export const ocrTitleConfidence = 80;
  */
 export function withOcr(layout: PageLayout, page: OcrPage): PageLayout {
   const read = page.lines.filter((l) => l.confidence >= ocrNoiseConfidence);
-  const sizes = read.map((l) => Math.max(4, Math.round(ocrSize(l) * 2) / 2));
+  const sizes = read.map((l) => Math.max(4, Math.round(ocrSize(l, page.vertical) * 2) / 2));
   const typical = median(read.flatMap((l, i) => (l.confidence >= ocrTitleConfidence ? [sizes[i]!] : [])));
   const rulings = page.rulings ?? [];
   const verticals = rulings.filter((r) => r.axis === 'v');
@@ -150,17 +164,20 @@ export function withOcr(layout: PageLayout, page: OcrPage): PageLayout {
     if (!confident) return Math.min(size, typical);
     return Math.abs(size - typical) <= 0.15 * typical ? typical : size;
   };
+  // Read as vertical writing, each line is a column: a run of its own, read in the turned frame.
   const runs: TextRun[] = read.flatMap((l, i) =>
-    cutAtRulings(l, verticals).map((part) => ({
+    (page.vertical ? [l] : cutAtRulings(l, verticals)).map((part) => ({
       ...part,
       baseline: part.bottom,
       size: sizeOf(i, l.confidence >= ocrTitleConfidence),
       bold: false,
-      vertical: false,
+      vertical: page.vertical === true,
+      ...(page.vertical ? { writing: 'vertical' as const } : {}),
     })),
   );
-  const { tables, rest } = tablesOf(rulings, runs);
-  return { ...layout, lines: linesOf(rest), tables, ocr: true };
+  const frame = frameOf(runs, rulings, layout);
+  const { tables, rest } = tablesOf(frame.rulings, frame.runs);
+  return { ...layout, ...frame.page, lines: linesOf(rest), tables, ocr: true };
 }
 
 /**
@@ -300,7 +317,9 @@ export function ocrSizesToBody(pages: readonly PageLayout[], lines: readonly (re
  * its width per em, a digit or a Latin letter counting half an em (「2.定義」 measured by height read as 8 pt
  * beside 「1.適用の範囲」 at 10.5).
  */
-function ocrSize(l: OcrLine): number {
+function ocrSize(l: OcrLine, vertical = false): number {
+  // A column of vertical writing is one character wide.
+  if (vertical) return l.x1 - l.x0;
   const chars = [...l.text.replace(/\s/g, '')];
   const wide = chars.filter((c) =>
     /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u30ff\uff01-\uff60]/u.test(c),
