@@ -43,12 +43,7 @@ export function runsOf(
     if (item.str.trim() === '') continue;
     const style = content.styles[item.fontName];
     const level = open.reduce<number | undefined>((found, id) => found ?? tagLevels.get(id), undefined);
-    const font = fonts.get(item.fontName);
-    runs.push(
-      style?.vertical === true
-        ? placeVertical(item, viewport, font, level)
-        : place(item, viewport, style?.ascent ?? 0.88, style?.descent ?? -0.12, font, level),
-    );
+    runs.push(place(item, viewport, style, fonts.get(item.fontName), level));
   }
   return runs;
 }
@@ -57,66 +52,53 @@ function isMarked(item: TextItem | TextMarkedContent): item is TextMarkedContent
   return !('str' in item);
 }
 
+/**
+ * The run's box on the page. In a vertical font (縦書き, a -V CMap) pdf.js gives the origin at the top of the
+ * column, centred, and the length down the column as `height`; such a run is `writing: 'vertical'`, and the
+ * vertical presentation forms of its punctuation (︒ ︑ ﹁ ﹂) are written as their ordinary forms.
+ */
 function place(
   item: TextItem,
   viewport: Matrix,
-  ascent: number,
-  descent: number,
+  style: { readonly ascent?: number; readonly descent?: number; readonly vertical?: boolean } | undefined,
   font: FontFacts | undefined,
   tagLevel: number | undefined,
 ): TextRun {
   const t = item.transform as unknown as Matrix;
   const m = multiply(t, viewport);
+  const common = { bold: isBold(font), ...(tagLevel === undefined ? {} : { tagLevel }) };
+  if (style?.vertical === true) {
+    const size = Math.hypot(t[0], t[1]) || Math.hypot(t[2], t[3]) || 1;
+    const length = item.height / size; // text-space units down the column
+    const box = boxOfPoints([
+      apply(m, -0.5, 0),
+      apply(m, 0.5, 0),
+      apply(m, -0.5, -length),
+      apply(m, 0.5, -length),
+    ]);
+    return {
+      ...box,
+      ...common,
+      text: item.str.replace(verticalForms, (c) => c.normalize('NFKC')),
+      baseline: box.bottom,
+      size: Math.round(size * 10) / 10,
+      vertical: true,
+      writing: 'vertical',
+    };
+  }
   const size = Math.hypot(t[2], t[3]) || Math.hypot(t[0], t[1]) || 1;
   const advance = Math.hypot(t[0], t[1]) || 1;
   const width = item.width / advance; // text-space units along the baseline
-  const up = Math.max(0.5, Math.min(1.2, ascent || 0.88));
-  const down = Math.max(0, Math.min(0.5, -(descent || -0.12)));
+  const up = Math.max(0.5, Math.min(1.2, style?.ascent || 0.88));
+  const down = Math.max(0, Math.min(0.5, -(style?.descent || -0.12)));
   const corners = [apply(m, 0, -down), apply(m, width, -down), apply(m, 0, up), apply(m, width, up)];
-  const box = boxOfPoints(corners);
-  const origin = apply(m, 0, 0);
-  const vertical = Math.abs(m[1]) > Math.abs(m[0]);
   return {
-    ...box,
+    ...boxOfPoints(corners),
+    ...common,
     text: item.str,
-    baseline: origin[1],
+    baseline: apply(m, 0, 0)[1],
     size: Math.round(size * 10) / 10,
-    bold: isBold(font),
-    vertical,
-    ...(tagLevel === undefined ? {} : { tagLevel }),
-  };
-}
-
-/**
- * A run in a vertical font (縦書き, a -V CMap): pdf.js gives its origin at the top of the column, centred, and
- * its length down the column as `height`. The vertical presentation forms of punctuation (︒ ︑ ﹁ ﹂) are
- * written as their ordinary forms.
- */
-function placeVertical(
-  item: TextItem,
-  viewport: Matrix,
-  font: FontFacts | undefined,
-  tagLevel: number | undefined,
-): TextRun {
-  const t = item.transform as unknown as Matrix;
-  const m = multiply(t, viewport);
-  const size = Math.hypot(t[0], t[1]) || Math.hypot(t[2], t[3]) || 1;
-  const length = item.height / size; // text-space units down the column
-  const box = boxOfPoints([
-    apply(m, -0.5, 0),
-    apply(m, 0.5, 0),
-    apply(m, -0.5, -length),
-    apply(m, 0.5, -length),
-  ]);
-  return {
-    ...box,
-    text: item.str.replace(verticalForms, (c) => c.normalize('NFKC')),
-    baseline: box.bottom,
-    size: Math.round(size * 10) / 10,
-    bold: isBold(font),
-    vertical: true,
-    writing: 'vertical',
-    ...(tagLevel === undefined ? {} : { tagLevel }),
+    vertical: Math.abs(m[1]) > Math.abs(m[0]),
   };
 }
 
