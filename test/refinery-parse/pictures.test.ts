@@ -1,3 +1,4 @@
+import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { parseBytes } from '../../src/refinery/parse/index.js';
 import { pictureSize, relationshipTargets, resolvePath } from '../../src/refinery/parse/office-pictures.js';
@@ -55,6 +56,26 @@ describe('text in DOCX and PPTX pictures', () => {
       expect(outline(failed.blocks)).toEqual(outline(off.blocks));
     });
   }
+
+  it('leaves out a picture past the zip limits with the reason, and parses the rest', async () => {
+    // pictures.docx with its screenshot swapped for 4 MiB of zeros behind a PNG header: it deflates
+    // past the compression ratio allowed, as a blank bitmap or a zip bomb does
+    const entries = unzipSync(fixtureBytes('pictures.docx'));
+    const bomb = new Uint8Array(4 * 2 ** 20);
+    bomb.set(entries['word/media/image1.png']!.subarray(0, 24));
+    const bytes = zipSync({ ...entries, 'word/media/image1.png': bomb });
+    const seen: number[] = [];
+    const doc = await parseBytes(bytes, 'bomb.docx', {
+      pictures: { imageOcr: fakeOcr([line('読めた')], seen) },
+    });
+    expect(seen).toEqual([]);
+    expect(doc.metadata.figureOcrError).toMatch(/compression ratio/);
+    expect(outline(doc.blocks)).toEqual([
+      'paragraph 月次点検報告',
+      'paragraph 点検結果は次の図のとおり。',
+      'paragraph 以上、異常なし。',
+    ]);
+  });
 
   it('reads the pictures with tesseract when it is installed', async () => {
     const imageOcr = await systemImageOcr();

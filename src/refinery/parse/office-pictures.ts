@@ -6,7 +6,7 @@
  */
 import type { Location } from '../document/index.js';
 import type { BlockDraft } from '../structure/index.js';
-import { readZip, type ZipLimits } from './archive.js';
+import { checkZipLimits, listZip, readZip, type ZipLimits } from './archive.js';
 import { figureLines } from './pdf/figure-words.js';
 import { type ImageOcr, systemImageOcr } from './pdf/ocr.js';
 import { findAll, parseXml } from './xml.js';
@@ -44,16 +44,30 @@ export async function withPictureText(
   detected ??= systemImageOcr();
   const ocr = deps.imageOcr ?? (await detected);
   if (ocr === undefined) return { drafts: [...drafts], metadata: {} };
+  let error: string | undefined;
+  // Each picture is checked against the zip limits on its own: one too large (a blank bitmap compresses
+  // far past the ratio allowed) is left out with the reason, and the document still parses.
   const wanted = new Set(places.map((p) => p.path));
-  const files = readZip(pkg.bytes, pkg.uri, (name) => wanted.has(name), pkg.limits);
+  const readable = new Set<string>();
+  let total = 0;
+  for (const entry of listZip(pkg.bytes, pkg.uri).filter((e) => wanted.has(e.name))) {
+    try {
+      checkZipLimits([entry], pkg.uri, pkg.limits);
+      if (total + entry.bytes > pkg.limits.maxTotalBytes) continue;
+      total += entry.bytes;
+      readable.add(entry.name);
+    } catch (e) {
+      error ??= e instanceof Error ? e.message : String(e);
+    }
+  }
+  const files = readZip(pkg.bytes, pkg.uri, (name) => readable.has(name), pkg.limits);
   const figures = new Map<number, BlockDraft[]>();
   let read = 0;
   let notRead = 0;
-  let error: string | undefined;
   for (const place of places) {
     const picture = files.get(place.path);
     const size = picture === undefined ? undefined : pictureSize(picture);
-    if (picture === undefined || size === undefined || !largeEnough(size)) continue;
+    if (picture === undefined || size === undefined || !readableSize(size)) continue;
     if (read >= maxPictures) {
       notRead++;
       continue;
@@ -85,10 +99,15 @@ export async function withPictureText(
   };
 }
 
-function largeEnough(size: { readonly width: number; readonly height: number }): boolean {
+/** Large enough to hold text, and not so large that reading it would take minutes (a poster scan). */
+function readableSize(size: { readonly width: number; readonly height: number }): boolean {
   const m = pictureMinimum;
-  return size.width >= m.width && size.height >= m.height && size.width * size.height >= m.pixels;
+  const pixels = size.width * size.height;
+  return size.width >= m.width && size.height >= m.height && pixels >= m.pixels && pixels <= maxPixels;
 }
+
+/** 40 megapixels: an A3 page scanned at 600 dpi. */
+const maxPixels = 40_000_000;
 
 /** Width and height in pixels from a PNG, JPEG, GIF or BMP header; undefined for anything else (EMF, SVG …). */
 export function pictureSize(b: Uint8Array): { width: number; height: number } | undefined {
