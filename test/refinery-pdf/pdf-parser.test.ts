@@ -324,6 +324,9 @@ describe('a scanned page of vertical writing', () => {
       'step',
       'step',
     ]);
+    // The gap after 注意 is read as the word space it is, so the caution is its own block, not step 2's tail.
+    expect(doc.blocks[4]!.text).toBe('②吐出弁と吸込弁を閉じる。');
+    expect(doc.blocks[5]).toMatchObject({ kind: 'caution', level: 'caution', label: '注意' });
     expect(doc.blocks[0]!.text).toBe('ポンプ点検要領');
     expect(doc.blocks[1]!.text).toMatch(/^本要領は、冷却水ポンプの月次点検の手順を定める。/);
     // boxes on the page: the title column at the right edge, the next paragraph's column left of it

@@ -133,10 +133,14 @@ function isBareMarker(text: string): boolean {
 
 function lineOf(runs: readonly TextRun[]): Line {
   let text = '';
+  let raw = '';
   let prev: TextRun | undefined;
   for (const run of runs) {
-    if (prev === undefined) text = run.text;
-    else {
+    const runRaw = run.raw ?? run.text;
+    if (prev === undefined) {
+      text = run.text;
+      raw = runRaw;
+    } else {
       const gap = run.x0 - prev.x1;
       const a = text[text.length - 1];
       const b = run.text[0];
@@ -145,7 +149,10 @@ function lineOf(runs: readonly TextRun[]): Line {
       // "注意　高温"). Spaces between two CJK characters are dropped again by the spacing repair.
       const latin = !isCjk(a) && !isCjk(b);
       const spaced = (gap > 0.2 * size && latin) || gap > 0.5 * size;
-      text = spaced && !/\s$/.test(text) && !/^\s/.test(run.text) ? `${text} ${run.text}` : text + run.text;
+      const join = (left: string, right: string) =>
+        spaced && !/\s$/.test(left) && !/^\s/.test(right) ? `${left} ${right}` : left + right;
+      text = join(text, run.text);
+      raw = join(raw, runRaw);
     }
     prev = run;
   }
@@ -166,7 +173,7 @@ function lineOf(runs: readonly TextRun[]): Line {
   return {
     ...union(runs),
     text: repairCjkSpacing(text).trim(),
-    raw: text.trim(),
+    raw: raw.trim(),
     baseline: runs[0]!.baseline,
     size,
     bold: boldChars * 2 > chars,

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { largeImagePages, linesOfTsv, meanConfidence, mostlyLatin, type OcrLine } from './ocr.js';
+import { ocrLine, ocrWord } from '../../../../test/support/ocr-words.js';
+import {
+  largeImagePages,
+  linesOfTsv,
+  meanConfidence,
+  mostlyLatin,
+  type OcrLine,
+  type OcrWord,
+  spacedText,
+} from './ocr.js';
 
 const header =
   'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';
@@ -29,6 +38,31 @@ describe('linesOfTsv', () => {
       word(1, 2, 0, '確認', 80),
     ].join('\n');
     expect(linesOfTsv(tsv, 1).map((l) => l.text)).toEqual(['確認']);
+  });
+});
+
+describe('spacedText', () => {
+  it('keeps a gap of half a character or more between two words as a space, which the shown text drops', () => {
+    // 注意 at 0–20, a full-width space, then the warning; 「高温」 set tight against 「注意」 on the next line
+    const spaced = ocrLine(ocrWord('注意', 0, 0), ocrWord('高温に注意する。', 32, 0));
+    expect(spaced.text).toBe('注意高温に注意する。');
+    expect(spacedText(spaced)).toBe('注意 高温に注意する。');
+    expect(spacedText(ocrLine(ocrWord('注意', 0, 0), ocrWord('高温', 22, 0)))).toBe('注意高温');
+    expect(spacedText(ocrLine(ocrWord('Pump', 0, 0), ocrWord('OK', 42, 0)))).toBe('Pump OK');
+    expect(spacedText(ocrLine(ocrWord('注意', 0, 0)))).toBe('注意');
+  });
+
+  it('measures a column of vertical writing down the page', () => {
+    const down = (text: string, top: number): OcrWord => ({
+      text,
+      confidence: 90,
+      x0: 0,
+      top,
+      x1: 12,
+      bottom: top + 12 * [...text].length,
+    });
+    expect(spacedText(ocrLine(down('注意', 0), down('高温', 36)))).toBe('注意 高温');
+    expect(spacedText(ocrLine(down('注意', 0), down('高温', 26)))).toBe('注意高温');
   });
 });
 

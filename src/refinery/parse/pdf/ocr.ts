@@ -383,6 +383,29 @@ export function linesOfTsv(tsv: string, scale: number): OcrLine[] {
   return [...lines.values()].map(lineOf);
 }
 
+/**
+ * The line's words with a space where tesseract saw one: a gap of half a character or more (「注意　高温」,
+ * 「1　電源を切る」). The text shown drops spaces between Japanese characters again; the step, caution and
+ * heading markers are read on this one, as on a text layer's raw line. A column of vertical writing (taller
+ * than wide) is measured down the page.
+ */
+export function spacedText(line: OcrLine): string {
+  const words = line.words ?? [];
+  if (words.length < 2) return line.text;
+  const vertical = line.bottom - line.top > line.x1 - line.x0;
+  const size = vertical ? line.x1 - line.x0 : line.bottom - line.top;
+  let text = '';
+  words.forEach((w, i) => {
+    const prev = words[i - 1];
+    const gap = prev === undefined ? 0 : vertical ? w.top - prev.bottom : w.x0 - prev.x1;
+    text =
+      prev !== undefined && gap >= 0.5 * size
+        ? `${text.trimEnd()} ${w.text.trimStart()}`
+        : joinPieces(text, w.text);
+  });
+  return text;
+}
+
 /** A line of the given words, in the order tesseract read them. */
 export function lineOf(words: readonly OcrWord[]): OcrLine {
   return {

@@ -8,7 +8,7 @@ import { figureLines, slices, withoutBars } from './figure-words.js';
 import { area, type Box, intersection, type Matrix, turned, union } from './geometry.js';
 import { graphicsOf, type OperatorList, type PageGraphics, type Ruling } from './graphics.js';
 import { type Line, linesOf } from './lines.js';
-import { lineOf, type OcrLine, type OcrPage, type OcrWord } from './ocr.js';
+import { lineOf, type OcrLine, type OcrPage, type OcrWord, spacedText } from './ocr.js';
 import type { PDFPageProxy } from './pdfjs.js';
 import { type FontFacts, headingTags, runsOf, type TextRun } from './runs.js';
 import { typographyOf } from './style.js';
@@ -168,6 +168,7 @@ export function withOcr(layout: PageLayout, page: OcrPage): PageLayout {
   const runs: TextRun[] = read.flatMap((l, i) =>
     (page.vertical ? [l] : cutAtRulings(l, verticals)).map((part) => ({
       ...part,
+      raw: spacedText(part),
       baseline: part.bottom,
       size: sizeOf(i, l.confidence >= ocrTitleConfidence),
       bold: false,

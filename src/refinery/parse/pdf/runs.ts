@@ -17,6 +17,8 @@ export interface TextRun extends Box {
   readonly writing?: 'vertical';
   /** Heading level from the PDF's tag tree (H1 → 1, H/Title → 1), when tagged. */
   readonly tagLevel?: number;
+  /** The text with the word gaps OCR saw kept as spaces, where `text` has them joined: markers are read on it. */
+  readonly raw?: string;
 }
 
 export interface FontFacts {
