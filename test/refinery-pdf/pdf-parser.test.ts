@@ -176,6 +176,40 @@ describe('a page of vertical writing (縦書き)', () => {
   });
 });
 
+describe('tables on pages of vertical writing', () => {
+  it('reads a table set horizontally as it stands, with its caption, after the columns above it', async () => {
+    const doc = await parse('vertical-tables.pdf');
+    const page1 = doc.blocks.filter((b) => b.location.page === 1);
+    expect(page1.map((b) => b.kind)).toEqual(['heading', 'paragraph', 'paragraph', 'table', 'paragraph']);
+    const table = page1[3] as TableBlock;
+    expect(table.caption).toMatch(/^表1[ 　]点検項目と基準$/);
+    expect(table.rows.map((r) => r.map((c) => c.text))).toEqual([
+      ['項目', '基準', '頻度'],
+      ['振動', '4.5 mm/s以下', '毎月'],
+      ['温度', '60℃以下', '毎月'],
+      ['異音', 'なし', '毎日'],
+    ]);
+    expect(table.headerRows).toBe(1);
+    // its box is where it is drawn: x 60–520, y 380–480
+    expect(table.location.bbox).toEqual([60, 380, 520, 480]);
+    // the paragraph that wraps across two columns is not cut by the table below them
+    expect(page1[1]!.text).toMatch(/^月次点検では、.*保全課に連絡する。$/);
+    expect(page1[4]!.text).toBe('2024年4月改訂');
+  });
+
+  it('turns a vertical table with the page: its rows run down the page, right to left', async () => {
+    const doc = await parse('vertical-tables.pdf');
+    const table = doc.blocks.find((b): b is TableBlock => b.kind === 'table' && b.location.page === 2)!;
+    expect(table.rows.map((r) => r.map((c) => c.text))).toEqual([
+      ['異常', '処置'],
+      ['振動大', '軸受を交換'],
+      ['温度高', '冷却を確認'],
+      ['異音', '運転を停止'],
+    ]);
+    expect(table.location.bbox).toEqual([260, 100, 420, 300]);
+  });
+});
+
 describe('a ruled table with merged header cells', () => {
   it('keeps row and column spans on the anchor cells and guesses two header rows', async () => {
     const doc = await parse('table.pdf');

@@ -68,7 +68,12 @@ export async function readPage(
   const frame = frameOf(runs, graphics.rulings, viewport);
   const { tables, rest } = tablesOf(frame.rulings, frame.runs);
   const aligned = alignedTables(linesOf(rest), frame.width);
-  return { ...base, ...frame.page, lines: aligned.rest, tables: [...tables, ...aligned.tables] };
+  return {
+    ...base,
+    ...frame.page,
+    lines: [...aligned.rest, ...frame.upright.lines].sort((a, b) => a.top - b.top || a.x0 - b.x0),
+    tables: [...frame.upright.tables, ...tables, ...aligned.tables],
+  };
 }
 
 /**
@@ -85,14 +90,72 @@ function frameOf(
   width: number;
   /** What changes in the page's layout: nothing, or its size in the turned frame. */
   page: Partial<Pick<PageLayout, 'width' | 'height' | 'turned'>>;
+  /** On a turned page, what is set horizontally: read as it stands, then placed in the turned frame whole. */
+  upright: { lines: readonly Line[]; tables: readonly RuledTable[] };
 } {
-  if (!verticalWriting(runs)) return { runs, rulings, width: page.width, page: {} };
+  if (!verticalWriting(runs)) {
+    return { runs, rulings, width: page.width, page: {}, upright: { lines: [], tables: [] } };
+  }
+  const upright = uprightPart(runs, rulings);
   return {
-    runs: runs.map((r) => turnedRun(r, page.width)),
-    rulings: rulings.map((r) => turnedRuling(r, page.width)),
+    runs: upright.rest.runs.map((r) => turnedRun(r, page.width)),
+    rulings: upright.rest.rulings.map((r) => turnedRuling(r, page.width)),
     width: page.height,
     page: { width: page.height, height: page.width, turned: true },
+    upright: {
+      lines: upright.lines.map((l) => turnedLine(l, page.width)),
+      tables: upright.tables.map((t) => ({ ...t, ...turned(t, page.width) })),
+    },
   };
+}
+
+/**
+ * What a vertical page sets horizontally — a table of horizontal text, its caption, a date, a page number —
+ * read in the page's own frame: turned with the columns, a table's rows would become its columns and a
+ * line's words lines of their own. A table whose text is mostly vertical (a 縦書き table) turns with the page.
+ */
+function uprightPart(
+  runs: readonly TextRun[],
+  rulings: readonly Ruling[],
+): {
+  lines: readonly Line[];
+  tables: readonly RuledTable[];
+  rest: { runs: readonly TextRun[]; rulings: readonly Ruling[] };
+} {
+  const chars = (list: readonly TextRun[]) => list.reduce((n, r) => n + [...r.text.trim()].length, 0);
+  const inside = (b: Box) => (r: Box) => centreIn(r, b);
+  const grids = tablesOf(rulings, runs).tables;
+  const tables = grids.filter((t) => {
+    const own = runs.filter(inside(t));
+    return chars(own.filter((r) => !r.vertical)) >= chars(own.filter((r) => r.vertical));
+  });
+  const inTable = (r: Box) => grids.some((t) => centreIn(r, t));
+  const upright = runs.filter((r) => !r.vertical && !inTable(r));
+  const taken = (r: TextRun) => tables.some((t) => centreIn(r, t)) || upright.includes(r);
+  const near = (r: Ruling, t: Box) =>
+    r.axis === 'h'
+      ? r.at >= t.top - 1 && r.at <= t.bottom + 1 && r.from >= t.x0 - 1 && r.to <= t.x1 + 1
+      : r.at >= t.x0 - 1 && r.at <= t.x1 + 1 && r.from >= t.top - 1 && r.to <= t.bottom + 1;
+  return {
+    lines: linesOf(upright),
+    tables,
+    rest: {
+      runs: runs.filter((r) => !taken(r)),
+      rulings: rulings.filter((r) => !tables.some((t) => near(r, t))),
+    },
+  };
+}
+
+function centreIn(r: Box, b: Box): boolean {
+  const x = (r.x0 + r.x1) / 2;
+  const y = (r.top + r.bottom) / 2;
+  return x > b.x0 && x < b.x1 && y > b.top && y < b.bottom;
+}
+
+/** A line read in the page's frame, placed in the turned one: it keeps its text and reads as one piece. */
+function turnedLine(l: Line, width: number): Line {
+  const box = turned(l, width);
+  return { ...l, ...box, baseline: box.bottom - 0.12 * l.size, runs: l.runs.map((r) => turnedRun(r, width)) };
 }
 
 /** Most of the page's characters are set in a vertical font (at least a line's worth). */

@@ -327,8 +327,13 @@ function pageFlow(page: PageLayout, lines: readonly Line[]): FlowItem[] {
     ];
   }
   const captions = new Map<RuledTable, Line>();
+  // On a turned page a table set horizontally has its caption above it on the page, not in the turned frame.
+  const captionOf = (l: Line, t: RuledTable) =>
+    isCaptionOf(l, t) ||
+    (page.turned === true &&
+      isCaptionOf({ ...l, ...unturned(l, page.height) }, { ...t, ...unturned(t, page.height) }));
   for (const t of page.tables) {
-    const c = lines.find((l) => isCaptionOf(l, t) && ![...captions.values()].includes(l));
+    const c = lines.find((l) => captionOf(l, t) && ![...captions.values()].includes(l));
     if (c) captions.set(t, c);
   }
   const used = new Set(captions.values());
@@ -347,7 +352,10 @@ function pageFlow(page: PageLayout, lines: readonly Line[]): FlowItem[] {
     ...page.tables.map((t): Piece => ({ ...box(t), text: '', table: t })),
     ...(page.figures ?? []).map((f): Piece => ({ ...box(f.box), text: '', figure: f })),
   ];
-  return readingOrder(pieces, page.width).map(({ line: piece, column }): FlowItem => {
+  const ordered = page.turned
+    ? bands(pieces).flatMap((band) => readingOrder(band, page.width))
+    : readingOrder(pieces, page.width);
+  return ordered.map(({ line: piece, column }): FlowItem => {
     if (piece.table) {
       const caption = captions.get(piece.table)?.text;
       return {
@@ -365,6 +373,23 @@ function pageFlow(page: PageLayout, lines: readonly Line[]): FlowItem[] {
 
 function box(b: { x0: number; x1: number; top: number; bottom: number }) {
   return { x0: b.x0, x1: b.x1, top: b.top, bottom: b.bottom };
+}
+
+/**
+ * A turned page's pieces in bands (段) down the page — runs of the turned frame's x that no piece crosses —
+ * each band read on its own: a table set horizontally under a block of columns is read after all of them,
+ * not after the first column it happens to reach past.
+ */
+function bands<P extends Box>(pieces: readonly P[]): P[][] {
+  const out: { x1: number; pieces: P[] }[] = [];
+  for (const p of [...pieces].sort((a, b) => a.x0 - b.x0)) {
+    const last = out[out.length - 1];
+    if (last !== undefined && p.x0 <= last.x1) {
+      last.pieces.push(p);
+      last.x1 = Math.max(last.x1, p.x1);
+    } else out.push({ x1: p.x1, pieces: [p] });
+  }
+  return out.map((b) => b.pieces);
 }
 
 function isCaptionOf(line: Line, table: RuledTable): boolean {
