@@ -52,6 +52,11 @@ describe('spacedText', () => {
     expect(spacedText(ocrLine(ocrWord('注意', 0, 0)))).toBe('注意');
   });
 
+  it('keeps a section number whole: the narrow hyphen of 「1-1」 stands apart but is no word gap', () => {
+    const words = [ocrWord('1', 0, 0), ocrWord('一', 20, 0), ocrWord('1', 40, 0), ocrWord('栄養成分', 70, 0)];
+    expect(spacedText(ocrLine(...words))).toBe('1一1 栄養成分');
+  });
+
   it('measures a column of vertical writing down the page', () => {
     const down = (text: string, top: number): OcrWord => ({
       text,

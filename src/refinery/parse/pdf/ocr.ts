@@ -384,10 +384,11 @@ export function linesOfTsv(tsv: string, scale: number): OcrLine[] {
 }
 
 /**
- * The line's words with a space where tesseract saw one: a gap of half a character or more (「注意　高温」,
- * 「1　電源を切る」). The text shown drops spaces between Japanese characters again; the step, caution and
- * heading markers are read on this one, as on a text layer's raw line. A column of vertical writing (taller
- * than wide) is measured down the page.
+ * The line's words with a space where tesseract saw one: a gap of three quarters of a character or more
+ * (「注意　高温」, 「1　電源を切る」). The text shown drops spaces between Japanese characters again; the step,
+ * caution and heading markers are read on this one, as on a text layer's raw line. Digits and the hyphens
+ * between them stay together whatever the gap (a narrow 「-」, read as 「一」, stands apart in 「3-1」). A column
+ * of vertical writing (taller than wide) is measured down the page.
  */
 export function spacedText(line: OcrLine): string {
   const words = line.words ?? [];
@@ -398,13 +399,17 @@ export function spacedText(line: OcrLine): string {
   words.forEach((w, i) => {
     const prev = words[i - 1];
     const gap = prev === undefined ? 0 : vertical ? w.top - prev.bottom : w.x0 - prev.x1;
+    const numbering = numberingPart.test(text.slice(-1)) && numberingPart.test(w.text[0] ?? '');
     text =
-      prev !== undefined && gap >= 0.5 * size
+      prev !== undefined && gap >= 0.75 * size && !numbering
         ? `${text.trimEnd()} ${w.text.trimStart()}`
         : joinPieces(text, w.text);
   });
   return text;
 }
+
+/** Digits and what OCR reads the hyphen of 「3-1」 as. */
+const numberingPart = /[0-9０-９一ー\-－‐]/;
 
 /** A line of the given words, in the order tesseract read them. */
 export function lineOf(words: readonly OcrWord[]): OcrLine {
