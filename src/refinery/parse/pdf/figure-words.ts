@@ -26,7 +26,7 @@ export function figureLines(
     .flatMap((line) => {
       const pieces: OcrWord[][] = [[]];
       for (const w of (line.words ?? [line]).flatMap(withoutBars)) {
-        if (w.confidence >= figureConfidence && fresh(w)) pieces[pieces.length - 1]!.push(w);
+        if (w.confidence >= figureConfidence && fresh(w) && !sideways(w)) pieces[pieces.length - 1]!.push(w);
         else if (pieces[pieces.length - 1]!.length > 0) pieces.push([]);
       }
       return pieces.filter((p) => p.length > 0).map(lineOf);
@@ -34,6 +34,18 @@ export function figureLines(
     .filter((l) => (l.text.replace(strokeMarks, '').match(letterOrDigit)?.length ?? 0) >= 2);
   const letters = kept.reduce((n, l) => n + (l.text.match(letterOrDigit)?.length ?? 0), 0);
   return letters < 4 ? [] : kept;
+}
+
+/**
+ * A word of three or more Latin letters and digits standing taller than it is wide: text set on its side (a chart's rotated
+ * axis labels, 「22.9」 turned a quarter), which the horizontal model reads as 「6'TE」, 「r9'0」 or 「000」.
+ * Japanese words are kept: a vertical label (縦書き) read a character below the other has that shape too.
+ */
+function sideways(word: OcrWord): boolean {
+  if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(word.text)) return false;
+  // Three characters set across are wider than tall even when they are 「111」; two may not be (「in」, 「10.」).
+  if ((word.text.match(letterOrDigit)?.length ?? 0) < 3) return false;
+  return word.bottom - word.top > 1.2 * (word.x1 - word.x0);
 }
 
 /** The word without tesseract's 「|」 bars (a ruling or a cell border read as a letter), split where they were. */

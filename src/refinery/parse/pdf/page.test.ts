@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ocrLine, ocrWord } from '../../../../test/support/ocr-words.js';
 import type { Line } from './lines.js';
-import type { OcrLine } from './ocr.js';
+import type { OcrLine, OcrWord } from './ocr.js';
 import { figureRegions, ocrSizesToBody, type PageLayout, withFigureText, withOcr } from './page.js';
 import type { TextLayer } from './text-layer.js';
 
@@ -227,6 +227,28 @@ describe('withFigureText', () => {
     expect(out.figures![0]!.lines.map((l) => l.text)).toEqual(['吐出圧力0.35MPa']);
     expect(out.figures![0]!.lines[0]!.size).toBe(10.5);
     expect(out.lines).toHaveLength(2);
+  });
+
+  it('leaves out Latin words read off text set on its side (a rotated axis label), not tall Japanese ones', () => {
+    const p = page(1, false, [line(prose, 10.5)]);
+    const standing = (text: string, x0: number): OcrWord => ({
+      text,
+      confidence: 90,
+      x0,
+      top: 300,
+      x1: x0 + 10,
+      bottom: 340,
+    });
+    const out = withFigureText(p, [
+      {
+        box,
+        lines: [
+          ocrLine(ocrWord('気温', 80, 260), ocrWord('10.', 120, 260), ocrWord('in', 150, 260)),
+          ocrLine(standing("6'TE", 80), standing('000', 120), standing('台数', 160)),
+        ],
+      },
+    ]);
+    expect(out.figures![0]!.lines.map((l) => l.text)).toEqual(['気温10. in', '台数']);
   });
 
   it('leaves the page as it was when nothing new was read', () => {
