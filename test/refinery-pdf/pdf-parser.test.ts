@@ -176,6 +176,20 @@ describe('a page of vertical writing (縦書き)', () => {
   });
 });
 
+describe('ruby (furigana) in a PDF', () => {
+  it('leaves the readings out of the text, across and down the page, and keeps small labels', async () => {
+    const doc = await parse('furigana.pdf');
+    const texts = doc.blocks.map((b) => b.text);
+    for (const reading of ['さぎょう', 'きけん', 'てんけん']) {
+      expect(texts.some((t) => t.includes(reading))).toBe(false);
+    }
+    expect(texts).toContain('作業を始める前に、必ず保護具を着用すること。');
+    expect(texts).toContain('危険な場所には立ち入らないこと。機械の点検は電源を切ってから行うこと。');
+    expect(texts).toContain('ポンプ');
+    expect(texts).toContain('毎日の点検を忘れないこと。');
+  });
+});
+
 describe('tables on pages of vertical writing', () => {
   it('reads a table set horizontally as it stands, with its caption, after the columns above it', async () => {
     const doc = await parse('vertical-tables.pdf');

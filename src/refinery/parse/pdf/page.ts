@@ -10,6 +10,7 @@ import { graphicsOf, type OperatorList, type PageGraphics, type Ruling } from '.
 import { type Line, linesOf } from './lines.js';
 import { lineOf, type OcrLine, type OcrPage, type OcrWord, spacedText } from './ocr.js';
 import type { PDFPageProxy } from './pdfjs.js';
+import { withoutRuby } from './ruby.js';
 import { type FontFacts, headingTags, runsOf, type TextRun } from './runs.js';
 import { typographyOf } from './style.js';
 import { type RuledTable, tablesOf } from './tables.js';
@@ -56,7 +57,7 @@ export async function readPage(
   const content = await page.getTextContent({ includeMarkedContent: true });
   const tree = await page.getStructTree().catch(() => null);
   const fonts = fontsOf(page, content.items);
-  const runs = runsOf(content, transform, fonts, headingTags(tree));
+  const runs = withoutRuby(runsOf(content, transform, fonts, headingTags(tree)));
   const text = runs.map((r) => r.text).join('');
   const area = viewport.width * viewport.height;
   let graphics: PageGraphics = graphicsOf(ops, transform, area);
