@@ -176,6 +176,15 @@ describe('a page of vertical writing (縦書き)', () => {
   });
 });
 
+describe('paragraphs indented with a typed full-width space (字下げ)', () => {
+  it('start a new paragraph after a finished sentence, though every line is full width', async () => {
+    const doc = await parse('indented.pdf');
+    expect(doc.blocks.map((b) => b.kind)).toEqual(['heading', 'paragraph', 'paragraph']);
+    expect(doc.blocks[1]!.text).toMatch(/^設備の保全は、.*その指示を受けること。$/);
+    expect(doc.blocks[2]!.text).toMatch(/^定期点検では、.*保全課長の確認を受ける。$/);
+  });
+});
+
 describe('ruby (furigana) in a PDF', () => {
   it('leaves the readings out of the text, across and down the page, and keeps small labels', async () => {
     const doc = await parse('furigana.pdf');
@@ -209,6 +218,15 @@ describe('tables on pages of vertical writing', () => {
     // the paragraph that wraps across two columns is not cut by the table below them
     expect(page1[1]!.text).toMatch(/^月次点検では、.*保全課に連絡する。$/);
     expect(page1[4]!.text).toBe('2024年4月改訂');
+  });
+
+  it('joins a number set across a column (縦中横) to its column', async () => {
+    const doc = await parse('vertical-tables.pdf');
+    const page2 = doc.blocks.filter((b) => b.location.page === 2);
+    expect(page2.map((b) => b.kind)).toEqual(['paragraph', 'paragraph', 'table']);
+    expect(page2[1]!.text).toBe('点検は24時間ごとに行う。');
+    // the column's 字下げ, a typed 「　」, is a blank em above its first letter: the box starts at y 92, not 80
+    expect(page2[1]!.location.bbox).toEqual([494, 92, 506, 236]);
   });
 
   it('turns a vertical table with the page: its rows run down the page, right to left', async () => {

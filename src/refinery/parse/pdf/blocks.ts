@@ -211,9 +211,10 @@ function continues(open: Open, item: FlowItem & { kind: 'line' }, spacing: numbe
   // A 目次 entry is a block of its own, unless it is the hung second line of an entry that wrapped.
   const hung = next.x0 > open.start.x0 + 0.5 * size && !sentenceEnd.test(prev.text);
   if (tocEntry.test(next.text) && (open.lines.length > 1 || tocEntry.test(prev.text) || !hung)) return false;
-  // A finished sentence followed by an indented line: a new Japanese paragraph (字下げ).
-  if (sentenceEnd.test(prev.text) && next.x0 > open.start.x0 + 0.6 * size && open.lines.length > 1)
-    return false;
+  // A finished sentence followed by an indented line: a new Japanese paragraph (字下げ). Indented from the
+  // paragraph's margin, which its own first line may be indented from too.
+  const margin = Math.min(...open.lines.map((l) => l.x0));
+  if (sentenceEnd.test(prev.text) && next.x0 > margin + 0.6 * size && open.lines.length > 1) return false;
   if (sentenceEnd.test(prev.text) && prev.x1 < maxRight(open) - 2 * size) return false;
   return true;
 }

@@ -97,7 +97,7 @@ function frameOf(
   if (!verticalWriting(runs)) {
     return { runs, rulings, width: page.width, page: {}, upright: { lines: [], tables: [] } };
   }
-  const upright = uprightPart(runs, rulings);
+  const upright = uprightPart(withTateChuYoko(runs), rulings);
   return {
     runs: upright.rest.runs.map((r) => turnedRun(r, page.width)),
     rulings: upright.rest.rulings.map((r) => turnedRuling(r, page.width)),
@@ -108,6 +108,32 @@ function frameOf(
       tables: upright.tables.map((t) => ({ ...t, ...turned(t, page.width) })),
     },
   };
+}
+
+/** A few digits or Latin letters set across inside a column (縦中横: 「12」月, 「A」棟). */
+const acrossInColumn = /^[0-9A-Za-z０-９Ａ-Ｚａ-ｚ!?！？%％.．,，]{1,4}$/u;
+
+/**
+ * Vertical writing sets a short number across the column (縦中横): pdf.js gives it as a horizontal run
+ * inside the column, which would leave the column as a line of its own. It becomes part of the column: a
+ * vertical run as wide as the column, where it stands.
+ */
+function withTateChuYoko(runs: readonly TextRun[]): TextRun[] {
+  const columns = runs.filter((r) => r.writing === 'vertical');
+  return runs.map((r) => {
+    if (r.vertical || !acrossInColumn.test(r.text.trim())) return r;
+    const middle = (r.x0 + r.x1) / 2;
+    const column = columns.find(
+      (c) =>
+        middle > c.x0 &&
+        middle < c.x1 &&
+        r.x1 - r.x0 <= 1.2 * (c.x1 - c.x0) &&
+        r.top < c.bottom + c.size &&
+        r.bottom > c.top - c.size,
+    );
+    if (column === undefined) return r;
+    return { ...r, x0: column.x0, x1: column.x1, size: column.size, vertical: true, writing: 'vertical' };
+  });
 }
 
 /**

@@ -69,19 +69,25 @@ function place(
   const t = item.transform as unknown as Matrix;
   const m = multiply(t, viewport);
   const common = { bold: isBold(font), ...(tagLevel === undefined ? {} : { tagLevel }) };
+  // Full-width spaces at either end (a 字下げ typed as 「　」) are blank ems: the box holds the letters only,
+  // so an indented line starts where its first letter does.
+  const lead = /^\u3000*/.exec(item.str)![0].length;
+  const trail = lead === item.str.length ? 0 : /\u3000*$/.exec(item.str)![0].length;
+  const str = item.str.slice(lead, item.str.length - trail);
   if (style?.vertical === true) {
     const size = Math.hypot(t[0], t[1]) || Math.hypot(t[2], t[3]) || 1;
     const length = item.height / size; // text-space units down the column
+    const [from, to] = lead + trail < length ? [-lead, -(length - trail)] : [0, -length];
     const box = boxOfPoints([
-      apply(m, -0.5, 0),
-      apply(m, 0.5, 0),
-      apply(m, -0.5, -length),
-      apply(m, 0.5, -length),
+      apply(m, -0.5, from),
+      apply(m, 0.5, from),
+      apply(m, -0.5, to),
+      apply(m, 0.5, to),
     ]);
     return {
       ...box,
       ...common,
-      text: item.str.replace(verticalForms, (c) => c.normalize('NFKC')),
+      text: str.replace(verticalForms, (c) => c.normalize('NFKC')),
       baseline: box.bottom,
       size: Math.round(size * 10) / 10,
       vertical: true,
@@ -93,11 +99,12 @@ function place(
   const width = item.width / advance; // text-space units along the baseline
   const up = Math.max(0.5, Math.min(1.2, style?.ascent || 0.88));
   const down = Math.max(0, Math.min(0.5, -(style?.descent || -0.12)));
-  const corners = [apply(m, 0, -down), apply(m, width, -down), apply(m, 0, up), apply(m, width, up)];
+  const [from, to] = lead + trail < width ? [lead, width - trail] : [0, width];
+  const corners = [apply(m, from, -down), apply(m, to, -down), apply(m, from, up), apply(m, to, up)];
   return {
     ...boxOfPoints(corners),
     ...common,
-    text: item.str,
+    text: str,
     baseline: apply(m, 0, 0)[1],
     size: Math.round(size * 10) / 10,
     vertical: Math.abs(m[1]) > Math.abs(m[0]),
