@@ -60,6 +60,13 @@ export function unturned(b: Box, width: number): Box {
   return { x0: width - b.bottom, x1: width - b.top, top: b.x0, bottom: b.x1 };
 }
 
+/** The centre of `r` lies inside `b` (a run in a cell, a line in a table). */
+export function centreIn(r: Box, b: Box): boolean {
+  const x = (r.x0 + r.x1) / 2;
+  const y = (r.top + r.bottom) / 2;
+  return x > b.x0 && x < b.x1 && y > b.top && y < b.bottom;
+}
+
 /** The overlap of two boxes, or undefined when they do not overlap. */
 export function intersection(a: Box, b: Box): Box | undefined {
   const box = {

@@ -5,7 +5,7 @@
 
 import { alignedTables } from './aligned-tables.js';
 import { figureLines, slices, withoutBars } from './figure-words.js';
-import { area, type Box, intersection, type Matrix, turned, union } from './geometry.js';
+import { area, type Box, centreIn, intersection, type Matrix, turned, union } from './geometry.js';
 import { graphicsOf, type OperatorList, type PageGraphics, type Ruling } from './graphics.js';
 import { type Line, linesOf } from './lines.js';
 import { lineOf, type OcrLine, type OcrPage, type OcrWord, spacedText } from './ocr.js';
@@ -150,33 +150,25 @@ function uprightPart(
   rest: { runs: readonly TextRun[]; rulings: readonly Ruling[] };
 } {
   const chars = (list: readonly TextRun[]) => list.reduce((n, r) => n + [...r.text.trim()].length, 0);
-  const inside = (b: Box) => (r: Box) => centreIn(r, b);
   const grids = tablesOf(rulings, runs).tables;
   const tables = grids.filter((t) => {
-    const own = runs.filter(inside(t));
+    const own = runs.filter((r) => centreIn(r, t));
     return chars(own.filter((r) => !r.vertical)) >= chars(own.filter((r) => r.vertical));
   });
-  const inTable = (r: Box) => grids.some((t) => centreIn(r, t));
-  const upright = runs.filter((r) => !r.vertical && !inTable(r));
-  const taken = (r: TextRun) => tables.some((t) => centreIn(r, t)) || upright.includes(r);
+  const upright = new Set(runs.filter((r) => !r.vertical && !grids.some((t) => centreIn(r, t))));
+  const taken = (r: TextRun) => upright.has(r) || tables.some((t) => centreIn(r, t));
   const near = (r: Ruling, t: Box) =>
     r.axis === 'h'
       ? r.at >= t.top - 1 && r.at <= t.bottom + 1 && r.from >= t.x0 - 1 && r.to <= t.x1 + 1
       : r.at >= t.x0 - 1 && r.at <= t.x1 + 1 && r.from >= t.top - 1 && r.to <= t.bottom + 1;
   return {
-    lines: linesOf(upright),
+    lines: linesOf([...upright]),
     tables,
     rest: {
       runs: runs.filter((r) => !taken(r)),
       rulings: rulings.filter((r) => !tables.some((t) => near(r, t))),
     },
   };
-}
-
-function centreIn(r: Box, b: Box): boolean {
-  const x = (r.x0 + r.x1) / 2;
-  const y = (r.top + r.bottom) / 2;
-  return x > b.x0 && x < b.x1 && y > b.top && y < b.bottom;
 }
 
 /** A line read in the page's frame, placed in the turned one: it keeps its text and reads as one piece. */

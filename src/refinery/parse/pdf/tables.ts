@@ -4,7 +4,7 @@
  */
 import type { TableCell } from '../../document/index.js';
 import { joinPieces } from './cjk.js';
-import type { Box } from './geometry.js';
+import { type Box, centreIn } from './geometry.js';
 import type { Ruling } from './graphics.js';
 import { linesOf } from './lines.js';
 import type { TextRun } from './runs.js';
@@ -51,12 +51,6 @@ function plotArea(table: RuledTable): boolean {
   const rows = table.rows.filter((r) => r.some((c) => c.text.trim() !== ''));
   const slots = rows.length * Math.max(0, ...rows.map((r) => r.length));
   return rows.length < 2 || filled.length <= 0.6 * slots;
-}
-
-function centreIn(r: Box, b: Box): boolean {
-  const x = (r.x0 + r.x1) / 2;
-  const y = (r.top + r.bottom) / 2;
-  return x > b.x0 && x < b.x1 && y > b.top && y < b.bottom;
 }
 
 /** Joins collinear pieces of the same ruling (dashed or split lines). */
