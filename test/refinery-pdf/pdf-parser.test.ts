@@ -199,6 +199,24 @@ describe('ruby (furigana) in a PDF', () => {
   });
 });
 
+describe('ruby (furigana) on a scanned page', () => {
+  it('is painted out before OCR, so the words under it are read whole and the label over P-101 stays', async () => {
+    const ocr = await systemOcr();
+    expect(ocr, 'install poppler-utils, tesseract-ocr and tesseract-ocr-jpn').toBeDefined();
+    const doc = await parse('scanned-furigana.pdf', createPdfParser({ ocr: ocr! }));
+    expect(doc.metadata.ocrPages).toEqual([1, 2]);
+    // Read with the readings, tesseract gave 「さぎょう」 as a paragraph, 「米険な場所」 and a column 「てんけんいo」.
+    expect(doc.blocks.map((b) => b.text)).toEqual([
+      '安全作業の手引き',
+      '作業を始める前に、必ず保護具を着用すること。',
+      '危険な場所には立ち入らないこと。機械の点検は電源を切ってから行うこと。',
+      'ポンプ',
+      'P-101の吐出圧力を記録する。',
+      '毎日の点検を忘れないこと。',
+    ]);
+  });
+});
+
 describe('tables on pages of vertical writing', () => {
   it('reads a table set horizontally as it stands, with its caption, after the columns above it', async () => {
     const doc = await parse('vertical-tables.pdf');

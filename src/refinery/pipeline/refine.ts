@@ -20,7 +20,7 @@ const prepareModule = new URL(
 ).href;
 
 /** Bumped whenever parsing, chunking or indexing changes what a file refines to: every file is redone. */
-export const pipelineVersion = 'refine-18';
+export const pipelineVersion = 'refine-19';
 
 export interface RefineSettings {
   /** Owner of every stored row. */

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { joinPieces, repairCjkSpacing } from './cjk.js';
 import type { Box } from './geometry.js';
 import type { Ruling } from './graphics.js';
+import { rubyBlots, withoutBlots } from './raster-ruby.js';
 import { type GreyImage, rulingsOf, strokesOf, withoutStrokes } from './raster-rulings.js';
 
 const run = promisify(execFile);
@@ -209,13 +210,25 @@ function rasterReader(options: TesseractOptions) {
     const strokes = pixels === undefined ? [] : strokesOf(pixels, { scale });
     const found = rulingsOf(strokes, scale);
     // Tesseract reads the page without its rulings; the tables keep them.
-    if (pixels !== undefined && strokes.length > 0)
-      await writeFile(`${image}.pgm`, pgmOf(withoutStrokes(pixels, strokes)));
+    const clean = pixels !== undefined && strokes.length > 0 ? withoutStrokes(pixels, strokes) : pixels;
+    // A whole page is read without its ruby, horizontal or, when it is read again as columns, vertical.
+    const withoutRuby = async (vertical: boolean): Promise<string> => {
+      const blots = clean === undefined || box !== undefined ? [] : rubyBlots(clean, vertical, scale);
+      const file = `${image}${vertical ? '-columns' : ''}.pgm`;
+      if (clean !== undefined && (blots.length > 0 || clean !== pixels || vertical))
+        await writeFile(file, pgmOf(withoutBlots(clean, blots)));
+      return file;
+    };
     // Only a whole page is tried as vertical writing: a figure read poorly is far more often a photo.
     const read = await readImage(
-      `${image}.pgm`,
+      await withoutRuby(false),
       image,
-      { ...options, dpi, timeoutMs: timeout, vertical: box === undefined },
+      {
+        ...options,
+        dpi,
+        timeoutMs: timeout,
+        ...(box === undefined ? { vertical: () => withoutRuby(true) } : {}),
+      },
       scale,
     );
     const { lines } = read;
@@ -236,13 +249,17 @@ function rasterReader(options: TesseractOptions) {
 async function readImage(
   file: string,
   base: string,
-  options: TesseractOptions & { readonly timeoutMs: number; readonly vertical?: boolean },
+  options: TesseractOptions & {
+    readonly timeoutMs: number;
+    /** The page may be vertical writing: the image to read it from as columns. */
+    readonly vertical?: () => Promise<string>;
+  },
   scale: number,
 ): Promise<{ lines: OcrLine[]; vertical: boolean }> {
-  const recognise = async (languages: string, psm = '3'): Promise<OcrLine[]> => {
+  const recognise = async (languages: string, psm = '3', image = file): Promise<OcrLine[]> => {
     const out = `${base}-${languages}`;
     const dpi = options.dpi === undefined ? [] : ['--dpi', String(options.dpi)];
-    await run('tesseract', [file, out, '-l', languages, ...dpi, '--psm', psm, 'tsv'], {
+    await run('tesseract', [image, out, '-l', languages, ...dpi, '--psm', psm, 'tsv'], {
       timeout: options.timeoutMs,
       env: { ...process.env, OMP_THREAD_LIMIT: '1' },
     });
@@ -256,7 +273,7 @@ async function readImage(
   // and that reading kept only when it is clearly good: a horizontal contents page with dot leaders reads
   // at 55 with jpn and at 68 as columns of 「…」, which must stay horizontal.
   if (options.vertical && meanConfidence(first) < verticalRetry && (await hasVerticalModel())) {
-    const columns = await recognise('jpn_vert', '5');
+    const columns = await recognise('jpn_vert', '5', await options.vertical());
     const better = meanConfidence(columns);
     if (better >= verticalAccept && better - meanConfidence(first) >= 30)
       return { lines: columns, vertical: true };
