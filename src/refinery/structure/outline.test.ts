@@ -11,6 +11,8 @@ interface Spec {
   readonly gap?: number;
   readonly tag?: number;
   readonly page?: number;
+  /** The size was measured off a scan. */
+  readonly measured?: boolean;
 }
 
 const body = { bodySize: 12, bodyBold: false };
@@ -46,6 +48,7 @@ function layout(lines: readonly (string | readonly [string, Spec])[]): OutlineIt
         top,
         bottom: top + size,
         ...(spec.tag === undefined ? {} : { tagLevel: spec.tag }),
+        ...(spec.measured === true ? { measured: true } : {}),
       },
     };
   });
@@ -171,6 +174,36 @@ describe('outlineRoles: levels', () => {
       ['容器包装製造形態', 'h2'],
       ['２．定義', 'h2'],
     ]);
+  });
+
+  it('nests scanned headings by their numbering when their measured sizes differ by less than a quarter', () => {
+    const text = '「食品衛生検査指針：微生物編」の試験法を準用する。';
+    // As OCR measured foodkaku5's page 8: every title is set at 10.5 pt, but a short one spread to a width
+    // (「２）固　さ」) or with a bracket measures a point or two larger.
+    const scanned = (size: number): Spec => ({ size, gap: 10, measured: true });
+    const lines: (readonly [string, Spec])[] = [
+      ['Ⅱ．ベビーフードの製品試験法', { size: 16, gap: 20, measured: true }],
+      ['１．栄養成分等の分析方法', scanned(10.5)],
+      ['１－１ 栄養成分', scanned(10.5)],
+      ['１） アルファー化度', scanned(10.5)],
+      [text, { x1: 520, measured: true }],
+      ['２） 固　さ', scanned(12.5)],
+      [text, { x1: 520, measured: true }],
+      ['２．微生物の試験方法', scanned(10.5)],
+      ['２－１ ドライタイプベビーフード', scanned(11.5)],
+    ];
+    expect(roles(layout(lines))).toEqual([
+      ['Ⅱ．ベビーフードの製品試験法', 'h1'],
+      ['１．栄養成分等の分析方法', 'h2'],
+      ['１－１栄養成分', 'h3'],
+      ['１）アルファー化度', 'h4'],
+      ['２）固さ', 'h4'],
+      ['２．微生物の試験方法', 'h2'],
+      ['２－１ドライタイプベビーフード', 'h3'],
+    ]);
+    // Read from a text layer, the same sizes are the file's own: the larger 「２）固さ」 is not under 「１．」.
+    const typeset = lines.map(([t, spec]): readonly [string, Spec] => [t, { ...spec, measured: false }]);
+    expect(roles(layout(typeset))).toContainEqual(['２）固さ', 'h2']);
   });
 
   it('gives a title printed again over the text the level of the first, joins a wrapped large title, skips labels and dates', () => {

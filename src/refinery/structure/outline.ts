@@ -23,6 +23,8 @@ export interface OutlineLine {
   readonly bottom: number;
   /** Heading level from the PDF tag tree (H1 → 1), when the file is tagged. */
   readonly tagLevel?: number;
+  /** The size was measured off a scan (OCR), good to about 15 %, not read from the file. */
+  readonly measured?: boolean;
 }
 
 /** A line in reading order with its page and column. */
@@ -59,6 +61,7 @@ interface HeadingStyle {
   readonly rank?: number;
   readonly number?: number;
   readonly tag?: number;
+  readonly measured?: boolean;
 }
 
 interface OpenHeading {
@@ -220,7 +223,11 @@ function headingAt(
 ): Found | undefined {
   const { line } = items[i]!;
   const chars = [...line.text].length;
-  const base = { size: Math.round(line.size * 2) / 2, bold: line.bold };
+  const base = {
+    size: Math.round(line.size * 2) / 2,
+    bold: line.bold,
+    ...(line.measured === true ? { measured: true } : {}),
+  };
   const style: HeadingStyle = line.tagLevel === undefined ? base : { ...base, tag: line.tagLevel };
   if (line.tagLevel !== undefined && chars <= 120) return { style, lines: 1, toc: false };
   if ((line.text.match(/\p{L}/gu)?.length ?? 0) < 2 || bullet.test(line.text)) return undefined;
@@ -334,7 +341,9 @@ function place(style: HeadingStyle, stack: OpenHeading[], lastOfStyle: Map<strin
   while (stack.length > 0 && stack[stack.length - 1]!.leaf) stack.pop();
   const key = `${style.rank}/${style.bold}`;
   const sequences = style.rank === undefined ? [] : (lastOfStyle.get(key) ?? []);
-  const same = (s: Sequence) => !larger(s.size, style.size) && !larger(style.size, s.size);
+  // Measured off a scan, the next number of a sequence continues it whatever its size.
+  const loose = style.measured === true;
+  const same = (s: Sequence) => loose || (!larger(s.size, style.size) && !larger(style.size, s.size));
   const last = sequences.find(same);
   let level: number;
   if (last !== undefined && style.number !== undefined && style.number === last.number + 1) {
@@ -355,8 +364,10 @@ function place(style: HeadingStyle, stack: OpenHeading[], lastOfStyle: Map<strin
 /** Whether a heading styled `a` encloses one styled `b`: tag level, then size, weight, numbering depth. */
 function encloses(a: HeadingStyle, b: HeadingStyle): boolean {
   if (a.tag !== undefined && b.tag !== undefined && a.tag !== b.tag) return a.tag < b.tag;
-  if (larger(a.size, b.size)) return true;
-  if (larger(b.size, a.size)) return false;
+  // Between sizes measured off a scan, only a clear difference outweighs the numbering.
+  const loose = a.measured === true || b.measured === true;
+  if (larger(a.size, b.size, loose)) return true;
+  if (larger(b.size, a.size, loose)) return false;
   if (a.bold !== b.bold) return a.bold;
   if (a.rank !== undefined && b.rank !== undefined) return a.rank < b.rank;
   // An unnumbered title set like the numbered ones ("（別紙）…", "用語の定義") is their sibling at the
@@ -364,8 +375,8 @@ function encloses(a: HeadingStyle, b: HeadingStyle): boolean {
   return a.rank === undefined && b.rank !== undefined;
 }
 
-function larger(a: number, b: number): boolean {
-  return a - b >= 1 && a >= b * 1.08;
+function larger(a: number, b: number, measured = false): boolean {
+  return a - b >= 1 && a >= b * (measured ? 1.25 : 1.08);
 }
 
 /** A title, not an instruction or a sentence: short, no closing punctuation, no verb ending. */

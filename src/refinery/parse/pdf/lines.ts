@@ -18,6 +18,8 @@ export interface Line extends Box {
   /** Most characters are in a bold face. */
   readonly bold: boolean;
   readonly tagLevel?: number;
+  /** Read by OCR: its size was measured off the scan. */
+  readonly measured?: boolean;
   readonly runs: readonly TextRun[];
 }
 

@@ -130,6 +130,19 @@ describe('withOcr', () => {
     expect(scan.lines.map((l) => l.size)).toEqual([24, 10, 10, 10, 10]);
   });
 
+  it('measures a title spread to a width (均等割り) by its letters, not by the gaps between them', () => {
+    // words 10 pt per character: 「２）」 half width, then 固 and さ spread 15 pt apart
+    const body = (top: number) => ocrLine(ocrWord('試験法を準用する。', 70, top));
+    const spread = ocrLine(ocrWord('２）', 70, 60), ocrWord('固', 100, 60), ocrWord('さ', 125, 60));
+    const scan = withOcr(page(1, true, []), { lines: [body(40), spread, body(80), body(100)] });
+    expect(scan.lines.map((l) => [l.text, l.size])).toEqual([
+      ['試験法を準用する。', 10],
+      ['２）固さ', 10],
+      ['試験法を準用する。', 10],
+      ['試験法を準用する。', 10],
+    ]);
+  });
+
   it("reads a scan's ruled table into cells, in the order tesseract read each line, its ruling bars taken out", () => {
     const w = (text: string, x0: number, top: number) => ({
       text,

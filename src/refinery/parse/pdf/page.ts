@@ -388,9 +388,10 @@ export function ocrSizesToBody(pages: readonly PageLayout[], lines: readonly (re
     const own = lines[i]!;
     // A page of a few labels (a figure) has no body of its own to go by.
     const chars = own.reduce((n, l) => n + [...l.text].length, 0);
-    if (!p.ocr || chars < 200 || body === undefined) return [...own];
+    if (!p.ocr) return [...own];
+    if (chars < 200 || body === undefined) return own.map((l) => ({ ...l, measured: true }));
     const scale = body / typographyOf(own).bodySize;
-    return own.map((l) => ({ ...l, size: Math.round(l.size * scale * 2) / 2 }));
+    return own.map((l) => ({ ...l, size: Math.round(l.size * scale * 2) / 2, measured: true }));
   });
 }
 
@@ -407,6 +408,13 @@ function ocrSize(l: OcrLine, vertical = false): number {
   const wide = chars.filter((c) =>
     /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u30ff\uff01-\uff60]/u.test(c),
   ).length;
-  if (wide >= 2 && wide * 2 >= chars.length) return (l.x1 - l.x0) / (wide + (chars.length - wide) / 2);
+  // A title spread to a width (均等割り, 「固　さ」) is set no larger: the wide gaps before its single letters
+  // are left out.
+  const gaps = (l.words ?? []).reduce((sum, w, i, words) => {
+    const gap = i === 0 ? 0 : w.x0 - words[i - 1]!.x1;
+    return [...w.text].length === 1 && gap > 0.5 * (l.bottom - l.top) ? sum + gap : sum;
+  }, 0);
+  const width = l.x1 - l.x0 - gaps;
+  if (wide >= 2 && wide * 2 >= chars.length) return width / (wide + (chars.length - wide) / 2);
   return (l.bottom - l.top) * 0.85;
 }
