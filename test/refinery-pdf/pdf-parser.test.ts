@@ -199,6 +199,27 @@ describe('ruby (furigana) in a PDF', () => {
   });
 });
 
+describe('a filled-in PDF form', () => {
+  it("reads the values typed into its fields beside their labels and in their table cells, not the hidden one's", async () => {
+    const doc = await parse('form.pdf');
+    const texts = doc.blocks.map((b) => b.text);
+    expect(texts).toContain('点検日：2026年12月1日');
+    expect(texts).toContain('点検者：山田太郎');
+    expect(texts).toContain('所見：軸受から異音がある。来週、軸受を交換する。');
+    expect(texts).toContain('要再点検（保全課）');
+    expect(texts.join('\n')).not.toContain('社内処理番号');
+    const table = doc.blocks.find((b): b is TableBlock => b.kind === 'table')!;
+    expect(table.rows.map((r) => r.map((c) => c.text))).toEqual([
+      ['項目', '基準', '測定値', '良'],
+      ['振動', '4.5 mm/s以下', '2.1 mm/s', '☑'],
+      ['温度', '60℃以下', '48℃', '☑'],
+      ['異音', 'なし', 'あり', '☐'],
+    ]);
+    // the date typed into the form is the document's date
+    expect(doc.metadata.date).toBe('2026-12-01');
+  });
+});
+
 describe('ruby (furigana) on a scanned page', () => {
   it('is painted out before OCR, so the words under it are read whole and the label over P-101 stays', async () => {
     const ocr = await systemOcr();

@@ -5,6 +5,7 @@
 
 import { alignedTables } from './aligned-tables.js';
 import { figureLines, slices, withoutBars } from './figure-words.js';
+import { fieldRuns, type PdfAnnotation } from './form-fields.js';
 import { area, type Box, centreIn, intersection, type Matrix, turned, union } from './geometry.js';
 import { graphicsOf, type OperatorList, type PageGraphics, type Ruling } from './graphics.js';
 import { type Line, linesOf } from './lines.js';
@@ -57,8 +58,12 @@ export async function readPage(
   const content = await page.getTextContent({ includeMarkedContent: true });
   const tree = await page.getStructTree().catch(() => null);
   const fonts = fontsOf(page, content.items);
-  const runs = withoutRuby(runsOf(content, transform, fonts, headingTags(tree)));
-  const text = runs.map((r) => r.text).join('');
+  const printed = withoutRuby(runsOf(content, transform, fonts, headingTags(tree)));
+  // Whether the text layer is usable is judged on the printed text alone: a scanned form's typed-in values
+  // do not make it readable.
+  const text = printed.map((r) => r.text).join('');
+  const annotations = (await page.getAnnotations({ intent: 'display' }).catch(() => [])) as PdfAnnotation[];
+  const runs = [...printed, ...fieldRuns(annotations, transform)];
   const area = viewport.width * viewport.height;
   let graphics: PageGraphics = graphicsOf(ops, transform, area);
   // Large images only tell a scan from a blank page; a page with text of its own does not need them.
