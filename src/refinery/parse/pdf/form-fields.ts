@@ -37,7 +37,7 @@ export const marks = { checked: '☑', unchecked: '☐', chosen: '◉', unchosen
 export function fieldRuns(annotations: readonly PdfAnnotation[], viewport: Matrix): TextRun[] {
   return annotations.flatMap((a) => {
     if (a.hidden === true || a.noView === true || a.rect?.length !== 4) return [];
-    const text = valueOf(a);
+    const text = shownValue(a);
     if (text === undefined) return [];
     const [x1, y1, x2, y2] = a.rect as [number, number, number, number];
     const box = boxOfPoints([apply(viewport, x1, y1), apply(viewport, x2, y2)]);
@@ -46,7 +46,7 @@ export function fieldRuns(annotations: readonly PdfAnnotation[], viewport: Matri
   });
 }
 
-function valueOf(a: PdfAnnotation): string | undefined {
+function shownValue(a: PdfAnnotation): string | undefined {
   if (a.subtype === 'FreeText') {
     const text = a.textContent?.join('\n') ?? a.contentsObj?.str ?? '';
     return text.trim() === '' ? undefined : text;
