@@ -50,3 +50,32 @@ describe('structure goldens for real manufacturing PDFs', () => {
     expect(rates.orderAccuracy).toBe(1);
   }, 120_000);
 });
+
+describe('tables of a real standard', () => {
+  it('splits an ingredient list ruled only down its columns into its rows, each value in its column', async () => {
+    const fixture = 'allganize-ja/pdfs-manufacturing/keshouhin-standard.pdf';
+    const bytes = new Uint8Array(readFileSync(new URL(fixture, datasets)));
+    const doc = await createPdfParser({ ocr: null })(bytes, {
+      uri: fixture,
+      format: 'pdf',
+      sha256: '',
+      bytes: bytes.length,
+    });
+    const onPage = (page: number) =>
+      doc.blocks.flatMap((b) => (b.kind === 'table' && b.location.page === page ? [b] : []));
+    // 別表第4 (UV absorbers) carries on across page 10 without a header: every row is a row of the list.
+    const [list] = onPage(10);
+    expect(list?.headerRows).toBe(0);
+    expect(list?.rows.slice(0, 4).map((r) => r.map((c) => c.text))).toEqual([
+      ['ジヒドロキシベンゾフェノン', '10', '10', ''],
+      ['ジメチコジエチルベンザルマロネート', '10.0', '10.0', '10.0'],
+      ['1－(3,4－ジメトキシフェニル)－4,4－ジメチル－1,3－ペンタンジオン', '7.0', '7.0', ''],
+      ['ジメトキシベンジリデンジオキソイミダゾリジンプロピオン酸 2－エチルヘキシル', '3.0', '3.0', ''],
+    ]);
+    expect(list?.rows.length).toBeGreaterThanOrEqual(15);
+    // page 6: the ruled header, then one row per ingredient
+    const [preservatives] = onPage(6);
+    expect(preservatives?.headerRows).toBe(1);
+    expect(preservatives?.rows[1]?.map((c) => c.text)).toEqual(['安息香酸', '0.2']);
+  }, 60_000);
+});

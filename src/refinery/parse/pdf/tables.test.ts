@@ -168,3 +168,69 @@ describe("ruled tables: a chart's plot area", () => {
     expect(tables[0]?.rows.map((r) => r[0]?.text)).toEqual(['点検項目', '油量', '圧力']);
   });
 });
+
+describe('ruled tables: rows without rulings', () => {
+  /** A 10 pt run from (x0, top). */
+  const at = (text: string, x0: number, top: number): TextRun => ({
+    text,
+    x0,
+    x1: x0 + 10 * [...text].length,
+    top,
+    bottom: top + 10,
+    baseline: top + 9,
+    size: 10,
+    bold: false,
+    vertical: false,
+  });
+  // Ruled down its columns and round its frame only, as the ingredient lists of a standard are.
+  const frame = (bottom: number, header?: number): Ruling[] => [
+    h(0, 0, 300),
+    ...(header === undefined ? [] : [h(header, 0, 300)]),
+    h(bottom, 0, 300),
+    ...[0, 150, 220, 300].map((x) => v(x, 0, bottom)),
+  ];
+
+  it('splits the rows at the white across every column, not between the lines of one cell', () => {
+    const runs = [
+      at('成分名', 5, 5),
+      at('上限', 155, 5),
+      at('安息香酸', 5, 30),
+      at('0.2', 155, 30),
+      at('0.5', 225, 30),
+      // a name over two lines, 4 pt apart, its value set between them
+      at('1－(3,4－ジメト', 5, 55),
+      at('キシフェニル)', 5, 69),
+      at('7.0', 155, 62),
+      at('感光素', 5, 94),
+      at('0.0020', 155, 94),
+    ];
+    const [table] = tablesOf(frame(115, 20), runs).tables;
+    expect(table?.rows.map((r) => r.map((c) => c.text))).toEqual([
+      ['成分名', '上限', ''],
+      ['安息香酸', '0.2', '0.5'],
+      ['1－(3,4－ジメトキシフェニル)', '7.0', ''],
+      ['感光素', '0.0020', ''],
+    ]);
+    expect(table?.headerRows).toBe(1);
+  });
+
+  it('gives a list with no ruled header no header, and keeps the paragraphs of a cell together', () => {
+    const list = tablesOf(frame(60), [
+      at('安息香酸', 5, 5),
+      at('0.2', 155, 5),
+      at('感光素', 5, 30),
+      at('0.0020', 155, 30),
+    ]).tables[0];
+    expect(list?.rows).toHaveLength(2);
+    expect(list?.headerRows).toBe(0);
+    // two paragraphs in the last column beside one label: the second starts no row of its own
+    const notes = tablesOf(frame(90), [
+      at('測定条件', 5, 5),
+      at('暖機後', 155, 5),
+      at('・異音の有無を確認', 225, 5),
+      at('・振動を測る', 225, 45),
+      at('後', 225, 60),
+    ]).tables[0];
+    expect(notes?.rows).toHaveLength(1);
+  });
+});

@@ -160,7 +160,61 @@ function spansOf(grid: Grid): Span[] {
   return [...spans.values()].sort((a, b) => a.row - b.row || a.col - b.col);
 }
 
-function tableOf(grid: Grid, runs: readonly TextRun[]): RuledTable | undefined {
+/**
+ * The grid with rows its rulings leave out: a list ruled only down its columns and round its frame (an
+ * ingredient table in a standard) sets each row apart by a band of white across every column, wider than the
+ * leading between the lines of one cell. A band is split only when every row it gives starts with a text in
+ * the first column and fills two columns at least, so the paragraphs of a cell (bullets down a 留意点 column)
+ * stay together. The rows made so carry no ruling: `ruled` tells them from drawn ones.
+ */
+function withUnruledRows(
+  grid: Grid,
+  runs: readonly TextRun[],
+): Grid & { readonly drawn: ReadonlySet<number> } {
+  const drawn = new Set(grid.ys);
+  const added: number[] = [];
+  for (let i = 0; i + 1 < grid.ys.length; i++) {
+    const band = { x0: grid.box.x0, x1: grid.box.x1, top: grid.ys[i]!, bottom: grid.ys[i + 1]! };
+    const inBand = runs.filter((r) => r.text.trim() !== '' && centreIn(r, band));
+    if (inBand.length < 4) continue;
+    const sizes = inBand.map((r) => r.size).sort((a, b) => a - b);
+    const gap = 0.75 * sizes[Math.floor(sizes.length / 2)]!;
+    const cuts = gutters(inBand, gap);
+    if (cuts.length === 0) continue;
+    const edges = [band.top, ...cuts, band.bottom];
+    const rows = edges.slice(1).map((bottom, k) => ({ top: edges[k]!, bottom }));
+    const filled = (row: { top: number; bottom: number }, col: number) =>
+      inBand.some((r) => centreIn(r, { ...row, x0: grid.xs[col]!, x1: grid.xs[col + 1]! }));
+    const columns = grid.xs.length - 1;
+    const rowLike = (row: { top: number; bottom: number }) =>
+      filled(row, 0) &&
+      Array.from({ length: columns }, (_, c) => c).filter((c) => filled(row, c)).length >= 2;
+    if (rows.every(rowLike)) added.push(...cuts);
+  }
+  if (added.length === 0) return { ...grid, drawn };
+  const across = added.map((at): Ruling => ({ axis: 'h', at, from: grid.box.x0, to: grid.box.x1 }));
+  return {
+    ...grid,
+    ys: [...grid.ys, ...added].sort((a, b) => a - b),
+    rulings: [...grid.rulings, ...across],
+    drawn,
+  };
+}
+
+/** Middles of the white bands at least `gap` tall between the runs' vertical extents. */
+function gutters(runs: readonly TextRun[], gap: number): number[] {
+  const spans = runs.map((r) => [r.top, r.bottom] as const).sort((a, b) => a[0] - b[0]);
+  const cuts: number[] = [];
+  let reach = spans[0]![1];
+  for (const [top, bottom] of spans.slice(1)) {
+    if (top - reach >= gap) cuts.push((top + reach) / 2);
+    reach = Math.max(reach, bottom);
+  }
+  return cuts;
+}
+
+function tableOf(ruledGrid: Grid, runs: readonly TextRun[]): RuledTable | undefined {
+  const grid = withUnruledRows(ruledGrid, runs);
   const spans = spansOf(grid);
   const rowCount = grid.ys.length - 1;
   const cells = spans.map((s) => {
@@ -186,7 +240,8 @@ function tableOf(grid: Grid, runs: readonly TextRun[]): RuledTable | undefined {
   // A table's rulings bound its cells, so most grid positions are cells of their own (a merged header or a
   // label down a column spans a few). Bar edges and gridlines cut a chart far finer than its labels.
   if (spans.length < 0.25 * rowCount * (grid.xs.length - 1)) return undefined;
-  const headerRows = headerRowsOf(spans, rowCount);
+  // A header is ruled off from the rows under it: a row set apart by white alone is a row of the list.
+  const headerRows = grid.drawn.has(grid.ys[1]!) ? headerRowsOf(spans, rowCount) : 0;
   const rows: TableCell[][] = Array.from({ length: rowCount }, () => []);
   for (const { span, text } of cells) {
     const rowSpan = span.rowEnd - span.row + 1;
