@@ -8,6 +8,7 @@ import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import type { Document, DocumentMetadata, Parser, SourceInfo } from '../../document/index.js';
 import { type BlockDraft, buildBlocks } from '../../structure/index.js';
 import { draftsOf, type FlowItem } from './blocks.js';
+import { withCarriedHeaders } from './continued-tables.js';
 import { type Box, bboxOf, type Matrix, unturned } from './geometry.js';
 import { graphicsOf, type OperatorList } from './graphics.js';
 import type { Line } from './lines.js';
@@ -282,7 +283,7 @@ function assemble(pages: readonly PageLayout[], source: SourceInfo, info: Info):
   const all = keep.flat();
   const type = typographyOf(all);
   const items = pages.flatMap((p, i) => pageFlow(p, keep[i]!));
-  const blocks = buildBlocks(unturnedDrafts(draftsOf(items, type), pages));
+  const blocks = buildBlocks(withCarriedHeaders(unturnedDrafts(draftsOf(items, type), pages)));
   const firstPage = keep[0]?.slice(0, 12).map((l) => l.text) ?? [];
   const facts = printedFacts([...running, ...firstPage]);
   const unread = pages.filter((p) => needsOcr(p.layer) && !p.ocr).map((p) => p.page);
