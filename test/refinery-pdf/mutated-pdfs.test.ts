@@ -19,6 +19,10 @@ function random(seed: number): () => number {
   };
 }
 
+/** What a bug in JavaScript throws, as opposed to pdf.js's account of a damaged file. */
+const programmingError =
+  /Cannot read properties|is not a function|is not iterable|is not defined|Invalid array length|call stack/;
+
 describe('damaged PDFs', () => {
   it('parse or are refused with a typed error, never a crash', async () => {
     const parse = createPdfParser({ ocr: null });
@@ -36,6 +40,9 @@ describe('damaged PDFs', () => {
         try {
           const doc = await parse(bytes, source);
           expect(Array.isArray(doc.blocks), source.uri).toBe(true);
+          // A page pdf.js cannot read is kept as an error of its own; one our layout code threw on is a bug.
+          for (const { error } of doc.metadata.pageErrors ?? [])
+            expect(error, source.uri).not.toMatch(programmingError);
           outcomes.parsed++;
         } catch (e) {
           expect(e, `${source.uri}: ${String(e)}`).toBeInstanceOf(InvalidInput);
