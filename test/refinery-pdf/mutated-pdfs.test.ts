@@ -41,8 +41,8 @@ describe('damaged PDFs', () => {
           const doc = await parse(bytes, source);
           expect(Array.isArray(doc.blocks), source.uri).toBe(true);
           // A page pdf.js cannot read is kept as an error of its own; one our layout code threw on is a bug.
-          for (const { error } of doc.metadata.pageErrors ?? [])
-            expect(error, source.uri).not.toMatch(programmingError);
+          const pageErrors = (doc.metadata.pageErrors ?? []) as readonly { readonly error: string }[];
+          for (const { error } of pageErrors) expect(error, source.uri).not.toMatch(programmingError);
           outcomes.parsed++;
         } catch (e) {
           expect(e, `${source.uri}: ${String(e)}`).toBeInstanceOf(InvalidInput);
