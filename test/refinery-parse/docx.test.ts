@@ -65,6 +65,27 @@ describe('DOCX parser', () => {
     expect(doc.blocks.some((b) => /じくうけ|おんど|べん/.test(b.text))).toBe(false);
   });
 
+  it('keeps footnote and endnote marks in the text and puts each note after what refers to it', async () => {
+    const doc = await parseFixture('notes.docx');
+    expect(outline(doc.blocks)).toEqual([
+      'h1 冷却水ポンプ仕様',
+      'paragraph 吐出量は毎分200リットルとする[1]。',
+      'paragraph [1] 定格回転数1,750 min⁻¹における値。',
+      'table 1h 3r',
+      'paragraph [2] 吸込側の損失を含む。',
+      'paragraph 材質はSUS304とする※。',
+      'paragraph ※　海水用はSUS316Lとする。',
+      'paragraph 保守は年1回行う[i]。',
+      'paragraph [i] 点検記録は5年間保存する。',
+    ]);
+    const note = doc.blocks.find((b) => b.text.startsWith('[2]'))!;
+    const table = byKind(doc.blocks, 'table')[0]!;
+    expect(table.rows[1]!.map((c) => c.text)).toEqual(['揚程', '30 m[2]']);
+    // a note is located where it is referred to, under the same headings
+    expect(note.location).toEqual(table.location);
+    expect(note.headingPath).toEqual(['冷却水ポンプ仕様']);
+  });
+
   it('reads caution boxes drawn as one-row tables, typed ・ bullets, unstyled 第N章 headings and style numbering 手順N', async () => {
     const doc = await parseFixture('boxes.docx');
     expect(outline(doc.blocks)).toEqual([

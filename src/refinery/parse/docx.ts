@@ -1,7 +1,8 @@
 /**
  * DOCX read straight from its OOXML: word/document.xml for the body, styles.xml for heading levels,
  * numbering.xml for list and step markers. Ruby (furigana) keeps only its base text, deleted revisions are
- * dropped, text boxes become blocks after their paragraph, and so does the text OCR reads in its pictures.
+ * dropped, text boxes become blocks after their paragraph, and so do footnotes and endnotes (docx-notes.ts)
+ * and the text OCR reads in its pictures.
  * Tables keep gridSpan/vMerge merges as spans on the anchor cell. Location: the 0-based index of the
  * paragraph or table in the body.
  */
@@ -18,6 +19,7 @@ import {
   tableText,
 } from '../structure/index.js';
 import { defaultZipLimits, partText, readZip, type ZipLimits } from './archive.js';
+import { markAttribute, markReferences, noteDrafts, readNotes } from './docx-notes.js';
 import {
   type Counters,
   headingLevel,
@@ -66,6 +68,8 @@ const parts = new Set([
   'word/_rels/document.xml.rels',
   'word/styles.xml',
   'word/numbering.xml',
+  'word/footnotes.xml',
+  'word/endnotes.xml',
   'docProps/core.xml',
 ]);
 const runningParts = /^word\/(header|footer)\d*\.xml$/;
@@ -88,9 +92,15 @@ export function docxParser(limits: ZipLimits = defaultZipLimits, deps: PictureDe
       pictures: [],
       inProcedure: false,
     };
+    const notes = {
+      footnote: readNotes(partText(files, 'word/footnotes.xml'), 'footnote', paragraphText),
+      endnote: readNotes(partText(files, 'word/endnotes.xml'), 'endnote', paragraphText),
+    };
+    markReferences(body, notes);
     bodyElements(body).forEach((element, index) => {
       if (element.name === 'w:tbl') w.out.push(boxOrTable(table(element, index), w.classifier));
       else paragraph(element, index, w);
+      w.out.push(...noteDrafts(element, notes, { paragraph: index }));
     });
     const title = coreTitle(partText(files, 'docProps/core.xml'));
     // Document number, revision, date and classification are printed in running headers and footers.
@@ -215,6 +225,7 @@ export function paragraphText(node: DomNode): string {
     case 'mc:AlternateContent':
     case 'w:footnoteReference':
     case 'w:endnoteReference':
+      return node.attribs[markAttribute] ?? '';
     case 'w:commentReference':
       return '';
     default:
