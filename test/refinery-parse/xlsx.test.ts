@@ -20,6 +20,20 @@ describe('XLSX parser', () => {
     expect(doc.blocks[5]!).toMatchObject({ headingPath: ['備考'], location: { sheet: '備考', range: 'B2' } });
   });
 
+  it("puts each cell's note after the table holding the cell, named by the cell and its value", async () => {
+    const doc = await parseFixture('notes.xlsx');
+    expect(outline(doc.blocks)).toEqual([
+      'h1 点検記録',
+      'table 1h 3r',
+      'paragraph [C2 2.8] 校正後に再測定した値。',
+      'paragraph [C3 70] 山田:\n基準65℃を超過。\n軸受交換を手配済み。',
+    ]);
+    expect(doc.blocks[3]!).toMatchObject({
+      headingPath: ['点検記録'],
+      location: { sheet: '点検記録', range: 'C3' },
+    });
+  });
+
   it('keeps merged header cells as spans and detects the two header rows', async () => {
     const [table] = byKind((await parseFixture('merged.xlsx')).blocks, 'table');
     expect(table!.headerRows).toBe(2);

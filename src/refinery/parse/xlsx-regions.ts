@@ -17,6 +17,8 @@ export interface SheetGrid {
   /** Merged ranges, 0-based inclusive. */
   readonly merges: readonly Rect[];
   readonly bounds: Rect | undefined;
+  /** Cell notes (comments) by "row,col": exceljs keeps those of cells that hold a value. */
+  readonly notes?: ReadonlyMap<string, string>;
 }
 
 export const cellKey = (row: number, col: number): string => `${row},${col}`;

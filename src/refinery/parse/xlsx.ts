@@ -2,7 +2,8 @@
  * XLSX via exceljs. Each visible sheet is a section (a heading with the sheet name); its content is split
  * into regions at empty rows and columns. A region is a table (merged cells kept as spans on the anchor,
  * header rows detected) unless it is a 方眼紙-style form — mostly merged cells laid out as label/value
- * pairs — whose pairs become paragraphs "label: value". Location: sheet and A1 range.
+ * pairs — whose pairs become paragraphs "label: value". A cell's note follows its region. Location: sheet and
+ * A1 range.
  */
 import type ExcelJS from 'exceljs';
 import { zipSync } from 'fflate';
@@ -14,7 +15,7 @@ import {
   markHeaderRows,
   tableText,
 } from '../structure/index.js';
-import { a1Area, a1Range, parseA1 } from './a1.js';
+import { a1, a1Area, a1Range, parseA1 } from './a1.js';
 import { defaultZipLimits, readZip, type ZipLimits } from './archive.js';
 import { CorruptFile } from './errors.js';
 import { formDrafts } from './xlsx-form.js';
@@ -61,7 +62,29 @@ function sheetDrafts(ws: Worksheet, merge: ExcelJS.ValueType): BlockDraft[] {
   const regions = regionsOf(grid);
   if (regions.length === 0) return [];
   const heading: BlockDraft = { kind: 'heading', level: 1, text: ws.name, location: { sheet: ws.name } };
-  return [heading, ...regions.flatMap((r) => regionDrafts(grid, r, ws.name))];
+  return [
+    heading,
+    ...regions.flatMap((r) => [...regionDrafts(grid, r, ws.name), ...noteDrafts(grid, r, ws.name)]),
+  ];
+}
+
+/**
+ * A cell's note (the comment shown on hover: 「校正後に再測定」 on a measured value) follows the table or form
+ * holding the cell, named by the cell and its value: 「[B5 12.5] 校正後に再測定」.
+ */
+function noteDrafts(grid: SheetGrid, r: Rect, sheet: string): BlockDraft[] {
+  const found: { row: number; col: number; note: string }[] = [];
+  for (const [key, note] of grid.notes ?? []) {
+    const [row, col] = key.split(',').map(Number) as [number, number];
+    if (row >= r.top && row <= r.bottom && col >= r.left && col <= r.right) found.push({ row, col, note });
+  }
+  return found
+    .sort((a, b) => a.row - b.row || a.col - b.col)
+    .map(({ row, col, note }): BlockDraft => {
+      const value = grid.text.get(cellKey(row, col)) ?? '';
+      const label = value === '' || [...value].length > 20 ? a1(row, col) : `${a1(row, col)} ${value}`;
+      return { kind: 'paragraph', text: `[${label}] ${note}`, location: { sheet, range: a1(row, col) } };
+    });
 }
 
 function regionDrafts(grid: SheetGrid, r: Rect, sheet: string): BlockDraft[] {
@@ -82,6 +105,7 @@ function regionDrafts(grid: SheetGrid, r: Rect, sheet: string): BlockDraft[] {
 /** The sheet's non-empty cells; `merge` is exceljs's type of the cells a merge covers (skipped). */
 function gridOf(ws: Worksheet, merge: ExcelJS.ValueType): SheetGrid {
   const text = new Map<string, string>();
+  const notes = new Map<string, string>();
   let bounds: Rect | undefined;
   ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     row.eachCell({ includeEmpty: false }, (cell, colNumber) => {
@@ -91,6 +115,8 @@ function gridOf(ws: Worksheet, merge: ExcelJS.ValueType): SheetGrid {
       const r = rowNumber - 1;
       const c = colNumber - 1;
       text.set(cellKey(r, c), value);
+      const note = noteText(cell.note);
+      if (note !== '') notes.set(cellKey(r, c), note);
       bounds = grow(bounds, { top: r, left: c, bottom: r, right: c });
     });
   });
@@ -103,7 +129,20 @@ function gridOf(ws: Worksheet, merge: ExcelJS.ValueType): SheetGrid {
       : [{ top: a.row, left: a.col, bottom: b.row, right: b.col }];
   });
   for (const m of merges) if (text.has(cellKey(m.top, m.left))) bounds = grow(bounds, m);
-  return { text, merges, bounds };
+  return { text, merges, bounds, notes };
+}
+
+/** A note as plain text: a string, or rich text's runs joined; lines kept, blank ones dropped. */
+function noteText(note: ExcelJS.Cell['note'] | undefined): string {
+  const raw =
+    typeof note === 'string'
+      ? note
+      : (note?.texts ?? []).map((t) => (typeof t === 'string' ? t : (t.text ?? ''))).join('');
+  return raw
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .join('\n');
 }
 
 function cellText(cell: ExcelJS.Cell): string {
