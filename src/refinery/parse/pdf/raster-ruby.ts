@@ -65,6 +65,12 @@ export function inkComponents(image: GreyImage): PixelBox[] {
   return [...boxes.values()];
 }
 
+/** Height of the page's bands in pixels, for finding rows near a blot. */
+const band = 64;
+
+/** More blots than a page of text has (about 3,000 on a dense A4 page at 300 dpi). */
+const maxLetters = 20_000;
+
 /** A row of ink in line coordinates: `x` runs along the line, `y` across it, readings on the smaller-y side. */
 interface Row {
   x0: number;
@@ -85,46 +91,115 @@ export function rubyBlots(image: GreyImage, vertical: boolean, scale: number): P
     vertical ? { x0: b.top, x1: b.bottom, top: -b.x1, bottom: -b.x0 } : b;
   const fromLine = (b: PixelBox): PixelBox =>
     vertical ? { x0: -b.bottom, x1: -b.top, top: b.x0, bottom: b.x1 } : b;
-  // Specks, and anything larger than a 72 pt character (a photo, a logo, a frame), are not letters.
-  const [speck, largest] = [1 / scale, 72 / scale];
-  const letters = inkComponents(image)
+  // Specks (the dots of a dotted rule, a reading's voicing marks) and anything larger than a 72 pt character
+  // (a photo, a logo, a frame) are not letters; specks inside a reading go with it.
+  const [speck, largest] = [2 / scale, 72 / scale];
+  const blots = inkComponents(image);
+  const letters = blots
     .filter(
       (b) => b.x1 - b.x0 + (b.bottom - b.top) >= speck && Math.max(b.x1 - b.x0, b.bottom - b.top) <= largest,
     )
     .map(toLine);
-  const rows = rowsOf(letters);
-  const sizes = new Map(rows.map((r) => [r, sizeOf(r)]));
-  const out: PixelBox[] = [];
+  // A page of halftone or noise has blots by the ten thousand: no manual with ruby looks like that.
+  if (letters.length > maxLetters) return [];
+  const specks = blots.filter((b) => b.x1 - b.x0 + (b.bottom - b.top) < speck).map(toLine);
+  const rows = rowsOf(letters, largest).map(factsOf);
   const smallest = 4 / scale;
+  // A base is a line of four characters or more; a reading, two kana or more, each about as wide as it is
+  // tall. The top of a kanji split from its foot (the 宀 of 容, the dots of 学, the 丷 of 前) is one blot or
+  // a few narrow ones, over one character; characters stacked in a column read across are rows of two or three.
+  const bases = rows
+    .filter((r) => r.size >= smallest && r.cells.length >= 4)
+    .sort((a, b) => a.row.top - b.row.top);
+  const out: PixelBox[] = [];
   for (const reading of rows) {
-    const size = sizes.get(reading)!;
-    const base = rows.find(
-      (b) => b !== reading && sizes.get(b)! >= smallest && isBaseOf(b, sizes.get(b)!, reading, size),
-    );
-    if (base !== undefined) out.push(...reading.blots.map(fromLine));
+    if (reading.cells.filter((c) => c.x1 - c.x0 >= 0.5 * reading.size).length < 2) continue;
+    // Bases start just under the reading: within 0.4 of the largest letter's size below its bottom.
+    let i = firstAtOrAfter(bases, reading.row.bottom - 0.1 * largest);
+    for (; i < bases.length && bases[i]!.row.top <= reading.row.bottom + 0.4 * largest; i++) {
+      if (bases[i] !== reading && isBaseOf(bases[i]!, reading)) {
+        const box = reading.row;
+        const marks = specks.filter(
+          (m) => m.x0 >= box.x0 && m.x1 <= box.x1 && m.top >= box.top && m.bottom <= box.bottom,
+        );
+        out.push(...[...box.blots, ...marks].map(fromLine));
+        break;
+      }
+    }
   }
   return out;
 }
 
-/** Blots grouped into rows: a blot joins the row it overlaps most across, if it is near that row's end. */
-function rowsOf(blots: readonly PixelBox[]): Row[] {
+/** A row with what the tests ask of it computed once: its characters and letter size. */
+interface RowFacts {
+  readonly row: Row;
+  readonly cells: readonly PixelBox[];
+  readonly size: number;
+}
+
+function factsOf(row: Row): RowFacts {
+  const cells = cellsOf(row.blots);
+  // The height three quarters of its characters stay within (punctuation is small).
+  const heights = cells.map((c) => c.bottom - c.top).sort((a, b) => a - b);
+  return { row, cells, size: heights[Math.ceil(0.75 * (heights.length - 1))] ?? 0 };
+}
+
+/** Index of the first base whose top is at or below `y` (bases sorted by top). */
+function firstAtOrAfter(bases: readonly RowFacts[], y: number): number {
+  let [lo, hi] = [0, bases.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (bases[mid]!.row.top < y) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Blots grouped into rows: a blot joins the row it overlaps most across, if it is near that row's end. Blots
+ * come left to right, so a row ended further back than any letter reaches is put aside.
+ */
+function rowsOf(blots: readonly PixelBox[], largest: number): Row[] {
   const rows: Row[] = [];
+  // Rows by the bands of the page they cross: a blot looks only at rows beside it.
+  const byBand = new Map<number, Set<Row>>();
+  const file = (row: Row) => {
+    for (let k = Math.floor(row.top / band); k <= Math.floor((row.bottom - 1) / band); k++) {
+      const set = byBand.get(k) ?? new Set<Row>();
+      set.add(row);
+      byBand.set(k, set);
+    }
+  };
   for (const b of [...blots].sort((p, q) => p.x0 - q.x0)) {
     const h = b.bottom - b.top;
+    const near = new Set<Row>();
+    for (let k = Math.floor(b.top / band); k <= Math.floor((b.bottom - 1) / band); k++) {
+      const set = byBand.get(k);
+      if (set === undefined) continue;
+      for (const row of set) {
+        // Ended further back than any letter reaches: it takes nothing more.
+        if (b.x0 - row.x1 > 1.5 * Math.max(largest, row.bottom - row.top)) set.delete(row);
+        else near.add(row);
+      }
+    }
     let best: Row | undefined;
     let bestOverlap = 0;
-    for (const row of rows) {
+    for (const row of near) {
       const overlap = Math.min(row.bottom, b.bottom) - Math.max(row.top, b.top);
       const reach = 1.5 * Math.max(h, row.bottom - row.top);
       if (overlap < 0.5 * Math.min(h, row.bottom - row.top) || b.x0 - row.x1 > reach) continue;
       if (overlap > bestOverlap) [best, bestOverlap] = [row, overlap];
     }
-    if (best === undefined) rows.push({ ...b, blots: [b] });
-    else {
+    if (best === undefined) {
+      const row = { ...b, blots: [b] };
+      rows.push(row);
+      file(row);
+    } else {
       best.blots.push(b);
       best.x1 = Math.max(best.x1, b.x1);
       best.top = Math.min(best.top, b.top);
       best.bottom = Math.max(best.bottom, b.bottom);
+      file(best);
     }
   }
   return withPartsJoined(rows);
@@ -133,20 +208,31 @@ function rowsOf(blots: readonly PixelBox[]): Row[] {
 /**
  * Rows lying mostly within a taller row's band, beside or under it, joined to it. A kanji's top drawn apart
  * from its foot (the 亜 of 悪, the 郷 of 響) can start a row of its own when it comes first along the line;
- * a reading sits outside its base's band, so it stays apart.
+ * a reading sits outside its base's band, so it stays apart. Kept rows are found by the bands of the page
+ * they cross.
  */
 function withPartsJoined(rows: Row[]): Row[] {
   const bySize = [...rows].sort((a, b) => b.bottom - b.top - (a.bottom - a.top));
   const kept: Row[] = [];
+  const byBand = new Map<number, Row[]>();
+  const bandsOf = (r: Row) => {
+    const out: number[] = [];
+    for (let k = Math.floor(r.top / band); k <= Math.floor((r.bottom - 1) / band); k++) out.push(k);
+    return out;
+  };
   for (const row of bySize) {
     const h = row.bottom - row.top;
+    const near = new Set(bandsOf(row).flatMap((k) => byBand.get(k) ?? []));
     const host = kept.find((k) => {
+      if (!near.has(k)) return false;
       const across = Math.min(k.bottom, row.bottom) - Math.max(k.top, row.top);
       const reach = k.bottom - k.top;
       return across >= 0.5 * h && row.x0 <= k.x1 + reach && row.x1 >= k.x0 - reach;
     });
-    if (host === undefined) kept.push(row);
-    else {
+    if (host === undefined) {
+      kept.push(row);
+      for (const k of bandsOf(row)) byBand.set(k, [...(byBand.get(k) ?? []), row]);
+    } else {
       host.blots.push(...row.blots);
       host.x0 = Math.min(host.x0, row.x0);
       host.x1 = Math.max(host.x1, row.x1);
@@ -169,28 +255,15 @@ function cellsOf(blots: readonly PixelBox[]): PixelBox[] {
   return cells;
 }
 
-/** A row's letter size: the height three quarters of its characters stay within (punctuation is small). */
-function sizeOf(row: Row): number {
-  const heights = cellsOf(row.blots)
-    .map((c) => c.bottom - c.top)
-    .sort((a, b) => a - b);
-  return heights[Math.ceil(0.75 * (heights.length - 1))] ?? 0;
-}
-
-function isBaseOf(base: Row, baseSize: number, reading: Row, readingSize: number): boolean {
-  if (readingSize > 0.65 * baseSize) return false;
-  // A reading is two kana or more, each about as wide as it is tall; the line it reads is four characters or
-  // more. The
-  // top of a kanji split from its foot (the 宀 of 容, the dots of 学, the 丷 of 前) is one blot or a few
-  // narrow ones, over one character; characters stacked in a column read across are rows of two or three.
-  const kana = cellsOf(reading.blots).filter((c) => c.x1 - c.x0 >= 0.5 * readingSize);
-  if (kana.length < 2 || cellsOf(base.blots).length < 4) return false;
-  const gap = base.top - reading.bottom;
-  if (gap < -0.1 * baseSize || gap > 0.4 * baseSize) return false;
-  if (reading.x0 < base.x0 - 0.5 * baseSize || reading.x1 > base.x1 + 0.5 * baseSize) return false;
+function isBaseOf(base: RowFacts, reading: RowFacts): boolean {
+  if (reading.size > 0.65 * base.size) return false;
+  const gap = base.row.top - reading.row.bottom;
+  if (gap < -0.1 * base.size || gap > 0.4 * base.size) return false;
+  if (reading.row.x0 < base.row.x0 - 0.5 * base.size || reading.row.x1 > base.row.x1 + 0.5 * base.size)
+    return false;
   // Over full-width characters: a kanji is most of an em wide, a Latin letter or digit half of one.
-  const under = cellsOf(base.blots).filter((c) => c.x1 > reading.x0 && c.x0 < reading.x1);
-  return under.some((c) => c.x1 - c.x0 >= 0.7 * baseSize);
+  const under = base.cells.filter((c) => c.x1 > reading.row.x0 && c.x0 < reading.row.x1);
+  return under.some((c) => c.x1 - c.x0 >= 0.7 * base.size);
 }
 
 /** The image with the given blots painted white, a pixel round each (the anti-aliased edge). */
