@@ -199,6 +199,19 @@ describe('ruby (furigana) in a PDF', () => {
   });
 });
 
+describe('symbol fonts', () => {
+  it("reads Wingdings bullets and Symbol's ± and μ, and makes list items of the bulleted lines", async () => {
+    const doc = await parse('symbol-fonts.pdf');
+    expect(doc.blocks.map((b) => [b.kind, b.text])).toEqual([
+      ['heading', '軸受の点検'],
+      ['paragraph', '点検の前に次を確かめる。'],
+      ['list-item', '■ 電源が切れていること'],
+      ['list-item', '■ 軸が止まっていること'],
+      ['paragraph', '軸受すきまは0.05 mm±0.01 mm、表面粗さは0.8μm以下とする。'],
+    ]);
+  });
+});
+
 describe('a filled-in PDF form', () => {
   it("reads the values typed into its fields beside their labels and in their table cells, not the hidden one's", async () => {
     const doc = await parse('form.pdf');

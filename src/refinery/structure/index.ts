@@ -12,6 +12,7 @@ export {
 export { circledValue, enclosedValue, numeralValue } from './numerals.js';
 export {
   type BodyStyle,
+  bullet,
   isDateLine,
   type LineRole,
   type OutlineItem,

@@ -79,7 +79,8 @@ const sentenceEnd = /[。．.!！?？]$/;
 /** The names of a document's standard parts: a line that says only this is that part's title. */
 const partTitle =
   /^(?:はじめに|まえがき|序文|序論|序章|おわりに|あとがき|むすび|結論|結語|まとめ|参考文献|引用文献|謝辞|付録|附録|用語集|索引|要旨|introduction|preface|conclusions?|references|bibliography|acknowledge?ments|appendix|glossary|index|abstract)$/i;
-const bullet = /^[・●○■□◆◇•▪◦‣⚫⚪➢➤►▶▸✓✔]/u;
+/** A line that starts with a bullet glyph (Word's Symbol · and Wingdings ❖ ❑ ➢ among them). */
+export const bullet = /^[・●○■□◆◇•▪◦‣⚫⚪➢➤►▶▸✓✔·❖❑◻➔]/u;
 // "１ 総則", "２　防腐剤…": a bare number and a space, the legal-text numbering. Weak on its own (a table
 // row reads the same), so it counts only with a numbered sibling.
 const spacedNumber = /^([0-9０-９]{1,2})[ \u3000]+(?=[^\s0-9０-９.．,，])/;

@@ -4,10 +4,10 @@
  * lines joined the Japanese way. Ids, heading paths and step procedures are derived by `buildBlocks`.
  */
 import type { TableCell } from '../../document/index.js';
-import { type BlockDraft, isDateLine, type LineRole, outlineRoles } from '../../structure/index.js';
+import { type BlockDraft, bullet, isDateLine, type LineRole, outlineRoles } from '../../structure/index.js';
 import { joinPieces } from './cjk.js';
 import { type Box, bboxOf, union } from './geometry.js';
-import { bullet, figureCaption, type Line, rowNumber } from './lines.js';
+import { figureCaption, type Line, rowNumber } from './lines.js';
 import type { Typography } from './style.js';
 import type { RuledTable } from './tables.js';
 

@@ -2,7 +2,7 @@
  * Lines from runs: runs sharing a baseline form a row; a row splits where a gap is wider than a column
  * gutter or a table cell gap would be, so each line is one piece of one column.
  */
-import { classifyLine } from '../../structure/index.js';
+import { bullet, classifyLine } from '../../structure/index.js';
 import { isCjk, repairCjkSpacing } from './cjk.js';
 import { type Box, union } from './geometry.js';
 import type { TextRun } from './runs.js';
@@ -121,9 +121,6 @@ export const figureCaption = /^(?:図|グラフ|fig(?:ure|\.)?|chart)\s*[0-9０-
 
 /** A figure's or a table's caption. */
 export const caption = /^(?:図|表|グラフ|fig(?:ure|\.)?|table|chart)\s*[0-9０-９]/i;
-
-/** A line that starts with a bullet glyph is a list item. */
-export const bullet = /^[・●○■□◆◇•▪◦‣⚫⚪➢➤►▶▸✓✔]/u;
 
 function isBareMarker(text: string): boolean {
   // A bullet glyph drawn apart from its text (often in another font, a tab's width to the left).

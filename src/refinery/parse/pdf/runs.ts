@@ -4,6 +4,7 @@
  */
 import type { TextContent, TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/api.js';
 import { apply, type Box, boxOfPoints, type Matrix, multiply } from './geometry.js';
+import { fromSymbolFont } from './symbol-fonts.js';
 
 export interface TextRun extends Box {
   readonly text: string;
@@ -73,7 +74,7 @@ function place(
   // so an indented line starts where its first letter does.
   const lead = /^\u3000*/.exec(item.str)![0].length;
   const trail = lead === item.str.length ? 0 : /\u3000*$/.exec(item.str)![0].length;
-  const str = item.str.slice(lead, item.str.length - trail);
+  const str = fromSymbolFont(item.str.slice(lead, item.str.length - trail), font?.name ?? '');
   if (style?.vertical === true) {
     const size = Math.hypot(t[0], t[1]) || Math.hypot(t[2], t[3]) || 1;
     const length = item.height / size; // text-space units down the column
