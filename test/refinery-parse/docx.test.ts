@@ -65,6 +65,14 @@ describe('DOCX parser', () => {
     expect(doc.blocks.some((b) => /じくうけ|おんど|べん/.test(b.text))).toBe(false);
   });
 
+  it('reads signs typed in Symbol and Wingdings, inserted (w:sym) or set as a run in the font', async () => {
+    const doc = await parseFixture('symbols.docx');
+    expect(doc.blocks.map((b) => b.text)).toEqual([
+      '軸受すきまは0.05 mm±0.01 mm、表面粗さは0.8 μm以下とする。',
+      '☑ 点検済み①を確認',
+    ]);
+  });
+
   it('keeps footnote and endnote marks in the text and puts each note after what refers to it', async () => {
     const doc = await parseFixture('notes.docx');
     expect(outline(doc.blocks)).toEqual([

@@ -39,6 +39,7 @@ import {
 } from './office-pictures.js';
 // The running-text reader alone: pdf/index.js would load pdfjs for every DOCX.
 import { printedFacts } from './pdf/running-text.js';
+import { fromSymbolFont } from './symbol-fonts.js';
 import {
   childValue,
   type DomElement,
@@ -202,6 +203,22 @@ export function paragraphText(node: DomNode): string {
   switch (node.name) {
     case 'w:t':
       return node.children.map((c) => ('data' in c ? c.data : '')).join('');
+    case 'w:r': {
+      // A run set in Symbol or Wingdings holds the font's codes: 「m」 shows μ.
+      const text = node.children.map(paragraphText).join('');
+      const fonts = firstChild(firstChild(node, 'w:rPr') ?? node, 'w:rFonts');
+      const font = fonts?.attribs['w:ascii'] ?? fonts?.attribs['w:hAnsi'];
+      return font === undefined ? text : fromSymbolFont(text, font, true);
+    }
+    case 'w:sym': {
+      // An inserted symbol: its font and its code (F0B1, or B1), as Word's Insert Symbol writes them.
+      const code = Number.parseInt(node.attribs['w:char'] ?? '', 16);
+      if (!Number.isFinite(code)) return '';
+      const text = fromSymbolFont(String.fromCharCode(0xf000 | (code & 0xff)), node.attribs['w:font'] ?? '');
+      if (!/[\uf000-\uf0ff]/.test(text)) return text;
+      // In any other font the code is the character's own.
+      return code >= 0x20 && code < 0xf000 ? String.fromCodePoint(code) : '';
+    }
     case 'w:tab':
     case 'w:ptab':
       return '\t';

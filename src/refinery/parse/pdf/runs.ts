@@ -3,8 +3,8 @@
  * heading level the tag tree gives them, if any.
  */
 import type { TextContent, TextItem, TextMarkedContent } from 'pdfjs-dist/types/src/display/api.js';
+import { fromSymbolFont } from '../symbol-fonts.js';
 import { apply, type Box, boxOfPoints, type Matrix, multiply } from './geometry.js';
-import { fromSymbolFont } from './symbol-fonts.js';
 
 export interface TextRun extends Box {
   readonly text: string;

@@ -13,6 +13,13 @@ describe('fromSymbolFont', () => {
     expect(fromSymbolFont('\uf06e\uf06c\uf09e\uf0fe', 'Wingdings')).toBe('■●·☑');
   });
 
+  it("reads a DOCX run's one-byte codes through the font when asked, and leaves Japanese alone", () => {
+    expect(fromSymbolFont('m', 'Symbol', true)).toBe('μ');
+    expect(fromSymbolFont('W \u00b1 a', 'Symbol', true)).toBe('Ω ± α');
+    expect(fromSymbolFont('点検m', 'Symbol', true)).toBe('点検μ');
+    expect(fromSymbolFont('m', 'Symbol')).toBe('m');
+  });
+
   it('leaves other fonts, Wingdings 2 and 3, unknown codes and ordinary text alone', () => {
     expect(fromSymbolFont('\uf06e', 'MS-Gothic')).toBe('\uf06e');
     expect(fromSymbolFont('\uf06e', 'Wingdings2')).toBe('\uf06e');

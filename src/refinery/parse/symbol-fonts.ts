@@ -2,7 +2,8 @@
  * Characters set in Symbol or Wingdings. An embedded symbol font maps its codes into the private-use area
  * (U+F020–U+F0FF), and that is what pdf.js gives when the PDF has no better map: Word's bullets (•, ➢, ■, ●)
  * come out as 「」, and a spec's μm, ±, ° and Ω typed in Symbol as unreadable, unsearchable marks (86 blocks
- * of the 12 manufacturing PDFs started with one). The code is read back through the font's own encoding.
+ * of the 12 manufacturing PDFs started with one). DOCX names the same codes in w:sym, or sets one-byte text in
+ * the font. The code is read back through the font's own encoding.
  */
 
 /** Adobe's Symbol encoding from 0x20 (letters and signs; the brackets' extension pieces left out). */
@@ -49,9 +50,14 @@ function encodingOf(font: string): Readonly<Record<number, string>> | undefined 
   return undefined;
 }
 
-/** The text with the private-use codes of a Symbol or Wingdings font read as the characters they draw. */
-export function fromSymbolFont(text: string, font: string): string {
+/**
+ * The text with the private-use codes of a Symbol or Wingdings font read as the characters they draw. With
+ * `bytes`, its one-byte codes too: a DOCX run set in Symbol holds 「m」 where it shows μ (a PDF's one-byte codes
+ * in such a font have already been read through it by pdf.js).
+ */
+export function fromSymbolFont(text: string, font: string, bytes = false): string {
   const encoding = encodingOf(font);
-  if (encoding === undefined || !/[\uf020-\uf0ff]/.test(text)) return text;
-  return text.replace(/[\uf020-\uf0ff]/g, (c) => encoding[c.charCodeAt(0) - 0xf000] ?? c);
+  if (encoding === undefined) return text;
+  const codes = bytes ? /[\u0020-\u00ff\uf020-\uf0ff]/g : /[\uf020-\uf0ff]/g;
+  return text.replace(codes, (c) => encoding[c.charCodeAt(0) & 0xff] ?? c);
 }
