@@ -23,6 +23,7 @@ import {
   resolvePath,
   withPictureText,
 } from './office-pictures.js';
+import { fromSymbolFont } from './symbol-fonts.js';
 import { type DomElement, elementChildren, findAll, findFirst, firstChild, parseXml } from './xml.js';
 
 /** A PPTX parser with the given zip limits; text in pictures is read when OCR is at hand (see `deps`). */
@@ -202,12 +203,16 @@ function runsText(p: DomElement): string {
   return elementChildren(p)
     .map((c) => {
       if (c.name === 'a:br') return '\n';
-      if (c.name === 'a:r' || c.name === 'a:fld')
-        return (
+      if (c.name === 'a:r' || c.name === 'a:fld') {
+        const text =
           firstChild(c, 'a:t')
             ?.children.map((t) => ('data' in t ? t.data : ''))
-            .join('') ?? ''
-        );
+            .join('') ?? '';
+        // A run set in Symbol or Wingdings (a:sym, or a:latin) holds the font's codes: 「m」 shows μ.
+        const rPr = firstChild(c, 'a:rPr');
+        const font = rPr && (firstChild(rPr, 'a:sym') ?? firstChild(rPr, 'a:latin'))?.attribs.typeface;
+        return font ? fromSymbolFont(text, font, true) : text;
+      }
       return '';
     })
     .join('');
