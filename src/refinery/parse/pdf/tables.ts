@@ -165,7 +165,7 @@ function spansOf(grid: Grid): Span[] {
  * ingredient table in a standard) sets each row apart by a band of white across every column, wider than the
  * leading between the lines of one cell. A band is split only when every row it gives starts with a text in
  * the first column and fills two columns at least, so the paragraphs of a cell (bullets down a 留意点 column)
- * stay together. The rows made so carry no ruling: `ruled` tells them from drawn ones.
+ * stay together. The rows made so carry no drawn ruling: `drawn` holds the lines the page has.
  */
 function withUnruledRows(
   grid: Grid,
