@@ -112,4 +112,17 @@ describe('Markdown parser', () => {
       'caution:note 注記： 記録を残す。',
     ]);
   });
+
+  it('keeps footnote labels in the text of the references and of the notes, each note located by its definition', async () => {
+    const doc = await parseFixture('notes.md');
+    expect(doc.blocks.map((b) => b.text)).toEqual([
+      '冷却水ポンプ仕様',
+      '吐出量は毎分200リットルとする[1]。揚程は30 m[head]。',
+      '保守は年1回行う。',
+      '[1] 定格回転数1,750 min⁻¹における値。',
+      '[head] 吸込側の損失を含む。',
+    ]);
+    const [from, to] = doc.blocks[3]!.location.span!;
+    expect(fixtureText('notes.md').slice(from, to)).toBe('[^1]: 定格回転数1,750 min⁻¹における値。');
+  });
 });

@@ -86,9 +86,18 @@ function visit(node: MdNode, w: Walk): void {
     case 'blockquote':
       blockquote(node, w);
       return;
-    case 'footnoteDefinition':
+    case 'footnoteDefinition': {
+      // The note keeps its label where it is defined, as its references keep theirs: 「[1] 定格回転数における値。」
+      const first = w.out.length;
       for (const c of node.children) visit(c, w);
+      const draft = w.out[first];
+      if (draft !== undefined && draft.kind !== 'table') {
+        // A one-paragraph note is located by its whole definition, label included.
+        const location = node.children.length === 1 ? locate(node) : draft.location;
+        w.out[first] = { ...draft, text: `[${node.label ?? node.identifier}] ${draft.text}`, location };
+      }
       return;
+    }
     default:
       // html, thematicBreak, definition: no text worth keeping as a block.
       return;
@@ -195,6 +204,10 @@ function plain(node: unknown): string {
   if (typeof node !== 'object' || node === null) return '';
   const n = node as { type?: string; value?: unknown; alt?: unknown; children?: unknown };
   if (n.type === 'break') return '\n';
+  if (n.type === 'footnoteReference') {
+    const ref = node as { label?: string; identifier?: string };
+    return `[${ref.label ?? ref.identifier ?? ''}]`;
+  }
   if (typeof n.value === 'string' && n.type !== 'html') return n.value;
   if (n.type === 'image' && typeof n.alt === 'string') return n.alt;
   if (Array.isArray(n.children)) return n.children.map(plain).join('');
